@@ -1,0 +1,113 @@
+import * as path from "path";
+import { App, AppConfig } from "cdktf";
+import { IConstruct } from "constructs";
+import { defaultChecks } from "./private/default-checks";
+import { RenderedFile } from "./private/render";
+import { collectFiles, checkAndPlan, renderFiles, validateTree } from "./private/pipeline";
+import { WritePlan } from "./private/plan";
+import { findProjectRoot } from "./private/repo-paths";
+import { GitOpsSynthError } from "./private/validation";
+import { applyPlan, diskRepoView, withRepoLock } from "./private/write";
+
+/** Context key that sets the GitOps repo directory, relative to the directory of `cdktf.json`. */
+export const GITOPS_ROOT_CONTEXT = "gitopsRoot";
+
+export interface GitOpsAppProps extends AppConfig {
+  /**
+   * Directory of the GitOps repo that receives `infrastructure/` and `clusters/`. A relative path is taken from the
+   * directory of `cdktf.json`.
+   * @default - the `gitopsRoot` context entry, else the directory of `cdktf.json` (searched upwards from the cwd)
+   */
+  readonly gitopsRoot?: string;
+  /**
+   * Where the one-line synth summary goes.
+   * @default - standard output
+   */
+  readonly log?: (line: string) => void;
+}
+
+/** What one synth did to the GitOps repo. */
+export interface GitOpsSynthReport {
+  readonly root: string;
+  readonly written: readonly string[];
+  readonly unchanged: readonly string[];
+  readonly removed: readonly string[];
+  /** Generated files that had been edited by hand and were restored. */
+  readonly restored: readonly string[];
+}
+
+/**
+ * A cdktf `App` that, after the usual synth into `cdktf.out/`, writes the GitOps repo: every file the constructs
+ * declare is collected, rendered, checked, planned against the tree on disk and written atomically.
+ *
+ * It is an `App` subclass (not a per-stack synthesizer) because the GitOps tree is one whole: files of several stacks
+ * and of constructs outside stacks share one ownership record, and a removed stack must have its files pruned, which
+ * no synthesizer of that stack would be there to do.
+ */
+export class GitOpsApp extends App {
+  /** The GitOps repo directory this app writes into (absolute, never written into any file). */
+  readonly gitopsRoot: string;
+  private readonly log: (line: string) => void;
+  private lastReport?: GitOpsSynthReport;
+
+  constructor(props: GitOpsAppProps = {}) {
+    super(props);
+    const projectRoot = findProjectRoot();
+    const configured = props.gitopsRoot ?? (this.node.tryGetContext(GITOPS_ROOT_CONTEXT) as string | undefined);
+    this.gitopsRoot = configured === undefined ? projectRoot : path.resolve(projectRoot, configured);
+    this.log = props.log ?? ((line) => console.log(line));
+  }
+
+  /** Finds the GitOpsApp a construct belongs to. */
+  static of(c: IConstruct): GitOpsApp {
+    const root = c.node.root;
+    if (!(root instanceof GitOpsApp)) {
+      throw new Error(`[${c.node.path}] must be created inside a GitOpsApp (found ${root.constructor.name}): use new GitOpsApp() instead of new App()`);
+    }
+    return root;
+  }
+
+  /** The report of the last synth, if any. */
+  get report(): GitOpsSynthReport | undefined {
+    return this.lastReport;
+  }
+
+  override synth(): void {
+    // All of the input is checked before anything is written, cdktf.out included, and all problems are reported at once.
+    const problems = validateTree(this);
+    if (problems.length) throw new GitOpsSynthError("Synth refused: invalid input", problems);
+    super.synth();
+    // Under `cdktf synth`, error annotations (policy findings) do not throw; the CLI reports them after the app exits.
+    const annotated = Object.values(this.manifest.stacks).some((s) => s.annotations.some((a) => a.level === "@cdktf/error"));
+    if (annotated) {
+      this.log("gitops: not written, the synth has error annotations");
+      return;
+    }
+    const files = this.renderGitOpsFiles();
+    this.lastReport = withRepoLock(this.gitopsRoot, () => {
+      const plan = checkAndPlan(files, diskRepoView(this.gitopsRoot), defaultChecks);
+      applyPlan(this.gitopsRoot, plan);
+      return toReport(this.gitopsRoot, plan);
+    });
+    const r = this.lastReport;
+    this.log(
+      `gitops: ${r.written.length} written, ${r.unchanged.length} unchanged, ${r.removed.length} removed` +
+        (r.restored.length ? `, restored after hand edits: ${r.restored.join(", ")}` : ""),
+    );
+  }
+
+  /** @internal Collects and renders every GitOps file of the app, without touching the disk. */
+  renderGitOpsFiles(): RenderedFile[] {
+    return renderFiles(collectFiles(this));
+  }
+}
+
+function toReport(root: string, plan: WritePlan): GitOpsSynthReport {
+  return {
+    root,
+    written: plan.writes.map((w) => w.path),
+    unchanged: plan.unchanged,
+    removed: plan.removals,
+    restored: plan.restoredAfterHandEdit,
+  };
+}

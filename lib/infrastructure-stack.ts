@@ -1,0 +1,120 @@
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import { TerraformStack } from "cdktf";
+import { Construct, IConstruct } from "constructs";
+import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "./private/gitops-file";
+import { addPropValidation } from "./private/validation";
+
+/** The azurerm provider version the bindings were generated for (@cdktf/provider-azurerm 14.23.1). */
+export const AZURERM_PROVIDER_VERSION = "4.55.0";
+
+/** Folder names under `infrastructure/` (and Terraform object names derived from them) are DNS labels. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** How the azurerm provider registers Azure resource providers. */
+export enum ResourceProviderRegistrations {
+  /** Registers nothing: the runner's identity needs no subscription-wide register rights (least privilege). */
+  NONE = "none",
+  CORE = "core",
+  EXTENDED = "extended",
+  ALL = "all",
+  LEGACY = "legacy",
+}
+
+export interface InfrastructureStackProps {
+  /**
+   * Azure subscription the stack manages. azurerm 4 requires one; it is written into the provider block, so the
+   * code in Git says where it applies and a runner's environment cannot point it elsewhere.
+   */
+  readonly subscriptionId: string;
+  /**
+   * Folder under `infrastructure/` that receives `main.tf.json`; a DNS label.
+   * @default - the stack id
+   */
+  readonly folderName?: string;
+  /**
+   * Resource provider registration done by the provider at plan time.
+   * @default ResourceProviderRegistrations.NONE
+   */
+  readonly resourceProviderRegistrations?: ResourceProviderRegistrations;
+}
+
+/**
+ * A Terraform stack that the Flux Terraform Controller reconciles: at synth it writes
+ * `infrastructure/<folder>/main.tf.json`, which the runner can `init`/`plan`/`apply` as it is.
+ *
+ * The file has no `terraform.backend` (the controller injects its kubernetes backend; cdktf's implicit local backend
+ * would carry an absolute path of the synth machine), requires `hashicorp/azurerm` at the pinned version, and
+ * configures the provider for a runner pod without Azure CLI.
+ */
+export class InfrastructureStack extends TerraformStack implements IGitOpsFileProducer {
+  /** Returns true if the construct is an InfrastructureStack. */
+  static isInfrastructureStack(x: unknown): x is InfrastructureStack {
+    return x instanceof InfrastructureStack;
+  }
+
+  /** The InfrastructureStack that contains a construct. */
+  static of(c: IConstruct): InfrastructureStack {
+    for (let s: IConstruct | undefined = c; s; s = s.node.scope) if (s instanceof InfrastructureStack) return s;
+    throw new Error(`[${c.node.path}] must be created inside an InfrastructureStack`);
+  }
+
+  /** Folder name under `infrastructure/`. */
+  readonly folderName: string;
+  /** Repo-relative folder of the stack's Terraform, e.g. `infrastructure/aks-gitops-tf`. */
+  readonly repoPath: string;
+  readonly subscriptionId: string;
+  readonly provider: AzurermProvider;
+  private synthesized?: unknown;
+
+  constructor(scope: Construct, id: string, props: InfrastructureStackProps) {
+    super(scope, id);
+    markFileProducer(this);
+    this.folderName = props.folderName ?? id;
+    this.repoPath = `infrastructure/${this.folderName}`;
+    this.subscriptionId = props.subscriptionId;
+    const registrations = props.resourceProviderRegistrations ?? ResourceProviderRegistrations.NONE;
+
+    this.provider = new AzurermProvider(this, "azurerm", {
+      features: [{}],
+      subscriptionId: props.subscriptionId,
+      // The runner image has no Azure CLI; credentials come from the pod (workload identity), never from `az login`.
+      useCli: false,
+      resourceProviderRegistrations: registrations,
+    });
+    // cdktf writes the shorthand source "azurerm"; OpenTofu and Terraform both resolve the full address unambiguously.
+    this.addOverride("terraform.required_providers.azurerm", { source: "hashicorp/azurerm", version: AZURERM_PROVIDER_VERSION });
+    // The controller injects backend_override.tf with its kubernetes backend; a backend here would only carry an absolute path.
+    this.addOverride("terraform.backend", undefined);
+
+    addPropValidation(this, (c) => {
+      if (c.literal("folderName", this.folderName)) {
+        c.check(DNS_LABEL.test(this.folderName), "folderName", this.folderName, "a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric");
+      }
+      if (c.literal("subscriptionId", props.subscriptionId)) {
+        c.check(GUID.test(props.subscriptionId), "subscriptionId", props.subscriptionId, "a subscription GUID such as 00000000-0000-0000-0000-000000000000");
+      }
+      c.oneOf("resourceProviderRegistrations", registrations, Object.values(ResourceProviderRegistrations));
+    });
+  }
+
+  override toTerraform(): any {
+    // Kept so that the GitOps file reuses the JSON cdktf just resolved instead of resolving the stack twice.
+    const tf = super.toTerraform();
+    this.synthesized = tf;
+    return tf;
+  }
+
+  /** @internal */
+  _gitOpsFiles(): GitOpsFile[] {
+    const tf = (this.synthesized ?? this.toTerraform()) as Record<string, unknown>;
+    this.synthesized = undefined;
+    return [{ path: `${this.repoPath}/main.tf.json`, source: this.node.path, content: { format: "json", value: runnerTerraform(tf) } }];
+  }
+}
+
+/** The stack's Terraform JSON as the runner gets it: cdktf's metadata comment goes (the renderer writes our marker). */
+function runnerTerraform(tf: Record<string, unknown>): Record<string, unknown> {
+  const { ["//"]: _metadata, ...rest } = tf;
+  return rest;
+}

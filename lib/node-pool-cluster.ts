@@ -1,0 +1,92 @@
+import { DataAzurermKubernetesCluster } from "@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster";
+import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { InfrastructureStack } from "./infrastructure-stack";
+import { PropChecks } from "./private/validation";
+
+const CLUSTER_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+$/i;
+const CLUSTER_NAME = /^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
+const RESOURCE_GROUP = /^[-\w._()]{1,89}[-\w_()]$/;
+
+/** The cluster a node pool belongs to, bound into the pool's stack. */
+export interface BoundCluster {
+  /** `kubernetes_cluster_id` (a literal or a Terraform reference). */
+  readonly id: string;
+  /** Identifies the cluster for duplicate-name checks; undefined when only known at apply time. */
+  readonly key?: string;
+  /** The cluster resource when defined in the same app (lets other constructs check its settings). */
+  readonly resource?: KubernetesCluster;
+}
+
+/**
+ * The AKS cluster of a node pool: by resource id, by name and resource group (looked up through a data source, so
+ * nobody pastes an id by hand), or a `KubernetesCluster` defined in the same stack.
+ */
+export abstract class NodePoolCluster {
+  /** A cluster by its resource id, `/subscriptions/…/managedClusters/<name>`. */
+  static fromClusterId(clusterId: string): NodePoolCluster {
+    return new ClusterById(clusterId);
+  }
+
+  /** A cluster by name and resource group, resolved at plan time by an `azurerm_kubernetes_cluster` data source. */
+  static fromClusterName(name: string, resourceGroupName: string): NodePoolCluster {
+    return new ClusterByName(name, resourceGroupName);
+  }
+
+  /** A cluster resource defined in the same stack. */
+  static fromCluster(cluster: KubernetesCluster): NodePoolCluster {
+    return new ClusterByResource(cluster);
+  }
+
+  /** @internal */
+  abstract _validate(checks: PropChecks): void;
+  /** @internal */
+  abstract _bind(scope: Construct): BoundCluster;
+}
+
+class ClusterById extends NodePoolCluster {
+  constructor(private readonly clusterId: string) {
+    super();
+  }
+  _validate(c: PropChecks): void {
+    if (Token.isUnresolved(this.clusterId)) return; // a reference to another resource is fine here
+    c.check(CLUSTER_ID.test(this.clusterId), "cluster (clusterId)", this.clusterId, "an AKS resource id /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>");
+  }
+  _bind(): BoundCluster {
+    if (Token.isUnresolved(this.clusterId)) return { id: this.clusterId };
+    const parts = this.clusterId.split("/");
+    return { id: this.clusterId, key: `${parts[4]}/${parts[8]}`.toLowerCase() };
+  }
+}
+
+class ClusterByName extends NodePoolCluster {
+  constructor(
+    private readonly name: string,
+    private readonly resourceGroupName: string,
+  ) {
+    super();
+  }
+  _validate(c: PropChecks): void {
+    c.pattern("cluster (name)", this.name, CLUSTER_NAME, "an AKS cluster name: 1 to 63 letters, digits, '-' and '_'");
+    c.pattern("cluster (resourceGroupName)", this.resourceGroupName, RESOURCE_GROUP, "a resource group name: 1 to 90 letters, digits, '-', '_', '.', '(' and ')', not ending in '.'");
+  }
+  _bind(scope: Construct): BoundCluster {
+    // One data source per cluster and stack, shared by all pools of that cluster.
+    const stack = InfrastructureStack.of(scope);
+    const id = `cluster-${this.resourceGroupName}-${this.name}`.replace(/[^A-Za-z0-9-]/g, "-");
+    const existing = stack.node.tryFindChild(id) as DataAzurermKubernetesCluster | undefined;
+    const data = existing ?? new DataAzurermKubernetesCluster(stack, id, { name: this.name, resourceGroupName: this.resourceGroupName });
+    return { id: data.id, key: `${this.resourceGroupName}/${this.name}`.toLowerCase() };
+  }
+}
+
+class ClusterByResource extends NodePoolCluster {
+  constructor(private readonly cluster: KubernetesCluster) {
+    super();
+  }
+  _validate(): void {}
+  _bind(): BoundCluster {
+    return { id: this.cluster.id, key: `resource:${this.cluster.node.path}`, resource: this.cluster };
+  }
+}

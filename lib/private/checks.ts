@@ -1,0 +1,14 @@
+import { RepoView } from "./plan";
+import { RenderedFile } from "./render";
+
+/**
+ * A check of the rendered GitOps tree before anything is written. Returns problems, each starting with the
+ * `[construct path]` of the construct that declared the offending file. Checks are pure: the repo is read only
+ * through the view.
+ */
+export type TreeCheck = (files: readonly RenderedFile[], repo: RepoView) => string[];
+
+/** Runs every check and returns all problems together (one synth reports all of them at once). */
+export function runChecks(checks: readonly TreeCheck[], files: readonly RenderedFile[], repo: RepoView): string[] {
+  return checks.flatMap((check) => check(files, repo));
+}

@@ -1,0 +1,43 @@
+import { IConstruct } from "constructs";
+import { runChecks, TreeCheck } from "./checks";
+import { GitOpsFile, isFileProducer } from "./gitops-file";
+import { planWrites, RepoView, WritePlan } from "./plan";
+import { renderFile, RenderedFile } from "./render";
+import { checkRelativePath } from "./repo-paths";
+import { GitOpsSynthError } from "./validation";
+
+/** Every construct validation in the tree, each prefixed with its construct path (cdktf stops at the first stack). */
+export function validateTree(root: IConstruct): string[] {
+  const problems: string[] = [];
+  for (const c of root.node.findAll()) {
+    for (const message of c.node.validate()) problems.push(`[${c.node.path}] ${message}`);
+  }
+  return problems;
+}
+
+/** Collects every file the constructs declare, in construct-tree order. */
+export function collectFiles(root: IConstruct): GitOpsFile[] {
+  const files: GitOpsFile[] = [];
+  for (const c of root.node.findAll()) if (isFileProducer(c)) files.push(...c._gitOpsFiles());
+  return files;
+}
+
+/** Renders files to bytes, refusing unsafe paths; sorted by path so the order never depends on the tree. */
+export function renderFiles(files: readonly GitOpsFile[]): RenderedFile[] {
+  const problems: string[] = [];
+  for (const f of files) {
+    const reason = checkRelativePath(f.path);
+    if (reason) problems.push(`[${f.source}] output path = ${JSON.stringify(f.path)}: allowed is a relative path inside the repo, not ${reason}`);
+  }
+  if (problems.length) throw new GitOpsSynthError("Synth refused: unsafe output paths", problems);
+  return files.map(renderFile).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Checks, then plans. Throws with every problem found; returns the plan otherwise. Reads the repo only through the view. */
+export function checkAndPlan(files: readonly RenderedFile[], repo: RepoView, checks: readonly TreeCheck[]): WritePlan {
+  const problems = runChecks(checks, files, repo);
+  const { plan, problems: planProblems } = planWrites(files, repo);
+  const all = [...problems, ...planProblems];
+  if (all.length || !plan) throw new GitOpsSynthError("Synth refused: the generated GitOps tree did not pass its checks", all);
+  return plan;
+}

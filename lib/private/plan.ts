@@ -1,0 +1,95 @@
+import { OWNERSHIP_RECORD_PATH, OwnershipRecord, renderRecord } from "./ownership";
+import { GENERATOR, RenderedFile, sha256 } from "./render";
+
+/** What the GitOps repo holds now, as far as the planner needs to know. */
+export interface RepoView {
+  /** The ownership record on disk, or undefined on the first synth. */
+  readonly record: OwnershipRecord | undefined;
+  /** Bytes of a repo-relative file, or undefined if there is none. */
+  read(relPath: string): Buffer | undefined;
+}
+
+export interface FileWrite {
+  readonly path: string;
+  readonly bytes: Buffer;
+  /** True when a file of ours was there with other bytes (edited by hand, or the construct changed). */
+  readonly replaces: boolean;
+}
+
+/** The changes one synth makes; applying it is the only place that touches the repo. */
+export interface WritePlan {
+  readonly writes: readonly FileWrite[];
+  readonly unchanged: readonly string[];
+  readonly removals: readonly string[];
+  /** Files that will be restored because their bytes differ from what the library last wrote. */
+  readonly restoredAfterHandEdit: readonly string[];
+  readonly record: OwnershipRecord;
+  readonly recordBytes: Buffer;
+  readonly recordChanged: boolean;
+}
+
+/**
+ * Decides write / unchanged / remove for every file. Refuses (returns problems) to overwrite a file the library
+ * did not generate, unless its bytes are already exactly what it would write (then it adopts it).
+ */
+export function planWrites(files: readonly RenderedFile[], repo: RepoView): { plan?: WritePlan; problems: string[] } {
+  const problems: string[] = [];
+  const owned = repo.record?.files ?? {};
+  const writes: FileWrite[] = [];
+  const unchanged: string[] = [];
+  const restored: string[] = [];
+  const newFiles: Record<string, string> = {};
+
+  const byPath = new Map<string, RenderedFile>();
+  for (const f of files) {
+    const other = byPath.get(f.path);
+    if (other) {
+      problems.push(`[${f.source}] output path = ${JSON.stringify(f.path)}: allowed is a path no other construct writes (also written by ${other.source})`);
+      continue;
+    }
+    if (f.path === OWNERSHIP_RECORD_PATH) {
+      problems.push(`[${f.source}] output path = ${JSON.stringify(f.path)}: allowed is any path but the ownership record`);
+      continue;
+    }
+    byPath.set(f.path, f);
+  }
+
+  for (const f of [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    newFiles[f.path] = f.sha256;
+    const current = repo.read(f.path);
+    if (current === undefined) {
+      writes.push({ path: f.path, bytes: f.bytes, replaces: false });
+    } else if (current.equals(f.bytes)) {
+      unchanged.push(f.path);
+    } else if (owned[f.path] !== undefined) {
+      if (sha256(current) !== owned[f.path]) restored.push(f.path);
+      writes.push({ path: f.path, bytes: f.bytes, replaces: true });
+    } else {
+      problems.push(
+        `[${f.source}] output path = ${JSON.stringify(f.path)}: a file that ${GENERATOR} did not generate is there; ` +
+          `it is never overwritten: move it away, or choose another name`,
+      );
+    }
+  }
+
+  const removals = Object.keys(owned)
+    .filter((p) => !byPath.has(p) && repo.read(p) !== undefined)
+    .sort();
+
+  if (problems.length) return { problems };
+  const record: OwnershipRecord = { generator: GENERATOR, files: newFiles };
+  const recordBytes = Buffer.from(renderRecord(record), "utf8");
+  const currentRecord = repo.read(OWNERSHIP_RECORD_PATH);
+  return {
+    problems,
+    plan: {
+      writes,
+      unchanged,
+      removals,
+      restoredAfterHandEdit: restored,
+      record,
+      recordBytes,
+      recordChanged: currentRecord === undefined || !currentRecord.equals(recordBytes),
+    },
+  };
+}

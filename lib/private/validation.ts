@@ -1,0 +1,101 @@
+import { IConstruct } from "constructs";
+import { Token } from "cdktf";
+
+/**
+ * Collects the problems of one construct's props. Each message names the prop, the value and what is allowed;
+ * the construct path is added by the aggregator in GitOpsApp, which reports every problem of a synth at once.
+ */
+export class PropChecks {
+  private readonly problems: string[] = [];
+
+  /** Records a problem unless `ok`. */
+  check(ok: boolean, prop: string, value: unknown, allowed: string): void {
+    if (!ok) this.problems.push(formatProblem(prop, value, allowed));
+  }
+
+  /** Records a problem that is not about one value (e.g. two props that contradict each other). */
+  fail(prop: string, value: unknown, allowed: string): void {
+    this.problems.push(formatProblem(prop, value, allowed));
+  }
+
+  /** A literal is required (tokens cannot be checked at synth, and the value ends up in Git). False if it is a token. */
+  literal(prop: string, value: unknown): boolean {
+    if (value !== undefined && containsToken(value)) {
+      this.problems.push(formatProblem(prop, "<unresolved token>", "a literal value known at synth, not a token"));
+      return false;
+    }
+    return true;
+  }
+
+  /** Whole number in [min, max]. */
+  integer(prop: string, value: number | undefined, min: number, max: number): boolean {
+    if (value === undefined) return true;
+    if (!this.literal(prop, value)) return false;
+    const ok = Number.isInteger(value) && value >= min && value <= max;
+    this.check(ok, prop, value, `a whole number from ${min} to ${max}`);
+    return ok;
+  }
+
+  /** String matching a pattern. */
+  pattern(prop: string, value: string | undefined, re: RegExp, allowed: string): boolean {
+    if (value === undefined) return true;
+    if (!this.literal(prop, value)) return false;
+    const ok = typeof value === "string" && re.test(value);
+    this.check(ok, prop, value, allowed);
+    return ok;
+  }
+
+  oneOf<T>(prop: string, value: T | undefined, allowed: readonly T[]): boolean {
+    if (value === undefined) return true;
+    if (!this.literal(prop, value)) return false;
+    const ok = allowed.includes(value);
+    this.check(ok, prop, value, `one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}`);
+    return ok;
+  }
+
+  get all(): string[] {
+    return [...this.problems];
+  }
+}
+
+export function formatProblem(prop: string, value: unknown, allowed: string): string {
+  return `${prop} = ${describe(value)}: allowed is ${allowed}`;
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "(unset)";
+  if (typeof value === "string" && value.startsWith("<") && value.endsWith(">")) return value;
+  return JSON.stringify(value);
+}
+
+export function containsToken(value: unknown): boolean {
+  if (typeof value === "string" || typeof value === "number") return Token.isUnresolved(value);
+  if (Array.isArray(value)) return Token.isUnresolved(value) || value.some(containsToken);
+  if (value !== null && typeof value === "object") {
+    if (Token.isUnresolved(value)) return true;
+    return Object.entries(value).some(([k, v]) => Token.isUnresolved(k) || containsToken(v));
+  }
+  return false;
+}
+
+/** Registers a validation that runs at synth; the construct's checks are computed lazily so mutators count. */
+export function addPropValidation(scope: IConstruct, run: (checks: PropChecks) => void): void {
+  scope.node.addValidation({
+    validate: () => {
+      const checks = new PropChecks();
+      run(checks);
+      return checks.all;
+    },
+  });
+}
+
+/** Thrown at synth when input is refused; nothing in the GitOps repo has been written. */
+export class GitOpsSynthError extends Error {
+  constructor(
+    readonly title: string,
+    readonly problems: readonly string[],
+  ) {
+    super(`${title} (${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written):\n  ${problems.join("\n  ")}`);
+    this.name = "GitOpsSynthError";
+  }
+}
