@@ -1,0 +1,237 @@
+/**
+ * Derives compact structural schemas from the CRDs in ../shared/crds (or argv[2]) and writes
+ * lib/private/crd-schemas.json, which lib/private/manifest-validator.ts checks generated manifests against.
+ *
+ *   npx ts-node scripts/derive-crd-schemas.ts [crdDir]
+ *
+ * For every CRD and every served version it keeps only the structural/validation keywords the validator
+ * understands (see KEPT), drops descriptions, defaults, CEL rules (x-kubernetes-validations), list/map-type
+ * markers and the whole `.status` subtree (generated manifests must not carry status). The output is
+ * deterministic: keys sorted at every level, one top-level entry per line, trailing newline. Every CEL rule
+ * and every other validation keyword that had to be dropped is listed in the top-level "$comment", so it is
+ * visible what is NOT checked.
+ *
+ * Importable: `deriveSchemas(crdDir)` returns the exact file content (the test compares it with the committed file).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+
+/** Keywords copied (values are plain JSON; schema-valued ones are recursed into). */
+const KEPT_SCALARS = [
+  "type",
+  "required",
+  "enum",
+  "pattern",
+  "format",
+  "minimum",
+  "maximum",
+  "minLength",
+  "maxLength",
+  "minItems",
+  "maxItems",
+  "nullable",
+  "x-kubernetes-int-or-string",
+  "x-kubernetes-preserve-unknown-fields",
+  "x-kubernetes-embedded-resource",
+] as const;
+
+/** Keywords dropped on purpose because they do not restrict what the API server accepts. */
+const DROPPED_HARMLESS = new Set([
+  "description",
+  "default",
+  "example",
+  "externalDocs",
+  "title",
+  "x-kubernetes-list-type",
+  "x-kubernetes-list-map-keys",
+  "x-kubernetes-map-type",
+]);
+
+export interface CompactSchema {
+  type?: string;
+  properties?: Record<string, CompactSchema>;
+  items?: CompactSchema;
+  additionalProperties?: CompactSchema | boolean;
+  required?: string[];
+  enum?: unknown[];
+  pattern?: string;
+  format?: string;
+  minimum?: number;
+  maximum?: number;
+  minLength?: number;
+  maxLength?: number;
+  minItems?: number;
+  maxItems?: number;
+  nullable?: boolean;
+  "x-kubernetes-int-or-string"?: boolean;
+  "x-kubernetes-preserve-unknown-fields"?: boolean;
+  "x-kubernetes-embedded-resource"?: boolean;
+}
+
+export interface CrdSchemaEntry {
+  group: string;
+  version: string;
+  kind: string;
+  scope: "Namespaced" | "Cluster";
+  served: boolean;
+  storage: boolean;
+  deprecated: boolean;
+  deprecationWarning?: string;
+  /** CRD file name in the CRD directory. */
+  source: string;
+  /** Compact structural schema of the whole object (openAPIV3Schema minus status). */
+  schema: CompactSchema;
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+function isObject(v: unknown): v is JsonObject {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Readable path of a schema node: spec.install.strategy, spec.valuesFrom[*], spec.values{*}. */
+function child(p: string, key: string): string {
+  return p === "" ? key : `${p}.${key}`;
+}
+
+interface Notes {
+  /** "<key> <path>: <message> [rule: <rule>]" */
+  cel: string[];
+  /** "<key> <path>: <keyword>" for validation keywords the compact schema cannot express. */
+  other: string[];
+}
+
+/**
+ * An anyOf that only restates x-kubernetes-int-or-string ([{type: integer}, {type: string}]) is redundant;
+ * controller-gen emits it next to the extension.
+ */
+function isIntOrStringAnyOf(node: JsonObject): boolean {
+  const anyOf = node.anyOf;
+  if (node["x-kubernetes-int-or-string"] !== true || !Array.isArray(anyOf)) return false;
+  const types = anyOf.map((s) => (isObject(s) && Object.keys(s).length === 1 ? s.type : undefined)).sort();
+  return types.length === 2 && types[0] === "integer" && types[1] === "string";
+}
+
+function compact(node: Json, p: string, key: string, notes: Notes): CompactSchema {
+  if (!isObject(node)) throw new Error(`${key} ${p}: schema node is not an object`);
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if ((KEPT_SCALARS as readonly string[]).includes(k)) {
+      out[k] = v;
+    } else if (k === "properties") {
+      if (!isObject(v)) throw new Error(`${key} ${p}: properties is not an object`);
+      const props: Record<string, CompactSchema> = {};
+      for (const [name, sub] of Object.entries(v)) props[name] = compact(sub, child(p, name), key, notes);
+      out.properties = props;
+    } else if (k === "items") {
+      out.items = compact(v, `${p}[*]`, key, notes);
+    } else if (k === "additionalProperties") {
+      out.additionalProperties = typeof v === "boolean" ? v : compact(v, `${p}{*}`, key, notes);
+    } else if (k === "x-kubernetes-validations") {
+      for (const rule of Array.isArray(v) ? v : []) {
+        if (!isObject(rule)) continue;
+        const msg = typeof rule.message === "string" ? rule.message : typeof rule.messageExpression === "string" ? `(${rule.messageExpression})` : "";
+        notes.cel.push(`${key} ${p || "(root)"}: ${msg} [rule: ${String(rule.rule)}]`);
+      }
+    } else if (k === "anyOf" && isIntOrStringAnyOf(node)) {
+      // redundant with x-kubernetes-int-or-string
+    } else if (!DROPPED_HARMLESS.has(k)) {
+      notes.other.push(`${key} ${p || "(root)"}: ${k}`);
+    }
+  }
+  return out as CompactSchema;
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (isObject(value)) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) out[k] = sortKeys(value[k]);
+    return out;
+  }
+  return value;
+}
+
+export interface DerivedSchemas {
+  entries: Record<string, CrdSchemaEntry>;
+  notes: Notes;
+}
+
+/** Parses every *.yaml in crdDir and returns the compact entries keyed by "<group>/<version>/<Kind>". */
+export function deriveEntries(crdDir: string): DerivedSchemas {
+  const notes: Notes = { cel: [], other: [] };
+  const entries: Record<string, CrdSchemaEntry> = {};
+  const files = fs.readdirSync(crdDir).filter((f) => f.endsWith(".yaml")).sort();
+  if (files.length === 0) throw new Error(`no *.yaml files in ${crdDir}`);
+  for (const file of files) {
+    const docs = parseAllDocuments(fs.readFileSync(path.join(crdDir, file), "utf8"));
+    for (const doc of docs) {
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
+      const crd = doc.toJS() as JsonObject | null;
+      if (!isObject(crd) || crd.kind !== "CustomResourceDefinition") continue;
+      const spec = crd.spec as JsonObject;
+      const group = spec.group as string;
+      const names = spec.names as JsonObject;
+      const kind = names.kind as string;
+      const scope = spec.scope as "Namespaced" | "Cluster";
+      for (const v of spec.versions as JsonObject[]) {
+        if (v.served !== true) continue;
+        const version = v.name as string;
+        const key = `${group}/${version}/${kind}`;
+        if (entries[key]) throw new Error(`${file}: duplicate schema ${key}`);
+        const open = ((v.schema as JsonObject | undefined)?.openAPIV3Schema ?? null) as Json;
+        if (!isObject(open)) throw new Error(`${file}: ${key} has no openAPIV3Schema`);
+        const root = compact(open, "", key, notes);
+        if (root.properties) delete root.properties.status;
+        const entry: CrdSchemaEntry = {
+          group,
+          version,
+          kind,
+          scope,
+          served: true,
+          storage: v.storage === true,
+          deprecated: v.deprecated === true,
+          source: file,
+          schema: root,
+        };
+        if (typeof v.deprecationWarning === "string") entry.deprecationWarning = v.deprecationWarning;
+        entries[key] = entry;
+      }
+    }
+  }
+  notes.cel.sort();
+  notes.other.sort();
+  return { entries, notes };
+}
+
+/** The exact content of lib/private/crd-schemas.json for the CRDs in crdDir. */
+export function deriveSchemas(crdDir: string): string {
+  const { entries, notes } = deriveEntries(crdDir);
+  const comment = [
+    "Generated by scripts/derive-crd-schemas.ts from the CRDs in shared/crds (see SOURCES.md). Do not edit.",
+    "Compact structural schemas per served CRD version; descriptions, defaults, list/map-type markers and .status dropped.",
+    "format is kept for reference but not enforced by lib/private/manifest-validator.ts.",
+    `NOT checked: CEL rules (x-kubernetes-validations), ${notes.cel.length}:`,
+    ...notes.cel.map((c) => `  ${c}`),
+    `NOT checked: other dropped validation keywords, ${notes.other.length}${notes.other.length ? ":" : ""}`,
+    ...notes.other.map((c) => `  ${c}`),
+  ];
+  // One top-level entry per line: compact, deterministic, and a diff shows which kind changed.
+  const lines = [`"$comment":${JSON.stringify(comment)}`];
+  for (const key of Object.keys(entries).sort()) lines.push(`${JSON.stringify(key)}:${JSON.stringify(sortKeys(entries[key]))}`);
+  return `{\n${lines.join(",\n")}\n}\n`;
+}
+
+function main(): void {
+  const repoRoot = path.resolve(__dirname, "..");
+  const crdDir = path.resolve(process.argv[2] ?? path.join(repoRoot, "..", "shared", "crds"));
+  const outFile = path.join(repoRoot, "lib", "private", "crd-schemas.json");
+  const content = deriveSchemas(crdDir);
+  fs.writeFileSync(outFile, content);
+  const keys = Object.keys(JSON.parse(content)).filter((k) => !k.startsWith("$"));
+  process.stdout.write(`wrote ${path.relative(process.cwd(), outFile)} (${content.length} bytes): ${keys.join(", ")}\n`);
+}
+
+if (require.main === module) main();
