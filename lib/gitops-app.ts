@@ -11,6 +11,8 @@ import { applyPlan, diskRepoView, withRepoLock } from "./private/write";
 
 /** Context key that sets the GitOps repo directory, relative to the directory of `cdktf.json`. */
 export const GITOPS_ROOT_CONTEXT = "gitopsRoot";
+/** Context key listing acknowledged destructive changes (see GitOpsAppProps.acknowledgedChanges). */
+export const ACKNOWLEDGED_CHANGES_CONTEXT = "acknowledgedChanges";
 
 export interface GitOpsAppProps extends AppConfig {
   /**
@@ -19,6 +21,12 @@ export interface GitOpsAppProps extends AppConfig {
    * @default - the `gitopsRoot` context entry, else the directory of `cdktf.json` (searched upwards from the cwd)
    */
   readonly gitopsRoot?: string;
+  /**
+   * Destructive changes against the tree on disk that you accept, exactly as the refusal message prints them, e.g.
+   * `replace:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.pool_1234`. Remove them once the change landed.
+   * @default - the `acknowledgedChanges` context entry, else none
+   */
+  readonly acknowledgedChanges?: string[];
   /**
    * Where the one-line synth summary goes.
    * @default - standard output
@@ -48,6 +56,7 @@ export class GitOpsApp extends App {
   /** The GitOps repo directory this app writes into (absolute, never written into any file). */
   readonly gitopsRoot: string;
   private readonly log: (line: string) => void;
+  private readonly acknowledged: ReadonlySet<string>;
   private lastReport?: GitOpsSynthReport;
 
   constructor(props: GitOpsAppProps = {}) {
@@ -56,6 +65,7 @@ export class GitOpsApp extends App {
     const configured = props.gitopsRoot ?? (this.node.tryGetContext(GITOPS_ROOT_CONTEXT) as string | undefined);
     this.gitopsRoot = configured === undefined ? projectRoot : path.resolve(projectRoot, configured);
     this.log = props.log ?? ((line) => console.log(line));
+    this.acknowledged = new Set(props.acknowledgedChanges ?? (this.node.tryGetContext(ACKNOWLEDGED_CHANGES_CONTEXT) as string[] | undefined) ?? []);
   }
 
   /** Finds the GitOpsApp a construct belongs to. */
@@ -85,7 +95,7 @@ export class GitOpsApp extends App {
     }
     const files = this.renderGitOpsFiles();
     this.lastReport = withRepoLock(this.gitopsRoot, () => {
-      const plan = checkAndPlan(files, diskRepoView(this.gitopsRoot), defaultChecks);
+      const plan = checkAndPlan(files, diskRepoView(this.gitopsRoot), defaultChecks, { acknowledged: this.acknowledged });
       applyPlan(this.gitopsRoot, plan);
       return toReport(this.gitopsRoot, plan);
     });

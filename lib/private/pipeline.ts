@@ -1,5 +1,5 @@
 import { IConstruct } from "constructs";
-import { runChecks, TreeCheck } from "./checks";
+import { CheckOptions, runChecks, TreeCheck } from "./checks";
 import { GitOpsFile, isFileProducer } from "./gitops-file";
 import { planWrites, RepoView, WritePlan } from "./plan";
 import { renderFile, RenderedFile } from "./render";
@@ -34,8 +34,8 @@ export function renderFiles(files: readonly GitOpsFile[]): RenderedFile[] {
 }
 
 /** Checks, then plans. Throws with every problem found; returns the plan otherwise. Reads the repo only through the view. */
-export function checkAndPlan(files: readonly RenderedFile[], repo: RepoView, checks: readonly TreeCheck[]): WritePlan {
-  const problems = runChecks(checks, files, repo);
+export function checkAndPlan(files: readonly RenderedFile[], repo: RepoView, checks: readonly TreeCheck[], options: CheckOptions): WritePlan {
+  const problems = runChecks(checks, files, repo, options);
   const { plan, problems: planProblems } = planWrites(files, repo);
   const all = [...problems, ...planProblems];
   if (all.length || !plan) throw new GitOpsSynthError("Synth refused: the generated GitOps tree did not pass its checks", all);
