@@ -1,0 +1,106 @@
+import { OwnershipRecord } from "../lib/private/ownership";
+import { RepoView } from "../lib/private/plan";
+import { GitOpsFile } from "../lib/private/gitops-file";
+import { renderFile, RenderedFile } from "../lib/private/render";
+import { checkStateSafety } from "../lib/private/tree-checks/state-safety";
+
+const POOL = "azurerm_kubernetes_cluster_node_pool";
+
+function pool(name: string, extra: Record<string, unknown> = {}, preventDestroy = true) {
+  return { name, vm_size: "Standard_D2s_v3", os_type: "Linux", priority: "Regular", min_count: 3, max_count: 5, lifecycle: { ignore_changes: ["node_count"], prevent_destroy: preventDestroy }, ...extra };
+}
+function tf(resources: Record<string, unknown>): GitOpsFile {
+  return { path: "infrastructure/prod/main.tf.json", source: "app/prod", content: { format: "json", value: { resource: { [POOL]: resources } } } };
+}
+function cr(name: string, spec: Record<string, unknown> = {}): GitOpsFile {
+  const doc = {
+    apiVersion: "infra.contrib.fluxcd.io/v1alpha2",
+    kind: "Terraform",
+    metadata: { name, namespace: "flux-system" },
+    spec: { interval: "5m", path: "./infrastructure/prod", sourceRef: { kind: "GitRepository", name: "flux-system" }, backendConfig: { secretSuffix: "prod", inClusterConfig: true }, ...spec },
+  };
+  return { path: `clusters/prod/terraform/${name}.yaml`, source: `app/cluster/${name}`, content: { format: "yaml", documents: [doc] } };
+}
+/** A repo view holding the given files as the previously generated tree. */
+function repoOf(files: GitOpsFile[]): RepoView {
+  const rendered = files.map(renderFile);
+  const record: OwnershipRecord = { generator: "cdktf-aks-gitops", files: Object.fromEntries(rendered.map((f) => [f.path, f.sha256])) };
+  return { record, read: (p) => rendered.find((f) => f.path === p)?.bytes };
+}
+function check(before: GitOpsFile[], after: GitOpsFile[], acknowledged: string[] = []): string[] {
+  const next: RenderedFile[] = after.map(renderFile);
+  return checkStateSafety(next, repoOf(before), { acknowledged: new Set(acknowledged) });
+}
+
+describe("state safety against the tree on disk", () => {
+  test("first synth (no tree) and an unchanged tree pass", () => {
+    expect(checkStateSafety([renderFile(tf({ a: pool("core") }))], { record: undefined, read: () => undefined }, { acknowledged: new Set() })).toEqual([]);
+    expect(check([tf({ a: pool("core") }), cr("aks")], [tf({ a: pool("core") }), cr("aks")])).toEqual([]);
+  });
+
+  test("in-place changes pass (min/max counts, vm size rotates, labels)", () => {
+    expect(check([tf({ a: pool("core") })], [tf({ a: pool("core", { min_count: 4, max_count: 9, vm_size: "Standard_D4s_v3", node_labels: { a: "b" } }) })])).toEqual([]);
+  });
+
+  test("a guarded pool whose address disappears is refused, with the acknowledgement to give", () => {
+    const problems = check([tf({ a: pool("core") })], [tf({})]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^\[app\/prod\] azurerm_kubernetes_cluster_node_pool\.a in infrastructure\/prod has prevent_destroy and would be destroyed/);
+    expect(problems[0]).toContain('acknowledgedChanges: ["destroy:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.a"]');
+    expect(check([tf({ a: pool("core") })], [tf({})], ["destroy:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.a"])).toEqual([]);
+  });
+
+  test("a pool without prevent_destroy may go", () => {
+    expect(check([tf({ a: pool("core", {}, false) })], [tf({})])).toEqual([]);
+  });
+
+  test("a renamed address suggests a moved block", () => {
+    const [problem] = check([tf({ a: pool("core") })], [tf({ b: pool("core") })]);
+    expect(problem).toMatch(/looks renamed to azurerm_kubernetes_cluster_node_pool\.b: keep the state with a moved block \(cdktf: resource\.moveFromId\("azurerm_kubernetes_cluster_node_pool\.a"\)\)/);
+  });
+
+  test.each([
+    ["name", { name: "core2" }],
+    ["os_type", { os_type: "Windows" }],
+    ["priority", { priority: "Spot" }],
+    ["eviction_policy", { eviction_policy: "Deallocate" }],
+    ["kubernetes_cluster_id", { kubernetes_cluster_id: "/subscriptions/x/resourceGroups/y/providers/Microsoft.ContainerService/managedClusters/other" }],
+    ["os_sku", { os_sku: "Windows2022" }],
+  ])("a change of %s replaces the pool and is refused", (attr, change) => {
+    const problems = check([tf({ a: pool("core", { os_sku: "Ubuntu" }) })], [tf({ a: pool("core", { os_sku: "Ubuntu", ...change }) })]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`would be replaced .*because ${attr}: `));
+    expect(problems[0]).toContain('"replace:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.a"');
+  });
+
+  test("Ubuntu → AzureLinux is an in-place OS SKU migration", () => {
+    expect(check([tf({ a: pool("core", { os_sku: "Ubuntu" }) })], [tf({ a: pool("core", { os_sku: "AzureLinux" }) })])).toEqual([]);
+  });
+
+  test("a Terraform object whose secretSuffix, workspace or namespace changes would start an empty state", () => {
+    for (const spec of [{ backendConfig: { secretSuffix: "prod2", inClusterConfig: true } }, { workspace: "blue" }]) {
+      const problems = check([cr("aks")], [cr("aks", spec)]);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/Terraform object flux-system\/aks would move from state flux-system\/tfstate-default-prod to .*empty state/);
+      expect(problems[0]).toContain('"state:flux-system/aks"');
+    }
+  });
+
+  test("renaming the object keeps the state when secretSuffix is stable, and is refused when it is not", () => {
+    expect(check([cr("aks")], [cr("aks-renamed")])).toEqual([]);
+    const noSuffix = (name: string) => cr(name, { backendConfig: undefined });
+    const [problem] = check([noSuffix("aks")], [noSuffix("aks-renamed")]);
+    expect(problem).toMatch(/becomes flux-system\/aks-renamed with state flux-system\/tfstate-default-aks-renamed instead of flux-system\/tfstate-default-aks/);
+  });
+
+  test("a path move with the same state is refused", () => {
+    const [problem] = check([cr("aks")], [cr("aks", { path: "./infrastructure/other" })]);
+    expect(problem).toMatch(/would read \.\/infrastructure\/other instead of \.\/infrastructure\/prod with the same state/);
+    expect(check([cr("aks")], [cr("aks", { path: "./infrastructure/other" })], ["path:flux-system/aks"])).toEqual([]);
+  });
+
+  test("removing an object with destroyResourcesOnDeletion is refused; without it the state is kept and it passes", () => {
+    expect(check([cr("aks", { destroyResourcesOnDeletion: true })], [])[0]).toMatch(/is removed and has destroyResourcesOnDeletion/);
+    expect(check([cr("aks")], [])).toEqual([]);
+  });
+});
