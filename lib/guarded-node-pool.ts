@@ -320,8 +320,10 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   p.cluster._validate(c);
   const nameMax = r.osType === NodePoolOsType.WINDOWS ? 6 : 12;
   const nameRule = `a lower-case letter, then lower-case letters and digits, 1 to ${nameMax} characters${r.osType === NodePoolOsType.WINDOWS ? " (Windows)" : ""}`;
-  if (c.pattern("name", p.name, POOL_NAME, nameRule)) c.check(p.name.length <= nameMax, "name", p.name, nameRule);
-  if (c.pattern("temporaryNameForRotation", r.temporaryName, POOL_NAME, nameRule)) {
+  const nameOk = c.pattern("name", p.name, POOL_NAME, nameRule);
+  if (nameOk) c.check(p.name.length <= nameMax, "name", p.name, nameRule);
+  // A derived rotation name is valid whenever the name is; only a given one needs its own message.
+  if ((nameOk || p.temporaryNameForRotation !== undefined) && c.pattern("temporaryNameForRotation", r.temporaryName, POOL_NAME, nameRule)) {
     c.check(r.temporaryName.length <= nameMax && r.temporaryName !== p.name, "temporaryNameForRotation", r.temporaryName, `${nameRule}, different from name`);
   }
 
@@ -333,9 +335,10 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   const maxOk = c.integer("maxCount", p.maxCount, 0, AKS_MAX_NODES);
   if (minOk && floorOk) c.check(p.minCount >= g.minCountFloor, "minCount", p.minCount, `at least the floor guardrails.minCountFloor = ${g.minCountFloor} (range ${g.minCountFloor}..${AKS_MAX_NODES})`);
   if (maxOk && ceilingOk) c.check(p.maxCount <= g.maxCountCeiling, "maxCount", p.maxCount, `at most the ceiling guardrails.maxCountCeiling = ${g.maxCountCeiling}`);
-  if (minOk && maxOk) c.check(p.minCount <= p.maxCount, "maxCount", p.maxCount, `at least minCount (${p.minCount})`);
-  if (minOk && maxOk) c.check(p.maxCount >= 1, "maxCount", p.maxCount, "at least 1 (a pool that can never have a node)");
-  if (p.nodeCount !== undefined && c.integer("nodeCount", p.nodeCount, 0, AKS_MAX_NODES) && minOk && maxOk) {
+  const rangeOk = minOk && maxOk && p.minCount <= p.maxCount;
+  if (minOk && maxOk) c.check(rangeOk, "maxCount", p.maxCount, `at least minCount (${p.minCount})`);
+  if (rangeOk) c.check(p.maxCount >= 1, "maxCount", p.maxCount, "at least 1 (a pool that can never have a node)");
+  if (p.nodeCount !== undefined && c.integer("nodeCount", p.nodeCount, 0, AKS_MAX_NODES) && rangeOk) {
     c.check(p.nodeCount >= p.minCount && p.nodeCount <= p.maxCount, "nodeCount", p.nodeCount, `a count within [minCount, maxCount] = [${p.minCount}, ${p.maxCount}]`);
   }
 
