@@ -1,0 +1,159 @@
+import { TerraformResource } from "cdktf";
+import { IConstruct } from "constructs";
+import { parseAllDocuments } from "yaml";
+import { PolicyRuleContext } from "../policy/nag-pack";
+import { NODE_POOL_TYPE, nodePoolAttributes, resolveTokens } from "../policy/subjects";
+import { validateManifest } from "../private/manifest-validator";
+
+/** What `toBeGuardedNodePool` and `toHaveOnlyGuardedNodePools` require besides autoscaling and `ignore_changes`. */
+export interface GuardedNodePoolExpectation {
+  /**
+   * The lowest allowed `min_count`.
+   * @default 3
+   */
+  readonly minCountFloor?: number;
+  /**
+   * Also require `lifecycle.prevent_destroy = true`.
+   * @default false
+   */
+  readonly preventDestroy?: boolean;
+}
+
+/** Kustomize's own config file (`kustomization.yaml`) is not a Kubernetes object and has no CRD. */
+const KUSTOMIZE_CONFIG = "kustomize.config.k8s.io/";
+
+/**
+ * Checks Kubernetes manifests against the CRD schemas bundled with the library (Flux 2.9, tofu-controller 0.16.5)
+ * and its built-in schemas (Namespace, ServiceAccount, RBAC), as strictly as a synth does: a field the API server
+ * would silently drop is a problem. Returns one line per problem; empty when every manifest is valid.
+ *
+ * @param received a manifest object, YAML text with one or more documents, or a GitOps file map (every `.yaml` /
+ *   `.yml` file in it is checked)
+ */
+export function crdSchemaProblems(received: unknown): string[] {
+  const docs: { where: string; doc: unknown }[] = [];
+  if (typeof received === "string") {
+    docs.push(...yamlDocs(received, "YAML"));
+  } else if (isFileMap(received)) {
+    for (const [p, text] of Object.entries(received)) if (/\.ya?ml$/.test(p)) docs.push(...yamlDocs(text, p));
+    if (docs.length === 0) return ["the file map holds no .yaml file"];
+  } else {
+    docs.push({ where: "object", doc: received });
+  }
+  const problems: string[] = [];
+  for (const { where, doc } of docs) {
+    if (typeof (doc as { apiVersion?: unknown })?.apiVersion === "string" && (doc as { apiVersion: string }).apiVersion.startsWith(KUSTOMIZE_CONFIG)) continue;
+    const o = doc as { kind?: unknown; metadata?: { name?: unknown } } | null;
+    for (const issue of validateManifest(doc)) {
+      problems.push(`${String(o?.kind)} ${String(o?.metadata?.name)} (${where}) field ${issue.path || "(object)"}: ${issue.message}`);
+    }
+  }
+  return problems;
+}
+
+/**
+ * Checks that a node pool holds the guardrails: autoscaling on, `min_count` at or above the floor, `max_count` at or
+ * above `min_count`, `node_count` in `lifecycle.ignore_changes` (and, if asked, `prevent_destroy`). Returns one line
+ * per problem; empty when the pool is guarded.
+ *
+ * @param received a `GuardedNodePool`, a `KubernetesClusterNodePool`, or the resource's block from `main.tf.json`
+ *   (snake_case, as synthesized)
+ */
+export function guardedNodePoolProblems(received: unknown, expectation: GuardedNodePoolExpectation = {}): string[] {
+  const attributes = nodePoolBlock(received);
+  if (!attributes) return [`expected a node pool (GuardedNodePool, KubernetesClusterNodePool or its ${NODE_POOL_TYPE} block), got ${describe(received)}`];
+  const floor = expectation.minCountFloor ?? 3;
+  const problems: string[] = [];
+  const lifecycle = (attributes.lifecycle ?? {}) as Record<string, unknown>;
+  if (attributes.auto_scaling_enabled !== true) problems.push(`auto_scaling_enabled = ${describe(attributes.auto_scaling_enabled)}, expected true`);
+  const min = attributes.min_count;
+  const max = attributes.max_count;
+  if (typeof min !== "number" || min < floor) problems.push(`min_count = ${describe(min)}, expected a number ≥ the floor ${floor}`);
+  if (typeof max !== "number" || (typeof min === "number" && max < min)) problems.push(`max_count = ${describe(max)}, expected a number ≥ min_count (${describe(min)})`);
+  const ignore = lifecycle.ignore_changes;
+  const ignored = ignore === "all" || (Array.isArray(ignore) && ignore.some((a) => a === "node_count" || a === "all"));
+  if (!ignored) problems.push(`lifecycle.ignore_changes = ${describe(ignore)}, expected it to contain "node_count"`);
+  if (expectation.preventDestroy && lifecycle.prevent_destroy !== true) {
+    problems.push(`lifecycle.prevent_destroy = ${describe(lifecycle.prevent_destroy)}, expected true`);
+  }
+  return problems;
+}
+
+/**
+ * Checks every node pool in Terraform JSON: a GitOps file map (every `.tf.json` file), one `main.tf.json` as text or
+ * parsed. Returns one line per problem, each naming the file and the resource; a tree without node pools is a
+ * problem too (the assertion would otherwise pass on the wrong input).
+ */
+export function allNodePoolProblems(received: unknown, expectation: GuardedNodePoolExpectation = {}): string[] {
+  const configs: { where: string; tf: unknown }[] = [];
+  if (isFileMap(received)) {
+    for (const [p, text] of Object.entries(received)) if (p.endsWith(".tf.json")) configs.push({ where: p, tf: parseJson(text) });
+  } else if (typeof received === "string") {
+    configs.push({ where: "Terraform JSON", tf: parseJson(received) });
+  } else {
+    configs.push({ where: "Terraform JSON", tf: received });
+  }
+  const problems: string[] = [];
+  let pools = 0;
+  for (const { where, tf } of configs) {
+    const byId = ((tf as { resource?: Record<string, unknown> } | null)?.resource?.[NODE_POOL_TYPE] ?? {}) as Record<string, unknown>;
+    for (const [id, block] of Object.entries(byId)) {
+      pools++;
+      for (const p of guardedNodePoolProblems(block, expectation)) problems.push(`${where} ${NODE_POOL_TYPE}.${id}: ${p}`);
+    }
+  }
+  if (pools === 0) problems.push(`no ${NODE_POOL_TYPE} found in ${configs.map((c) => c.where).join(", ") || "the input"}`);
+  return problems;
+}
+
+function nodePoolBlock(received: unknown): Record<string, unknown> | undefined {
+  if (received === null || typeof received !== "object") return undefined;
+  const c = received as Partial<IConstruct> & { resource?: unknown };
+  if (c.node !== undefined) {
+    // A GuardedNodePool exposes its provider resource as `resource`.
+    const resource = TerraformResource.isTerraformResource(c) ? c : TerraformResource.isTerraformResource(c.resource) ? c.resource : undefined;
+    if (!resource) return undefined;
+    const context: PolicyRuleContext = { options: { minCountFloor: 0, logSuppressions: false }, resolve: (v) => resolveTokens(resource, v) };
+    return nodePoolAttributes(resource, context);
+  }
+  const block = received as Record<string, unknown>;
+  return "auto_scaling_enabled" in block || "vm_size" in block || "min_count" in block || "kubernetes_cluster_id" in block ? block : undefined;
+}
+
+function yamlDocs(text: string, where: string): { where: string; doc: unknown }[] {
+  const list = parseAllDocuments(text);
+  const docs = Array.isArray(list) ? list : [list];
+  const out: { where: string; doc: unknown }[] = [];
+  docs.forEach((d, i) => {
+    const at = docs.length > 1 ? `${where} document ${i + 1}` : where;
+    if (d.errors.length) throw new Error(`${at} is not valid YAML: ${d.errors[0].message}`);
+    const doc = d.toJS() as unknown;
+    if (doc !== null && doc !== undefined) out.push({ where: at, doc });
+  });
+  return out;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A plain object of path → text, as `synthGitOpsFiles` returns. */
+function isFileMap(x: unknown): x is Record<string, string> {
+  if (x === null || typeof x !== "object" || Array.isArray(x) || Object.getPrototypeOf(x) !== Object.prototype) return false;
+  const entries = Object.entries(x);
+  return entries.length > 0 && entries.every(([k, v]) => typeof v === "string" && k.includes("/") && /\.[a-z]+$/.test(k)) && !("apiVersion" in x);
+}
+
+function describe(v: unknown): string {
+  if (v === undefined) return "(unset)";
+  if (typeof v === "object" && v !== null && (v as Partial<IConstruct>).node !== undefined) return `construct ${(v as IConstruct).node.path}`;
+  try {
+    return JSON.stringify(v);
+  } catch {
+    return String(v);
+  }
+}
