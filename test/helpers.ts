@@ -1,0 +1,105 @@
+/**
+ * Shared helpers for the synth tests: a temp dir per app, a GitOpsApp that synthesizes into it, and readers for
+ * what landed in the GitOps repo. Everything runs on the real pipeline (constructs → render → plan → write).
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { GitOpsApp, GitOpsAppProps } from "../lib";
+
+export const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
+export const OTHER_SUBSCRIPTION = "11111111-1111-1111-1111-111111111111";
+export const CLUSTER_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-prod`;
+export const OWNERSHIP_RECORD = ".gitops-generated.json";
+export const LOCK_FILE = ".gitops-synth.lock";
+
+const created: string[] = [];
+
+/** A fresh temp directory, removed after the test file (see `cleanupTempDirs`). */
+export function tempDir(prefix = "gitops-test-"): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
+export function cleanupTempDirs(): void {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/** A workspace: `<dir>/cdktf.out` for cdktf and `<dir>/repo` for the GitOps repo. */
+export interface Workspace {
+  readonly dir: string;
+  readonly outdir: string;
+  readonly repo: string;
+}
+
+export function workspace(): Workspace {
+  const dir = tempDir();
+  return { dir, outdir: path.join(dir, "cdktf.out"), repo: path.join(dir, "repo") };
+}
+
+/**
+ * A GitOpsApp writing into the workspace. Each call gets its own cdktf outdir (cdktf creates it non-recursively,
+ * and two apps of one test must not share manifest.json), but they share the repo unless told otherwise.
+ */
+export function newApp(ws: Workspace, props: Partial<GitOpsAppProps> = {}): GitOpsApp {
+  const outdir = fs.mkdtempSync(path.join(ws.dir, "cdktf.out-"));
+  return new GitOpsApp({ outdir, gitopsRoot: ws.repo, log: () => {}, stackTraces: false, ...props });
+}
+
+/** Every regular file under dir (recursively), as sorted forward-slash relative paths; symlinks are listed, not followed. */
+export function listFiles(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  const out: string[] = [];
+  const walk = (abs: string, rel: string): void => {
+    for (const e of fs.readdirSync(abs, { withFileTypes: true })) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(path.join(abs, e.name), r);
+      else out.push(r);
+    }
+  };
+  walk(dir, "");
+  return out.sort();
+}
+
+/** path → bytes of every file under dir. */
+export function snapshotTree(dir: string): Map<string, Buffer> {
+  return new Map(listFiles(dir).map((rel) => [rel, fs.readFileSync(path.join(dir, ...rel.split("/")))]));
+}
+
+export function readText(root: string, rel: string): string {
+  return fs.readFileSync(path.join(root, ...rel.split("/")), "utf8");
+}
+
+/** The parsed `infrastructure/<folder>/main.tf.json` of a repo. */
+export function readStackJson(root: string, folder: string): any {
+  return JSON.parse(readText(root, `infrastructure/${folder}/main.tf.json`));
+}
+
+/** The single `azurerm_kubernetes_cluster_node_pool` resource of a stack's JSON whose `name` is poolName. */
+export function poolResource(tf: any, poolName: string): any {
+  const all = Object.values(tf.resource?.azurerm_kubernetes_cluster_node_pool ?? {}) as any[];
+  const found = all.filter((r) => r.name === poolName);
+  if (found.length !== 1) throw new Error(`expected one node pool named ${poolName}, found ${found.length}`);
+  return found[0];
+}
+
+export function sha256(bytes: Buffer): string {
+  return crypto.createHash("sha256").update(bytes).digest("hex");
+}
+
+/** Runs fn and returns the error it throws (fails the test if it does not throw). */
+export function thrownBy(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error("expected the call to throw, it returned");
+}
+
+/** Escapes a literal for use inside a RegExp. */
+export function re(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
