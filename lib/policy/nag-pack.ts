@@ -1,6 +1,6 @@
 import { Annotations, Aspects, IAspect, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
-import { resolveTokens } from "./subjects";
+import { resolveTokens } from "./resolve";
 import { findSuppression } from "./suppressions";
 
 /** How a finding of a rule is reported. */
@@ -66,41 +66,49 @@ export interface PolicyRuleParams {
 const DEFAULT_OPTIONS: Required<PolicyPackOptions> = { minCountFloor: 3, logSuppressions: false };
 
 /**
- * Base of a policy rule pack in the style of cdk-nag v2: an Aspect that visits every construct of a stack and
- * applies each rule to it. A finding becomes an error or warning annotation on the construct, with an id such as
- * `GitOps-NP1`; a suppression (see `PolicySuppressions`) on the construct or on an ancestor with
- * `applyToChildren` waives it.
+ * Base of a policy rule pack in the style of cdk-nag v2: an Aspect that visits every construct and applies each rule
+ * to it. A finding becomes an error or warning annotation with an id such as `GitOps-NP1`; a suppression (see
+ * `PolicySuppressions`) on the construct, or on an ancestor with `applyToChildren`, waives it.
  *
- * Add a pack with `PolicyPack.applyTo(app, pack)`: cdktf runs Aspects per stack only, so an Aspect added to the App
- * itself (`Aspects.of(app).add(...)`) would never run.
+ * Add a pack with `PolicyPack.applyTo(app, pack)`, not with `Aspects.of(app).add(pack)`: cdktf invokes Aspects per
+ * stack only (an Aspect on the App never runs), and only annotations inside stacks reach `manifest.json`, the CLI's
+ * output and GitOpsApp's "do not write" check. `applyTo` therefore adds the pack to every stack, and also visits the
+ * constructs that live outside any stack (a `FluxBootstrap` and its Terraform objects): each of them is checked
+ * while the stack it belongs to is (a Terraform object: the stack it reconciles; anything else: the app's first
+ * stack), and its findings are annotated on that stack, naming the construct.
  */
 export abstract class PolicyPack implements IAspect {
   /**
-   * Adds the pack to every `TerraformStack` of the app (cdktf invokes Aspects per stack; Aspects on the App are
-   * never run). Stacks created after this call are not covered: the app then refuses to synth, naming the stack, so
-   * a late stack cannot slip past the policy unnoticed. Call it once, after the last stack is created.
+   * Applies the pack to the whole app: every `TerraformStack`, and the constructs outside stacks (see the class
+   * doc). Stacks created after this call would not be covered, so the synth then refuses, naming them: call it once,
+   * after the last stack is created.
    *
+   * @param app the app, or any construct of it
    * @returns the pack, for chaining
    */
   static applyTo<T extends PolicyPack>(app: IConstruct, pack: T): T {
     const root = app.node.root;
-    const covered = new Set<TerraformStack>();
     for (const c of root.node.findAll()) {
-      if (!TerraformStack.isStack(c)) continue;
-      covered.add(c);
-      if (!AspectsHelper.has(c, pack)) AspectsHelper.add(c, pack);
+      if (TerraformStack.isStack(c) && !pack.stacks.has(c)) {
+        const aspect = new StackPolicyAspect(pack, c);
+        pack.stacks.set(c, aspect);
+        Aspects.of(c).add(aspect);
+      }
     }
-    root.node.addValidation({
-      validate: () =>
-        root.node
-          .findAll()
-          .filter((c): c is TerraformStack => TerraformStack.isStack(c) && !covered.has(c) && !AspectsHelper.has(c, pack))
-          .map(
-            (s) =>
-              `stack ${s.node.path} was created after PolicyPack.applyTo(app, ${pack.packName}) and would not be checked: ` +
-              `call applyTo after the last stack is created`,
-          ),
-    });
+    if (!pack.roots.has(root)) {
+      pack.roots.add(root);
+      root.node.addValidation({
+        validate: () =>
+          root.node
+            .findAll()
+            .filter((c): c is TerraformStack => TerraformStack.isStack(c) && !pack.stacks.has(c))
+            .map(
+              (s) =>
+                `stack ${s.node.path} was created after PolicyPack.applyTo(app, ${pack.packName}) and would not be checked: ` +
+                `call applyTo after the last stack is created`,
+            ),
+      });
+    }
     return pack;
   }
 
@@ -109,24 +117,40 @@ export abstract class PolicyPack implements IAspect {
   protected readonly options: Required<PolicyPackOptions>;
   /** Findings already reported, so that a second synth of the same tree does not repeat them. */
   private readonly reported = new WeakMap<IConstruct, Set<string>>();
+  /** @internal The stacks the pack was applied to, with their aspect. */
+  readonly stacks = new Map<TerraformStack, IAspect>();
+  private readonly roots = new Set<IConstruct>();
+  /** Set while a construct outside any stack is checked: where its findings are annotated. */
+  private reportOn?: IConstruct;
 
   constructor(options: PolicyPackOptions = {}) {
     this.options = { ...DEFAULT_OPTIONS, ...stripUndefined(options) };
   }
 
-  /** Called for every construct of every stack the pack is applied to. */
+  /** Called for every construct the pack checks; applies the pack's rules with `applyRule`. */
   abstract visit(node: IConstruct): void;
+
+  /** @internal Checks a construct outside any stack, annotating its findings on `stack`. */
+  _visitOutsideStack(node: IConstruct, stack: TerraformStack): void {
+    this.reportOn = stack;
+    try {
+      this.visit(node);
+    } finally {
+      this.reportOn = undefined;
+    }
+  }
 
   /** Runs one rule on one construct and reports its findings. */
   protected applyRule(params: PolicyRuleParams): void {
     const ruleId = `${this.packName}-${params.ruleSuffix}`;
     const context: PolicyRuleContext = { options: this.options, resolve: (v) => resolveTokens(params.node, v) };
+    const where = this.reportOn ? ` [construct ${params.node.node.path}]` : "";
     let result: RuleCompliance | string[];
     try {
       result = params.rule(params.node, context);
     } catch (e) {
       // A rule that cannot evaluate a construct must not let it pass silently.
-      this.report(params.node, ruleId, PolicyLevel.ERROR, `${ruleId}: the rule ${params.rule.name} failed on this construct: ${(e as Error).message}`);
+      this.report(params.node, ruleId, PolicyLevel.ERROR, `${ruleId}:${where} the rule ${params.rule.name} failed on this construct: ${(e as Error).message}`);
       return;
     }
     const findings =
@@ -136,31 +160,72 @@ export abstract class PolicyPack implements IAspect {
       const suppression = findSuppression(params.node, ruleId, finding ? id : undefined);
       if (suppression) {
         if (this.options.logSuppressions) {
-          this.report(params.node, id, "info", `${id} suppressed (${params.rule.name}): ${suppression.reason}`);
+          this.report(params.node, id, "info", `${id} suppressed (${params.rule.name}):${where} ${suppression.reason}`);
         }
         continue;
       }
-      this.report(params.node, id, params.level, `${id}: ${params.info} ${params.explanation} (rule ${params.rule.name}; to waive: PolicySuppressions.addResourceSuppressions(construct, [{ id: "${id}", reason: "..." }]))`);
+      this.report(
+        params.node,
+        id,
+        params.level,
+        `${id}:${where} ${params.info} ${params.explanation} (rule ${params.rule.name}; to waive: PolicySuppressions.addResourceSuppressions(construct, [{ id: "${id}", reason: "..." }]))`,
+      );
     }
   }
 
-  private report(node: IConstruct, id: string, level: PolicyLevel | "info", message: string): void {
-    const seen = this.reported.get(node) ?? new Set<string>();
-    this.reported.set(node, seen);
-    const key = `${level}:${id}`;
+  private report(subject: IConstruct, id: string, level: PolicyLevel | "info", message: string): void {
+    const target = this.reportOn ?? subject;
+    const seen = this.reported.get(target) ?? new Set<string>();
+    this.reported.set(target, seen);
+    const key = `${level}:${id}:${subject.node.path}`;
     if (seen.has(key)) return;
     seen.add(key);
-    const a = Annotations.of(node);
+    const a = Annotations.of(target);
     if (level === PolicyLevel.ERROR) a.addError(message);
     else if (level === PolicyLevel.WARNING) a.addWarning(message);
     else a.addInfo(message);
   }
 }
 
-const AspectsHelper = {
-  has: (scope: IConstruct, aspect: IAspect): boolean => Aspects.of(scope).all.includes(aspect),
-  add: (scope: IConstruct, aspect: IAspect): void => Aspects.of(scope).add(aspect),
-};
+/**
+ * What `applyTo` adds to each stack: the pack for the stack's constructs and, when the stack node itself is visited,
+ * the constructs outside any stack that belong to it.
+ */
+class StackPolicyAspect implements IAspect {
+  constructor(
+    private readonly pack: PolicyPack,
+    private readonly stack: TerraformStack,
+  ) {}
+
+  visit(node: IConstruct): void {
+    this.pack.visit(node);
+    if (node !== this.stack) return;
+    for (const outside of outsideStacks(this.stack.node.root)) {
+      if (ownerStack(outside, this.pack) === this.stack) this.pack._visitOutsideStack(outside, this.stack);
+    }
+  }
+}
+
+/** Constructs that are not inside any TerraformStack (the root itself excluded), in tree order. */
+function outsideStacks(root: IConstruct): IConstruct[] {
+  const out: IConstruct[] = [];
+  const walk = (c: IConstruct): void => {
+    for (const child of c.node.children) {
+      if (TerraformStack.isStack(child)) continue;
+      out.push(child);
+      walk(child);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+/** The stack whose visit checks a construct outside stacks: the stack it reconciles (`.stack`), else the first one. */
+function ownerStack(c: IConstruct, pack: PolicyPack): TerraformStack | undefined {
+  const own = (c as { stack?: unknown }).stack;
+  if (TerraformStack.isStack(own) && pack.stacks.has(own)) return own;
+  return pack.stacks.keys().next().value;
+}
 
 function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

@@ -1,6 +1,7 @@
-import { DefaultTokenResolver, StringConcat, TerraformResource, Tokenization } from "cdktf";
+import { TerraformResource, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
-import type { PolicyRuleContext } from "./nag-pack";
+import { isFileProducer } from "../private/gitops-file";
+import { PolicyRuleContext, RuleCompliance } from "./nag-pack";
 
 /** Terraform type of an AKS node pool, made by `GuardedNodePool` or directly with `KubernetesClusterNodePool`. */
 export const NODE_POOL_TYPE = "azurerm_kubernetes_cluster_node_pool";
@@ -32,9 +33,63 @@ export function isTrue(value: unknown): boolean {
   return value === true || value === "true";
 }
 
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
+/** API group of tofu-controller's `Terraform` kind. */
+const TERRAFORM_GROUP = "infra.contrib.fluxcd.io/";
 
-/** What cdktf's (unexported) stack resolve does: tokens to Terraform expressions and literals, from the construct's scope. */
-export function resolveTokens(scope: IConstruct, value: unknown): unknown {
-  return Tokenization.resolve(value, { scope, preparing: false, resolver: RESOLVER });
+/** A tofu-controller `Terraform` object as a construct declares it (the parsed manifest). */
+export interface TerraformObjectManifest {
+  readonly apiVersion: string;
+  readonly kind: "Terraform";
+  readonly metadata: { readonly name?: string; readonly namespace?: string; readonly [k: string]: unknown };
+  readonly spec?: Record<string, unknown>;
+}
+
+/**
+ * The `Terraform` objects a construct writes into the GitOps repo (a `TerraformControllerCR`, or any other file
+ * producer), as the manifests that will be rendered. Stacks are skipped: they write Terraform JSON, not manifests.
+ */
+export function terraformObjectsOf(node: IConstruct): TerraformObjectManifest[] {
+  if (!isFileProducer(node) || TerraformStack.isStack(node)) return [];
+  const out: TerraformObjectManifest[] = [];
+  for (const f of node._gitOpsFiles()) {
+    if (f.content.format !== "yaml") continue;
+    for (const doc of f.content.documents) {
+      const o = doc as Partial<TerraformObjectManifest> | null;
+      if (o && o.kind === "Terraform" && typeof o.apiVersion === "string" && o.apiVersion.startsWith(TERRAFORM_GROUP)) {
+        out.push(o as TerraformObjectManifest);
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Applies a check to every Terraform object of a construct: NOT_APPLICABLE without any, a compliance for one, and
+ * for several the `namespace/name` of each failing object as findings.
+ */
+export function eachTerraformObject(
+  node: IConstruct,
+  check: (tf: TerraformObjectManifest) => RuleCompliance,
+): RuleCompliance | string[] {
+  const objects = terraformObjectsOf(node);
+  if (objects.length === 0) return RuleCompliance.NOT_APPLICABLE;
+  const results = objects.map((tf) => ({ tf, result: check(tf) }));
+  if (objects.length === 1) return results[0].result;
+  return results.filter((r) => r.result === RuleCompliance.NON_COMPLIANT).map((r) => `${r.tf.metadata.namespace ?? ""}/${r.tf.metadata.name ?? ""}`);
+}
+
+/**
+ * Marks a construct whose Terraform runner authenticates to Azure with the node's kubelet identity (IMDS). For a
+ * runner-identity construct that offers kubelet identity as an opt-in: rule `TerraformRunnerKubeletIdentity` reports
+ * every Terraform object under a marked construct, or using a marked construct as its `runnerIdentity`.
+ * @internal
+ */
+export const KUBELET_IDENTITY_OPT_IN = Symbol.for("cdktf-aks-gitops/runner-uses-kubelet-identity");
+
+/** True if the construct, an ancestor, or its `runnerIdentity` carries the kubelet-identity opt-in mark. */
+export function optedIntoKubeletIdentity(node: IConstruct): boolean {
+  const marked = (x: unknown): boolean => x !== null && typeof x === "object" && (x as Record<symbol, unknown>)[KUBELET_IDENTITY_OPT_IN] === true;
+  if (marked((node as { runnerIdentity?: unknown }).runnerIdentity)) return true;
+  for (let c: IConstruct | undefined = node; c; c = c.node.scope) if (marked(c)) return true;
+  return false;
 }

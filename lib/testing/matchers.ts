@@ -2,7 +2,8 @@ import { TerraformResource } from "cdktf";
 import { IConstruct } from "constructs";
 import { parseAllDocuments } from "yaml";
 import { PolicyRuleContext } from "../policy/nag-pack";
-import { NODE_POOL_TYPE, nodePoolAttributes, resolveTokens } from "../policy/subjects";
+import { resolveTokens } from "../policy/resolve";
+import { NODE_POOL_TYPE, nodePoolAttributes } from "../policy/subjects";
 import { validateManifest } from "../private/manifest-validator";
 
 /** What `toBeGuardedNodePool` and `toHaveOnlyGuardedNodePools` require besides autoscaling and `ignore_changes`. */

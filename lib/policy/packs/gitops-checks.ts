@@ -1,6 +1,14 @@
 import { IConstruct } from "constructs";
 import { PolicyLevel, PolicyPack, PolicyPackOptions } from "../nag-pack";
-import { NodePoolAutoscaling, NodePoolMinCountFloor, NodePoolNodeCountIgnored, NodePoolPreventDestroy } from "../rules";
+import {
+  NodePoolAutoscaling,
+  NodePoolMinCountFloor,
+  NodePoolNodeCountIgnored,
+  NodePoolPreventDestroy,
+  TerraformManualApprovalSeparateSource,
+  TerraformRunnerKubeletIdentity,
+  TerraformStateSecretSuffix,
+} from "../rules";
 
 /**
  * The library's rule pack (ids `GitOps-*`): AKS node pools, whether made with `GuardedNodePool` or directly with
@@ -12,6 +20,12 @@ import { NodePoolAutoscaling, NodePoolMinCountFloor, NodePoolNodeCountIgnored, N
  * | GitOps-NP2 | error | NodePoolMinCountFloor: min_count (node_count without autoscaling) ≥ minCountFloor |
  * | GitOps-NP3 | error | NodePoolNodeCountIgnored: node_count is in lifecycle.ignore_changes |
  * | GitOps-NP4 | warning | NodePoolPreventDestroy: lifecycle.prevent_destroy |
+ * | GitOps-TF1 | error | TerraformManualApprovalSeparateSource: manual approval reads code from a source other than its own manifest's |
+ * | GitOps-TF2 | warning | TerraformRunnerKubeletIdentity: the runner does not use the node's kubelet identity (ARM_USE_MSI) |
+ * | GitOps-TF3 | error | TerraformStateSecretSuffix: backendConfig.secretSuffix is set |
+ *
+ * Terraform objects live outside stacks (under a `FluxBootstrap`); `PolicyPack.applyTo` checks them with the stack
+ * they reconcile and reports their findings on that stack.
  *
  * @example
  * const app = new GitOpsApp();
@@ -28,6 +42,37 @@ export class GitOpsChecks extends PolicyPack {
 
   visit(node: IConstruct): void {
     this.checkNodePools(node);
+    this.checkTerraformObjects(node);
+  }
+
+  private checkTerraformObjects(node: IConstruct): void {
+    this.applyRule({
+      ruleSuffix: "TF1",
+      info: "The Terraform object needs manual approval but reads its code from the same source as its own manifest.",
+      explanation:
+        "Approving a plan is a commit to that source, i.e. a new revision: the controller plans again under a new plan id and the approval never matches (tofu-controller #1878). Use ApprovalMode.AUTO or DRIFT_DETECTION_ONLY, or keep MANUAL with a separate source (another branch, tag or repo, or an OCI artifact of the Terraform only).",
+      level: PolicyLevel.ERROR,
+      rule: TerraformManualApprovalSeparateSource,
+      node,
+    });
+    this.applyRule({
+      ruleSuffix: "TF2",
+      info: "The Terraform runner authenticates with the node's kubelet identity (ARM_USE_MSI).",
+      explanation:
+        "The kubelet identity belongs to the node: every pod on every node of the pool can use it, so the rights Terraform needs on the cluster (typically Contributor on it or its resource group) go to every workload there too. Use AKS Workload Identity: a ServiceAccount federated to a user-assigned identity, runner label azure.workload.identity/use=true and ARM_USE_AKS_WORKLOAD_IDENTITY=true.",
+      level: PolicyLevel.WARNING,
+      rule: TerraformRunnerKubeletIdentity,
+      node,
+    });
+    this.applyRule({
+      ruleSuffix: "TF3",
+      info: "The Terraform object has no backendConfig.secretSuffix.",
+      explanation:
+        "Its state Secret is then named after the object, so a rename starts from an empty state and the next plan creates every resource again (duplicates or 'already exists' errors). Set a stable secretSuffix (TerraformControllerCR uses the stack's folder name).",
+      level: PolicyLevel.ERROR,
+      rule: TerraformStateSecretSuffix,
+      node,
+    });
   }
 
   private checkNodePools(node: IConstruct): void {

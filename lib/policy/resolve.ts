@@ -1,0 +1,9 @@
+import { DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
+import { IConstruct } from "constructs";
+
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** What cdktf's (unexported) stack resolve does: tokens to Terraform expressions and literals, from the construct's scope. */
+export function resolveTokens(scope: IConstruct, value: unknown): unknown {
+  return Tokenization.resolve(value, { scope, preparing: false, resolver: RESOLVER });
+}
