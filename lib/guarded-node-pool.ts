@@ -235,6 +235,8 @@ export class GuardedNodePool extends Construct {
   readonly guardrails: Required<Pick<NodePoolGuardrails, "minCountFloor" | "maxCountCeiling">> & Pick<NodePoolGuardrails, "allowedVmSizes">;
   /** The bound cluster (id and identity for checks). */
   readonly cluster: BoundCluster;
+  /** Name of the temporary pool a rotation creates. */
+  readonly temporaryNameForRotation: string;
 
   constructor(scope: Construct, id: string, props: GuardedNodePoolProps) {
     super(scope, id);
@@ -295,18 +297,42 @@ export class GuardedNodePool extends Construct {
       },
     });
 
+    this.temporaryNameForRotation = temporaryName;
+    poolsOfCluster(this).push(this);
+
     addPropValidation(this, (c) => validateProps(c, props, { mode, osType, temporaryName, guardrails: this.guardrails }));
-    addPropValidation(this, (c) => this.checkUniqueName(c));
+    addPropValidation(this, (c) => this.checkUniqueNames(c));
   }
 
-  /** Two pools with one name in one cluster would fight over the same AKS agent pool. */
-  private checkUniqueName(c: PropChecks): void {
+  /**
+   * Two pools of one cluster must not share a name, nor may one's name be the other's rotation name: the rotation
+   * creates and then deletes an agent pool of that name.
+   */
+  private checkUniqueNames(c: PropChecks): void {
     if (!this.cluster.key) return;
-    const first = this.node.root.node
-      .findAll()
-      .find((x): x is GuardedNodePool => x instanceof GuardedNodePool && x.cluster.key === this.cluster.key && x.name === this.name);
-    if (first && first !== this) c.fail("name", this.name, `a name no other pool of the same cluster uses (${first.node.path} has it)`);
+    const mine = [this.name, this.temporaryNameForRotation];
+    for (const other of poolsOfCluster(this)) {
+      if (other === this) return; // only pools declared earlier are blamed, so each clash is reported once
+      const theirs = [other.name, other.temporaryNameForRotation];
+      if (other.name === this.name) c.fail("name", this.name, `a name no other pool of the same cluster uses (${other.node.path} has it)`);
+      else if (mine.some((n) => theirs.includes(n))) {
+        c.fail("name", this.name, `names (name and temporaryNameForRotation ${JSON.stringify(this.temporaryNameForRotation)}) that no other pool of the same cluster uses (${other.node.path} uses ${theirs.map((n) => JSON.stringify(n)).join(" and ")})`);
+      }
+    }
   }
+}
+
+/** Pools per app and cluster, registered at construction: a lookup per pool instead of a walk of the whole tree. */
+const POOLS = new WeakMap<object, Map<string, GuardedNodePool[]>>();
+
+function poolsOfCluster(pool: GuardedNodePool): GuardedNodePool[] {
+  const root = pool.node.root;
+  let byCluster = POOLS.get(root);
+  if (!byCluster) POOLS.set(root, (byCluster = new Map()));
+  const key = pool.cluster.key ?? `unkeyed:${pool.node.path}`;
+  let list = byCluster.get(key);
+  if (!list) byCluster.set(key, (list = []));
+  return list;
 }
 
 interface Resolved {
@@ -408,7 +434,7 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   c.check(typeof (p.preventDestroy ?? true) === "boolean", "preventDestroy", p.preventDestroy, "true or false");
 }
 
-/** A rotation name that is valid and differs from the pool name: `corepool` → `corepooltmp`, Windows `win1` → `win1t`. */
+/** A rotation name that is valid and differs from the pool name: `corepool` → `corepooltmp`, Windows `win1` → `wintmp`. */
 export function temporaryNameFor(name: string, osType: NodePoolOsType): string {
   const max = osType === NodePoolOsType.WINDOWS ? 6 : 12;
   for (const suffix of ["tmp", "rot", "t", "r"]) {

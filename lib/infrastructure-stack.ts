@@ -1,6 +1,7 @@
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
+import { GitOpsApp } from "./gitops-app";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "./private/gitops-file";
 import { addPropValidation } from "./private/validation";
 
@@ -88,6 +89,8 @@ export class InfrastructureStack extends TerraformStack implements IGitOpsFilePr
     this.addOverride("terraform.backend", undefined);
 
     addPropValidation(this, (c) => {
+      // A plain cdktf App never runs the GitOps pipeline: the stack would synthesize and write nothing to the repo.
+      c.check(this.node.root instanceof GitOpsApp, "scope", this.node.root.constructor.name, "a construct tree rooted in a GitOpsApp (new GitOpsApp() instead of new App())");
       if (c.literal("folderName", this.folderName)) {
         c.check(DNS_LABEL.test(this.folderName), "folderName", this.folderName, "a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric");
       }

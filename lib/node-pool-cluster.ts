@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import { DataAzurermKubernetesCluster } from "@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster";
 import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
 import { Token } from "cdktf";
@@ -56,7 +57,7 @@ class ClusterById extends NodePoolCluster {
   _bind(): BoundCluster {
     if (Token.isUnresolved(this.clusterId)) return { id: this.clusterId };
     const parts = this.clusterId.split("/");
-    return { id: this.clusterId, key: `${parts[4]}/${parts[8]}`.toLowerCase() };
+    return { id: this.clusterId, key: clusterKey(parts[2], parts[4], parts[8]) };
   }
 }
 
@@ -74,11 +75,22 @@ class ClusterByName extends NodePoolCluster {
   _bind(scope: Construct): BoundCluster {
     // One data source per cluster and stack, shared by all pools of that cluster.
     const stack = InfrastructureStack.of(scope);
-    const id = `cluster-${this.resourceGroupName}-${this.name}`.replace(/[^A-Za-z0-9-]/g, "-");
-    const existing = stack.node.tryFindChild(id) as DataAzurermKubernetesCluster | undefined;
-    const data = existing ?? new DataAzurermKubernetesCluster(stack, id, { name: this.name, resourceGroupName: this.resourceGroupName });
-    return { id: data.id, key: `${this.resourceGroupName}/${this.name}`.toLowerCase() };
+    const readable = `cluster-${this.resourceGroupName}-${this.name}`.replace(/[^A-Za-z0-9-]/g, "-");
+    const sameCluster = (c: unknown): c is DataAzurermKubernetesCluster =>
+      c instanceof DataAzurermKubernetesCluster && c.nameInput === this.name && c.resourceGroupNameInput === this.resourceGroupName;
+    // Sanitizing can make two clusters' ids collide (rg "a_b" vs "a-b"): then the id carries a hash of the real pair.
+    const hashed = `${readable}-${createHash("sha256").update(`${this.resourceGroupName}/${this.name}`).digest("hex").slice(0, 8)}`;
+    const existing = [readable, hashed].map((id) => stack.node.tryFindChild(id)).find(sameCluster);
+    const data =
+      existing ??
+      new DataAzurermKubernetesCluster(stack, stack.node.tryFindChild(readable) ? hashed : readable, { name: this.name, resourceGroupName: this.resourceGroupName });
+    return { id: data.id, key: clusterKey(stack.subscriptionId, this.resourceGroupName, this.name) };
   }
+}
+
+/** Identifies a cluster across the app: subscription, resource group and name, case-insensitive as in Azure. */
+function clusterKey(subscriptionId: string, resourceGroupName: string, name: string): string {
+  return `${subscriptionId}/${resourceGroupName}/${name}`.toLowerCase();
 }
 
 class ClusterByResource extends NodePoolCluster {

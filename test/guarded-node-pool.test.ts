@@ -318,11 +318,7 @@ describe("cluster reference", () => {
     }
   });
 
-  // BUG (lib/node-pool-cluster.ts, ClusterByName._bind): the data source id is `cluster-${rg}-${name}` with every
-  // character outside [A-Za-z0-9-] turned into "-", and an existing child with that id is reused without checking it
-  // is the same cluster. ("b-aks", "rg-a") and ("a-b-aks", "rg") both map to "cluster-rg-a-b-aks", so the second
-  // pool is silently attached to the first cluster. Same for "rg_a" vs "rg-a".
-  test.failing("by name: clusters whose names only collide after id sanitizing still get their own data source", () => {
+  test("by name: clusters whose names only collide after id sanitizing still get their own data source", () => {
     const tf = synthStack((s) => {
       addPool(s, "a", { name: "a", cluster: NodePoolCluster.fromClusterName("b-aks", "rg-a") });
       addPool(s, "b", { name: "b", cluster: NodePoolCluster.fromClusterName("a-b-aks", "rg") });
@@ -497,10 +493,7 @@ describe("pool names are unique per cluster", () => {
     expect(Object.keys(tf.resource.azurerm_kubernetes_cluster_node_pool)).toHaveLength(2);
   });
 
-  // BUG (lib/node-pool-cluster.ts, ClusterById._bind / ClusterByName._bind): the cluster key is "<rg>/<name>" without
-  // the subscription, so same-named clusters in two subscriptions (the usual dev/prod layout: one subscription each,
-  // same naming convention) count as one cluster and a pool name may be used only once across both.
-  test.failing("the same resource group and cluster name in two subscriptions are two clusters", () => {
+  test("the same resource group and cluster name in two subscriptions are two clusters", () => {
     const ws = workspace();
     const app = newApp(ws);
     for (const [id, sub] of [["dev", SUBSCRIPTION], ["prod", OTHER_SUBSCRIPTION]]) {
@@ -512,7 +505,7 @@ describe("pool names are unique per cluster", () => {
   // GAP (lib/guarded-node-pool.ts, checkUniqueName): only names are compared, not rotation names. When "apps" rotates
   // (vmSize change), azurerm creates/updates the agent pool "appstmp" (the derived rotation name) and deletes it at
   // the end: with a second pool named "appstmp" in the cluster, the rotation overwrites and then deletes that pool.
-  test.failing("a pool named like another pool's rotation name on the same cluster is refused", () => {
+  test("a pool named like another pool's rotation name on the same cluster is refused", () => {
     const err = refusal((s) => {
       addPool(s, "a", { name: "apps" }); // rotation name derived: appstmp
       addPool(s, "b", { name: "appstmp" });

@@ -165,16 +165,12 @@ describe("refused stack input", () => {
     expect(listFiles(ws.repo)).toEqual([]);
   });
 
-  // BUG (lib/infrastructure-stack.ts constructor / lib/gitops-app.ts GitOpsApp.of): GitOpsApp.of() exists with the
-  // message "must be created inside a GitOpsApp … use new GitOpsApp() instead of new App()" but nothing calls it.
-  // An InfrastructureStack in a plain cdktf App synthesizes without error and silently writes no GitOps file at all.
-  // Fix: call GitOpsApp.of(this) in the InfrastructureStack constructor (or in a validation).
-  test.failing("an InfrastructureStack in a plain cdktf App is refused (it would silently write no GitOps file)", () => {
+  test("an InfrastructureStack in a plain cdktf App is refused (it would silently write no GitOps file)", () => {
     const ws = workspace();
     expect(() => {
       const app = new App({ outdir: ws.outdir, stackTraces: false });
       new InfrastructureStack(app, "infra", { subscriptionId: SUBSCRIPTION });
       app.synth();
-    }).toThrow(/must be created inside a GitOpsApp/);
+    }).toThrow(/\[infra\] scope = "App": allowed is a construct tree rooted in a GitOpsApp/);
   });
 });

@@ -273,11 +273,7 @@ describe("ownership", () => {
     expect(lines[0]).toMatch(/restored after hand edits: infrastructure\/infra\/main\.tf\.json/);
   });
 
-  // BUG (lib/private/tree-checks/state-safety.ts, checkStateSafety: `JSON.parse(bytes…)` of the owned files on disk):
-  // a generated file that is no longer valid JSON (a merge conflict in Git, a truncated write) crashes the synth with
-  // a bare SyntaxError instead of being restored like any other hand edit. Fix: skip (or treat as "no resources")
-  // owned files that do not parse, and let the planner restore them.
-  test.failing("a generated file broken by a merge conflict is restored", () => {
+  test("a generated file broken by a merge conflict is restored", () => {
     const ws = workspace();
     synth(ws, { infra: [{ name: "apps" }] });
     const rel = "infrastructure/infra/main.tf.json";
@@ -337,12 +333,7 @@ describe("ownership", () => {
     expect(fs.readdirSync(outside)).toEqual(["main.tf.json"]);
   });
 
-  // BUG (lib/private/write.ts, applyPlan): the comment says "the record goes last, so an interruption leaves it listing
-  // the previous files, which are still ours to prune", but the record is renamed into place together with the other
-  // staged files, *before* the removals run. When a removal fails (here: its folder became a symlink out of the repo;
-  // equally a crash or EACCES), the new record no longer lists the stale file, so no later synth will ever prune it.
-  // Fix: resolve every removal target before renaming anything, and rename the record after the removals.
-  test.failing("a failed removal leaves the ownership record listing the file (the record is written last)", () => {
+  test("a failed removal leaves the ownership record listing the file (the record is written last)", () => {
     const ws = workspace();
     synth(ws, { a: [{ name: "apps" }], b: [{ name: "apps", preventDestroy: false }] });
     const outside = tempDir("gitops-outside-");
@@ -355,11 +346,7 @@ describe("ownership", () => {
     expect(Object.keys(JSON.parse(readText(ws.repo, OWNERSHIP_RECORD)).files)).toContain("infrastructure/b/main.tf.json");
   });
 
-  // BUG (lib/private/write.ts, removeEmptyParents): the removed file's path comes from resolveInsideRepo (realpath of
-  // the root), but removeEmptyParents compares it with path.resolve(root) (not realpath). When the GitOps root is
-  // reached through a symlink (macOS /var → /private/var temp dirs, a symlinked checkout), `d.startsWith(root)` is
-  // false and emptied folders are never removed. Fix: use fs.realpathSync(root) in removeEmptyParents.
-  test.failing("pruning removes the emptied folder also when the repo root path goes through a symlink", () => {
+  test("pruning removes the emptied folder also when the repo root path goes through a symlink", () => {
     const ws = workspace();
     const real = path.join(ws.dir, "real-repo");
     fs.mkdirSync(real);

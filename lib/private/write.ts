@@ -33,6 +33,8 @@ export function applyPlan(root: string, plan: WritePlan): void {
   const staged: { tmp: string; target: string }[] = [];
   const all = [...plan.writes.map((w) => ({ rel: w.path, bytes: w.bytes }))];
   if (plan.recordChanged) all.push({ rel: OWNERSHIP_RECORD_PATH, bytes: plan.recordBytes });
+  // Every path is checked before anything changes: a refused path leaves the tree as it was.
+  const removals = plan.removals.map((rel) => resolveInsideRepo(root, rel));
   try {
     for (const { rel, bytes } of all) {
       const target = resolveInsideRepo(root, rel);
@@ -45,17 +47,18 @@ export function applyPlan(root: string, plan: WritePlan): void {
     for (const s of staged) fs.rmSync(s.tmp, { force: true });
     throw e;
   }
-  // The record goes last, so an interruption leaves it listing the previous files, which are still ours to prune.
+  // The record goes last, after the removals: an interruption leaves it listing files that are still ours to prune.
+  const record = plan.recordChanged ? staged.pop() : undefined;
   for (const s of staged) fs.renameSync(s.tmp, s.target);
-  for (const rel of plan.removals) {
-    const target = resolveInsideRepo(root, rel);
+  for (const target of removals) {
     fs.rmSync(target, { force: true });
     removeEmptyParents(root, path.dirname(target));
   }
+  if (record) fs.renameSync(record.tmp, record.target);
 }
 
 function removeEmptyParents(root: string, dir: string): void {
-  const realRoot = path.resolve(root);
+  const realRoot = fs.realpathSync(root);
   let d = path.resolve(dir);
   while (d !== realRoot && d.startsWith(realRoot + path.sep)) {
     if (fs.readdirSync(d).length > 0) return;
@@ -80,7 +83,7 @@ export function withRepoLock<T>(root: string, fn: () => T): T {
     }
     throw new Error(
       `another synth is writing this GitOps repo (lock ${LOCK_FILE} held by pid ${holder || "?"}); ` +
-        `wait for it to finish and run synth again`,
+        `wait for it to finish and run synth again (if no synth is running, delete ${LOCK_FILE})`,
     );
   }
   try {

@@ -75,7 +75,7 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
   const before = new Map<string, TfResource>();
   for (const p of owned.filter((p) => p.endsWith(".tf.json"))) {
     const bytes = repo.read(p);
-    if (bytes) for (const r of tfResources(p, JSON.parse(bytes.toString("utf8")))) before.set(`${r.folder}/${r.address}`, r);
+    if (bytes) for (const r of tfResources(p, parseJsonOrNothing(bytes))) before.set(`${r.folder}/${r.address}`, r);
   }
   const after = new Map<string, TfResource>();
   for (const f of files) {
@@ -149,8 +149,21 @@ function tfResources(filePath: string, json: unknown): TfResource[] {
   );
 }
 
+/** A generated file broken by hand (a merge conflict, a truncated write) tells nothing; the planner restores it. */
+function parseJsonOrNothing(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString("utf8"));
+  } catch {
+    return {};
+  }
+}
+
 function parseYaml(text: string): unknown[] {
-  return parseAllDocuments(text).map((d) => d.toJS());
+  try {
+    return parseAllDocuments(text).map((d) => d.toJS());
+  } catch {
+    return [];
+  }
 }
 
 function terraformObjects(documents: readonly unknown[]): TerraformObject[] {
