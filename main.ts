@@ -1,14 +1,25 @@
 /**
  * The worked example: the article's scenario ("GitOps Best Practices for Azure: Managing Configuration Drift with
- * FluxCD and Terraform") written with this library. `npm run synth` writes this repo's own `infrastructure/`.
+ * FluxCD and Terraform") written with this library. `npm run synth` writes this repo's own `infrastructure/` and `clusters/`.
  *
  * Values that only exist in Azure come from cdktf.json context; the defaults there are all-zero GUIDs, clearly fake,
  * so synth works offline.
  */
-import { GitOpsApp, GuardedNodePool, InfrastructureStack, NodePoolCluster } from "./lib";
+import {
+  ApprovalMode,
+  Duration,
+  FluxBootstrap,
+  GitOpsApp,
+  GuardedNodePool,
+  InfrastructureStack,
+  NodePoolCluster,
+  TerraformControllerCR,
+} from "./lib";
 
 const app = new GitOpsApp();
 const subscriptionId: string = app.node.tryGetContext("subscriptionId");
+// The GitOps repo as Flux clones it (cdktf.json context; no credentials: flux bootstrap keeps them in a Secret).
+const repositoryUrl: string = app.node.tryGetContext("gitRepositoryUrl");
 
 // The article's cluster: resource group rg-gitops-flux, cluster aks-gitops-tf, created with `az aks create`.
 const cluster = NodePoolCluster.fromClusterName("aks-gitops-tf", "rg-gitops-flux");
@@ -23,6 +34,21 @@ new GuardedNodePool(infra, "corepool", {
   nodeCount: 3,
   minCount: 3,
   maxCount: 5,
+});
+
+// Flux on the article's cluster. `flux bootstrap git --url=<gitRepositoryUrl> --branch=main --path=./clusters/aks-gitops-tf`
+// (see flux.bootstrapInstructions) owns clusters/aks-gitops-tf/flux-system/; the library writes the rest of the folder:
+// tofu-controller first (chart 0.16.5, health-checked), then the Terraform objects.
+const flux = new FluxBootstrap(app, "flux", { clusterName: "aks-gitops-tf", repositoryUrl });
+
+// The article's Terraform object: a drift check every 5 minutes, drift reverted automatically. Its path
+// (./infrastructure/aks-gitops-tf) and state Secret (tfstate-default-aks-gitops-tf) come from the stack.
+new TerraformControllerCR(app, "aks-drift-reconciler", {
+  cluster: flux,
+  stack: infra,
+  approval: ApprovalMode.AUTO,
+  interval: Duration.minutes(5),
+  namespace: "flux-system",
 });
 
 app.synth();
