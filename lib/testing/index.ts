@@ -11,3 +11,4 @@ export type { GitOpsAnnotation, GitOpsFileMap, GitOpsSynthResult, SynthGitOpsOpt
 export { allNodePoolProblems, crdSchemaProblems, guardedNodePoolProblems } from "./matchers";
 export type { GuardedNodePoolExpectation } from "./matchers";
 export { gitOpsMatchers, setupGitOpsMatchers } from "./jest-matchers";
+export type { MatcherContext, MatcherResult } from "./jest-matchers";

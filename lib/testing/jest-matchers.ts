@@ -23,11 +23,12 @@ declare global {
 }
 
 /** The part of jest's matcher context the matchers use. */
-interface MatcherContext {
+export interface MatcherContext {
   readonly isNot: boolean;
 }
 
-interface MatcherResult {
+/** What a jest matcher returns. */
+export interface MatcherResult {
   readonly pass: boolean;
   readonly message: () => string;
 }
@@ -68,7 +69,7 @@ export const gitOpsMatchers = {
 
 /**
  * Registers the matchers with jest's global `expect` (`expect.extend`). Call it in a test file or a jest setup file
- * (`setupFilesAfterEach`), or `import "cdktf-aks-gitops/testing/jest"` which calls it. jest is not a dependency of
+ * (`setupFilesAfterEnv`), or `import "cdktf-aks-gitops/testing/jest"` which calls it. jest is not a dependency of
  * this package: the matchers use whatever `expect` the test runner provides.
  *
  * @throws Error when there is no global `expect` (not running under jest or a compatible runner)
