@@ -97,7 +97,11 @@ export interface ITerraformSource {
   _pathFor(stack: InfrastructureStack): string;
 }
 
-/** Host and path of a Git URL without scheme, user, `.git` and trailing slash: two spellings of one repo compare equal. */
+/**
+ * Host and path of a Git URL without scheme, user, `.git` and trailing slash, lower-cased (GitHub and Azure DevOps
+ * paths are case-insensitive; erring towards "same repo" is the safe side for the approval-loop guard): two spellings
+ * of one repo compare equal.
+ */
 export function normalizeGitUrl(url: string): string {
   const scp = /^[^@/\s]+@([^:/\s]+):(.+)$/.exec(url); // git@github.com:org/repo.git
   let host: string;
@@ -114,7 +118,7 @@ export function normalizeGitUrl(url: string): string {
       return url;
     }
   }
-  return `${host.toLowerCase()}/${path.replace(/^\/+/, "").replace(/\/+$/, "").replace(/\.git$/, "")}`;
+  return `${host}/${path.replace(/^\/+/, "").replace(/\/+$/, "").replace(/\.git$/, "")}`.toLowerCase();
 }
 
 /** The repo path of a stack as a Terraform object's `spec.path` in an artifact holding the whole repo. */

@@ -48,24 +48,22 @@ export class PromotionOrder extends Construct {
       if (!(s instanceof FluxBootstrap)) c.fail(`stages[${i}]`, s, "a FluxBootstrap");
       else if (this.stages.indexOf(s) !== i) c.fail(`stages[${i}]`, s.clusterName, "each cluster once");
     });
-    const clusters = this.stages.filter((s): s is FluxBootstrap => s instanceof FluxBootstrap);
     const earlier: TerraformControllerCR[] = [];
-    clusters.forEach((cluster, i) => {
+    this.stages.forEach((cluster, i) => {
+      if (!(cluster instanceof FluxBootstrap) || this.stages.indexOf(cluster) !== i) return;
       if (cluster.promotion && cluster.promotion.order !== this) {
         c.fail(`stages[${i}]`, cluster.clusterName, `a cluster of one PromotionOrder only (it is in ${cluster.promotion.order.node.path} too)`);
       }
-      if (i > 0) {
-        for (const t of cluster.terraforms) {
-          const before = earlier.find((e) => e.stack === t.stack && e.source._revisionKey === t.source._revisionKey);
-          if (before) {
-            c.fail(
-              `stages[${i}] (${cluster.clusterName})`,
-              t.node.path,
-              `a stage that applies ${t.stack.repoPath} from a ref of its own: ${t.name} reads ${t.source.revisionDescription}, the same ref ` +
-                `${before.cluster.clusterName} applies (${before.node.path}), so a merge reaches both at once. Give it source: a GitRepositorySource ` +
-                `with GitRef.branch("release") or GitRef.semver(">=1.0.0") (or an OciRepositorySource), and promote by moving that ref`,
-            );
-          }
+      for (const t of cluster.terraforms) {
+        const before = earlier.find((e) => e.stack === t.stack && e.source._revisionKey === t.source._revisionKey);
+        if (before) {
+          c.fail(
+            `stages[${i}] (${cluster.clusterName})`,
+            t.node.path,
+            `a stage that applies ${t.stack.repoPath} from a ref of its own: ${t.name} reads ${t.source.revisionDescription}, the same ref ` +
+              `${before.cluster.clusterName} applies (${before.node.path}), so a merge reaches both at once. Give it source: a GitRepositorySource ` +
+              `with GitRef.branch("release") or GitRef.semver(">=1.0.0") (or an OciRepositorySource), and promote by moving that ref`,
+          );
         }
       }
       earlier.push(...cluster.terraforms);
