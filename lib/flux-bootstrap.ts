@@ -208,6 +208,17 @@ export interface FluxBootstrapProps {
   readonly tofuController?: TofuControllerOptions;
 }
 
+/** FluxBootstraps per app and cluster name, registered at construction (see the duplicate check in validate). */
+const BOOTSTRAPS = new WeakMap<object, Map<string, FluxBootstrap[]>>();
+
+function bootstrapsNamed(b: FluxBootstrap): FluxBootstrap[] {
+  let byName = BOOTSTRAPS.get(b.node.root);
+  if (!byName) BOOTSTRAPS.set(b.node.root, (byName = new Map()));
+  let list = byName.get(b.clusterName);
+  if (!list) byName.set(b.clusterName, (list = []));
+  return list;
+}
+
 /** Something written into the cluster's `terraform/` folder (a Terraform object or a source). */
 interface TerraformFolderMember extends IConstruct {
   /** @internal */
@@ -316,6 +327,7 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
       this.fluxConfiguration = this.extensionStack.fluxConfiguration;
     }
 
+    bootstrapsNamed(this).push(this);
     addPropValidation(this, (c) => this.validate(c));
   }
 
@@ -454,8 +466,9 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
       c.fail("aksExtension", "<set>", `unset with mode ${this.mode} (flux bootstrap installs Flux; set mode: FluxInstallMode.AKS_EXTENSION to use the extension)`);
     }
 
-    // One folder per cluster.
-    const others = this.node.root.node.findAll().filter((x): x is FluxBootstrap => x instanceof FluxBootstrap && x !== this && x.clusterName === this.clusterName);
+    // One folder per cluster. The registry answers the common case (no other bootstrap of this name) without walking
+    // the whole tree for every bootstrap, which made synth quadratic in the number of clusters.
+    const others = bootstrapsNamed(this).length < 2 ? [] : this.node.root.node.findAll().filter((x): x is FluxBootstrap => x instanceof FluxBootstrap && x !== this && x.clusterName === this.clusterName);
     if (others.length) c.fail("clusterName", this.clusterName, `a cluster name no other FluxBootstrap uses (${others[0].node.path} writes ${this.folder} too)`);
 
     // Names in the terraform/ folder.
