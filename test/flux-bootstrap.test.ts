@@ -17,6 +17,7 @@ import {
 } from "../lib";
 import { validateManifest } from "../lib/private/manifest-validator";
 import { validateTree } from "../lib/private/pipeline";
+import { flux29OnlyFields } from "./flux-fields";
 import { cleanupTempDirs, listFiles, newApp, SUBSCRIPTION, workspace } from "./helpers";
 
 afterAll(cleanupTempDirs);
@@ -39,26 +40,6 @@ function withTerraform(a: GitOpsApp, props: Partial<FluxBootstrapProps> = {}): {
   const flux = new FluxBootstrap(a, "flux", { clusterName: "aks-dev", repositoryUrl: REPO, ...props });
   flux.addTerraform("pools", { stack, approval: ApprovalMode.AUTO });
   return { flux, stack };
-}
-
-/** Fields Flux 2.7 (the AKS extension: kustomize-controller 1.7, helm-controller 1.4) does not serve. */
-function flux29OnlyFields(doc: any): string[] {
-  const found: string[] = [];
-  const spec = doc?.spec ?? {};
-  if (doc?.kind === "Kustomization" && String(doc.apiVersion).startsWith("kustomize.toolkit.fluxcd.io/")) {
-    for (const k of ["ignore", "buildMetadata"]) if (k in spec) found.push(`spec.${k}`);
-    if (spec.postBuild?.substituteStrategy !== undefined) found.push("spec.postBuild.substituteStrategy");
-    (spec.dependsOn ?? []).forEach((d: any, i: number) => d.readyExpr !== undefined && found.push(`spec.dependsOn[${i}].readyExpr`));
-  }
-  if (doc?.kind === "HelmRelease") {
-    for (const k of ["waitStrategy", "healthCheckExprs", "postRenderStrategy"]) if (k in spec) found.push(`spec.${k}`);
-    for (const a of ["install", "upgrade", "rollback"]) {
-      if (spec[a]?.strategy !== undefined) found.push(`spec.${a}.strategy`);
-      if (spec[a]?.serverSideApply !== undefined) found.push(`spec.${a}.serverSideApply`);
-    }
-    (spec.valuesFrom ?? []).forEach((v: any, i: number) => v.literal !== undefined && found.push(`spec.valuesFrom[${i}].literal`));
-  }
-  return found;
 }
 
 describe("flux CLI mode", () => {

@@ -1,0 +1,243 @@
+/**
+ * Both examples, synthesized fresh into temp dirs: the worked example (main.ts, run as `cdktf synth` runs it) and the
+ * two-cluster fleet (examples/fleet.ts). For every generated cluster folder:
+ * - snapshots of every file under clusters/ and bootstrap/;
+ * - every YAML object valid against its CRD schema, and free of fields the AKS extension's Flux 2.7 lacks;
+ * - every folder's kustomization.yaml lists exactly its generated files; child Kustomizations point at folders that
+ *   have one; nothing points at the repo root;
+ * - `kubectl kustomize` builds every folder (kubectl is required: missing, the suite fails instead of skipping). The
+ *   flux CLI root lists `flux-system/`, which `flux bootstrap` commits; the test simulates it with a stub folder
+ *   (kustomization.yaml, gotk-components.yaml, gotk-sync.yaml) in a temp copy.
+ * The committed examples/fleet-repo must be exactly a fresh synth of the fleet.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { parseAllDocuments } from "yaml";
+import { GitOpsApp } from "../lib";
+import { validateManifest } from "../lib/private/manifest-validator";
+import { buildFleet, FLEET_REPO } from "../examples/fleet";
+import { flux29OnlyFields } from "./flux-fields";
+import { cleanupTempDirs, listFiles, OWNERSHIP_RECORD, tempDir } from "./helpers";
+
+const PROJECT = path.resolve(__dirname, "..");
+const CONFIG = JSON.parse(fs.readFileSync(path.join(PROJECT, "cdktf.json"), "utf8"));
+const KUSTOMIZE_CONFIG = "kustomize.config.k8s.io/v1beta1";
+
+afterAll(cleanupTempDirs);
+
+interface Example {
+  readonly name: string;
+  readonly repo: string;
+  /** Cluster folders whose root lists bootstrap's flux-system/ (flux CLI mode). */
+  readonly cliClusters: readonly string[];
+}
+
+const examples: Example[] = [];
+
+function requireKubectl(): void {
+  const run = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" });
+  if (run.error || run.status !== 0) {
+    throw new Error(`kubectl is required by this suite (every generated folder is built with kubectl kustomize): ${run.error?.message ?? run.stderr}`);
+  }
+}
+
+/** main.ts the way `cdktf synth` runs it: the app command of cdktf.json with CDKTF_OUTDIR and CDKTF_CONTEXT_JSON. */
+function synthWorkedExample(): string {
+  const dir = tempDir("gitops-worked-");
+  const repo = path.join(dir, "repo");
+  const run = spawnSync(String(CONFIG.app).replace(/^npx /, ""), {
+    shell: true,
+    cwd: PROJECT,
+    encoding: "utf8",
+    timeout: 90_000,
+    env: {
+      ...process.env,
+      PATH: `${path.join(PROJECT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+      CDKTF_OUTDIR: path.join(dir, "cdktf.out"),
+      CDKTF_CONTEXT_JSON: JSON.stringify({ ...CONFIG.context, gitopsRoot: repo }),
+      CHECKPOINT_DISABLE: "1",
+      TS_NODE_TRANSPILE_ONLY: "true",
+    },
+  });
+  if (run.status !== 0) throw new Error(`main.ts failed (${run.status ?? run.signal}):\n${run.stdout}\n${run.stderr}`);
+  return repo;
+}
+
+function synthFleet(): string {
+  const dir = tempDir("gitops-fleet-");
+  const repo = path.join(dir, "repo");
+  const app = new GitOpsApp({ gitopsRoot: repo, outdir: path.join(dir, "cdktf.out"), context: CONFIG.context, log: () => {}, stackTraces: false });
+  buildFleet(app);
+  app.synth();
+  return repo;
+}
+
+beforeAll(() => {
+  requireKubectl();
+  examples.push({ name: "worked example (main.ts)", repo: synthWorkedExample(), cliClusters: ["clusters/aks-gitops-tf"] });
+  examples.push({ name: "fleet (examples/fleet.ts)", repo: synthFleet(), cliClusters: [] });
+}, 120_000);
+
+function read(root: string, rel: string): string {
+  return fs.readFileSync(path.join(root, ...rel.split("/")), "utf8");
+}
+
+function yamlDocs(root: string, rel: string): any[] {
+  return parseAllDocuments(read(root, rel)).map((d) => d.toJS());
+}
+
+/** Folders under clusters/ (repo-relative), each with the files directly in it. */
+function clusterFolders(repo: string): Map<string, string[]> {
+  const folders = new Map<string, string[]>();
+  for (const rel of listFiles(repo).filter((r) => r.startsWith("clusters/"))) {
+    const dir = rel.slice(0, rel.lastIndexOf("/"));
+    folders.set(dir, [...(folders.get(dir) ?? []), rel.slice(dir.length + 1)]);
+  }
+  return folders;
+}
+
+function kustomize(dir: string): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync("kubectl", ["kustomize", dir], { encoding: "utf8", timeout: 30_000 });
+  if (run.error) throw run.error;
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function ids(docs: any[]): string[] {
+  return docs.map((d) => `${d.kind} ${d.metadata?.namespace ?? ""}/${d.metadata?.name}`).sort();
+}
+
+/** A temp copy of a repo with `flux bootstrap`'s folder stubbed into each flux CLI cluster folder. */
+function withBootstrapStub(ex: Example): string {
+  const copy = path.join(tempDir("gitops-kustomize-"), "repo");
+  fs.cpSync(ex.repo, copy, { recursive: true });
+  for (const cluster of ex.cliClusters) {
+    const fluxSystem = path.join(copy, ...cluster.split("/"), "flux-system");
+    fs.mkdirSync(fluxSystem);
+    fs.writeFileSync(path.join(fluxSystem, "kustomization.yaml"), `apiVersion: ${KUSTOMIZE_CONFIG}\nkind: Kustomization\nresources:\n  - gotk-components.yaml\n  - gotk-sync.yaml\n`);
+    fs.writeFileSync(path.join(fluxSystem, "gotk-components.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n");
+    fs.writeFileSync(
+      path.join(fluxSystem, "gotk-sync.yaml"),
+      [
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m0s\n  ref:\n    branch: main\n  secretRef:\n    name: flux-system\n  url: https://github.com/your-org/fluxcd-terraform-gitops.git\n",
+        `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 10m0s\n  path: ./${cluster}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`,
+      ].join("---\n"),
+    );
+  }
+  return copy;
+}
+
+describe.each(["worked example (main.ts)", "fleet (examples/fleet.ts)"])("%s", (name) => {
+  const ex = (): Example => examples.find((e) => e.name === name)!;
+
+  test("snapshot: every file under clusters/ and bootstrap/", () => {
+    const rels = listFiles(ex().repo).filter((r) => r.startsWith("clusters/") || r.startsWith("bootstrap/"));
+    expect(rels.length).toBeGreaterThan(0);
+    for (const rel of rels) expect(read(ex().repo, rel)).toMatchSnapshot(rel);
+  });
+
+  test("every YAML object is valid against its CRD schema and uses only fields Flux 2.7 serves", () => {
+    let objects = 0;
+    for (const rel of listFiles(ex().repo).filter((r) => r.endsWith(".yaml"))) {
+      for (const doc of yamlDocs(ex().repo, rel)) {
+        if (doc.apiVersion === KUSTOMIZE_CONFIG) {
+          expect({ rel, keys: Object.keys(doc).sort(), kind: doc.kind }).toEqual({ rel, keys: ["apiVersion", "kind", "resources"], kind: "Kustomization" });
+          continue;
+        }
+        objects++;
+        expect({ rel, kind: doc.kind, issues: validateManifest(doc) }).toEqual({ rel, kind: doc.kind, issues: [] });
+        expect({ rel, kind: doc.kind, fields: flux29OnlyFields(doc) }).toEqual({ rel, kind: doc.kind, fields: [] });
+      }
+    }
+    expect(objects).toBeGreaterThan(0);
+  });
+
+  test("every folder's kustomization.yaml lists exactly its generated files; sub-folders belong to child Kustomizations", () => {
+    const folders = clusterFolders(ex().repo);
+    for (const [dir, files] of folders) {
+      expect({ dir, files }).toEqual({ dir, files: expect.arrayContaining(["kustomization.yaml"]) });
+      const [config] = yamlDocs(ex().repo, `${dir}/kustomization.yaml`);
+      const own = files.filter((f) => f !== "kustomization.yaml").sort();
+      const isCliRoot = ex().cliClusters.includes(dir);
+      const expected = isCliRoot ? [...own, "flux-system"].sort() : own;
+      expect({ dir, resources: [...config.resources].sort() }).toEqual({ dir, resources: expected });
+      for (const r of config.resources) expect(r.includes("/")).toBe(false);
+    }
+  });
+
+  test("each Flux Kustomization points at a generated folder below its cluster, never at the repo root", () => {
+    const folders = clusterFolders(ex().repo);
+    const docs = listFiles(ex().repo)
+      .filter((r) => r.startsWith("clusters/") && r.endsWith(".yaml"))
+      .flatMap((rel) => yamlDocs(ex().repo, rel).map((d) => ({ rel, d })))
+      .filter(({ d }) => d.kind === "Kustomization" && d.apiVersion !== KUSTOMIZE_CONFIG);
+    expect(docs.length).toBeGreaterThan(0);
+    for (const { rel, d } of docs) {
+      const target = String(d.spec.path).replace(/^\.\//, "");
+      const cluster = rel.split("/").slice(0, 2).join("/");
+      expect({ rel, path: d.spec.path, below: target.startsWith(`${cluster}/`), generated: folders.has(target) }).toEqual({ rel, path: d.spec.path, below: true, generated: true });
+      expect(d.spec.prune).toBe(true);
+    }
+    // The AKS flux configurations point at the cluster folders only.
+    for (const rel of listFiles(ex().repo).filter((r) => r.startsWith("bootstrap/"))) {
+      const tf = JSON.parse(read(ex().repo, rel));
+      for (const config of Object.values(tf.resource.azurerm_kubernetes_flux_configuration) as any[]) {
+        for (const k of config.kustomizations) {
+          expect(k.path).toMatch(/^\.\/clusters\/[a-z0-9-]+$/);
+          expect(k.garbage_collection_enabled).toBe(true);
+        }
+        expect(Object.keys(config.git_repository).filter((k) => /key|password|user/.test(k) && k !== "local_auth_reference")).toEqual([]);
+      }
+    }
+  });
+
+  test("kubectl kustomize builds every folder, and the result is exactly the objects of the listed files", () => {
+    const copy = withBootstrapStub(ex());
+    for (const dir of clusterFolders(ex().repo).keys()) {
+      const out = kustomize(path.join(copy, ...dir.split("/")));
+      expect({ dir, status: out.status, stderr: out.stderr }).toEqual({ dir, status: 0, stderr: "" });
+      const [config] = yamlDocs(copy, `${dir}/kustomization.yaml`);
+      const expected = (config.resources as string[]).flatMap((r) =>
+        r.endsWith(".yaml") ? yamlDocs(copy, `${dir}/${r}`) : (yamlDocs(copy, `${dir}/${r}/kustomization.yaml`)[0].resources as string[]).flatMap((f) => yamlDocs(copy, `${dir}/${r}/${f}`)),
+      );
+      expect({ dir, objects: ids(parseAllDocuments(out.stdout).map((d) => d.toJS())) }).toEqual({ dir, objects: ids(expected) });
+    }
+  });
+
+  test("a stray YAML file in a generated folder cannot break the build (only listed files are read)", () => {
+    const copy = withBootstrapStub(ex());
+    for (const dir of clusterFolders(ex().repo).keys()) {
+      const abs = path.join(copy, ...dir.split("/"));
+      const before = kustomize(abs).stdout;
+      fs.writeFileSync(path.join(abs, "values.yaml"), "replicaCount: 3\nimage:\n  tag: latest\n");
+      const after = kustomize(abs);
+      expect({ dir, status: after.status, same: after.stdout === before }).toEqual({ dir, status: 0, same: true });
+    }
+  });
+});
+
+test("object counts per kind", () => {
+  const count = (repo: string): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const rel of listFiles(repo).filter((r) => r.startsWith("clusters/") && r.endsWith(".yaml"))) {
+      for (const d of yamlDocs(repo, rel)) if (d.apiVersion !== KUSTOMIZE_CONFIG) out[d.kind] = (out[d.kind] ?? 0) + 1;
+    }
+    return out;
+  };
+  expect(count(examples[0].repo)).toEqual({ HelmRelease: 1, HelmRepository: 1, Kustomization: 2, Terraform: 1 });
+  expect(count(examples[1].repo)).toEqual({ GitRepository: 1, HelmRelease: 2, HelmRepository: 2, Kustomization: 4, Terraform: 3 });
+});
+
+test("the worked example writes the article's Terraform object", () => {
+  const [doc] = yamlDocs(examples[0].repo, "clusters/aks-gitops-tf/terraform/aks-drift-reconciler.yaml");
+  expect(doc.metadata).toEqual({ name: "aks-drift-reconciler", namespace: "flux-system" });
+  expect(doc.spec).toMatchObject({ interval: "5m", approvePlan: "auto", path: "./infrastructure/aks-gitops-tf", sourceRef: { kind: "GitRepository", name: "flux-system" } });
+});
+
+test(`the committed ${FLEET_REPO} is exactly a fresh synth of examples/fleet.ts`, () => {
+  const committedRoot = path.join(PROJECT, ...FLEET_REPO.split("/"));
+  const fresh = examples[1].repo;
+  expect(listFiles(committedRoot)).toEqual(listFiles(fresh));
+  for (const rel of listFiles(fresh)) expect({ rel, text: read(committedRoot, rel) }).toEqual({ rel, text: read(fresh, rel) });
+  expect(listFiles(fresh)).toContain(OWNERSHIP_RECORD);
+});
