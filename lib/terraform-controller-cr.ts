@@ -375,10 +375,11 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
     this.source = props.source ?? props.cluster.source;
     this.namespace = props.namespace ?? this.source.namespace;
     this.approval = props.approval;
-    this.secretSuffix = props.secretSuffix ?? props.stack.folderName;
+    // `?.`: a JavaScript caller without a stack gets the validation message, not a TypeError here.
+    this.secretSuffix = props.secretSuffix ?? props.stack?.folderName;
     this.workspace = props.workspace ?? "default";
     this.stateSecretName = `tfstate-${this.workspace}-${this.secretSuffix}`;
-    this.path = this.source._pathFor(props.stack);
+    this.path = props.stack instanceof InfrastructureStack ? this.source._pathFor(props.stack) : "";
     this._fileName = `${this.name}.yaml`;
     this.interval = props.interval ?? Duration.minutes(10);
     this.retryInterval = props.retryInterval ?? Duration.minutes(1);

@@ -350,6 +350,7 @@ describe("each bad input, with its message", () => {
     ["outputs into the state Secret", (f) => f.tf("x", { writeOutputsToSecret: { name: "tfstate-default-aks-gitops-tf" } }), ['[x] writeOutputsToSecret.name = "tfstate-default-aks-gitops-tf": allowed is a name other than the state Secret tfstate-default-aks-gitops-tf']],
     ["a bad variable name", (f) => f.tf("x", { vars: { "cluster id": "x" } }), ['[x] vars["cluster id"] = "cluster id": allowed is a Terraform variable name']],
     ["a non-boolean flag", (f) => f.tf("x", { upgradeOnInit: "yes" as unknown as boolean }), ['[x] upgradeOnInit = "yes": allowed is true or false']],
+    ["no stack (JavaScript)", (f) => f.tf("x", { stack: undefined as unknown as InfrastructureStack, secretSuffix: "x" }), ["[x] stack = (unset): allowed is an InfrastructureStack"]],
   ];
 
   test.each(cases)("%s", (_what, build, expected) => {
