@@ -42,7 +42,7 @@ TARBALL="$WORK/pack/$(npm pack --silent --pack-destination "$WORK/pack" | tail -
 echo "tarball: $(basename "$TARBALL") ($(du -k "$TARBALL" | cut -f1) KiB)"
 
 LIST="$(tar -tzf "$TARBALL" | sed 's|^package/||' | sort)"
-for forbidden in test/ infrastructure/ clusters/ bootstrap/ cdktf.out/ bench/ scripts/ node_modules/ main.ts cdktf.json .gitops-generated.json jest.config.js tsconfig.json; do
+for forbidden in test/ examples/ infrastructure/ clusters/ bootstrap/ cdktf.out/ bench/ scripts/ docs/api/ node_modules/ main.ts cdktf.json .gitops-generated.json jest.config.js tsconfig.json; do
   if grep -q "^${forbidden}" <<<"$LIST"; then fail "the tarball holds ${forbidden}: $(grep "^${forbidden}" <<<"$LIST" | head -3 | tr '\n' ' ')"; fi
 done
 for required in package.json dist/index.js dist/index.d.ts dist/index.d.ts.map dist/testing/index.js dist/testing/index.d.ts \
