@@ -142,11 +142,13 @@ function parseJson(text: string): unknown {
   }
 }
 
+const REPO_PATH = /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*\.[A-Za-z]+$/;
+
 /** A plain object of path → text, as `synthGitOpsFiles` returns. */
 function isFileMap(x: unknown): x is Record<string, string> {
   if (x === null || typeof x !== "object" || Array.isArray(x) || Object.getPrototypeOf(x) !== Object.prototype) return false;
   const entries = Object.entries(x);
-  return entries.length > 0 && entries.every(([k, v]) => typeof v === "string" && k.includes("/") && /\.[a-z]+$/.test(k)) && !("apiVersion" in x);
+  return entries.length > 0 && entries.every(([k, v]) => typeof v === "string" && REPO_PATH.test(k)) && !("apiVersion" in x);
 }
 
 function describe(v: unknown): string {

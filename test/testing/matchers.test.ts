@@ -32,6 +32,7 @@ const TERRAFORM = {
 describe("toMatchCrdSchema", () => {
   test("every YAML file of a synthesized tree matches (kustomization.yaml files are skipped)", () => {
     expect(synthGitOpsFiles(app().app)).toMatchCrdSchema();
+    expect(synthGitOpsFiles(app().app, { includeOwnershipRecord: true })).toMatchCrdSchema();
   });
 
   test("an object and YAML text", () => {
