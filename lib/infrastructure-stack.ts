@@ -1,12 +1,9 @@
-import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { TerraformStack } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { GitOpsApp } from "./gitops-app";
-import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "./private/gitops-file";
+import { RepoTerraformStack } from "./private/repo-terraform-stack";
 import { addPropValidation } from "./private/validation";
 
-/** The azurerm provider version the bindings were generated for (@cdktf/provider-azurerm 14.23.1). */
-export const AZURERM_PROVIDER_VERSION = "4.55.0";
+export { AZURERM_PROVIDER_VERSION } from "./private/repo-terraform-stack";
 
 /** Folder names under `infrastructure/` (and Terraform object names derived from them) are DNS labels. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
@@ -48,7 +45,7 @@ export interface InfrastructureStackProps {
  * would carry an absolute path of the synth machine), requires `hashicorp/azurerm` at the pinned version, and
  * configures the provider for a runner pod without Azure CLI.
  */
-export class InfrastructureStack extends TerraformStack implements IGitOpsFileProducer {
+export class InfrastructureStack extends RepoTerraformStack {
   /** Returns true if the construct is an InfrastructureStack. */
   static isInfrastructureStack(x: unknown): x is InfrastructureStack {
     return x instanceof InfrastructureStack;
@@ -62,31 +59,21 @@ export class InfrastructureStack extends TerraformStack implements IGitOpsFilePr
 
   /** Folder name under `infrastructure/`. */
   readonly folderName: string;
-  /** Repo-relative folder of the stack's Terraform, e.g. `infrastructure/aks-gitops-tf`. */
-  readonly repoPath: string;
   readonly subscriptionId: string;
-  readonly provider: AzurermProvider;
-  private synthesized?: unknown;
 
   constructor(scope: Construct, id: string, props: InfrastructureStackProps) {
-    super(scope, id);
-    markFileProducer(this);
-    this.folderName = props.folderName ?? id;
-    this.repoPath = `infrastructure/${this.folderName}`;
-    this.subscriptionId = props.subscriptionId;
     const registrations = props.resourceProviderRegistrations ?? ResourceProviderRegistrations.NONE;
-
-    this.provider = new AzurermProvider(this, "azurerm", {
-      features: [{}],
-      subscriptionId: props.subscriptionId,
-      // The runner image has no Azure CLI; credentials come from the pod (workload identity), never from `az login`.
-      useCli: false,
-      resourceProviderRegistrations: registrations,
+    super(scope, id, {
+      repoPath: `infrastructure/${props.folderName ?? id}`,
+      provider: {
+        subscriptionId: props.subscriptionId,
+        // The runner image has no Azure CLI; credentials come from the pod (workload identity), never from `az login`.
+        useCli: false,
+        resourceProviderRegistrations: registrations,
+      },
     });
-    // cdktf writes the shorthand source "azurerm"; OpenTofu and Terraform both resolve the full address unambiguously.
-    this.addOverride("terraform.required_providers.azurerm", { source: "hashicorp/azurerm", version: AZURERM_PROVIDER_VERSION });
-    // The controller injects backend_override.tf with its kubernetes backend; a backend here would only carry an absolute path.
-    this.addOverride("terraform.backend", undefined);
+    this.folderName = props.folderName ?? id;
+    this.subscriptionId = props.subscriptionId;
 
     addPropValidation(this, (c) => {
       // A plain cdktf App never runs the GitOps pipeline: the stack would synthesize and write nothing to the repo.
@@ -100,24 +87,4 @@ export class InfrastructureStack extends TerraformStack implements IGitOpsFilePr
       c.oneOf("resourceProviderRegistrations", registrations, Object.values(ResourceProviderRegistrations));
     });
   }
-
-  override toTerraform(): any {
-    // Kept so that the GitOps file reuses the JSON cdktf just resolved instead of resolving the stack twice.
-    const tf = super.toTerraform();
-    this.synthesized = tf;
-    return tf;
-  }
-
-  /** @internal */
-  _gitOpsFiles(): GitOpsFile[] {
-    const tf = (this.synthesized ?? this.toTerraform()) as Record<string, unknown>;
-    this.synthesized = undefined;
-    return [{ path: `${this.repoPath}/main.tf.json`, source: this.node.path, content: { format: "json", value: runnerTerraform(tf) } }];
-  }
-}
-
-/** The stack's Terraform JSON as the runner gets it: cdktf's metadata comment goes (the renderer writes our marker). */
-function runnerTerraform(tf: Record<string, unknown>): Record<string, unknown> {
-  const { ["//"]: _metadata, ...rest } = tf;
-  return rest;
 }

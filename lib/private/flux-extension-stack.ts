@@ -4,11 +4,9 @@ import {
   KubernetesFluxConfiguration,
   KubernetesFluxConfigurationKustomizations,
 } from "@cdktf/provider-azurerm/lib/kubernetes-flux-configuration";
-import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
-import { AzurermBackend, TerraformStack } from "cdktf";
+import { AzurermBackend } from "cdktf";
 import { Construct } from "constructs";
-import { AZURERM_PROVIDER_VERSION } from "../infrastructure-stack";
-import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "./gitops-file";
+import { RepoTerraformStack } from "./repo-terraform-stack";
 
 /** Remote state of the bootstrap stack in an Azure storage account, with Entra ID auth (no keys in Git). */
 export interface BootstrapStateBackend {
@@ -50,29 +48,18 @@ export interface FluxExtensionStackProps {
  * skips `.json` files anyway). It is committed so the bootstrap is reviewed, versioned and reproducible like the
  * rest of the repo, instead of living only in a local `cdktf.out/`.
  */
-export class FluxExtensionStack extends TerraformStack implements IGitOpsFileProducer {
+export class FluxExtensionStack extends RepoTerraformStack {
   readonly extension: KubernetesClusterExtension;
   readonly fluxConfiguration: KubernetesFluxConfiguration;
-  private readonly repoPath: string;
-  private synthesized?: unknown;
 
   constructor(scope: Construct, id: string, props: FluxExtensionStackProps) {
-    super(scope, id);
-    markFileProducer(this);
-    this.repoPath = props.repoPath;
-
-    new AzurermProvider(this, "azurerm", {
-      features: [{}],
-      subscriptionId: props.subscriptionId,
-      resourceProviderRegistrations: props.resourceProviderRegistrations,
+    super(scope, id, {
+      repoPath: props.repoPath,
+      // Applied from a workstation or pipeline, so the Azure CLI login is a fine credential here.
+      provider: { subscriptionId: props.subscriptionId, resourceProviderRegistrations: props.resourceProviderRegistrations },
+      keepBackend: props.stateBackend !== undefined,
     });
-    this.addOverride("terraform.required_providers.azurerm", { source: "hashicorp/azurerm", version: AZURERM_PROVIDER_VERSION });
-    if (props.stateBackend) {
-      new AzurermBackend(this, { ...props.stateBackend, useAzureadAuth: true });
-    } else {
-      // cdktf's implicit local backend would carry an absolute path of the synth machine.
-      this.addOverride("terraform.backend", undefined);
-    }
+    if (props.stateBackend) new AzurermBackend(this, { ...props.stateBackend, useAzureadAuth: true });
 
     const cluster = new DataAzurermKubernetesCluster(this, "cluster", { name: props.clusterName, resourceGroupName: props.resourceGroupName });
 
@@ -103,19 +90,5 @@ export class FluxExtensionStack extends TerraformStack implements IGitOpsFilePro
       // The configuration fails until the extension (and its CRDs) exist.
       dependsOn: [this.extension],
     });
-  }
-
-  override toTerraform(): any {
-    const tf = super.toTerraform();
-    this.synthesized = tf;
-    return tf;
-  }
-
-  /** @internal */
-  _gitOpsFiles(): GitOpsFile[] {
-    const tf = (this.synthesized ?? this.toTerraform()) as Record<string, unknown>;
-    this.synthesized = undefined;
-    const { ["//"]: _metadata, ...rest } = tf;
-    return [{ path: `${this.repoPath}/main.tf.json`, source: this.node.path, content: { format: "json", value: rest } }];
   }
 }
