@@ -448,7 +448,8 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
         c.check(compareVersions(bound, TOFU_CONTROLLER_MINIMUM) >= 0, "tofuController.chartVersion", v, `${TOFU_CONTROLLER_MINIMUM} or later as its lower bound: ${MINIMUM_WHY}`);
       }
     }
-    c.pattern("tofuController.namespace", this.tofuControllerNamespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
+    // Checked only when given: the default is the Flux namespace, whose own check already names a bad value.
+    c.pattern("tofuController.namespace", p.tofuController?.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
     Duration._check(c, "tofuController.interval", this.helmInterval);
     Duration._check(c, "tofuController.timeout", this.helmTimeout);
     if (p.tofuController?.values !== undefined) {
@@ -466,18 +467,18 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
       c.fail("aksExtension", "<set>", `unset with mode ${this.mode} (flux bootstrap installs Flux; set mode: FluxInstallMode.AKS_EXTENSION to use the extension)`);
     }
 
-    // One folder per cluster. The registry answers the common case (no other bootstrap of this name) without walking
-    // the whole tree for every bootstrap, which made synth quadratic in the number of clusters.
-    const others = bootstrapsNamed(this).length < 2 ? [] : this.node.root.node.findAll().filter((x): x is FluxBootstrap => x instanceof FluxBootstrap && x !== this && x.clusterName === this.clusterName);
-    if (others.length) c.fail("clusterName", this.clusterName, `a cluster name no other FluxBootstrap uses (${others[0].node.path} writes ${this.folder} too)`);
+    // One folder per cluster, from the per-app registry (a walk of the whole tree per bootstrap made synth quadratic
+    // in the number of clusters). Reported on the later bootstraps only: one clash, one message.
+    const first = bootstrapsNamed(this)[0];
+    if (first !== this) c.fail("clusterName", this.clusterName, `a cluster name no other FluxBootstrap uses (${first.node.path} writes ${this.folder} too)`);
+    // Names in the terraform/ folder: the Terraform objects and the sources check their own names (so the message is
+    // on the construct and prop that clash), see TerraformControllerCR and _sourceWithSameFile.
+  }
 
-    // Names in the terraform/ folder.
-    const byFile = new Map<string, string>();
-    for (const m of [...this.terraformObjects, ...this.extraSources]) {
-      const other = byFile.get(m._fileName);
-      if (other) c.fail("terraform objects", m.node.path, `distinct file names in ${this.folder}/terraform (${m._fileName} is written by ${other} too)`);
-      else byFile.set(m._fileName, m.node.path);
-    }
+  /** @internal The source of this cluster declared before `source` that writes the same file, if any. */
+  _sourceWithSameFile(source: IConstruct & { readonly _fileName: string }): IConstruct | undefined {
+    const i = this.extraSources.indexOf(source as TerraformFolderMember);
+    return this.extraSources.slice(0, i < 0 ? this.extraSources.length : i).find((m) => m._fileName === source._fileName);
   }
 
   private validateAks(c: PropChecks, a: AksFluxExtensionOptions): void {
@@ -498,6 +499,7 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
       c.pattern("aksExtension.stateBackend.containerName", sb.containerName, /^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/, "a blob container name: 3 to 63 lower-case letters, digits and single '-'");
       c.check(typeof sb.key === "string" && sb.key.length > 0, "aksExtension.stateBackend.key", sb.key, "a blob name such as bootstrap/aks-dev.tfstate");
       c.pattern("aksExtension.stateBackend.resourceGroupName", sb.resourceGroupName, RESOURCE_GROUP, "a resource group name");
+      if (sb.subscriptionId !== undefined) c.check(GUID.test(String(sb.subscriptionId)), "aksExtension.stateBackend.subscriptionId", sb.subscriptionId, "a subscription GUID such as 00000000-0000-0000-0000-000000000000");
     }
     const names = new Set<string>([FluxBootstrap.AKS_ROOT_KUSTOMIZATION]);
     (a.additionalKustomizations ?? []).forEach((k, i) => {

@@ -123,7 +123,10 @@ export class GitRepositorySource extends Construct implements ITerraformSource, 
   }
 
   private validate(c: PropChecks): void {
-    c.pattern("name", this.name, DNS_LABEL, "a DNS label: lower-case letters, digits and '-', 1 to 63 characters");
+    if (c.pattern("name", this.name, DNS_LABEL, "a DNS label: lower-case letters, digits and '-', 1 to 63 characters")) {
+      const first = this.cluster._sourceWithSameFile(this);
+      if (first) c.fail("name", this.name, `a name no other GitRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be written to ${this.cluster.folder}/terraform/${this._fileName})`);
+    }
     c.pattern("namespace", this.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
     if (c.literal("url", this.url)) {
       c.check(typeof this.url === "string" && FLUX_GIT_URL.test(this.url), "url", this.url, "a Git URL starting with https://, http:// or ssh:// (git@host:path is not accepted by Flux)");
@@ -134,6 +137,8 @@ export class GitRepositorySource extends Construct implements ITerraformSource, 
     c.pattern("secretName", this.props.secretName, DNS_SUBDOMAIN, "a Secret name in the source's namespace");
     Duration._check(c, "interval", this.interval);
     Duration._check(c, "timeout", this.timeout, { max: Duration.minutes(59), why: "the GitRepository CRD takes ms, s and m only" });
+    const only = this.props.onlyInfrastructure;
+    if (only !== undefined) c.check(typeof only === "boolean", "onlyInfrastructure", only, "true or false");
   }
 
   /** @internal */

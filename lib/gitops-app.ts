@@ -1,12 +1,13 @@
 import * as path from "path";
 import { App, AppConfig } from "cdktf";
 import { IConstruct } from "constructs";
+import { acknowledgedSet, validateAppProps } from "./private/app-props";
 import { defaultChecks } from "./private/default-checks";
 import { RenderedFile } from "./private/render";
 import { collectFiles, checkAndPlan, renderFiles, validateTree } from "./private/pipeline";
 import { WritePlan } from "./private/plan";
 import { findProjectRoot } from "./private/repo-paths";
-import { GitOpsSynthError } from "./private/validation";
+import { addPropValidation, GitOpsSynthError } from "./private/validation";
 import { applyPlan, diskRepoView, withRepoLock } from "./private/write";
 
 /** Context key that sets the GitOps repo directory, relative to the directory of `cdktf.json`. */
@@ -65,7 +66,9 @@ export class GitOpsApp extends App {
     const configured = props.gitopsRoot ?? (this.node.tryGetContext(GITOPS_ROOT_CONTEXT) as string | undefined);
     this.gitopsRoot = configured === undefined ? projectRoot : path.resolve(projectRoot, configured);
     this.log = props.log ?? ((line) => console.log(line));
-    this.acknowledged = new Set(props.acknowledgedChanges ?? (this.node.tryGetContext(ACKNOWLEDGED_CHANGES_CONTEXT) as string[] | undefined) ?? []);
+    const acknowledged: unknown = props.acknowledgedChanges ?? this.node.tryGetContext(ACKNOWLEDGED_CHANGES_CONTEXT);
+    this.acknowledged = acknowledgedSet(acknowledged);
+    addPropValidation(this, (c) => validateAppProps(c, { configuredRoot: configured, gitopsRoot: this.gitopsRoot, acknowledged }));
   }
 
   /** Finds the GitOpsApp a construct belongs to. */
@@ -94,11 +97,15 @@ export class GitOpsApp extends App {
       return;
     }
     const files = this.renderGitOpsFiles();
+    const usedAcknowledgements = new Set<string>();
     this.lastReport = withRepoLock(this.gitopsRoot, () => {
-      const plan = checkAndPlan(files, diskRepoView(this.gitopsRoot), defaultChecks, { acknowledged: this.acknowledged });
+      const plan = checkAndPlan(files, diskRepoView(this.gitopsRoot), defaultChecks, { acknowledged: this.acknowledged, used: usedAcknowledgements });
       applyPlan(this.gitopsRoot, plan);
       return toReport(this.gitopsRoot, plan);
     });
+    // A stale acknowledgement would silently accept a later, unintended change of the same address.
+    const stale = [...this.acknowledged].filter((a) => !usedAcknowledgements.has(a)).sort();
+    if (stale.length) this.log(`gitops: acknowledgedChanges that acknowledged nothing in this synth (remove them): ${stale.join(", ")}`);
     const r = this.lastReport;
     this.log(
       `gitops: ${r.written.length} written, ${r.unchanged.length} unchanged, ${r.removed.length} removed` +

@@ -218,6 +218,8 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 const SURGE = /^([1-9][0-9]*|([1-9][0-9]?|100)%)$/;
 const VERSION = /^1\.[0-9]{1,2}(\.[0-9]{1,2})?$/;
 const AKS_MAX_NODES = 1000;
+/** Azure tag names: at most 512 characters, none of `<>%&\?/` (Azure Resource Manager). */
+const TAG_NAME = /^[^<>%&\\?/]{1,512}$/;
 
 /**
  * An AKS node pool (`azurerm_kubernetes_cluster_node_pool`) whose guardrails hold by construction: autoscaling is
@@ -254,7 +256,8 @@ export class GuardedNodePool extends Construct {
       maxCountCeiling: props.guardrails?.maxCountCeiling ?? AKS_MAX_NODES,
       allowedVmSizes: props.guardrails?.allowedVmSizes,
     };
-    this.cluster = props.cluster._bind(this);
+    // A JavaScript caller without a cluster gets the validation message, not a TypeError here.
+    this.cluster = props.cluster instanceof NodePoolCluster ? props.cluster._bind(this) : { id: "" };
 
     const taints = (props.nodeTaints ?? []).map((t) => `${t.key}${t.value !== undefined ? `=${t.value}` : ""}:${t.effect}`);
     if (props.spot && !taints.includes(SPOT_TAINT)) taints.push(SPOT_TAINT); // AKS adds it; declaring it avoids a diff on every plan
@@ -343,7 +346,8 @@ interface Resolved {
 }
 
 function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): void {
-  p.cluster._validate(c);
+  if (p.cluster instanceof NodePoolCluster) p.cluster._validate(c);
+  else c.fail("cluster", p.cluster, "a NodePoolCluster: NodePoolCluster.fromClusterId(…), .fromClusterName(…) or .fromCluster(…)");
   const nameMax = r.osType === NodePoolOsType.WINDOWS ? 6 : 12;
   const nameRule = `a lower-case letter, then lower-case letters and digits, 1 to ${nameMax} characters${r.osType === NodePoolOsType.WINDOWS ? " (Windows)" : ""}`;
   const nameOk = c.pattern("name", p.name, POOL_NAME, nameRule);
@@ -357,10 +361,12 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   const floorOk = c.integer("guardrails.minCountFloor", g.minCountFloor, 0, AKS_MAX_NODES);
   const ceilingOk = c.integer("guardrails.maxCountCeiling", g.maxCountCeiling, 0, AKS_MAX_NODES);
   if (floorOk && ceilingOk) c.check(g.minCountFloor <= g.maxCountCeiling, "guardrails.maxCountCeiling", g.maxCountCeiling, `at least guardrails.minCountFloor (${g.minCountFloor})`);
+  // Guardrails that contradict each other are one mistake: no count could satisfy them, so counts are not held to them.
+  const guardsOk = floorOk && ceilingOk && g.minCountFloor <= g.maxCountCeiling;
   const minOk = c.integer("minCount", p.minCount, 0, AKS_MAX_NODES);
   const maxOk = c.integer("maxCount", p.maxCount, 0, AKS_MAX_NODES);
-  if (minOk && floorOk) c.check(p.minCount >= g.minCountFloor, "minCount", p.minCount, `at least the floor guardrails.minCountFloor = ${g.minCountFloor} (range ${g.minCountFloor}..${AKS_MAX_NODES})`);
-  if (maxOk && ceilingOk) c.check(p.maxCount <= g.maxCountCeiling, "maxCount", p.maxCount, `at most the ceiling guardrails.maxCountCeiling = ${g.maxCountCeiling}`);
+  if (minOk && guardsOk) c.check(p.minCount >= g.minCountFloor, "minCount", p.minCount, `at least the floor guardrails.minCountFloor = ${g.minCountFloor} (range ${g.minCountFloor}..${AKS_MAX_NODES})`);
+  if (maxOk && guardsOk) c.check(p.maxCount <= g.maxCountCeiling, "maxCount", p.maxCount, `at most the ceiling guardrails.maxCountCeiling = ${g.maxCountCeiling}`);
   const rangeOk = minOk && maxOk && p.minCount <= p.maxCount;
   if (minOk && maxOk) c.check(rangeOk, "maxCount", p.maxCount, `at least minCount (${p.minCount})`);
   if (rangeOk) c.check(p.maxCount >= 1, "maxCount", p.maxCount, "at least 1 (a pool that can never have a node)");
@@ -370,7 +376,10 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
 
   if (c.literal("vmSize", p.vmSize)) {
     c.check(typeof p.vmSize === "string" && /^Standard_[A-Za-z0-9_]+$/.test(p.vmSize), "vmSize", p.vmSize, "an Azure VM size such as Standard_D2s_v3");
-    if (g.allowedVmSizes) {
+    if (g.allowedVmSizes !== undefined && c.literal("guardrails.allowedVmSizes", g.allowedVmSizes)) {
+      c.check(Array.isArray(g.allowedVmSizes) && g.allowedVmSizes.length > 0, "guardrails.allowedVmSizes", g.allowedVmSizes, "at least one VM size (leave it unset to allow any size)");
+    }
+    if (Array.isArray(g.allowedVmSizes) && g.allowedVmSizes.length > 0) {
       const allowed = g.allowedVmSizes.map((s) => s.toLowerCase());
       c.check(allowed.includes(String(p.vmSize).toLowerCase()), "vmSize", p.vmSize, `one of guardrails.allowedVmSizes: ${g.allowedVmSizes.join(", ")}`);
     }
@@ -380,7 +389,7 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   c.oneOf("osType", r.osType, Object.values(NodePoolOsType));
   if (r.mode === NodePoolMode.SYSTEM) {
     c.check(r.osType === NodePoolOsType.LINUX, "osType", r.osType, "Linux for a System pool");
-    c.check(!p.spot, "spot", p.spot, "unset for a System pool (System pools run on Regular priority)");
+    c.check(!p.spot, "spot", p.spot, "unset for a System pool (System pools run on Regular priority; a Spot pool needs mode: NodePoolMode.USER)");
     if (minOk) c.check(p.minCount >= 1, "minCount", p.minCount, "at least 1 for a System pool");
   }
   if (p.osSku !== undefined && c.oneOf("osSku", p.osSku, Object.values(NodePoolOsSku))) {
@@ -396,8 +405,9 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   c.pattern("orchestratorVersion", p.orchestratorVersion, VERSION, "a Kubernetes version 1.xx or 1.xx.y");
 
   if (p.zones !== undefined && c.literal("zones", p.zones)) {
-    for (const z of p.zones) c.check(["1", "2", "3"].includes(z), "zones", p.zones, `zones from "1", "2", "3"`);
-    c.check(new Set(p.zones).size === p.zones.length, "zones", p.zones, "each zone once");
+    const zonesOk = Array.isArray(p.zones) && p.zones.every((z) => ["1", "2", "3"].includes(z));
+    c.check(zonesOk, "zones", p.zones, `zones from "1", "2", "3"`);
+    if (zonesOk) c.check(new Set(p.zones).size === p.zones.length, "zones", p.zones, "each zone once");
   }
   if (p.nodeLabels !== undefined && c.literal("nodeLabels", p.nodeLabels)) {
     for (const [k, v] of Object.entries(p.nodeLabels)) {
@@ -422,7 +432,6 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
     c.integer("upgradeSettings.nodeSoakDurationInMinutes", u.nodeSoakDurationInMinutes, 0, 30);
   }
   if (p.spot) {
-    c.check(r.mode === NodePoolMode.USER, "mode", r.mode, "User for a Spot pool");
     c.oneOf("spot.evictionPolicy", p.spot.evictionPolicy, Object.values(SpotEvictionPolicy));
     const price = p.spot.maxPrice;
     if (price !== undefined && c.literal("spot.maxPrice", price)) {
@@ -430,7 +439,12 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
       c.check(ok, "spot.maxPrice", price, "-1 (up to the on-demand price) or a positive price with at most 5 decimals");
     }
   }
-  if (p.tags !== undefined) c.literal("tags", p.tags);
+  if (p.tags !== undefined && c.literal("tags", p.tags)) {
+    for (const [k, v] of Object.entries(p.tags)) {
+      c.check(TAG_NAME.test(k), `tags[${JSON.stringify(k)}]`, k, "an Azure tag name: 1 to 512 characters, none of < > % & \\ ? /");
+      c.check(typeof v === "string" && v.length <= 256, `tags[${JSON.stringify(k)}]`, v, "an Azure tag value: a string of at most 256 characters");
+    }
+  }
   c.check(typeof (p.preventDestroy ?? true) === "boolean", "preventDestroy", p.preventDestroy, "true or false");
 }
 

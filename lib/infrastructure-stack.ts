@@ -74,12 +74,16 @@ export class InfrastructureStack extends RepoTerraformStack {
     });
     this.folderName = props.folderName ?? id;
     this.subscriptionId = props.subscriptionId;
+    stacksWithFolder(this).push(this);
 
     addPropValidation(this, (c) => {
       // A plain cdktf App never runs the GitOps pipeline: the stack would synthesize and write nothing to the repo.
       c.check(this.node.root instanceof GitOpsApp, "scope", this.node.root.constructor.name, "a construct tree rooted in a GitOpsApp (new GitOpsApp() instead of new App())");
       if (c.literal("folderName", this.folderName)) {
         c.check(DNS_LABEL.test(this.folderName), "folderName", this.folderName, "a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric");
+        // Two stacks on one folder: refused here, before cdktf writes anything (reported on the later stacks only).
+        const first = stacksWithFolder(this)[0];
+        if (first !== this) c.fail("folderName", this.folderName, `a folder no other stack writes (${first.node.path} writes ${this.repoPath} too)`);
       }
       if (c.literal("subscriptionId", props.subscriptionId)) {
         c.check(GUID.test(props.subscriptionId), "subscriptionId", props.subscriptionId, "a subscription GUID such as 00000000-0000-0000-0000-000000000000");
@@ -87,4 +91,15 @@ export class InfrastructureStack extends RepoTerraformStack {
       c.oneOf("resourceProviderRegistrations", registrations, Object.values(ResourceProviderRegistrations));
     });
   }
+}
+
+/** Stacks per app and folder, registered at construction: a lookup per stack instead of a walk of the whole tree. */
+const STACKS_BY_FOLDER = new WeakMap<object, Map<string, InfrastructureStack[]>>();
+
+function stacksWithFolder(stack: InfrastructureStack): InfrastructureStack[] {
+  let byFolder = STACKS_BY_FOLDER.get(stack.node.root);
+  if (!byFolder) STACKS_BY_FOLDER.set(stack.node.root, (byFolder = new Map()));
+  let list = byFolder.get(stack.folderName);
+  if (!list) byFolder.set(stack.folderName, (list = []));
+  return list;
 }

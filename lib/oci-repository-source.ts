@@ -120,7 +120,8 @@ export class OciRepositorySource extends Construct implements ITerraformSource, 
     this.namespace = props.namespace ?? props.cluster.namespace;
     this.url = props.url;
     this.ref = props.ref;
-    this.contentRoot = (props.contentRoot ?? ".").replace(/^\.\/?/, "").replace(/\/+$/, "");
+    // "." and "./x" name the repo root and x; only a leading "." segment is dropped ("../x" must stay as it is).
+    this.contentRoot = (props.contentRoot ?? ".").replace(/^\.(\/|$)/, "").replace(/\/+$/, "");
     this.interval = props.interval ?? Duration.minutes(5);
     this.timeout = props.timeout ?? Duration.minutes(1);
     this._fileName = `${this.name}.ocirepository.yaml`;
@@ -150,14 +151,22 @@ export class OciRepositorySource extends Construct implements ITerraformSource, 
   }
 
   private validate(c: PropChecks): void {
-    c.pattern("name", this.name, DNS_LABEL, "a DNS label: lower-case letters, digits and '-', 1 to 63 characters");
+    if (c.pattern("name", this.name, DNS_LABEL, "a DNS label: lower-case letters, digits and '-', 1 to 63 characters")) {
+      const first = this.cluster._sourceWithSameFile(this);
+      if (first) c.fail("name", this.name, `a name no other OciRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be written to ${this.cluster.folder}/terraform/${this._fileName})`);
+    }
     c.pattern("namespace", this.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
     c.pattern("url", this.url, OCI_URL, "an OCI repository URL oci://<registry>/<repository>, without credentials");
     if (!(this.ref instanceof OciRef)) c.fail("ref", this.ref, "an OciRef (OciRef.tag, .semver or .digest)");
     else if (this.ref.type === "tag") c.pattern("ref", this.ref.value, TAG, "an OCI tag");
     else if (this.ref.type === "digest") c.pattern("ref", this.ref.value, DIGEST, "a digest sha256:<64 hex>");
     else c.check(typeof this.ref.value === "string" && this.ref.value.trim() !== "", "ref", this.ref.value, "a semver range such as >=1.0.0");
-    c.check(/^[A-Za-z0-9._/-]*$/.test(this.contentRoot) && !this.contentRoot.split("/").includes(".."), "contentRoot", this.props.contentRoot, "a repo folder such as infrastructure, or .");
+    c.check(
+      /^[A-Za-z0-9._/-]*$/.test(this.contentRoot) && !this.contentRoot.startsWith("/") && !this.contentRoot.split("/").some((seg) => seg === ".." || seg === "."),
+      "contentRoot",
+      this.props.contentRoot,
+      "a repo folder such as infrastructure, or . (relative, inside the repo)",
+    );
     c.oneOf("provider", this.props.provider, Object.values(OciProvider));
     c.pattern("secretName", this.props.secretName, DNS_SUBDOMAIN, "a Secret name in the source's namespace");
     Duration._check(c, "interval", this.interval);

@@ -319,6 +319,10 @@ const PLAN_ID = /^plan-[A-Za-z0-9._/-]+-[0-9a-f]{10}$/;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const TF_VAR_NAME = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
+/** `writeOutputsToSecret.outputs`: an output name, optionally `:<Secret key>`. */
+const OUTPUT_MAPPING = /^[a-zA-Z_][a-zA-Z0-9_-]*(:[-._a-zA-Z0-9]+)?$/;
+/** `varsFrom.keys`: a Secret/ConfigMap key, optionally `:<variable name>`. */
+const KEY_MAPPING = /^[-._a-zA-Z0-9]+(:[a-zA-Z_][a-zA-Z0-9_-]*)?$/;
 const QUANTITY = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
@@ -372,19 +376,20 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
     this.cluster = props.cluster;
     this.stack = props.stack;
     this.name = props.name ?? id;
-    this.source = props.source ?? props.cluster.source;
-    this.namespace = props.namespace ?? this.source.namespace;
+    // `?.`: a JavaScript caller without a cluster gets the validation message, not a TypeError here.
+    this.source = props.source ?? props.cluster?.source;
+    this.namespace = props.namespace ?? this.source?.namespace;
     this.approval = props.approval;
     // `?.`: a JavaScript caller without a stack gets the validation message, not a TypeError here.
     this.secretSuffix = props.secretSuffix ?? props.stack?.folderName;
     this.workspace = props.workspace ?? "default";
     this.stateSecretName = `tfstate-${this.workspace}-${this.secretSuffix}`;
-    this.path = props.stack instanceof InfrastructureStack ? this.source._pathFor(props.stack) : "";
+    this.path = props.stack instanceof InfrastructureStack && this.source ? this.source._pathFor(props.stack) : "";
     this._fileName = `${this.name}.yaml`;
     this.interval = props.interval ?? Duration.minutes(10);
     this.retryInterval = props.retryInterval ?? Duration.minutes(1);
     for (const d of props.dependsOn ?? []) this.addDependency(d);
-    props.cluster._registerTerraform(this);
+    if (isCluster(props.cluster)) props.cluster._registerTerraform(this);
     addPropValidation(this, (c) => this.validate(c));
   }
 
@@ -400,8 +405,13 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
 
   private validate(c: PropChecks): void {
     const p = this.props;
+    if (!isCluster(this.cluster)) {
+      c.fail("cluster", this.cluster, "a FluxBootstrap (the cluster whose tofu-controller reconciles the stack)");
+      return; // everything else is relative to the cluster
+    }
     if (c.pattern("name", this.name, DNS_LABEL, "a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric")) {
       c.check(!TRAILING_NUMBER.test(this.name), "name", this.name, "a name not ending in -<digits> (Terraform's kubernetes backend refuses such state suffixes; tofu-controller reference §4)");
+      c.check(this.name !== "kustomization", "name", this.name, `a name other than "kustomization" (${this.cluster.folder}/terraform/kustomization.yaml lists the folder)`);
     }
     if (c.pattern("namespace", this.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)")) {
       c.check(this.namespace === this.source.namespace, "namespace", this.namespace, `the namespace of its source ${this.source.kind} ${this.source.namespace}/${this.source.name} (tofu-controller denies cross-namespace source references)`);
@@ -413,7 +423,8 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
       c.check(this.stateSecretName.length <= 253, "secretSuffix", this.secretSuffix, `a suffix short enough for the state Secret name ${this.stateSecretName} (at most 253 characters)`);
     }
     c.check(p.stack instanceof InfrastructureStack, "stack", p.stack?.node?.path ?? p.stack, "an InfrastructureStack");
-    c.oneOf("approval", p.approval, Object.values(ApprovalMode));
+    if (p.approval === undefined) c.fail("approval", undefined, `one of ${Object.values(ApprovalMode).map((a) => JSON.stringify(a)).join(", ")} (required: it decides whether a merge applies to Azure without a human)`);
+    else c.oneOf("approval", p.approval, Object.values(ApprovalMode));
 
     // The approval loop guard (tofu-controller #1878).
     if (p.approval === ApprovalMode.MANUAL && this.source.sharesRevisionWithManifests) {
@@ -440,6 +451,9 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
     if (p.writeOutputsToSecret !== undefined && c.literal("writeOutputsToSecret", p.writeOutputsToSecret)) {
       c.pattern("writeOutputsToSecret.name", p.writeOutputsToSecret.name, DNS_SUBDOMAIN, "a Secret name");
       c.check(p.writeOutputsToSecret.name !== this.stateSecretName, "writeOutputsToSecret.name", p.writeOutputsToSecret.name, `a name other than the state Secret ${this.stateSecretName}`);
+      (p.writeOutputsToSecret.outputs ?? []).forEach((o, i) => {
+        c.pattern(`writeOutputsToSecret.outputs[${i}]`, o, OUTPUT_MAPPING, "a Terraform output name, or output:key to store it under another Secret key");
+      });
       checkLabels(c, "writeOutputsToSecret.labels", p.writeOutputsToSecret.labels);
       checkKeys(c, "writeOutputsToSecret.annotations", p.writeOutputsToSecret.annotations);
     }
@@ -449,6 +463,8 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
     (p.varsFrom ?? []).forEach((v, i) => {
       c.oneOf(`varsFrom[${i}].kind`, v.kind, Object.values(VarsFromKind));
       c.pattern(`varsFrom[${i}].name`, v.name, DNS_SUBDOMAIN, `a ${v.kind} name in the object's namespace`);
+      (v.keys ?? []).forEach((k, j) => c.pattern(`varsFrom[${i}].keys[${j}]`, k, KEY_MAPPING, `a key of the ${v.kind}, or key:variable to pass it under another variable name`));
+      checkBoolean(c, `varsFrom[${i}].optional`, v.optional);
     });
 
     // dependsOn: our objects only, same cluster and namespace, no cycles.
@@ -458,15 +474,18 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
       else if (d.cluster !== this.cluster) c.fail("dependsOn", what, `Terraform objects of cluster ${this.cluster.clusterName} (${d.node.path} is on ${d.cluster.clusterName})`);
       else if (d.namespace !== this.namespace) c.fail("dependsOn", what, `Terraform objects in namespace ${this.namespace} (tofu-controller denies cross-namespace dependencies)`);
     }
+    // A cycle is one mistake: reported once, on its member with the last construct path (a self-dependency is reported above).
     const cycle = findCycle(this);
-    if (cycle) c.fail("dependsOn", cycle.map((x) => x.name).join(" → "), "dependencies without a cycle (the objects would wait for each other forever)");
+    if (cycle && cycle.length > 2 && cycle.every((x) => x.node.path <= this.node.path)) c.fail("dependsOn", cycle.map((x) => x.name).join(" → "), "dependencies without a cycle (the objects would wait for each other forever)");
 
-    // Two objects on one state, or one name twice, in one cluster.
+    // Two objects on one state, or one name twice, in one cluster (one name is one file in the cluster's terraform/ folder).
     for (const other of this.cluster.terraforms) {
       if (other === this) break; // report on the later one only
-      if (other.namespace !== this.namespace) continue;
-      if (other.name === this.name) c.fail("name", this.name, `a name not used by another Terraform object in ${this.cluster.clusterName}/${this.namespace} (${other.node.path} has it)`);
-      else if (other.stateSecretName === this.stateSecretName) {
+      if (other.name === this.name && other.namespace === this.namespace) {
+        c.fail("name", this.name, `a name not used by another Terraform object in ${this.cluster.clusterName}/${this.namespace} (${other.node.path} has it)`);
+      } else if (other.name === this.name) {
+        c.fail("name", this.name, `a name not used by another Terraform object of cluster ${this.cluster.clusterName} (${other.node.path} in namespace ${other.namespace} has it, and both would be written to ${this.cluster.folder}/terraform/${this._fileName})`);
+      } else if (other.namespace === this.namespace && other.stateSecretName === this.stateSecretName) {
         c.fail("secretSuffix", this.secretSuffix, `a state Secret of its own: ${other.node.path} already uses ${this.namespace}/${this.stateSecretName}, and two objects on one state overwrite each other`);
       }
     }
@@ -492,6 +511,7 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
           if (!ref) continue;
           c.pattern(`${prop}.valueFrom.${k}.name`, ref.name, DNS_SUBDOMAIN, "an object name in the Terraform object's namespace");
           c.check(typeof ref.key === "string" && /^[-._a-zA-Z0-9]+$/.test(ref.key), `${prop}.valueFrom.${k}.key`, ref.key, "a key: letters, digits, '-', '_' and '.'");
+          checkBoolean(c, `${prop}.valueFrom.${k}.optional`, ref.optional);
         }
         if (from.fieldRef) c.check(typeof from.fieldRef.fieldPath === "string" && from.fieldRef.fieldPath !== "", `${prop}.valueFrom.fieldRef.fieldPath`, from.fieldRef.fieldPath, "a pod field path such as metadata.namespace");
       }
@@ -502,10 +522,11 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
       c.pattern(`${prop}.secretName`, e.secretName, DNS_SUBDOMAIN, "a Secret name");
       c.pattern(`${prop}.configMapName`, e.configMapName, DNS_SUBDOMAIN, "a ConfigMap name");
       c.pattern(`${prop}.prefix`, e.prefix, ENV_NAME, "an environment variable name prefix");
+      checkBoolean(c, `${prop}.optional`, e.optional);
     });
     for (const part of ["requests", "limits"] as const) {
       for (const [k, q] of Object.entries(r.resources?.[part] ?? {})) {
-        c.check(typeof q === "string" && QUANTITY.test(q), `runnerPod.resources.${part}.${k}`, q, `a Kubernetes quantity such as "500m" or "1Gi"`);
+        c.check(typeof q === "string" && QUANTITY.test(q) && !q.startsWith("-"), `runnerPod.resources.${part}.${k}`, q, `a Kubernetes quantity such as "500m" or "1Gi", not negative`);
       }
     }
     (r.tolerations ?? []).forEach((t, i) => {
@@ -581,6 +602,15 @@ function runnerTemplate(r: RunnerPodOptions | undefined): TerraformRunnerPodTemp
     metadata: { labels: r?.labels, annotations: r?.annotations },
     spec: { env, envFrom, resources, nodeSelector: r?.nodeSelector, tolerations },
   };
+}
+
+/** A FluxBootstrap (checked by shape: the class is only imported as a type, to avoid an import cycle). */
+function isCluster(x: unknown): x is FluxBootstrap {
+  return typeof (x as Partial<FluxBootstrap> | undefined)?._registerTerraform === "function";
+}
+
+function checkBoolean(c: PropChecks, prop: string, value: unknown): void {
+  if (value !== undefined) c.check(typeof value === "boolean", prop, value, "true or false");
 }
 
 function checkLabels(c: PropChecks, prop: string, labels: Record<string, string> | undefined): void {

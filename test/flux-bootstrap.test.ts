@@ -359,14 +359,11 @@ describe("each bad input, with its message", () => {
     expect(validateTree(a)).toEqual([]);
   });
 
-  test("two clusters with one folder", () => {
+  test("two clusters with one folder: one message, on the later one", () => {
     const a = app();
     new FluxBootstrap(a, "dev", { clusterName: "aks-dev", repositoryUrl: REPO });
     new FluxBootstrap(a, "dev2", { clusterName: "aks-dev", repositoryUrl: REPO });
-    expect(validateTree(a).sort()).toEqual([
-      '[dev2] clusterName = "aks-dev": allowed is a cluster name no other FluxBootstrap uses (dev writes clusters/aks-dev too)',
-      '[dev] clusterName = "aks-dev": allowed is a cluster name no other FluxBootstrap uses (dev2 writes clusters/aks-dev too)',
-    ]);
+    expect(validateTree(a)).toEqual(['[dev2] clusterName = "aks-dev": allowed is a cluster name no other FluxBootstrap uses (dev writes clusters/aks-dev too)']);
   });
 });
 

@@ -416,9 +416,9 @@ describe("refused pool input", () => {
     expect(refusedPool({ minCount: 5, maxCount: 4, nodeCount: 4 }).problems).toHaveLength(1); // not also nodeCount
   });
 
-  test("spot in a System pool names both sides of the conflict", () => {
+  test("spot in a System pool: one message that names both sides of the conflict", () => {
     const err = refusedPool({ mode: NodePoolMode.SYSTEM, spot: {} });
-    expect(err.message).toMatch(new RegExp(`${at}mode = "System": allowed is User for a Spot pool`));
+    expect(err.problems).toEqual([expect.stringMatching(new RegExp(`^${at}spot = \\{\\}: allowed is unset for a System pool .*a Spot pool needs mode: NodePoolMode\\.USER`))]);
   });
 
   test("a custom floor below 3 lets minCount go below 3", () => {

@@ -5,6 +5,8 @@ import { RenderedFile } from "./render";
 export interface CheckOptions {
   /** Changes the user acknowledged in code (GitOpsAppProps.acknowledgedChanges / context `acknowledgedChanges`). */
   readonly acknowledged: ReadonlySet<string>;
+  /** Filled by the checks with the acknowledgements that allowed a change (the others are stale). */
+  readonly used?: Set<string>;
 }
 
 /**

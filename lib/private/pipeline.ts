@@ -10,7 +10,7 @@ import { GitOpsSynthError } from "./validation";
 export function validateTree(root: IConstruct): string[] {
   const problems: string[] = [];
   for (const c of root.node.findAll()) {
-    for (const message of c.node.validate()) problems.push(`[${c.node.path}] ${message}`);
+    for (const message of c.node.validate()) problems.push(`[${c.node.path || "app"}] ${message}`);
   }
   return problems;
 }

@@ -65,7 +65,14 @@ export function formatProblem(prop: string, value: unknown, allowed: string): st
 function describe(value: unknown): string {
   if (value === undefined) return "(unset)";
   if (typeof value === "string" && value.startsWith("<") && value.endsWith(">")) return value;
-  return JSON.stringify(value);
+  // A construct (or anything with a node path) is named by its path; its JSON would be huge or circular.
+  const path = (value as { node?: { path?: unknown } } | null)?.node?.path;
+  if (typeof path === "string") return `<${value!.constructor.name} ${path}>`;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return `<${String(value)}>`;
+  }
 }
 
 export function containsToken(value: unknown): boolean {

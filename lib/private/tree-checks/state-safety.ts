@@ -66,7 +66,8 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
   const sourceOf = new Map(files.map((f) => [f.path, f.source]));
   const fallbackSource = (folder: string): string => files.find((f) => f.path.startsWith(folder))?.source ?? "app";
   const refuse = (ack: string, source: string, message: string): void => {
-    if (!options.acknowledged.has(ack)) {
+    if (options.acknowledged.has(ack)) options.used?.add(ack);
+    else {
       problems.push(`[${source}] ${message}. If this is intended, acknowledge exactly this change: acknowledgedChanges: [${JSON.stringify(ack)}]`);
     }
   };

@@ -1,0 +1,810 @@
+/**
+ * The bad-input matrix (issue #5): for every prop of every public construct, the invalid values a hurried person
+ * types, as data. `test/bad-input-matrix.test.ts` synthesizes each row into a temp repo and expects exactly one
+ * problem that names the construct path, the prop, the value and what is allowed, and nothing written;
+ * `scripts/bad-input-table.ts` renders the same rows, with the message each one really produced, into
+ * `docs/bad-input-matrix.md`. Docs and tests cannot drift: a test checks that the committed table is current.
+ *
+ * A row's `build` gets a GitOpsApp (writing into a fresh temp dir) and declares the app with the one mistake.
+ * `appProps` (optional) returns props for the GitOpsApp itself, for the rows about the app's own props.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { Lazy, TerraformVariable, Token } from "cdktf";
+import {
+  ApprovalMode,
+  Duration,
+  FluxBootstrap,
+  FluxBootstrapProps,
+  FluxInstallMode,
+  GitOpsApp,
+  GitOpsAppProps,
+  GitOpsSynthError,
+  GitRef,
+  GitRepositorySource,
+  GitRepositorySourceProps,
+  GuardedNodePool,
+  GuardedNodePoolProps,
+  InfrastructureStack,
+  InfrastructureStackProps,
+  NodePoolCluster,
+  NodePoolMode,
+  NodePoolOsDiskType,
+  NodePoolOsSku,
+  NodePoolOsType,
+  OciProvider,
+  OciRef,
+  OciRepositorySource,
+  OciRepositorySourceProps,
+  PromotionOrder,
+  ResourceProviderRegistrations,
+  SpotEvictionPolicy,
+  TaintEffect,
+  TerraformControllerCR,
+  TerraformControllerCRProps,
+  TolerationOperator,
+  VarsFromKind,
+} from "../lib";
+import { CLUSTER_ID, SUBSCRIPTION } from "./helpers";
+
+export interface BadInputRow {
+  /** The public construct (or value class) whose prop is wrong. */
+  readonly construct: string;
+  /** The prop, dotted for nested props (`upgradeSettings.maxSurge`). */
+  readonly prop: string;
+  /** The bad value as a person types it in TypeScript. */
+  readonly value: string;
+  /** What makes the row different from another with the same prop and value (e.g. "Windows pool"). */
+  readonly note?: string;
+  /** Props of the GitOpsApp, for rows about the app itself; `dir` is a fresh temp dir of the row. */
+  readonly appProps?: (dir: string) => Partial<GitOpsAppProps>;
+  /** Declares the app with the one mistake. */
+  readonly build: (app: GitOpsApp) => void;
+  /** The one problem line expected: construct path, prop, value as printed, and what is allowed. */
+  readonly expected: RegExp;
+}
+
+export const REPO_URL = "https://github.com/example-org/gitops.git";
+const AKS = { subscriptionId: SUBSCRIPTION, clusterName: "aks-dev", resourceGroupName: "rg-dev" } as const;
+
+/** `[path] prop = value: allowed is allowed…` as a RegExp; `allowed` is the start of what is allowed. */
+export function problem(constructPath: string, prop: string, shown: string, allowed: string): RegExp {
+  return new RegExp(`^${esc(`[${constructPath}] ${prop} = ${shown}: allowed is ${allowed}`)}`);
+}
+
+function esc(literal: string): string {
+  return literal.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+// ------------------------------------------------------------------------------------------------ fixtures
+
+function stack(app: GitOpsApp, id = "infra", props: Partial<InfrastructureStackProps> = {}): InfrastructureStack {
+  return new InfrastructureStack(app, id, { subscriptionId: SUBSCRIPTION, ...props });
+}
+
+type PoolProps = Omit<GuardedNodePoolProps, "cluster"> & { cluster?: NodePoolCluster };
+const POOL = { name: "apps", vmSize: "Standard_D4s_v5", minCount: 3, maxCount: 6 } as const;
+
+function addPool(s: InfrastructureStack, id: string, props: Partial<PoolProps> = {}): GuardedNodePool {
+  return new GuardedNodePool(s, id, { cluster: NodePoolCluster.fromClusterId(CLUSTER_ID), ...POOL, ...props });
+}
+
+/** A pool `infra/pool` with one prop changed. */
+function pool(props: Partial<PoolProps> | ((s: InfrastructureStack) => Partial<PoolProps>)): (app: GitOpsApp) => void {
+  return (app) => {
+    const s = stack(app);
+    addPool(s, "pool", typeof props === "function" ? props(s) : props);
+  };
+}
+
+function flux(app: GitOpsApp, props: Partial<FluxBootstrapProps> = {}, id = "flux"): FluxBootstrap {
+  return new FluxBootstrap(app, id, { clusterName: "aks-dev", repositoryUrl: REPO_URL, ...props });
+}
+
+/** A FluxBootstrap `flux` with one prop changed. */
+function bootstrap(props: Partial<FluxBootstrapProps>): (app: GitOpsApp) => void {
+  return (app) => void flux(app, props);
+}
+
+/** A FluxBootstrap `flux` in AKS extension mode with one aksExtension setting changed. */
+function aks(settings: Record<string, unknown>, props: Partial<FluxBootstrapProps> = {}): (app: GitOpsApp) => void {
+  return (app) => void flux(app, { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, ...settings } as never, ...props });
+}
+
+/** A Terraform object `tf` for stack `infra` on cluster `flux`, approval AUTO, with one prop changed. */
+function cr(props: Partial<TerraformControllerCRProps> | ((app: GitOpsApp, f: FluxBootstrap, s: InfrastructureStack) => Partial<TerraformControllerCRProps>)): (app: GitOpsApp) => void {
+  return (app) => {
+    const s = stack(app);
+    const f = flux(app);
+    new TerraformControllerCR(app, "tf", { cluster: f, stack: s, approval: ApprovalMode.AUTO, ...(typeof props === "function" ? props(app, f, s) : props) });
+  };
+}
+
+/** A GitRepositorySource `release` of cluster `flux` with one prop changed. */
+function git(props: Partial<GitRepositorySourceProps>): (app: GitOpsApp) => void {
+  return (app) => {
+    const f = flux(app);
+    new GitRepositorySource(app, "release", { cluster: f, ref: GitRef.branch("release"), ...props });
+  };
+}
+
+/** An OciRepositorySource `artifact` of cluster `flux` with one prop changed. */
+function oci(props: Partial<OciRepositorySourceProps>): (app: GitOpsApp) => void {
+  return (app) => {
+    const f = flux(app);
+    new OciRepositorySource(app, "artifact", { cluster: f, url: "oci://example.azurecr.io/infra", ref: OciRef.tag("v1.0.0"), ...props });
+  };
+}
+
+/** A token where a literal is required. */
+const token = (): string => Lazy.stringValue({ produce: () => "resolved-later" });
+
+const DNS_LABEL_RULE = "a DNS label: lower-case letters, digits and '-', 1 to 63 characters";
+const POOL_NAME_RULE = "a lower-case letter, then lower-case letters and digits, 1 to 12 characters";
+const WINDOWS_NAME_RULE = "a lower-case letter, then lower-case letters and digits, 1 to 6 characters (Windows)";
+const DURATION_RULE = "a duration above zero in whole milliseconds";
+const TOKEN_RULE = "a literal value known at synth, not a token";
+const NAMESPACE_RULE = "a Kubernetes namespace name (DNS label)";
+const COUNT_RULE = "a whole number from 0 to 1000";
+
+// ------------------------------------------------------------------------------------------------ the rows
+
+export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
+  // ---------------------------------------------------------------------------------------------- GitOpsApp
+  { construct: "GitOpsApp", prop: "gitopsRoot", value: '""', appProps: () => ({ gitopsRoot: "" }), build: (app) => void stack(app), expected: problem("app", "gitopsRoot", '""', "a directory") },
+  {
+    construct: "GitOpsApp",
+    prop: "gitopsRoot",
+    value: '"<a regular file>"',
+    appProps: (dir) => {
+      fs.writeFileSync(path.join(dir, "not-a-dir"), "x\n");
+      return { gitopsRoot: path.join(dir, "not-a-dir") };
+    },
+    build: (app) => void stack(app),
+    expected: /^\[app\] gitopsRoot = ".*not-a-dir": allowed is a directory/,
+  },
+  {
+    construct: "GitOpsApp",
+    prop: "gitopsRoot",
+    value: '"<a regular file>/repo"',
+    appProps: (dir) => {
+      fs.writeFileSync(path.join(dir, "not-a-dir"), "x\n");
+      return { gitopsRoot: path.join(dir, "not-a-dir", "repo") };
+    },
+    build: (app) => void stack(app),
+    expected: /^\[app\] gitopsRoot = ".*not-a-dir\/repo": allowed is a directory/,
+  },
+  { construct: "GitOpsApp", prop: "acknowledgedChanges", value: '["yes"]', appProps: () => ({ acknowledgedChanges: ["yes"] }), build: (app) => void stack(app), expected: problem("app", "acknowledgedChanges[0]", '"yes"', "a change exactly as a refusal prints it") },
+  {
+    construct: "GitOpsApp",
+    prop: "acknowledgedChanges",
+    value: '["replace infrastructure/prod/azurerm_kubernetes_cluster_node_pool.pool"]',
+    note: "space instead of ':'",
+    appProps: () => ({ acknowledgedChanges: ["replace infrastructure/prod/azurerm_kubernetes_cluster_node_pool.pool"] }),
+    build: (app) => void stack(app),
+    expected: problem("app", "acknowledgedChanges[0]", '"replace infrastructure/prod/azurerm_kubernetes_cluster_node_pool.pool"', "a change exactly as a refusal prints it"),
+  },
+  {
+    construct: "GitOpsApp",
+    prop: "acknowledgedChanges",
+    value: '"destroy:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.pool"',
+    note: "a string, not a list (context)",
+    appProps: () => ({ context: { acknowledgedChanges: "destroy:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.pool" } }),
+    build: (app) => void stack(app),
+    expected: problem("app", "acknowledgedChanges", '"destroy:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.pool"', "a list of strings"),
+  },
+  { construct: "GitOpsApp", prop: "acknowledgedChanges", value: '[""]', appProps: () => ({ acknowledgedChanges: [""] }), build: (app) => void stack(app), expected: problem("app", "acknowledgedChanges[0]", '""', "a change exactly as a refusal prints it") },
+
+  // ---------------------------------------------------------------------------------------------- InfrastructureStack
+  { construct: "InfrastructureStack", prop: "subscriptionId", value: '"my-subscription"', build: (app) => void stack(app, "infra", { subscriptionId: "my-subscription" }), expected: problem("infra", "subscriptionId", '"my-subscription"', "a subscription GUID") },
+  { construct: "InfrastructureStack", prop: "subscriptionId", value: '""', build: (app) => void stack(app, "infra", { subscriptionId: "" }), expected: problem("infra", "subscriptionId", '""', "a subscription GUID") },
+  { construct: "InfrastructureStack", prop: "subscriptionId", value: "undefined", note: "JavaScript, or an unset context entry", build: (app) => void stack(app, "infra", { subscriptionId: undefined }), expected: problem("infra", "subscriptionId", "(unset)", "a subscription GUID") },
+  { construct: "InfrastructureStack", prop: "subscriptionId", value: "<token>", build: (app) => void stack(app, "infra", { subscriptionId: token() }), expected: problem("infra", "subscriptionId", "<unresolved token>", TOKEN_RULE) },
+  { construct: "InfrastructureStack", prop: "subscriptionId", value: '"00000000-0000-0000-0000-00000000000"', note: "one digit short", build: (app) => void stack(app, "infra", { subscriptionId: "00000000-0000-0000-0000-00000000000" }), expected: problem("infra", "subscriptionId", '"00000000-0000-0000-0000-00000000000"', "a subscription GUID") },
+  { construct: "InfrastructureStack", prop: "folderName", value: '"Prod_Pools"', build: (app) => void stack(app, "infra", { folderName: "Prod_Pools" }), expected: problem("infra", "folderName", '"Prod_Pools"', DNS_LABEL_RULE) },
+  { construct: "InfrastructureStack", prop: "folderName", value: '"-pools"', build: (app) => void stack(app, "infra", { folderName: "-pools" }), expected: problem("infra", "folderName", '"-pools"', DNS_LABEL_RULE) },
+  { construct: "InfrastructureStack", prop: "folderName", value: '"a".repeat(64)', build: (app) => void stack(app, "infra", { folderName: "a".repeat(64) }), expected: problem("infra", "folderName", `"${"a".repeat(64)}"`, DNS_LABEL_RULE) },
+  { construct: "InfrastructureStack", prop: "folderName", value: '"../escape"', build: (app) => void stack(app, "infra", { folderName: "../escape" }), expected: problem("infra", "folderName", '"../escape"', DNS_LABEL_RULE) },
+  { construct: "InfrastructureStack", prop: "folderName", value: '"/etc"', build: (app) => void stack(app, "infra", { folderName: "/etc" }), expected: problem("infra", "folderName", '"/etc"', DNS_LABEL_RULE) },
+  { construct: "InfrastructureStack", prop: "folderName", value: '"prod/pools"', build: (app) => void stack(app, "infra", { folderName: "prod/pools" }), expected: problem("infra", "folderName", '"prod/pools"', DNS_LABEL_RULE) },
+  { construct: "InfrastructureStack", prop: "folderName", value: '""', build: (app) => void stack(app, "infra", { folderName: "" }), expected: problem("infra", "folderName", '""', DNS_LABEL_RULE) },
+  { construct: "InfrastructureStack", prop: "folderName", value: "<token>", build: (app) => void stack(app, "infra", { folderName: token() }), expected: problem("infra", "folderName", "<unresolved token>", TOKEN_RULE) },
+  { construct: "InfrastructureStack", prop: "folderName", value: '"Infra"', note: "the stack id is the default folder", build: (app) => void stack(app, "Infra"), expected: problem("Infra", "folderName", '"Infra"', DNS_LABEL_RULE) },
+  {
+    construct: "InfrastructureStack",
+    prop: "folderName",
+    value: '"pools"',
+    note: "two stacks writing one folder",
+    build: (app) => {
+      stack(app, "one", { folderName: "pools" });
+      stack(app, "two", { folderName: "pools" });
+    },
+    expected: problem("two", "folderName", '"pools"', "a folder no other stack writes (one writes infrastructure/pools too)"),
+  },
+  {
+    construct: "InfrastructureStack",
+    prop: "folderName",
+    value: '"pools"',
+    note: "the same folder as another stack's id",
+    build: (app) => {
+      stack(app, "pools");
+      stack(app, "other", { folderName: "pools" });
+    },
+    expected: problem("other", "folderName", '"pools"', "a folder no other stack writes (pools writes infrastructure/pools too)"),
+  },
+  { construct: "InfrastructureStack", prop: "resourceProviderRegistrations", value: '"some"', build: (app) => void stack(app, "infra", { resourceProviderRegistrations: "some" as ResourceProviderRegistrations }), expected: problem("infra", "resourceProviderRegistrations", '"some"', 'one of "none", "core", "extended", "all", "legacy"') },
+
+  // ---------------------------------------------------------------------------------------------- GuardedNodePool
+  { construct: "GuardedNodePool", prop: "cluster", value: "undefined", note: "JavaScript", build: pool({ cluster: undefined as unknown as NodePoolCluster }), expected: problem("infra/pool", "cluster", "(unset)", "a NodePoolCluster: NodePoolCluster.fromClusterId") },
+  { construct: "GuardedNodePool", prop: "cluster", value: 'NodePoolCluster.fromClusterId("/subscriptions/x/resourceGroups/rg")', build: pool({ cluster: NodePoolCluster.fromClusterId("/subscriptions/x/resourceGroups/rg") }), expected: problem("infra/pool", "cluster (clusterId)", '"/subscriptions/x/resourceGroups/rg"', "an AKS resource id") },
+  { construct: "GuardedNodePool", prop: "cluster", value: 'NodePoolCluster.fromClusterId("")', build: pool({ cluster: NodePoolCluster.fromClusterId("") }), expected: problem("infra/pool", "cluster (clusterId)", '""', "an AKS resource id") },
+  { construct: "GuardedNodePool", prop: "cluster", value: 'NodePoolCluster.fromClusterId("aks-prod")', note: "a name, not an id", build: pool({ cluster: NodePoolCluster.fromClusterId("aks-prod") }), expected: problem("infra/pool", "cluster (clusterId)", '"aks-prod"', "an AKS resource id") },
+  { construct: "GuardedNodePool", prop: "cluster", value: "NodePoolCluster.fromClusterId(<id of a virtual machine>)", build: pool({ cluster: NodePoolCluster.fromClusterId(CLUSTER_ID.replace("managedClusters", "virtualMachines")) }), expected: /^\[infra\/pool\] cluster \(clusterId\) = ".*virtualMachines\/aks-prod": allowed is an AKS resource id/ },
+  { construct: "GuardedNodePool", prop: "cluster", value: 'NodePoolCluster.fromClusterName("aks prod", "rg-aks")', build: pool({ cluster: NodePoolCluster.fromClusterName("aks prod", "rg-aks") }), expected: problem("infra/pool", "cluster (name)", '"aks prod"', "an AKS cluster name") },
+  { construct: "GuardedNodePool", prop: "cluster", value: 'NodePoolCluster.fromClusterName("", "rg-aks")', build: pool({ cluster: NodePoolCluster.fromClusterName("", "rg-aks") }), expected: problem("infra/pool", "cluster (name)", '""', "an AKS cluster name") },
+  { construct: "GuardedNodePool", prop: "cluster", value: 'NodePoolCluster.fromClusterName("aks", "rg.")', build: pool({ cluster: NodePoolCluster.fromClusterName("aks", "rg.") }), expected: problem("infra/pool", "cluster (resourceGroupName)", '"rg."', "a resource group name") },
+  { construct: "GuardedNodePool", prop: "cluster", value: 'NodePoolCluster.fromClusterName("aks", "")', build: pool({ cluster: NodePoolCluster.fromClusterName("aks", "") }), expected: problem("infra/pool", "cluster (resourceGroupName)", '""', "a resource group name") },
+  { construct: "GuardedNodePool", prop: "name", value: '"Apps"', build: pool({ name: "Apps" }), expected: problem("infra/pool", "name", '"Apps"', POOL_NAME_RULE) },
+  { construct: "GuardedNodePool", prop: "name", value: '"user-pool"', build: pool({ name: "user-pool" }), expected: problem("infra/pool", "name", '"user-pool"', POOL_NAME_RULE) },
+  { construct: "GuardedNodePool", prop: "name", value: '"user_pool"', build: pool({ name: "user_pool" }), expected: problem("infra/pool", "name", '"user_pool"', POOL_NAME_RULE) },
+  { construct: "GuardedNodePool", prop: "name", value: '"abcdefghijklm"', note: "13 characters", build: pool({ name: "abcdefghijklm" }), expected: problem("infra/pool", "name", '"abcdefghijklm"', POOL_NAME_RULE) },
+  { construct: "GuardedNodePool", prop: "name", value: '"1pool"', build: pool({ name: "1pool" }), expected: problem("infra/pool", "name", '"1pool"', POOL_NAME_RULE) },
+  { construct: "GuardedNodePool", prop: "name", value: '""', build: pool({ name: "" }), expected: problem("infra/pool", "name", '""', POOL_NAME_RULE) },
+  { construct: "GuardedNodePool", prop: "name", value: '"winpool"', note: "Windows pool, 7 characters", build: pool({ name: "winpool", osType: NodePoolOsType.WINDOWS }), expected: problem("infra/pool", "name", '"winpool"', WINDOWS_NAME_RULE) },
+  { construct: "GuardedNodePool", prop: "name", value: "<token>", build: pool({ name: token() }), expected: problem("infra/pool", "name", "<unresolved token>", TOKEN_RULE) },
+  {
+    construct: "GuardedNodePool",
+    prop: "name",
+    value: '"apps"',
+    note: "two pools with one name in one cluster",
+    build: (app) => {
+      const s = stack(app);
+      addPool(s, "a");
+      addPool(s, "b");
+    },
+    expected: problem("infra/b", "name", '"apps"', "a name no other pool of the same cluster uses (infra/a has it)"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "name",
+    value: '"apps"',
+    note: "one cluster by id in one stack and by name in another",
+    build: (app) => {
+      addPool(stack(app, "one"), "a");
+      addPool(stack(app, "two"), "b", { cluster: NodePoolCluster.fromClusterName("AKS-prod", "RG-aks") });
+    },
+    expected: problem("two/b", "name", '"apps"', "a name no other pool of the same cluster uses (one/a has it)"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "name",
+    value: '"appstmp"',
+    note: "another pool's rotation name",
+    build: (app) => {
+      const s = stack(app);
+      addPool(s, "a");
+      addPool(s, "b", { name: "appstmp" });
+    },
+    expected: problem("infra/b", "name", '"appstmp"', 'names (name and temporaryNameForRotation "appstmptmp") that no other pool of the same cluster uses (infra/a uses "apps" and "appstmp")'),
+  },
+  { construct: "GuardedNodePool", prop: "temporaryNameForRotation", value: '"Apps-Tmp"', build: pool({ temporaryNameForRotation: "Apps-Tmp" }), expected: problem("infra/pool", "temporaryNameForRotation", '"Apps-Tmp"', POOL_NAME_RULE) },
+  { construct: "GuardedNodePool", prop: "temporaryNameForRotation", value: '"apps"', note: "equal to name", build: pool({ temporaryNameForRotation: "apps" }), expected: problem("infra/pool", "temporaryNameForRotation", '"apps"', `${POOL_NAME_RULE}, different from name`) },
+  { construct: "GuardedNodePool", prop: "temporaryNameForRotation", value: '"appsrotation1"', note: "13 characters", build: pool({ temporaryNameForRotation: "appsrotation1" }), expected: problem("infra/pool", "temporaryNameForRotation", '"appsrotation1"', POOL_NAME_RULE) },
+  { construct: "GuardedNodePool", prop: "temporaryNameForRotation", value: '"wintemp"', note: "Windows pool, 7 characters", build: pool({ name: "win", osType: NodePoolOsType.WINDOWS, temporaryNameForRotation: "wintemp" }), expected: problem("infra/pool", "temporaryNameForRotation", '"wintemp"', WINDOWS_NAME_RULE) },
+  { construct: "GuardedNodePool", prop: "temporaryNameForRotation", value: '""', build: pool({ temporaryNameForRotation: "" }), expected: problem("infra/pool", "temporaryNameForRotation", '""', POOL_NAME_RULE) },
+  { construct: "GuardedNodePool", prop: "vmSize", value: '"D4s_v5"', build: pool({ vmSize: "D4s_v5" }), expected: problem("infra/pool", "vmSize", '"D4s_v5"', "an Azure VM size such as Standard_D2s_v3") },
+  { construct: "GuardedNodePool", prop: "vmSize", value: '"Standard D4s v5"', build: pool({ vmSize: "Standard D4s v5" }), expected: problem("infra/pool", "vmSize", '"Standard D4s v5"', "an Azure VM size such as Standard_D2s_v3") },
+  { construct: "GuardedNodePool", prop: "vmSize", value: '""', build: pool({ vmSize: "" }), expected: problem("infra/pool", "vmSize", '""', "an Azure VM size such as Standard_D2s_v3") },
+  { construct: "GuardedNodePool", prop: "vmSize", value: "size.stringValue (a TerraformVariable)", build: pool((s) => ({ vmSize: new TerraformVariable(s, "size", { type: "string" }).stringValue })), expected: problem("infra/pool", "vmSize", "<unresolved token>", TOKEN_RULE) },
+  { construct: "GuardedNodePool", prop: "minCount", value: "-1", build: pool({ minCount: -1 }), expected: problem("infra/pool", "minCount", "-1", COUNT_RULE) },
+  { construct: "GuardedNodePool", prop: "minCount", value: "2", note: "below the default floor 3", build: pool({ minCount: 2 }), expected: problem("infra/pool", "minCount", "2", "at least the floor guardrails.minCountFloor = 3 (range 3..1000)") },
+  { construct: "GuardedNodePool", prop: "minCount", value: "0", build: pool({ minCount: 0 }), expected: problem("infra/pool", "minCount", "0", "at least the floor guardrails.minCountFloor = 3") },
+  { construct: "GuardedNodePool", prop: "minCount", value: "3.5", build: pool({ minCount: 3.5 }), expected: problem("infra/pool", "minCount", "3.5", COUNT_RULE) },
+  { construct: "GuardedNodePool", prop: "minCount", value: "1001", build: pool({ minCount: 1001, maxCount: 1000 }), expected: problem("infra/pool", "minCount", "1001", COUNT_RULE) },
+  { construct: "GuardedNodePool", prop: "minCount", value: "NaN", build: pool({ minCount: NaN }), expected: problem("infra/pool", "minCount", "null", COUNT_RULE) },
+  { construct: "GuardedNodePool", prop: "minCount", value: "Token.asNumber(min.value) (a TerraformVariable)", build: pool((s) => ({ minCount: Token.asNumber(new TerraformVariable(s, "min", { type: "number" }).value) })), expected: problem("infra/pool", "minCount", "<unresolved token>", TOKEN_RULE) },
+  { construct: "GuardedNodePool", prop: "minCount", value: "0", note: "System pool with floor 0", build: pool({ mode: NodePoolMode.SYSTEM, minCount: 0, guardrails: { minCountFloor: 0 } }), expected: problem("infra/pool", "minCount", "0", "at least 1 for a System pool") },
+  { construct: "GuardedNodePool", prop: "maxCount", value: "4", note: "minCount 5 above it", build: pool({ minCount: 5, maxCount: 4 }), expected: problem("infra/pool", "maxCount", "4", "at least minCount (5)") },
+  { construct: "GuardedNodePool", prop: "maxCount", value: "4.5", build: pool({ maxCount: 4.5 }), expected: problem("infra/pool", "maxCount", "4.5", COUNT_RULE) },
+  { construct: "GuardedNodePool", prop: "maxCount", value: "1001", build: pool({ maxCount: 1001 }), expected: problem("infra/pool", "maxCount", "1001", COUNT_RULE) },
+  { construct: "GuardedNodePool", prop: "maxCount", value: "-6", build: pool({ maxCount: -6 }), expected: problem("infra/pool", "maxCount", "-6", COUNT_RULE) },
+  { construct: "GuardedNodePool", prop: "maxCount", value: "Infinity", build: pool({ maxCount: Infinity }), expected: problem("infra/pool", "maxCount", "null", COUNT_RULE) },
+  { construct: "GuardedNodePool", prop: "maxCount", value: "0", note: "minCount 0, floor 0", build: pool({ minCount: 0, maxCount: 0, guardrails: { minCountFloor: 0 } }), expected: problem("infra/pool", "maxCount", "0", "at least 1") },
+  { construct: "GuardedNodePool", prop: "maxCount", value: "11", note: "ceiling 10", build: pool({ maxCount: 11, guardrails: { maxCountCeiling: 10 } }), expected: problem("infra/pool", "maxCount", "11", "at most the ceiling guardrails.maxCountCeiling = 10") },
+  { construct: "GuardedNodePool", prop: "nodeCount", value: "7", note: "above maxCount 6", build: pool({ nodeCount: 7 }), expected: problem("infra/pool", "nodeCount", "7", "a count within [minCount, maxCount] = [3, 6]") },
+  { construct: "GuardedNodePool", prop: "nodeCount", value: "2", note: "below minCount 3", build: pool({ nodeCount: 2 }), expected: problem("infra/pool", "nodeCount", "2", "a count within [minCount, maxCount] = [3, 6]") },
+  { construct: "GuardedNodePool", prop: "nodeCount", value: "-1", build: pool({ nodeCount: -1 }), expected: problem("infra/pool", "nodeCount", "-1", COUNT_RULE) },
+  { construct: "GuardedNodePool", prop: "nodeCount", value: "3.5", build: pool({ nodeCount: 3.5 }), expected: problem("infra/pool", "nodeCount", "3.5", COUNT_RULE) },
+  { construct: "GuardedNodePool", prop: "mode", value: '"system"', note: "lower case (JavaScript)", build: pool({ mode: "system" as NodePoolMode }), expected: problem("infra/pool", "mode", '"system"', 'one of "System", "User"') },
+  { construct: "GuardedNodePool", prop: "mode", value: "NodePoolMode.SYSTEM", note: "with spot", build: pool({ mode: NodePoolMode.SYSTEM, spot: {} }), expected: problem("infra/pool", "spot", "{}", "unset for a System pool") },
+  { construct: "GuardedNodePool", prop: "osType", value: '"linux"', note: "lower case (JavaScript)", build: pool({ osType: "linux" as NodePoolOsType }), expected: problem("infra/pool", "osType", '"linux"', 'one of "Linux", "Windows"') },
+  { construct: "GuardedNodePool", prop: "osType", value: "NodePoolOsType.WINDOWS", note: "System pool", build: pool({ mode: NodePoolMode.SYSTEM, osType: NodePoolOsType.WINDOWS, name: "sys" }), expected: problem("infra/pool", "osType", '"Windows"', "Linux for a System pool") },
+  { construct: "GuardedNodePool", prop: "osSku", value: "NodePoolOsSku.WINDOWS_2022", note: "Linux pool", build: pool({ osSku: NodePoolOsSku.WINDOWS_2022 }), expected: problem("infra/pool", "osSku", '"Windows2022"', "an Linux SKU: AzureLinux, AzureLinux3, Ubuntu, Ubuntu2204") },
+  { construct: "GuardedNodePool", prop: "osSku", value: "NodePoolOsSku.UBUNTU", note: "Windows pool", build: pool({ name: "win", osType: NodePoolOsType.WINDOWS, osSku: NodePoolOsSku.UBUNTU }), expected: problem("infra/pool", "osSku", '"Ubuntu"', "an Windows SKU: Windows2019, Windows2022") },
+  { construct: "GuardedNodePool", prop: "osSku", value: '"Ubuntu2404"', build: pool({ osSku: "Ubuntu2404" as NodePoolOsSku }), expected: problem("infra/pool", "osSku", '"Ubuntu2404"', 'one of "AzureLinux"') },
+  { construct: "GuardedNodePool", prop: "maxPods", value: "9", build: pool({ maxPods: 9 }), expected: problem("infra/pool", "maxPods", "9", "a whole number from 10 to 250") },
+  { construct: "GuardedNodePool", prop: "maxPods", value: "251", build: pool({ maxPods: 251 }), expected: problem("infra/pool", "maxPods", "251", "a whole number from 10 to 250") },
+  { construct: "GuardedNodePool", prop: "maxPods", value: "20", note: "System pool", build: pool({ mode: NodePoolMode.SYSTEM, maxPods: 20 }), expected: problem("infra/pool", "maxPods", "20", "a whole number from 30 to 250") },
+  { construct: "GuardedNodePool", prop: "maxPods", value: "30.5", build: pool({ maxPods: 30.5 }), expected: problem("infra/pool", "maxPods", "30.5", "a whole number from 10 to 250") },
+  { construct: "GuardedNodePool", prop: "osDiskSizeGb", value: "0", build: pool({ osDiskSizeGb: 0 }), expected: problem("infra/pool", "osDiskSizeGb", "0", "a whole number from 1 to 2048") },
+  { construct: "GuardedNodePool", prop: "osDiskSizeGb", value: "2049", build: pool({ osDiskSizeGb: 2049 }), expected: problem("infra/pool", "osDiskSizeGb", "2049", "a whole number from 1 to 2048") },
+  { construct: "GuardedNodePool", prop: "osDiskSizeGb", value: "127.5", build: pool({ osDiskSizeGb: 127.5 }), expected: problem("infra/pool", "osDiskSizeGb", "127.5", "a whole number from 1 to 2048") },
+  { construct: "GuardedNodePool", prop: "osDiskType", value: '"Premium"', build: pool({ osDiskType: "Premium" as NodePoolOsDiskType }), expected: problem("infra/pool", "osDiskType", '"Premium"', 'one of "Managed", "Ephemeral"') },
+  { construct: "GuardedNodePool", prop: "orchestratorVersion", value: '"v1.31"', build: pool({ orchestratorVersion: "v1.31" }), expected: problem("infra/pool", "orchestratorVersion", '"v1.31"', "a Kubernetes version 1.xx or 1.xx.y") },
+  { construct: "GuardedNodePool", prop: "orchestratorVersion", value: '"1.31.x"', build: pool({ orchestratorVersion: "1.31.x" }), expected: problem("infra/pool", "orchestratorVersion", '"1.31.x"', "a Kubernetes version 1.xx or 1.xx.y") },
+  { construct: "GuardedNodePool", prop: "orchestratorVersion", value: '"latest"', build: pool({ orchestratorVersion: "latest" }), expected: problem("infra/pool", "orchestratorVersion", '"latest"', "a Kubernetes version 1.xx or 1.xx.y") },
+  { construct: "GuardedNodePool", prop: "orchestratorVersion", value: '""', build: pool({ orchestratorVersion: "" }), expected: problem("infra/pool", "orchestratorVersion", '""', "a Kubernetes version 1.xx or 1.xx.y") },
+  { construct: "GuardedNodePool", prop: "zones", value: '["1", "4"]', build: pool({ zones: ["1", "4"] }), expected: problem("infra/pool", "zones", '["1","4"]', 'zones from "1", "2", "3"') },
+  { construct: "GuardedNodePool", prop: "zones", value: '["a", "b", "c"]', build: pool({ zones: ["a", "b", "c"] }), expected: problem("infra/pool", "zones", '["a","b","c"]', 'zones from "1", "2", "3"') },
+  { construct: "GuardedNodePool", prop: "zones", value: "[1, 2, 3]", note: "numbers (JavaScript)", build: pool({ zones: [1, 2, 3] as unknown as string[] }), expected: problem("infra/pool", "zones", "[1,2,3]", 'zones from "1", "2", "3"') },
+  { construct: "GuardedNodePool", prop: "zones", value: '["1", "1"]', build: pool({ zones: ["1", "1"] }), expected: problem("infra/pool", "zones", '["1","1"]', "each zone once") },
+  { construct: "GuardedNodePool", prop: "nodeLabels", value: '{ "kubernetes.azure.com/mode": "user" }', build: pool({ nodeLabels: { "kubernetes.azure.com/mode": "user" } }), expected: problem("infra/pool", 'nodeLabels["kubernetes.azure.com/mode"]', '"kubernetes.azure.com/mode"', "a key outside the reserved prefixes") },
+  { construct: "GuardedNodePool", prop: "nodeLabels", value: '{ "kubernetes.io/role": "x" }', build: pool({ nodeLabels: { "kubernetes.io/role": "x" } }), expected: problem("infra/pool", 'nodeLabels["kubernetes.io/role"]', '"kubernetes.io/role"', "a key outside the reserved prefixes") },
+  { construct: "GuardedNodePool", prop: "nodeLabels", value: '{ "team name": "x" }', build: pool({ nodeLabels: { "team name": "x" } }), expected: problem("infra/pool", 'nodeLabels["team name"]', '"team name"', "a Kubernetes label key") },
+  { construct: "GuardedNodePool", prop: "nodeLabels", value: '{ team: "data platform" }', build: pool({ nodeLabels: { team: "data platform" } }), expected: problem("infra/pool", 'nodeLabels["team"]', '"data platform"', "a Kubernetes label value") },
+  { construct: "GuardedNodePool", prop: "nodeLabels", value: '{ team: "x".repeat(64) }', build: pool({ nodeLabels: { team: "x".repeat(64) } }), expected: problem("infra/pool", 'nodeLabels["team"]', `"${"x".repeat(64)}"`, "a Kubernetes label value") },
+  { construct: "GuardedNodePool", prop: "nodeLabels", value: "{ team: 1 }", note: "a number (JavaScript)", build: pool({ nodeLabels: { team: 1 } as unknown as Record<string, string> }), expected: problem("infra/pool", 'nodeLabels["team"]', "1", "a Kubernetes label value") },
+  { construct: "GuardedNodePool", prop: "nodeLabels", value: "{ team: <token> }", build: pool({ nodeLabels: { team: token() } }), expected: problem("infra/pool", "nodeLabels", "<unresolved token>", TOKEN_RULE) },
+  { construct: "GuardedNodePool", prop: "nodeTaints", value: '[{ key: "bad key!", effect: TaintEffect.NO_SCHEDULE }]', build: pool({ nodeTaints: [{ key: "bad key!", effect: TaintEffect.NO_SCHEDULE }] }), expected: problem("infra/pool", "nodeTaints[0].key", '"bad key!"', "a Kubernetes taint key") },
+  { construct: "GuardedNodePool", prop: "nodeTaints", value: '[{ key: "", effect: TaintEffect.NO_SCHEDULE }]', build: pool({ nodeTaints: [{ key: "", effect: TaintEffect.NO_SCHEDULE }] }), expected: problem("infra/pool", "nodeTaints[0].key", '""', "a Kubernetes taint key") },
+  { construct: "GuardedNodePool", prop: "nodeTaints", value: '[{ key: "gpu", value: "a b", effect: TaintEffect.NO_SCHEDULE }]', build: pool({ nodeTaints: [{ key: "gpu", value: "a b", effect: TaintEffect.NO_SCHEDULE }] }), expected: problem("infra/pool", "nodeTaints[0].value", '"a b"', "a taint value") },
+  { construct: "GuardedNodePool", prop: "nodeTaints", value: '[{ key: "gpu", effect: "NoEffect" }]', build: pool({ nodeTaints: [{ key: "gpu", effect: "NoEffect" as TaintEffect }] }), expected: problem("infra/pool", "nodeTaints[0].effect", '"NoEffect"', 'one of "NoSchedule", "PreferNoSchedule", "NoExecute"') },
+  { construct: "GuardedNodePool", prop: "upgradeSettings", value: '{ maxSurge: "1", maxUnavailable: "1" }', build: pool({ upgradeSettings: { maxSurge: "1", maxUnavailable: "1" } }), expected: problem("infra/pool", "upgradeSettings", '{"maxSurge":"1","maxUnavailable":"1"}', "exactly one of maxSurge and maxUnavailable") },
+  { construct: "GuardedNodePool", prop: "upgradeSettings.maxSurge", value: '"0%"', build: pool({ upgradeSettings: { maxSurge: "0%" } }), expected: problem("infra/pool", "upgradeSettings.maxSurge", '"0%"', "a node count") },
+  { construct: "GuardedNodePool", prop: "upgradeSettings.maxSurge", value: '"101%"', build: pool({ upgradeSettings: { maxSurge: "101%" } }), expected: problem("infra/pool", "upgradeSettings.maxSurge", '"101%"', "a node count") },
+  { construct: "GuardedNodePool", prop: "upgradeSettings.maxSurge", value: '"ten"', build: pool({ upgradeSettings: { maxSurge: "ten" } }), expected: problem("infra/pool", "upgradeSettings.maxSurge", '"ten"', "a node count") },
+  { construct: "GuardedNodePool", prop: "upgradeSettings.maxSurge", value: '"-1"', build: pool({ upgradeSettings: { maxSurge: "-1" } }), expected: problem("infra/pool", "upgradeSettings.maxSurge", '"-1"', "a node count") },
+  { construct: "GuardedNodePool", prop: "upgradeSettings.maxSurge", value: '""', build: pool({ upgradeSettings: { maxSurge: "" } }), expected: problem("infra/pool", "upgradeSettings.maxSurge", '""', "a node count") },
+  { construct: "GuardedNodePool", prop: "upgradeSettings.maxUnavailable", value: '"33 %"', build: pool({ upgradeSettings: { maxUnavailable: "33 %" } }), expected: problem("infra/pool", "upgradeSettings.maxUnavailable", '"33 %"', "a node count") },
+  { construct: "GuardedNodePool", prop: "upgradeSettings.drainTimeoutInMinutes", value: "-1", build: pool({ upgradeSettings: { drainTimeoutInMinutes: -1 } }), expected: problem("infra/pool", "upgradeSettings.drainTimeoutInMinutes", "-1", "a whole number from 0 to 1440") },
+  { construct: "GuardedNodePool", prop: "upgradeSettings.drainTimeoutInMinutes", value: "1441", build: pool({ upgradeSettings: { drainTimeoutInMinutes: 1441 } }), expected: problem("infra/pool", "upgradeSettings.drainTimeoutInMinutes", "1441", "a whole number from 0 to 1440") },
+  { construct: "GuardedNodePool", prop: "upgradeSettings.nodeSoakDurationInMinutes", value: "31", build: pool({ upgradeSettings: { nodeSoakDurationInMinutes: 31 } }), expected: problem("infra/pool", "upgradeSettings.nodeSoakDurationInMinutes", "31", "a whole number from 0 to 30") },
+  { construct: "GuardedNodePool", prop: "upgradeSettings.nodeSoakDurationInMinutes", value: "0.5", build: pool({ upgradeSettings: { nodeSoakDurationInMinutes: 0.5 } }), expected: problem("infra/pool", "upgradeSettings.nodeSoakDurationInMinutes", "0.5", "a whole number from 0 to 30") },
+  { construct: "GuardedNodePool", prop: "spot", value: "{}", note: "System pool", build: pool({ mode: NodePoolMode.SYSTEM, spot: {} }), expected: problem("infra/pool", "spot", "{}", "unset for a System pool") },
+  { construct: "GuardedNodePool", prop: "spot.evictionPolicy", value: '"Hibernate"', build: pool({ spot: { evictionPolicy: "Hibernate" as SpotEvictionPolicy } }), expected: problem("infra/pool", "spot.evictionPolicy", '"Hibernate"', 'one of "Delete", "Deallocate"') },
+  { construct: "GuardedNodePool", prop: "spot.maxPrice", value: "0.123456", build: pool({ spot: { maxPrice: 0.123456 } }), expected: problem("infra/pool", "spot.maxPrice", "0.123456", "-1 (up to the on-demand price) or a positive price with at most 5 decimals") },
+  { construct: "GuardedNodePool", prop: "spot.maxPrice", value: "0", build: pool({ spot: { maxPrice: 0 } }), expected: problem("infra/pool", "spot.maxPrice", "0", "-1 (up to the on-demand price)") },
+  { construct: "GuardedNodePool", prop: "spot.maxPrice", value: "-2", build: pool({ spot: { maxPrice: -2 } }), expected: problem("infra/pool", "spot.maxPrice", "-2", "-1 (up to the on-demand price)") },
+  { construct: "GuardedNodePool", prop: "tags", value: '{ "cost/center": "42" }', build: pool({ tags: { "cost/center": "42" } }), expected: problem("infra/pool", 'tags["cost/center"]', '"cost/center"', "an Azure tag name") },
+  { construct: "GuardedNodePool", prop: "tags", value: '{ owner: "x".repeat(257) }', build: pool({ tags: { owner: "x".repeat(257) } }), expected: problem("infra/pool", 'tags["owner"]', `"${"x".repeat(257)}"`, "an Azure tag value") },
+  { construct: "GuardedNodePool", prop: "tags", value: "{ owner: <token> }", build: pool({ tags: { owner: token() } }), expected: problem("infra/pool", "tags", "<unresolved token>", TOKEN_RULE) },
+  { construct: "GuardedNodePool", prop: "guardrails.minCountFloor", value: "-1", build: pool({ guardrails: { minCountFloor: -1 } }), expected: problem("infra/pool", "guardrails.minCountFloor", "-1", COUNT_RULE) },
+  { construct: "GuardedNodePool", prop: "guardrails.minCountFloor", value: "1.5", build: pool({ guardrails: { minCountFloor: 1.5 } }), expected: problem("infra/pool", "guardrails.minCountFloor", "1.5", COUNT_RULE) },
+  { construct: "GuardedNodePool", prop: "guardrails.minCountFloor", value: "4", note: "minCount 3 below it", build: pool({ guardrails: { minCountFloor: 4 } }), expected: problem("infra/pool", "minCount", "3", "at least the floor guardrails.minCountFloor = 4") },
+  { construct: "GuardedNodePool", prop: "guardrails.maxCountCeiling", value: "1001", build: pool({ guardrails: { maxCountCeiling: 1001 } }), expected: problem("infra/pool", "guardrails.maxCountCeiling", "1001", COUNT_RULE) },
+  { construct: "GuardedNodePool", prop: "guardrails.maxCountCeiling", value: "2", note: "below the floor 3", build: pool({ guardrails: { maxCountCeiling: 2 } }), expected: problem("infra/pool", "guardrails.maxCountCeiling", "2", "at least guardrails.minCountFloor (3)") },
+  { construct: "GuardedNodePool", prop: "guardrails.allowedVmSizes", value: '["Standard_D2s_v3", "Standard_D8s_v5"]', note: "vmSize not in it", build: pool({ guardrails: { allowedVmSizes: ["Standard_D2s_v3", "Standard_D8s_v5"] } }), expected: problem("infra/pool", "vmSize", '"Standard_D4s_v5"', "one of guardrails.allowedVmSizes: Standard_D2s_v3, Standard_D8s_v5") },
+  { construct: "GuardedNodePool", prop: "guardrails.allowedVmSizes", value: "[]", build: pool({ guardrails: { allowedVmSizes: [] } }), expected: problem("infra/pool", "guardrails.allowedVmSizes", "[]", "at least one VM size") },
+  { construct: "GuardedNodePool", prop: "preventDestroy", value: '"yes"', note: "JavaScript", build: pool({ preventDestroy: "yes" as unknown as boolean }), expected: problem("infra/pool", "preventDestroy", '"yes"', "true or false") },
+
+  // ---------------------------------------------------------------------------------------------- TerraformControllerCR
+  { construct: "TerraformControllerCR", prop: "cluster", value: "undefined", note: "JavaScript", build: cr({ cluster: undefined as unknown as FluxBootstrap }), expected: problem("tf", "cluster", "(unset)", "a FluxBootstrap") },
+  { construct: "TerraformControllerCR", prop: "stack", value: "undefined", note: "JavaScript", build: cr({ stack: undefined as unknown as InfrastructureStack }), expected: problem("tf", "stack", "(unset)", "an InfrastructureStack") },
+  { construct: "TerraformControllerCR", prop: "approval", value: "undefined", note: "JavaScript: manual approval by omission", build: cr({ approval: undefined as unknown as ApprovalMode }), expected: problem("tf", "approval", "(unset)", 'one of "auto", "", "disable"') },
+  { construct: "TerraformControllerCR", prop: "approval", value: '"manual"', build: cr({ approval: "manual" as ApprovalMode }), expected: problem("tf", "approval", '"manual"', 'one of "auto", "", "disable"') },
+  { construct: "TerraformControllerCR", prop: "approval", value: "ApprovalMode.MANUAL", note: "on the cluster's own GitRepository", build: cr({ approval: ApprovalMode.MANUAL }), expected: problem("tf", "approval", '"MANUAL"', "AUTO or DRIFT_DETECTION_ONLY with source") },
+  {
+    construct: "TerraformControllerCR",
+    prop: "approval",
+    value: "ApprovalMode.MANUAL",
+    note: "on a GitRepositorySource of the same repo and branch",
+    build: cr((app, f) => ({ approval: ApprovalMode.MANUAL, source: new GitRepositorySource(app, "same", { cluster: f, ref: GitRef.branch("main"), url: "https://GitHub.com/example-org/gitops" }) })),
+    expected: problem("tf", "approval", '"MANUAL"', "AUTO or DRIFT_DETECTION_ONLY with source"),
+  },
+  { construct: "TerraformControllerCR", prop: "approvedPlan", value: '"plan-main-b8e362c206"', note: "approval AUTO", build: cr({ approvedPlan: "plan-main-b8e362c206" }), expected: problem("tf", "approvedPlan", '"plan-main-b8e362c206"', "unset unless approval is ApprovalMode.MANUAL") },
+  {
+    construct: "TerraformControllerCR",
+    prop: "approvedPlan",
+    value: '"yes"',
+    build: cr((app, f) => ({ approval: ApprovalMode.MANUAL, approvedPlan: "yes", source: new GitRepositorySource(app, "rel", { cluster: f, ref: GitRef.tag("v1.0.0") }) })),
+    expected: problem("tf", "approvedPlan", '"yes"', "a plan id as the object's status prints it"),
+  },
+  { construct: "TerraformControllerCR", prop: "name", value: '"stack-1"', build: cr({ name: "stack-1" }), expected: problem("tf", "name", '"stack-1"', "a name not ending in -<digits>") },
+  { construct: "TerraformControllerCR", prop: "name", value: '"Drift_Reconciler"', build: cr({ name: "Drift_Reconciler" }), expected: problem("tf", "name", '"Drift_Reconciler"', DNS_LABEL_RULE) },
+  { construct: "TerraformControllerCR", prop: "name", value: '"a".repeat(64)', build: cr({ name: "a".repeat(64) }), expected: problem("tf", "name", `"${"a".repeat(64)}"`, DNS_LABEL_RULE) },
+  { construct: "TerraformControllerCR", prop: "name", value: '""', build: cr({ name: "" }), expected: problem("tf", "name", '""', DNS_LABEL_RULE) },
+  { construct: "TerraformControllerCR", prop: "name", value: "<token>", build: cr({ name: token() }), expected: problem("tf", "name", "<unresolved token>", TOKEN_RULE) },
+  {
+    construct: "TerraformControllerCR",
+    prop: "name",
+    value: '"a"',
+    note: "two objects with one name in one namespace",
+    build: (app) => {
+      const s = stack(app);
+      const f = flux(app);
+      new TerraformControllerCR(app, "a", { cluster: f, stack: s, approval: ApprovalMode.AUTO, secretSuffix: "one" });
+      new TerraformControllerCR(app, "b", { cluster: f, stack: s, approval: ApprovalMode.AUTO, secretSuffix: "two", name: "a" });
+    },
+    expected: problem("b", "name", '"a"', "a name not used by another Terraform object in aks-dev/flux-system (a has it)"),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "name",
+    value: '"a"',
+    note: "two objects with one name in two namespaces of one cluster (one file)",
+    build: (app) => {
+      const s = stack(app);
+      const f = flux(app);
+      const other = new GitRepositorySource(app, "infra-src", { cluster: f, ref: GitRef.branch("main"), namespace: "infra" });
+      new TerraformControllerCR(app, "a", { cluster: f, stack: s, approval: ApprovalMode.AUTO });
+      new TerraformControllerCR(app, "b", { cluster: f, stack: s, approval: ApprovalMode.AUTO, name: "a", source: other });
+    },
+    expected: problem("b", "name", '"a"', "a name not used by another Terraform object of cluster aks-dev (a in namespace flux-system has it, and both would be written to clusters/aks-dev/terraform/a.yaml)"),
+  },
+  { construct: "TerraformControllerCR", prop: "namespace", value: '"infra"', note: "not the source's namespace", build: cr({ namespace: "infra" }), expected: problem("tf", "namespace", '"infra"', "the namespace of its source GitRepository flux-system/flux-system") },
+  { construct: "TerraformControllerCR", prop: "namespace", value: '"Flux-System"', build: cr({ namespace: "Flux-System" }), expected: problem("tf", "namespace", '"Flux-System"', NAMESPACE_RULE) },
+  { construct: "TerraformControllerCR", prop: "namespace", value: '""', build: cr({ namespace: "" }), expected: problem("tf", "namespace", '""', NAMESPACE_RULE) },
+  { construct: "TerraformControllerCR", prop: "namespace", value: "<token>", build: cr({ namespace: token() }), expected: problem("tf", "namespace", "<unresolved token>", TOKEN_RULE) },
+  {
+    construct: "TerraformControllerCR",
+    prop: "source",
+    value: "other.source",
+    note: "another cluster's source",
+    build: cr((app) => ({ source: flux(app, { clusterName: "other" }, "other").source })),
+    expected: problem("tf", "source", '"GitRepository flux-system/flux-system"', "a source of cluster aks-dev (it belongs to other)"),
+  },
+  { construct: "TerraformControllerCR", prop: "interval", value: "Duration.seconds(30)", build: cr({ interval: Duration.seconds(30) }), expected: problem("tf", "interval", '"30s"', "at least 1m (every run starts a runner pod") },
+  { construct: "TerraformControllerCR", prop: "interval", value: '"10m"', note: "a string (JavaScript)", build: cr({ interval: "10m" as unknown as Duration }), expected: problem("tf", "interval", '"10m"', "a Duration object") },
+  { construct: "TerraformControllerCR", prop: "retryInterval", value: "Duration.seconds(5)", build: cr({ retryInterval: Duration.seconds(5) }), expected: problem("tf", "retryInterval", '"5s"', "at least 15s") },
+  { construct: "TerraformControllerCR", prop: "retryInterval", value: 'Duration.parse("-1m")', build: cr({ retryInterval: Duration.parse("-1m") }), expected: problem("tf", "retryInterval", '<"-1m": "-1m" is not a Go duration>', DURATION_RULE) },
+  { construct: "TerraformControllerCR", prop: "secretSuffix", value: '"pools-2"', build: cr({ secretSuffix: "pools-2" }), expected: problem("tf", "secretSuffix", '"pools-2"', "a suffix not ending in -<digits>") },
+  { construct: "TerraformControllerCR", prop: "secretSuffix", value: '"a.b"', build: cr({ secretSuffix: "a.b" }), expected: problem("tf", "secretSuffix", '"a.b"', "lower-case letters, digits and '-'") },
+  { construct: "TerraformControllerCR", prop: "secretSuffix", value: '"Pools"', build: cr({ secretSuffix: "Pools" }), expected: problem("tf", "secretSuffix", '"Pools"', "lower-case letters, digits and '-'") },
+  { construct: "TerraformControllerCR", prop: "secretSuffix", value: '""', build: cr({ secretSuffix: "" }), expected: problem("tf", "secretSuffix", '""', "lower-case letters, digits and '-'") },
+  { construct: "TerraformControllerCR", prop: "secretSuffix", value: '"a".repeat(250)', build: cr({ secretSuffix: "a".repeat(250) }), expected: problem("tf", "secretSuffix", `"${"a".repeat(250)}"`, "a suffix short enough for the state Secret name") },
+  { construct: "TerraformControllerCR", prop: "secretSuffix", value: "<token>", build: cr({ secretSuffix: token() }), expected: problem("tf", "secretSuffix", "<unresolved token>", TOKEN_RULE) },
+  {
+    construct: "TerraformControllerCR",
+    prop: "secretSuffix",
+    value: "(default: the stack folder)",
+    note: "two objects on one state Secret",
+    build: (app) => {
+      const s = stack(app);
+      const f = flux(app);
+      new TerraformControllerCR(app, "a", { cluster: f, stack: s, approval: ApprovalMode.AUTO });
+      new TerraformControllerCR(app, "b", { cluster: f, stack: s, approval: ApprovalMode.AUTO });
+    },
+    expected: problem("b", "secretSuffix", '"infra"', "a state Secret of its own: a already uses flux-system/tfstate-default-infra"),
+  },
+  { construct: "TerraformControllerCR", prop: "workspace", value: '"Prod"', build: cr({ workspace: "Prod" }), expected: problem("tf", "workspace", '"Prod"', "lower-case letters, digits and '-'") },
+  { construct: "TerraformControllerCR", prop: "workspace", value: '""', build: cr({ workspace: "" }), expected: problem("tf", "workspace", '""', "lower-case letters, digits and '-'") },
+  { construct: "TerraformControllerCR", prop: "workspace", value: "<token>", build: cr({ workspace: token() }), expected: problem("tf", "workspace", "<unresolved token>", TOKEN_RULE) },
+  { construct: "TerraformControllerCR", prop: "destroyResourcesOnDeletion", value: '"false"', note: "JavaScript", build: cr({ destroyResourcesOnDeletion: "false" as unknown as boolean }), expected: problem("tf", "destroyResourcesOnDeletion", '"false"', "true or false") },
+  { construct: "TerraformControllerCR", prop: "disableDriftDetection", value: "1", note: "JavaScript", build: cr({ disableDriftDetection: 1 as unknown as boolean }), expected: problem("tf", "disableDriftDetection", "1", "true or false") },
+  { construct: "TerraformControllerCR", prop: "upgradeOnInit", value: '"yes"', note: "JavaScript", build: cr({ upgradeOnInit: "yes" as unknown as boolean }), expected: problem("tf", "upgradeOnInit", '"yes"', "true or false") },
+  { construct: "TerraformControllerCR", prop: "serviceAccountName", value: '"Tf_Runner"', build: cr({ serviceAccountName: "Tf_Runner" }), expected: problem("tf", "serviceAccountName", '"Tf_Runner"', "a ServiceAccount name") },
+  { construct: "TerraformControllerCR", prop: "serviceAccountName", value: '""', build: cr({ serviceAccountName: "" }), expected: problem("tf", "serviceAccountName", '""', "a ServiceAccount name") },
+  { construct: "TerraformControllerCR", prop: "writeOutputsToSecret.name", value: '"Outputs"', build: cr({ writeOutputsToSecret: { name: "Outputs" } }), expected: problem("tf", "writeOutputsToSecret.name", '"Outputs"', "a Secret name") },
+  { construct: "TerraformControllerCR", prop: "writeOutputsToSecret.name", value: '"tfstate-default-infra"', note: "the state Secret", build: cr({ writeOutputsToSecret: { name: "tfstate-default-infra" } }), expected: problem("tf", "writeOutputsToSecret.name", '"tfstate-default-infra"', "a name other than the state Secret tfstate-default-infra") },
+  { construct: "TerraformControllerCR", prop: "writeOutputsToSecret.outputs", value: '["cluster id"]', build: cr({ writeOutputsToSecret: { name: "outputs", outputs: ["cluster id"] } }), expected: problem("tf", "writeOutputsToSecret.outputs[0]", '"cluster id"', "a Terraform output name") },
+  { construct: "TerraformControllerCR", prop: "writeOutputsToSecret.labels", value: '{ "bad key!": "x" }', build: cr({ writeOutputsToSecret: { name: "outputs", labels: { "bad key!": "x" } } }), expected: problem("tf", 'writeOutputsToSecret.labels["bad key!"]', '"bad key!"', "a Kubernetes label key") },
+  { construct: "TerraformControllerCR", prop: "writeOutputsToSecret.annotations", value: '{ "a b": "x" }', build: cr({ writeOutputsToSecret: { name: "outputs", annotations: { "a b": "x" } } }), expected: problem("tf", 'writeOutputsToSecret.annotations["a b"]', '"a b"', "an annotation key") },
+  { construct: "TerraformControllerCR", prop: "vars", value: '{ "cluster id": "x" }', build: cr({ vars: { "cluster id": "x" } }), expected: problem("tf", 'vars["cluster id"]', '"cluster id"', "a Terraform variable name") },
+  { construct: "TerraformControllerCR", prop: "vars", value: "{ name: <token> }", build: cr({ vars: { name: token() } }), expected: problem("tf", "vars", "<unresolved token>", TOKEN_RULE) },
+  { construct: "TerraformControllerCR", prop: "varsFrom", value: '[{ kind: "Vault", name: "v" }]', build: cr({ varsFrom: [{ kind: "Vault" as VarsFromKind, name: "v" }] }), expected: problem("tf", "varsFrom[0].kind", '"Vault"', 'one of "Secret", "ConfigMap"') },
+  { construct: "TerraformControllerCR", prop: "varsFrom", value: '[{ kind: VarsFromKind.SECRET, name: "Cluster_Vars" }]', build: cr({ varsFrom: [{ kind: VarsFromKind.SECRET, name: "Cluster_Vars" }] }), expected: problem("tf", "varsFrom[0].name", '"Cluster_Vars"', "a Secret name in the object's namespace") },
+  { construct: "TerraformControllerCR", prop: "varsFrom", value: '[{ kind: VarsFromKind.CONFIG_MAP, name: "" }]', build: cr({ varsFrom: [{ kind: VarsFromKind.CONFIG_MAP, name: "" }] }), expected: problem("tf", "varsFrom[0].name", '""', "a ConfigMap name in the object's namespace") },
+  { construct: "TerraformControllerCR", prop: "varsFrom", value: '[{ kind: VarsFromKind.SECRET, name: "vars", keys: ["a b"] }]', build: cr({ varsFrom: [{ kind: VarsFromKind.SECRET, name: "vars", keys: ["a b"] }] }), expected: problem("tf", "varsFrom[0].keys[0]", '"a b"', "a key of the Secret") },
+  { construct: "TerraformControllerCR", prop: "varsFrom", value: '[{ kind: VarsFromKind.SECRET, name: "vars", optional: "yes" }]', note: "JavaScript", build: cr({ varsFrom: [{ kind: VarsFromKind.SECRET, name: "vars", optional: "yes" as unknown as boolean }] }), expected: problem("tf", "varsFrom[0].optional", '"yes"', "true or false") },
+  {
+    construct: "TerraformControllerCR",
+    prop: "dependsOn",
+    value: "[itself]",
+    build: (app) => {
+      const t = new TerraformControllerCR(app, "tf", { cluster: flux(app), stack: stack(app), approval: ApprovalMode.AUTO });
+      t.addDependency(t);
+    },
+    expected: problem("tf", "dependsOn", '"flux-system/tf"', "other Terraform objects (not itself)"),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "dependsOn",
+    value: "[an object of another cluster]",
+    build: (app) => {
+      const s = stack(app);
+      const there = new TerraformControllerCR(app, "there", { cluster: flux(app, { clusterName: "other" }, "other"), stack: s, approval: ApprovalMode.AUTO });
+      new TerraformControllerCR(app, "tf", { cluster: flux(app), stack: s, approval: ApprovalMode.AUTO, dependsOn: [there] });
+    },
+    expected: problem("tf", "dependsOn", '"flux-system/there"', "Terraform objects of cluster aks-dev (there is on other)"),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "dependsOn",
+    value: "[an object in another namespace]",
+    build: (app) => {
+      const s = stack(app);
+      const f = flux(app);
+      const src = new GitRepositorySource(app, "infra-src", { cluster: f, ref: GitRef.branch("main"), namespace: "infra" });
+      const there = new TerraformControllerCR(app, "there", { cluster: f, stack: s, approval: ApprovalMode.AUTO, source: src });
+      new TerraformControllerCR(app, "tf", { cluster: f, stack: s, approval: ApprovalMode.AUTO, dependsOn: [there] });
+    },
+    expected: problem("tf", "dependsOn", '"infra/there"', "Terraform objects in namespace flux-system"),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "dependsOn",
+    value: "a cycle a → b → a",
+    build: (app) => {
+      const s = stack(app);
+      const f = flux(app);
+      const a = new TerraformControllerCR(app, "a", { cluster: f, stack: s, approval: ApprovalMode.AUTO, secretSuffix: "a" });
+      const b = new TerraformControllerCR(app, "b", { cluster: f, stack: s, approval: ApprovalMode.AUTO, secretSuffix: "b", dependsOn: [a] });
+      a.addDependency(b);
+    },
+    expected: problem("b", "dependsOn", '"b → a → b"', "dependencies without a cycle"),
+  },
+  { construct: "TerraformControllerCR", prop: "runnerPod", value: "{ labels: <token> }", build: cr({ runnerPod: { labels: { a: token() } } }), expected: problem("tf", "runnerPod", "<unresolved token>", TOKEN_RULE) },
+  { construct: "TerraformControllerCR", prop: "runnerPod.labels", value: '{ "bad key!": "x" }', build: cr({ runnerPod: { labels: { "bad key!": "x" } } }), expected: problem("tf", 'runnerPod.labels["bad key!"]', '"bad key!"', "a Kubernetes label key") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.labels", value: '{ "azure.workload.identity/use": true }', note: "a boolean (JavaScript)", build: cr({ runnerPod: { labels: { "azure.workload.identity/use": true as unknown as string } } }), expected: problem("tf", 'runnerPod.labels["azure.workload.identity/use"]', "true", "a Kubernetes label value") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.annotations", value: '{ "a b": "x" }', build: cr({ runnerPod: { annotations: { "a b": "x" } } }), expected: problem("tf", 'runnerPod.annotations["a b"]', '"a b"', "an annotation key") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.nodeSelector", value: '{ "kubernetes.io/os": "Linux OS" }', build: cr({ runnerPod: { nodeSelector: { "kubernetes.io/os": "Linux OS" } } }), expected: problem("tf", 'runnerPod.nodeSelector["kubernetes.io/os"]', '"Linux OS"', "a Kubernetes label value") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.env", value: '[{ name: "MY VAR", value: "1" }]', build: cr({ runnerPod: { env: [{ name: "MY VAR", value: "1" }] } }), expected: problem("tf", "runnerPod.env[0].name", '"MY VAR"', "an environment variable name") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.env", value: '[{ name: "", value: "1" }]', build: cr({ runnerPod: { env: [{ name: "", value: "1" }] } }), expected: problem("tf", "runnerPod.env[0].name", '""', "an environment variable name") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.env", value: '[{ name: "A" }]', note: "neither value nor valueFrom", build: cr({ runnerPod: { env: [{ name: "A" }] } }), expected: problem("tf", "runnerPod.env[0]", '"A"', "exactly one of value and valueFrom") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.env", value: '[{ name: "A", value: "1", valueFrom: { fieldRef } }]', build: cr({ runnerPod: { env: [{ name: "A", value: "1", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }] } }), expected: problem("tf", "runnerPod.env[0]", '"A"', "exactly one of value and valueFrom") },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerPod.env",
+    value: '[{ name: "A", valueFrom: { secretKeyRef, configMapKeyRef } }]',
+    build: cr({ runnerPod: { env: [{ name: "A", valueFrom: { secretKeyRef: { name: "s", key: "k" }, configMapKeyRef: { name: "c", key: "k" } } }] } }),
+    expected: problem("tf", "runnerPod.env[0].valueFrom", '"A"', "exactly one of secretKeyRef, configMapKeyRef and fieldRef"),
+  },
+  { construct: "TerraformControllerCR", prop: "runnerPod.env", value: '[{ name: "A", valueFrom: {} }]', build: cr({ runnerPod: { env: [{ name: "A", valueFrom: {} }] } }), expected: problem("tf", "runnerPod.env[0].valueFrom", '"A"', "exactly one of secretKeyRef, configMapKeyRef and fieldRef") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.env", value: '[{ name: "A", valueFrom: { secretKeyRef: { name: "Azure_Creds", key: "k" } } }]', build: cr({ runnerPod: { env: [{ name: "A", valueFrom: { secretKeyRef: { name: "Azure_Creds", key: "k" } } }] } }), expected: problem("tf", "runnerPod.env[0].valueFrom.secretKeyRef.name", '"Azure_Creds"', "an object name in the Terraform object's namespace") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.env", value: '[{ name: "A", valueFrom: { configMapKeyRef: { name: "c", key: "a b" } } }]', build: cr({ runnerPod: { env: [{ name: "A", valueFrom: { configMapKeyRef: { name: "c", key: "a b" } } }] } }), expected: problem("tf", "runnerPod.env[0].valueFrom.configMapKeyRef.key", '"a b"', "a key: letters, digits") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.env", value: '[{ name: "A", valueFrom: { fieldRef: { fieldPath: "" } } }]', build: cr({ runnerPod: { env: [{ name: "A", valueFrom: { fieldRef: { fieldPath: "" } } }] } }), expected: problem("tf", "runnerPod.env[0].valueFrom.fieldRef.fieldPath", '""', "a pod field path") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.envFrom", value: '[{ secretName: "a", configMapName: "b" }]', build: cr({ runnerPod: { envFrom: [{ secretName: "a", configMapName: "b" }] } }), expected: problem("tf", "runnerPod.envFrom[0]", '{"secretName":"a","configMapName":"b"}', "exactly one of secretName and configMapName") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.envFrom", value: '[{ prefix: "ARM_" }]', note: "neither secretName nor configMapName", build: cr({ runnerPod: { envFrom: [{ prefix: "ARM_" }] } }), expected: problem("tf", "runnerPod.envFrom[0]", '{"prefix":"ARM_"}', "exactly one of secretName and configMapName") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.envFrom", value: '[{ secretName: "Azure_Creds" }]', build: cr({ runnerPod: { envFrom: [{ secretName: "Azure_Creds" }] } }), expected: problem("tf", "runnerPod.envFrom[0].secretName", '"Azure_Creds"', "a Secret name") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.envFrom", value: '[{ configMapName: "settings", prefix: "1 A" }]', build: cr({ runnerPod: { envFrom: [{ configMapName: "settings", prefix: "1 A" }] } }), expected: problem("tf", "runnerPod.envFrom[0].prefix", '"1 A"', "an environment variable name prefix") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.envFrom", value: '[{ secretName: "s", optional: "yes" }]', note: "JavaScript", build: cr({ runnerPod: { envFrom: [{ secretName: "s", optional: "yes" as unknown as boolean }] } }), expected: problem("tf", "runnerPod.envFrom[0].optional", '"yes"', "true or false") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.resources", value: '{ limits: { memory: "1 GB" } }', build: cr({ runnerPod: { resources: { limits: { memory: "1 GB" } } } }), expected: problem("tf", "runnerPod.resources.limits.memory", '"1 GB"', "a Kubernetes quantity") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.resources", value: '{ requests: { cpu: "-100m" } }', build: cr({ runnerPod: { resources: { requests: { cpu: "-100m" } } } }), expected: problem("tf", "runnerPod.resources.requests.cpu", '"-100m"', "a Kubernetes quantity") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.resources", value: "{ requests: { memory: 512 } }", note: "a number (JavaScript)", build: cr({ runnerPod: { resources: { requests: { memory: 512 as unknown as string } } } }), expected: problem("tf", "runnerPod.resources.requests.memory", "512", "a Kubernetes quantity") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.tolerations", value: '[{ key: "a", operator: "In" }]', build: cr({ runnerPod: { tolerations: [{ key: "a", operator: "In" as TolerationOperator }] } }), expected: problem("tf", "runnerPod.tolerations[0].operator", '"In"', 'one of "Exists", "Equal"') },
+  { construct: "TerraformControllerCR", prop: "runnerPod.tolerations", value: '[{ key: "a", value: "b", effect: "NoEffect" }]', build: cr({ runnerPod: { tolerations: [{ key: "a", value: "b", effect: "NoEffect" as TaintEffect }] } }), expected: problem("tf", "runnerPod.tolerations[0].effect", '"NoEffect"', 'one of "NoSchedule", "PreferNoSchedule", "NoExecute"') },
+  { construct: "TerraformControllerCR", prop: "runnerPod.tolerations", value: '[{ key: "bad key!", value: "b" }]', build: cr({ runnerPod: { tolerations: [{ key: "bad key!", value: "b" }] } }), expected: problem("tf", "runnerPod.tolerations[0].key", '"bad key!"', "a taint key") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.tolerations", value: '[{ key: "a", operator: TolerationOperator.EXISTS, value: "b" }]', build: cr({ runnerPod: { tolerations: [{ key: "a", operator: TolerationOperator.EXISTS, value: "b" }] } }), expected: problem("tf", "runnerPod.tolerations[0].value", '"b"', "unset with operator Exists") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.tolerations", value: '[{ value: "b" }]', note: "Equal without a key", build: cr({ runnerPod: { tolerations: [{ value: "b" }] } }), expected: problem("tf", "runnerPod.tolerations[0].key", "(unset)", "a key (only operator Exists may leave it empty)") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.tolerations", value: '[{ key: "a", value: "b", effect: TaintEffect.NO_SCHEDULE, tolerationSeconds: 5 }]', build: cr({ runnerPod: { tolerations: [{ key: "a", value: "b", effect: TaintEffect.NO_SCHEDULE, tolerationSeconds: 5 }] } }), expected: problem("tf", "runnerPod.tolerations[0].tolerationSeconds", "5", "unset unless effect is NoExecute") },
+  { construct: "TerraformControllerCR", prop: "runnerPod.tolerations", value: '[{ key: "a", value: "b", effect: TaintEffect.NO_EXECUTE, tolerationSeconds: -1 }]', build: cr({ runnerPod: { tolerations: [{ key: "a", value: "b", effect: TaintEffect.NO_EXECUTE, tolerationSeconds: -1 }] } }), expected: problem("tf", "runnerPod.tolerations[0].tolerationSeconds", "-1", "a whole number from 0 to") },
+
+  // ---------------------------------------------------------------------------------------------- Duration (through a prop)
+  { construct: "Duration", prop: "interval (TerraformControllerCR)", value: 'Duration.parse("5 minutes")', build: cr({ interval: Duration.parse("5 minutes") }), expected: problem("tf", "interval", '<"5 minutes": "5 minutes" is not a Go duration>', DURATION_RULE) },
+  { construct: "Duration", prop: "interval (TerraformControllerCR)", value: 'Duration.parse("0s")', build: cr({ interval: Duration.parse("0s") }), expected: problem("tf", "interval", '<"0s": zero>', DURATION_RULE) },
+  { construct: "Duration", prop: "interval (TerraformControllerCR)", value: 'Duration.parse("-1m")', build: cr({ interval: Duration.parse("-1m") }), expected: problem("tf", "interval", '<"-1m": "-1m" is not a Go duration>', DURATION_RULE) },
+  { construct: "Duration", prop: "interval (TerraformControllerCR)", value: 'Duration.parse("1h70x")', build: cr({ interval: Duration.parse("1h70x") }), expected: problem("tf", "interval", '<"1h70x": "1h70x" is not a Go duration>', DURATION_RULE) },
+  { construct: "Duration", prop: "interval (TerraformControllerCR)", value: 'Duration.parse("")', build: cr({ interval: Duration.parse("") }), expected: problem("tf", "interval", '<"": "" is not a Go duration>', DURATION_RULE) },
+  { construct: "Duration", prop: "interval (TerraformControllerCR)", value: 'Duration.parse("5us")', build: cr({ interval: Duration.parse("5us") }), expected: problem("tf", "interval", '<"5us": "5us" is not a Go duration>', DURATION_RULE) },
+  { construct: "Duration", prop: "interval (TerraformControllerCR)", value: 'Duration.parse("1.5ms")', build: cr({ interval: Duration.parse("1.5ms") }), expected: problem("tf", "interval", '<"1.5ms": finer than a millisecond>', DURATION_RULE) },
+  { construct: "Duration", prop: "interval (TerraformControllerCR)", value: "Duration.minutes(0)", build: cr({ interval: Duration.minutes(0) }), expected: problem("tf", "interval", "<0m: zero>", DURATION_RULE) },
+  { construct: "Duration", prop: "interval (TerraformControllerCR)", value: "Duration.minutes(-1)", build: cr({ interval: Duration.minutes(-1) }), expected: problem("tf", "interval", "<-1m: negative>", DURATION_RULE) },
+  { construct: "Duration", prop: "interval (TerraformControllerCR)", value: "Duration.minutes(NaN)", build: cr({ interval: Duration.minutes(NaN) }), expected: problem("tf", "interval", "<NaNm: not a number>", DURATION_RULE) },
+  { construct: "Duration", prop: "interval (TerraformControllerCR)", value: "Duration.hours(Infinity)", build: cr({ interval: Duration.hours(Infinity) }), expected: problem("tf", "interval", "<Infinityh: not finite>", DURATION_RULE) },
+  { construct: "Duration", prop: "interval (TerraformControllerCR)", value: "Duration.seconds(0.0001)", build: cr({ interval: Duration.seconds(0.0001) }), expected: problem("tf", "interval", "<0.0001s: finer than a millisecond>", DURATION_RULE) },
+
+  // ---------------------------------------------------------------------------------------------- FluxBootstrap
+  { construct: "FluxBootstrap", prop: "clusterName", value: '"AKS_Dev"', build: bootstrap({ clusterName: "AKS_Dev" }), expected: problem("flux", "clusterName", '"AKS_Dev"', DNS_LABEL_RULE) },
+  { construct: "FluxBootstrap", prop: "clusterName", value: '"aks.dev"', build: bootstrap({ clusterName: "aks.dev" }), expected: problem("flux", "clusterName", '"aks.dev"', DNS_LABEL_RULE) },
+  { construct: "FluxBootstrap", prop: "clusterName", value: '"../aks"', build: bootstrap({ clusterName: "../aks" }), expected: problem("flux", "clusterName", '"../aks"', DNS_LABEL_RULE) },
+  { construct: "FluxBootstrap", prop: "clusterName", value: '"a".repeat(64)', build: bootstrap({ clusterName: "a".repeat(64) }), expected: problem("flux", "clusterName", `"${"a".repeat(64)}"`, DNS_LABEL_RULE) },
+  { construct: "FluxBootstrap", prop: "clusterName", value: '""', build: bootstrap({ clusterName: "" }), expected: problem("flux", "clusterName", '""', DNS_LABEL_RULE) },
+  { construct: "FluxBootstrap", prop: "clusterName", value: "<token>", build: bootstrap({ clusterName: token() }), expected: problem("flux", "clusterName", "<unresolved token>", TOKEN_RULE) },
+  {
+    construct: "FluxBootstrap",
+    prop: "clusterName",
+    value: '"aks-dev"',
+    note: "two clusters writing one folder",
+    build: (app) => {
+      flux(app, {}, "dev");
+      flux(app, {}, "dev2");
+    },
+    expected: problem("dev2", "clusterName", '"aks-dev"', "a cluster name no other FluxBootstrap uses (dev writes clusters/aks-dev too)"),
+  },
+  { construct: "FluxBootstrap", prop: "repositoryUrl", value: '"https://user:ghp_secret@github.com/o/r.git"', build: bootstrap({ repositoryUrl: "https://user:ghp_secret@github.com/o/r.git" }), expected: problem("flux", "repositoryUrl", "<a URL with user:password@>", "a URL without credentials") },
+  { construct: "FluxBootstrap", prop: "repositoryUrl", value: '"git@github.com:o/r.git"', note: "flux CLI mode", build: bootstrap({ repositoryUrl: "git@github.com:o/r.git" }), expected: problem("flux", "repositoryUrl", '"git@github.com:o/r.git"', "a Git URL starting with https://, http:// or ssh://") },
+  { construct: "FluxBootstrap", prop: "repositoryUrl", value: '"github.com/o/r"', build: bootstrap({ repositoryUrl: "github.com/o/r" }), expected: problem("flux", "repositoryUrl", '"github.com/o/r"', "a Git URL starting with https://, http:// or ssh://") },
+  { construct: "FluxBootstrap", prop: "repositoryUrl", value: '""', build: bootstrap({ repositoryUrl: "" }), expected: problem("flux", "repositoryUrl", '""', "a Git URL starting with https://, http:// or ssh://") },
+  { construct: "FluxBootstrap", prop: "repositoryUrl", value: "<token>", build: bootstrap({ repositoryUrl: token() }), expected: problem("flux", "repositoryUrl", "<unresolved token>", TOKEN_RULE) },
+  { construct: "FluxBootstrap", prop: "branch", value: '"my branch"', build: bootstrap({ branch: "my branch" }), expected: problem("flux", "branch", '"my branch"', "a Git branch name") },
+  { construct: "FluxBootstrap", prop: "branch", value: '"feature..x"', build: bootstrap({ branch: "feature..x" }), expected: problem("flux", "branch", '"feature..x"', "a Git branch name") },
+  { construct: "FluxBootstrap", prop: "branch", value: '""', build: bootstrap({ branch: "" }), expected: problem("flux", "branch", '""', "a Git branch name") },
+  { construct: "FluxBootstrap", prop: "mode", value: '"argo"', build: bootstrap({ mode: "argo" as FluxInstallMode }), expected: problem("flux", "mode", '"argo"', 'one of "flux-cli", "aks-extension"') },
+  { construct: "FluxBootstrap", prop: "namespace", value: '"Flux-System"', build: bootstrap({ namespace: "Flux-System" }), expected: problem("flux", "namespace", '"Flux-System"', NAMESPACE_RULE) },
+  { construct: "FluxBootstrap", prop: "namespace", value: '""', build: bootstrap({ namespace: "" }), expected: problem("flux", "namespace", '""', NAMESPACE_RULE) },
+  { construct: "FluxBootstrap", prop: "sourceInterval", value: "Duration.seconds(0)", build: bootstrap({ sourceInterval: Duration.seconds(0) }), expected: problem("flux", "sourceInterval", "<0s: zero>", DURATION_RULE) },
+  { construct: "FluxBootstrap", prop: "sourceInterval", value: "Duration.millis(1500)", note: "AKS mode takes whole seconds", build: aks({}, { sourceInterval: Duration.millis(1500) }), expected: problem("flux", "sourceInterval", '"1s500ms"', "whole seconds") },
+  { construct: "FluxBootstrap", prop: "sourceTimeout", value: 'Duration.parse("5 minutes")', build: bootstrap({ sourceTimeout: Duration.parse("5 minutes") }), expected: problem("flux", "sourceTimeout", '<"5 minutes": "5 minutes" is not a Go duration>', DURATION_RULE) },
+  { construct: "FluxBootstrap", prop: "interval", value: "Duration.seconds(30)", build: bootstrap({ interval: Duration.seconds(30) }), expected: problem("flux", "interval", '"30s"', "at least 1m (Flux's minimum for Kustomizations)") },
+  { construct: "FluxBootstrap", prop: "retryInterval", value: "Duration.minutes(-1)", build: bootstrap({ retryInterval: Duration.minutes(-1) }), expected: problem("flux", "retryInterval", "<-1m: negative>", DURATION_RULE) },
+  { construct: "FluxBootstrap", prop: "timeout", value: "Duration.seconds(0)", build: bootstrap({ timeout: Duration.seconds(0) }), expected: problem("flux", "timeout", "<0s: zero>", DURATION_RULE) },
+  { construct: "FluxBootstrap", prop: "tofuController.chartVersion", value: '"0.16.4"', build: bootstrap({ tofuController: { chartVersion: "0.16.4" } }), expected: problem("flux", "tofuController.chartVersion", '"0.16.4"', "0.16.5 or later as its lower bound") },
+  { construct: "FluxBootstrap", prop: "tofuController.chartVersion", value: '">=0.16.0"', build: bootstrap({ tofuController: { chartVersion: ">=0.16.0" } }), expected: problem("flux", "tofuController.chartVersion", '">=0.16.0"', "0.16.5 or later as its lower bound") },
+  { construct: "FluxBootstrap", prop: "tofuController.chartVersion", value: '"*"', build: bootstrap({ tofuController: { chartVersion: "*" } }), expected: problem("flux", "tofuController.chartVersion", '"*"', "an exact chart version (0.16.5) or a range with a lower bound") },
+  { construct: "FluxBootstrap", prop: "tofuController.chartVersion", value: '"latest"', build: bootstrap({ tofuController: { chartVersion: "latest" } }), expected: problem("flux", "tofuController.chartVersion", '"latest"', "an exact chart version (0.16.5) or a range with a lower bound") },
+  { construct: "FluxBootstrap", prop: "tofuController.chartVersion", value: '""', build: bootstrap({ tofuController: { chartVersion: "" } }), expected: problem("flux", "tofuController.chartVersion", '""', "an exact chart version (0.16.5) or a range with a lower bound") },
+  { construct: "FluxBootstrap", prop: "tofuController.namespace", value: '"Tofu"', build: bootstrap({ tofuController: { namespace: "Tofu" } }), expected: problem("flux", "tofuController.namespace", '"Tofu"', NAMESPACE_RULE) },
+  { construct: "FluxBootstrap", prop: "tofuController.interval", value: "Duration.minutes(0)", build: bootstrap({ tofuController: { interval: Duration.minutes(0) } }), expected: problem("flux", "tofuController.interval", "<0m: zero>", DURATION_RULE) },
+  { construct: "FluxBootstrap", prop: "tofuController.timeout", value: 'Duration.parse("1h70x")', build: bootstrap({ tofuController: { timeout: Duration.parse("1h70x") } }), expected: problem("flux", "tofuController.timeout", '<"1h70x": "1h70x" is not a Go duration>', DURATION_RULE) },
+  { construct: "FluxBootstrap", prop: "tofuController.values", value: '["runner"]', note: "JavaScript", build: bootstrap({ tofuController: { values: ["runner"] as unknown as Record<string, unknown> } }), expected: problem("flux", "tofuController.values", '["runner"]', "an object of Helm values") },
+  { construct: "FluxBootstrap", prop: "aksExtension", value: "undefined", note: "mode AKS_EXTENSION", build: bootstrap({ mode: FluxInstallMode.AKS_EXTENSION }), expected: problem("flux", "aksExtension", "(unset)", "the AKS extension settings") },
+  { construct: "FluxBootstrap", prop: "aksExtension", value: "{ … }", note: "flux CLI mode", build: bootstrap({ aksExtension: AKS }), expected: problem("flux", "aksExtension", "<set>", "unset with mode flux-cli") },
+  { construct: "FluxBootstrap", prop: "aksExtension.subscriptionId", value: '"my-sub"', build: aks({ subscriptionId: "my-sub" }), expected: problem("flux", "aksExtension.subscriptionId", '"my-sub"', "a subscription GUID") },
+  { construct: "FluxBootstrap", prop: "aksExtension.subscriptionId", value: "<token>", build: aks({ subscriptionId: token() }), expected: problem("flux", "aksExtension.subscriptionId", "<unresolved token>", TOKEN_RULE) },
+  { construct: "FluxBootstrap", prop: "aksExtension.clusterName", value: '"aks dev"', build: aks({ clusterName: "aks dev" }), expected: problem("flux", "aksExtension.clusterName", '"aks dev"', "an AKS cluster name") },
+  { construct: "FluxBootstrap", prop: "aksExtension.clusterName", value: '""', build: aks({ clusterName: "" }), expected: problem("flux", "aksExtension.clusterName", '""', "an AKS cluster name") },
+  { construct: "FluxBootstrap", prop: "aksExtension.resourceGroupName", value: '"rg."', build: aks({ resourceGroupName: "rg." }), expected: problem("flux", "aksExtension.resourceGroupName", '"rg."', "a resource group name") },
+  { construct: "FluxBootstrap", prop: "aksExtension.configurationName", value: '"a-very-long-flux-configuration-name"', build: aks({ configurationName: "a-very-long-flux-configuration-name" }), expected: problem("flux", "aksExtension.configurationName", '"a-very-long-flux-configuration-name"', "a flux configuration name") },
+  { construct: "FluxBootstrap", prop: "aksExtension.configurationName", value: '"Cluster-Config"', build: aks({ configurationName: "Cluster-Config" }), expected: problem("flux", "aksExtension.configurationName", '"Cluster-Config"', "a flux configuration name") },
+  { construct: "FluxBootstrap", prop: "aksExtension.extensionName", value: '"flux ext"', build: aks({ extensionName: "flux ext" }), expected: problem("flux", "aksExtension.extensionName", '"flux ext"', "an extension name") },
+  { construct: "FluxBootstrap", prop: "aksExtension.extensionVersion", value: '"latest"', build: aks({ extensionVersion: "latest" }), expected: problem("flux", "aksExtension.extensionVersion", '"latest"', "an extension version such as 1.24.1") },
+  { construct: "FluxBootstrap", prop: "aksExtension.localAuthReference", value: '"Git_Creds"', build: aks({ localAuthReference: "Git_Creds" }), expected: problem("flux", "aksExtension.localAuthReference", '"Git_Creds"', "the name of a Secret") },
+  { construct: "FluxBootstrap", prop: "aksExtension.resourceProviderRegistrations", value: '"some"', build: aks({ resourceProviderRegistrations: "some" }), expected: problem("flux", "aksExtension.resourceProviderRegistrations", '"some"', 'one of "none"') },
+  { construct: "FluxBootstrap", prop: "aksExtension.additionalKustomizations", value: '[{ name: "Apps", path: "./apps" }]', build: aks({ additionalKustomizations: [{ name: "Apps", path: "./apps" }] }), expected: problem("flux", "aksExtension.additionalKustomizations[0].name", '"Apps"', "a kustomization name") },
+  { construct: "FluxBootstrap", prop: "aksExtension.additionalKustomizations", value: '[{ name: "cluster", path: "./apps" }]', build: aks({ additionalKustomizations: [{ name: "cluster", path: "./apps" }] }), expected: problem("flux", "aksExtension.additionalKustomizations[0].name", '"cluster"', "a name not used by another kustomization") },
+  { construct: "FluxBootstrap", prop: "aksExtension.additionalKustomizations", value: '[{ name: "apps", path: "./a" }, { name: "apps", path: "./b" }]', build: aks({ additionalKustomizations: [{ name: "apps", path: "./a" }, { name: "apps", path: "./b" }] }), expected: problem("flux", "aksExtension.additionalKustomizations[1].name", '"apps"', "a name not used by another kustomization") },
+  { construct: "FluxBootstrap", prop: "aksExtension.additionalKustomizations", value: '[{ name: "all", path: "./" }]', build: aks({ additionalKustomizations: [{ name: "all", path: "./" }] }), expected: problem("flux", "aksExtension.additionalKustomizations[0].path", '"./"', "a repo path starting with ./ below the repo root") },
+  { construct: "FluxBootstrap", prop: "aksExtension.additionalKustomizations", value: '[{ name: "apps", path: "apps" }]', build: aks({ additionalKustomizations: [{ name: "apps", path: "apps" }] }), expected: problem("flux", "aksExtension.additionalKustomizations[0].path", '"apps"', "a repo path starting with ./ below the repo root") },
+  { construct: "FluxBootstrap", prop: "aksExtension.additionalKustomizations", value: '[{ name: "apps", path: "./../other-repo" }]', build: aks({ additionalKustomizations: [{ name: "apps", path: "./../other-repo" }] }), expected: problem("flux", "aksExtension.additionalKustomizations[0].path", '"./../other-repo"', "a repo path starting with ./ below the repo root") },
+  { construct: "FluxBootstrap", prop: "aksExtension.additionalKustomizations", value: '[{ name: "apps", path: "/apps" }]', build: aks({ additionalKustomizations: [{ name: "apps", path: "/apps" }] }), expected: problem("flux", "aksExtension.additionalKustomizations[0].path", '"/apps"', "a repo path starting with ./ below the repo root") },
+  { construct: "FluxBootstrap", prop: "aksExtension.additionalKustomizations", value: '[{ name: "again", path: "./clusters/aks-dev/terraform" }]', build: aks({ additionalKustomizations: [{ name: "again", path: "./clusters/aks-dev/terraform" }] }), expected: problem("flux", "aksExtension.additionalKustomizations[0].path", '"./clusters/aks-dev/terraform"', "a path outside clusters/aks-dev") },
+  { construct: "FluxBootstrap", prop: "aksExtension.additionalKustomizations", value: '[{ name: "apps", path: "./apps", dependsOn: ["infra"] }]', build: aks({ additionalKustomizations: [{ name: "apps", path: "./apps", dependsOn: ["infra"] }] }), expected: problem("flux", "aksExtension.additionalKustomizations[0].dependsOn", '"infra"', "the name of another kustomization of this configuration: cluster") },
+  { construct: "FluxBootstrap", prop: "aksExtension.stateBackend", value: '{ storageAccountName: "St_Tfstate", … }', build: aks({ stateBackend: { resourceGroupName: "rg", storageAccountName: "St_Tfstate", containerName: "tfstate", key: "k" } }), expected: problem("flux", "aksExtension.stateBackend.storageAccountName", '"St_Tfstate"', "a storage account name") },
+  { construct: "FluxBootstrap", prop: "aksExtension.stateBackend", value: '{ containerName: "tf--state", … }', build: aks({ stateBackend: { resourceGroupName: "rg", storageAccountName: "sttfstate", containerName: "tf--state", key: "k" } }), expected: problem("flux", "aksExtension.stateBackend.containerName", '"tf--state"', "a blob container name") },
+  { construct: "FluxBootstrap", prop: "aksExtension.stateBackend", value: '{ key: "", … }', build: aks({ stateBackend: { resourceGroupName: "rg", storageAccountName: "sttfstate", containerName: "tfstate", key: "" } }), expected: problem("flux", "aksExtension.stateBackend.key", '""', "a blob name") },
+  { construct: "FluxBootstrap", prop: "aksExtension.stateBackend", value: '{ resourceGroupName: "rg.", … }', build: aks({ stateBackend: { resourceGroupName: "rg.", storageAccountName: "sttfstate", containerName: "tfstate", key: "k" } }), expected: problem("flux", "aksExtension.stateBackend.resourceGroupName", '"rg."', "a resource group name") },
+  { construct: "FluxBootstrap", prop: "aksExtension.stateBackend", value: '{ subscriptionId: "prod", … }', build: aks({ stateBackend: { resourceGroupName: "rg", storageAccountName: "sttfstate", containerName: "tfstate", key: "k", subscriptionId: "prod" } }), expected: problem("flux", "aksExtension.stateBackend.subscriptionId", '"prod"', "a subscription GUID") },
+
+  // ---------------------------------------------------------------------------------------------- GitRepositorySource
+  { construct: "GitRepositorySource", prop: "ref", value: 'GitRef.branch("my branch")', build: git({ ref: GitRef.branch("my branch") }), expected: problem("release", "ref", '"my branch"', "a Git branch name") },
+  { construct: "GitRepositorySource", prop: "ref", value: 'GitRef.tag("v1.0 ")', build: git({ ref: GitRef.tag("v1.0 ") }), expected: problem("release", "ref", '"v1.0 "', "a Git tag name") },
+  { construct: "GitRepositorySource", prop: "ref", value: 'GitRef.semver("")', build: git({ ref: GitRef.semver("") }), expected: problem("release", "ref", '""', "a semver range") },
+  { construct: "GitRepositorySource", prop: "ref", value: 'GitRef.semver("latest")', build: git({ ref: GitRef.semver("latest") }), expected: problem("release", "ref", '"latest"', "a semver range") },
+  { construct: "GitRepositorySource", prop: "ref", value: 'GitRef.commit("abc123")', build: git({ ref: GitRef.commit("abc123") }), expected: problem("release", "ref", '"abc123"', "a full commit SHA") },
+  { construct: "GitRepositorySource", prop: "ref", value: '"main"', note: "a string (JavaScript)", build: git({ ref: "main" as unknown as GitRef }), expected: problem("release", "ref", '"main"', "a GitRef") },
+  { construct: "GitRepositorySource", prop: "url", value: '"git@github.com:o/r.git"', build: git({ url: "git@github.com:o/r.git" }), expected: problem("release", "url", '"git@github.com:o/r.git"', "a Git URL starting with https://, http:// or ssh://") },
+  { construct: "GitRepositorySource", prop: "url", value: '"https://user:token@github.com/o/r.git"', build: git({ url: "https://user:token@github.com/o/r.git" }), expected: problem("release", "url", "<a URL with user:password@>", "a URL without credentials") },
+  { construct: "GitRepositorySource", prop: "url", value: '""', build: git({ url: "" }), expected: problem("release", "url", '""', "a Git URL starting with https://, http:// or ssh://") },
+  { construct: "GitRepositorySource", prop: "url", value: "<token>", build: git({ url: token() }), expected: problem("release", "url", "<unresolved token>", TOKEN_RULE) },
+  { construct: "GitRepositorySource", prop: "name", value: '"Release_Branch"', build: git({ name: "Release_Branch" }), expected: problem("release", "name", '"Release_Branch"', DNS_LABEL_RULE) },
+  { construct: "GitRepositorySource", prop: "name", value: '""', build: git({ name: "" }), expected: problem("release", "name", '""', DNS_LABEL_RULE) },
+  {
+    construct: "GitRepositorySource",
+    prop: "name",
+    value: '"release"',
+    note: "two sources with one name in one cluster",
+    build: (app) => {
+      const f = flux(app);
+      new GitRepositorySource(app, "release", { cluster: f, ref: GitRef.branch("release") });
+      new GitRepositorySource(app, "release2", { cluster: f, ref: GitRef.tag("v1.0.0"), name: "release" });
+    },
+    expected: problem("release2", "name", '"release"', "a name no other GitRepositorySource of cluster aks-dev uses (release has it"),
+  },
+  { construct: "GitRepositorySource", prop: "namespace", value: '"Flux"', build: git({ namespace: "Flux" }), expected: problem("release", "namespace", '"Flux"', NAMESPACE_RULE) },
+  { construct: "GitRepositorySource", prop: "interval", value: "Duration.seconds(0)", build: git({ interval: Duration.seconds(0) }), expected: problem("release", "interval", "<0s: zero>", DURATION_RULE) },
+  { construct: "GitRepositorySource", prop: "timeout", value: "Duration.hours(1)", build: git({ timeout: Duration.hours(1) }), expected: problem("release", "timeout", '"1h"', "at most 59m") },
+  { construct: "GitRepositorySource", prop: "secretName", value: '"Git_Creds"', build: git({ secretName: "Git_Creds" }), expected: problem("release", "secretName", '"Git_Creds"', "a Secret name") },
+  { construct: "GitRepositorySource", prop: "secretName", value: '""', build: git({ secretName: "" }), expected: problem("release", "secretName", '""', "a Secret name") },
+  { construct: "GitRepositorySource", prop: "onlyInfrastructure", value: '"no"', note: "JavaScript", build: git({ onlyInfrastructure: "no" as unknown as boolean }), expected: problem("release", "onlyInfrastructure", '"no"', "true or false") },
+
+  // ---------------------------------------------------------------------------------------------- OciRepositorySource
+  { construct: "OciRepositorySource", prop: "url", value: '"https://example.azurecr.io/infra"', build: oci({ url: "https://example.azurecr.io/infra" }), expected: problem("artifact", "url", '"https://example.azurecr.io/infra"', "an OCI repository URL") },
+  { construct: "OciRepositorySource", prop: "url", value: '"oci://user:pw@example.azurecr.io/infra"', build: oci({ url: "oci://user:pw@example.azurecr.io/infra" }), expected: problem("artifact", "url", '"oci://user:pw@example.azurecr.io/infra"', "an OCI repository URL oci://<registry>/<repository>, without credentials") },
+  { construct: "OciRepositorySource", prop: "url", value: '""', build: oci({ url: "" }), expected: problem("artifact", "url", '""', "an OCI repository URL") },
+  { construct: "OciRepositorySource", prop: "url", value: "<token>", build: oci({ url: token() }), expected: problem("artifact", "url", "<unresolved token>", TOKEN_RULE) },
+  { construct: "OciRepositorySource", prop: "ref", value: 'OciRef.tag("v1 0")', build: oci({ ref: OciRef.tag("v1 0") }), expected: problem("artifact", "ref", '"v1 0"', "an OCI tag") },
+  { construct: "OciRepositorySource", prop: "ref", value: 'OciRef.digest("sha256:abc")', build: oci({ ref: OciRef.digest("sha256:abc") }), expected: problem("artifact", "ref", '"sha256:abc"', "a digest sha256:<64 hex>") },
+  { construct: "OciRepositorySource", prop: "ref", value: 'OciRef.semver("")', build: oci({ ref: OciRef.semver("") }), expected: problem("artifact", "ref", '""', "a semver range") },
+  { construct: "OciRepositorySource", prop: "ref", value: '"v1.0.0"', note: "a string (JavaScript)", build: oci({ ref: "v1.0.0" as unknown as OciRef }), expected: problem("artifact", "ref", '"v1.0.0"', "an OciRef") },
+  { construct: "OciRepositorySource", prop: "contentRoot", value: '"../other"', build: oci({ contentRoot: "../other" }), expected: problem("artifact", "contentRoot", '"../other"', "a repo folder such as infrastructure, or .") },
+  { construct: "OciRepositorySource", prop: "contentRoot", value: '"/infrastructure"', build: oci({ contentRoot: "/infrastructure" }), expected: problem("artifact", "contentRoot", '"/infrastructure"', "a repo folder such as infrastructure, or .") },
+  { construct: "OciRepositorySource", prop: "contentRoot", value: '"infra structure"', build: oci({ contentRoot: "infra structure" }), expected: problem("artifact", "contentRoot", '"infra structure"', "a repo folder such as infrastructure, or .") },
+  {
+    construct: "OciRepositorySource",
+    prop: "contentRoot",
+    value: '"clusters"',
+    note: "a Terraform object reads a stack outside it",
+    build: (app) => {
+      const s = stack(app);
+      const f = flux(app);
+      const source = new OciRepositorySource(app, "artifact", { cluster: f, url: "oci://example.azurecr.io/infra", ref: OciRef.tag("v1.0.0"), contentRoot: "clusters" });
+      new TerraformControllerCR(app, "tf", { cluster: f, stack: s, approval: ApprovalMode.AUTO, source });
+    },
+    expected: problem("artifact", "contentRoot", '"clusters"', "a folder containing infrastructure/infra"),
+  },
+  { construct: "OciRepositorySource", prop: "name", value: '"Artifact"', build: oci({ name: "Artifact" }), expected: problem("artifact", "name", '"Artifact"', DNS_LABEL_RULE) },
+  { construct: "OciRepositorySource", prop: "namespace", value: '"Flux"', build: oci({ namespace: "Flux" }), expected: problem("artifact", "namespace", '"Flux"', NAMESPACE_RULE) },
+  { construct: "OciRepositorySource", prop: "interval", value: 'Duration.parse("5 minutes")', build: oci({ interval: Duration.parse("5 minutes") }), expected: problem("artifact", "interval", '<"5 minutes": "5 minutes" is not a Go duration>', DURATION_RULE) },
+  { construct: "OciRepositorySource", prop: "timeout", value: "Duration.hours(2)", build: oci({ timeout: Duration.hours(2) }), expected: problem("artifact", "timeout", '"2h"', "at most 59m") },
+  { construct: "OciRepositorySource", prop: "provider", value: '"aws"', build: oci({ provider: "aws" as OciProvider }), expected: problem("artifact", "provider", '"aws"', 'one of "generic", "azure"') },
+  { construct: "OciRepositorySource", prop: "secretName", value: '"Registry_Creds"', build: oci({ secretName: "Registry_Creds" }), expected: problem("artifact", "secretName", '"Registry_Creds"', "a Secret name") },
+
+  // ---------------------------------------------------------------------------------------------- PromotionOrder
+  { construct: "PromotionOrder", prop: "stages", value: "[dev]", build: (app) => void new PromotionOrder(app, "promotion", { stages: [flux(app)] }), expected: problem("promotion", "stages", '["aks-dev"]', "at least two clusters") },
+  { construct: "PromotionOrder", prop: "stages", value: "[]", build: (app) => void new PromotionOrder(app, "promotion", { stages: [] }), expected: problem("promotion", "stages", "[]", "at least two clusters") },
+  { construct: "PromotionOrder", prop: "stages", value: "undefined", note: "JavaScript", build: (app) => void new PromotionOrder(app, "promotion", { stages: undefined as unknown as FluxBootstrap[] }), expected: problem("promotion", "stages", "[]", "at least two clusters") },
+  {
+    construct: "PromotionOrder",
+    prop: "stages",
+    value: "[dev, prod, dev]",
+    build: (app) => {
+      const dev = flux(app, {}, "dev");
+      const prod = flux(app, { clusterName: "aks-prod" }, "prod");
+      new PromotionOrder(app, "promotion", { stages: [dev, prod, dev] });
+    },
+    expected: problem("promotion", "stages[2]", '"aks-dev"', "each cluster once"),
+  },
+  {
+    construct: "PromotionOrder",
+    prop: "stages",
+    value: '[dev, "aks-prod"]',
+    note: "a name, not a FluxBootstrap (JavaScript)",
+    build: (app) => void new PromotionOrder(app, "promotion", { stages: [flux(app, {}, "dev"), "aks-prod" as unknown as FluxBootstrap] }),
+    expected: problem("promotion", "stages[1]", '"aks-prod"', "a FluxBootstrap"),
+  },
+  {
+    construct: "PromotionOrder",
+    prop: "stages",
+    value: "[dev, prod]",
+    note: "prod applies the stack from dev's ref",
+    build: (app) => {
+      const s = stack(app);
+      const dev = flux(app, {}, "dev");
+      const prod = flux(app, { clusterName: "aks-prod" }, "prod");
+      dev.addTerraform("infra", { stack: s, approval: ApprovalMode.AUTO });
+      prod.addTerraform("infra", { stack: s, approval: ApprovalMode.AUTO });
+      new PromotionOrder(app, "promotion", { stages: [dev, prod] });
+    },
+    expected: problem("promotion", "stages[1] (aks-prod)", '"prod/infra"', "a stage that applies infrastructure/infra from a ref of its own"),
+  },
+  {
+    construct: "PromotionOrder",
+    prop: "stages",
+    value: "[dev, prod]",
+    note: "prod already in another PromotionOrder",
+    build: (app) => {
+      const dev = flux(app, {}, "dev");
+      const prod = flux(app, { clusterName: "aks-prod" }, "prod");
+      const qa = flux(app, { clusterName: "aks-qa" }, "qa");
+      new PromotionOrder(app, "first", { stages: [qa, prod] });
+      new PromotionOrder(app, "promotion", { stages: [dev, prod] });
+    },
+    expected: problem("promotion", "stages[1]", '"aks-prod"', "a cluster of one PromotionOrder only (it is in first too)"),
+  },
+];
+
+/** What one row's synth did: the problems it reported (or none), and where it would have written. */
+export interface RowRun {
+  readonly dir: string;
+  readonly repo: string;
+  readonly outdir: string;
+  /** The error thrown by synth, if any. */
+  readonly error?: Error;
+  /** The problem lines of a GitOpsSynthError (empty if synth did not throw one). */
+  readonly problems: readonly string[];
+}
+
+/**
+ * Synthesizes one row into a fresh temp dir (`<dir>/repo`, `<dir>/cdktf.out`). The caller removes `dir`.
+ */
+export function runRow(row: BadInputRow): RowRun {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "bad-input-"));
+  const repo = path.join(dir, "repo");
+  const outdir = path.join(dir, "cdktf.out");
+  let error: Error | undefined;
+  try {
+    const app = new GitOpsApp({ outdir, gitopsRoot: repo, log: () => {}, stackTraces: false, ...(row.appProps?.(dir) ?? {}) });
+    row.build(app);
+    app.synth();
+  } catch (e) {
+    error = e as Error;
+  }
+  const problems = error instanceof GitOpsSynthError ? [...error.problems] : [];
+  return { dir, repo, outdir, error, problems };
+}
+
+/** A row's title in tests and in the table. */
+export function rowTitle(r: BadInputRow): string {
+  return `${r.construct} ${r.prop} = ${r.value}${r.note ? ` (${r.note})` : ""}`;
+}
