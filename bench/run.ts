@@ -4,7 +4,8 @@
  *   npm run bench                 full run (~10-15 min on 2 cores): fleets of 1/10/100/1000 clusters x 10 pools, the
  *                                 shapes for the per-pool/per-cluster slope, library load cost, app-command comparison
  *   npm run bench -- --quick      short run (~1-2 min): 1/10/100 clusters, one run each, no app-command comparison
- *   options: --sizes 1,10,100 --runs 5 --no-app-commands --write-doc (rewrite the results block of docs/performance.md)
+ *   options: --sizes 1,10,100 (or none) --runs 5 --no-shapes --no-app-commands
+ *            --write-doc (rewrite the results block of docs/performance.md)
  *
  * Every measured run is a fresh `node --max-old-space-size=4096` process (the heap the cdktf CLI gives the app) on
  * JS compiled by `tsc -p bench/tsconfig.json` (the npm script does that first). Wall time is measured around the
@@ -31,6 +32,7 @@ interface Options {
   readonly sizes: number[];
   readonly runs?: number;
   readonly appCommands: boolean;
+  readonly shapes: boolean;
   readonly writeDoc: boolean;
 }
 
@@ -40,9 +42,17 @@ function parseOptions(argv: readonly string[]): Options {
     return i >= 0 ? argv[i + 1] : undefined;
   };
   const quick = argv.includes("--quick");
-  const sizes = value("sizes")?.split(",").map(Number) ?? (quick ? [1, 10, 100] : [1, 10, 100, 1000]);
+  const sizesArg = value("sizes");
+  const sizes = sizesArg === "none" ? [] : (sizesArg?.split(",").map(Number) ?? (quick ? [1, 10, 100] : [1, 10, 100, 1000]));
   const runs = value("runs") !== undefined ? Number(value("runs")) : undefined;
-  return { quick, sizes, runs, appCommands: !quick && !argv.includes("--no-app-commands"), writeDoc: argv.includes("--write-doc") };
+  return {
+    quick,
+    sizes,
+    runs,
+    appCommands: !quick && !argv.includes("--no-app-commands"),
+    shapes: !quick && sizes.length > 0 && !argv.includes("--no-shapes"),
+    writeDoc: argv.includes("--write-doc"),
+  };
 }
 
 /** Runs per size: medians of 5 where a run is short, fewer for the big fleets (said in the report). */
@@ -57,6 +67,8 @@ function runsFor(clusters: number, o: Options): number {
 
 interface Sample {
   readonly wallMs: number;
+  /** user + system CPU time of the child (less sensitive than wall time to other load on the machine). */
+  readonly cpuMs: number;
   readonly rssKb: number;
   readonly report: AppReport & Record<string, unknown>;
 }
@@ -86,8 +98,20 @@ function measure(script: string, args: readonly string[], cwd = os.tmpdir()): Sa
     throw new Error(`${path.basename(script)} ${args.join(" ")} failed (exit ${r.status}):\n${(r.stderr ?? "").slice(-3000)}`);
   }
   const report = JSON.parse(line.slice("BENCH ".length)) as Sample["report"];
-  const timed = hasGnuTime ? /Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr) : null;
-  return { wallMs, rssKb: timed ? Number(timed[1]) : report.maxRssKb, report };
+  const t = hasGnuTime ? gnuTime(r.stderr) : undefined;
+  return { wallMs, cpuMs: t?.cpuMs ?? report.cpuMs, rssKb: t?.rssKb ?? report.maxRssKb, report };
+}
+
+/** CPU time and peak RSS from `/usr/bin/time -v` (they cover the waited-for children too, e.g. the app under cdktf synth). */
+function gnuTime(stderr: string): { cpuMs: number; rssKb: number } | undefined {
+  const num = (label: string): number | undefined => {
+    const m = new RegExp(`${label}: ([0-9.]+)`).exec(stderr);
+    return m ? Number(m[1]) : undefined;
+  };
+  const user = num("User time \\(seconds\\)");
+  const sys = num("System time \\(seconds\\)");
+  const rss = num("Maximum resident set size \\(kbytes\\)");
+  return user === undefined || sys === undefined || rss === undefined ? undefined : { cpuMs: (user + sys) * 1000, rssKb: rss };
 }
 
 function median(xs: readonly number[]): number {
@@ -234,14 +258,26 @@ const TSCONFIG_APP = JSON.stringify(
 );
 
 function appCommands(tsx: string | undefined): AppCommand[] {
+  const tsconfigApp = { "tsconfig.app.json": TSCONFIG_APP };
   const cmds: AppCommand[] = [
     { name: "ts-node (current)", app: "npx ts-node main.ts", typeChecks: "yes" },
-    { name: "ts-node --transpile-only", app: "npx ts-node --transpile-only main.ts", typeChecks: "no (needs tsc --noEmit in npm test)" },
-    { name: "tsc --incremental, then node (warm cache)", app: "npx tsc -p tsconfig.app.json && node .app/main.js", typeChecks: "yes", extraFiles: { "tsconfig.app.json": TSCONFIG_APP }, warmUp: true },
-    { name: "tsc --incremental, then node (cold: first run, or after a change to lib/)", app: "rm -rf .app && npx tsc -p tsconfig.app.json && node .app/main.js", typeChecks: "yes", extraFiles: { "tsconfig.app.json": TSCONFIG_APP } },
-    { name: "node_modules/.bin/tsc, then node (no npx, warm cache)", app: "./node_modules/.bin/tsc -p tsconfig.app.json && node .app/main.js", typeChecks: "yes", extraFiles: { "tsconfig.app.json": TSCONFIG_APP }, warmUp: true },
+    { name: "ts-node --transpile-only", app: "npx ts-node --transpile-only main.ts", typeChecks: "no (tsc --noEmit in npm test)" },
+    { name: "incremental tsc, then node (warm)", app: "npx tsc -p tsconfig.app.json && node .app/main.js", typeChecks: "yes", extraFiles: tsconfigApp, warmUp: true },
+    {
+      name: "incremental tsc, then node, without npx (warm)",
+      app: "node node_modules/typescript/bin/tsc -p tsconfig.app.json && node .app/main.js",
+      typeChecks: "yes",
+      extraFiles: tsconfigApp,
+      warmUp: true,
+    },
+    {
+      name: "same, cold (fresh clone / CI: no .app/ yet)",
+      app: "rm -rf .app && node node_modules/typescript/bin/tsc -p tsconfig.app.json && node .app/main.js",
+      typeChecks: "yes",
+      extraFiles: tsconfigApp,
+    },
   ];
-  if (tsx) cmds.push({ name: "tsx", app: `${tsx} main.ts`, typeChecks: "no (esbuild strips types)" });
+  if (tsx) cmds.push({ name: "tsx", app: `${path.relative(REPO, tsx)} main.ts`, typeChecks: "no (esbuild strips types)" });
   return cmds;
 }
 
@@ -251,14 +287,16 @@ interface AppCommandResult {
   readonly typeChecks: string;
   readonly exampleMs: number;
   readonly bareMs: number;
-  readonly exampleRssMb?: number;
+  readonly exampleCpuMs: number;
+  readonly bareCpuMs: number;
+  readonly exampleRssKb: number;
 }
 
 /** A scratch cdktf project: cdktf.json + main.ts (+ lib/ for the example), node_modules linked to the repo's. */
 function scratchProject(kind: "example" | "bare", app: string, extraFiles: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `gitops-bench-${kind}-`));
   const cdktfJson = JSON.parse(fs.readFileSync(path.join(REPO, "cdktf.json"), "utf8")) as Record<string, unknown>;
-  fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ ...cdktfJson, app }, null, 2));
+  fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ ...cdktfJson, app: app.replace(/^bench\//, `${REPO}/bench/`) }, null, 2));
   fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
   fs.copyFileSync(path.join(REPO, "tsconfig.json"), path.join(dir, "tsconfig.json"));
   fs.copyFileSync(path.join(REPO, "package.json"), path.join(dir, "package.json"));
@@ -272,32 +310,48 @@ function scratchProject(kind: "example" | "bare", app: string, extraFiles: Recor
   return dir;
 }
 
-/** `npm run synth` = `CHECKPOINT_DISABLE=1 cdktf synth`, run the same way for both projects. */
-function cdktfSynth(dir: string): { ms: number; rssKb?: number } {
-  const cli = path.join(REPO, "node_modules", ".bin", "cdktf");
+/** `npm run synth` is `CHECKPOINT_DISABLE=1 cdktf synth`: the CLI run directly, the same way for both projects. */
+function cdktfSynth(dir: string): { ms: number; cpuMs?: number; rssKb?: number } {
+  const cli = [path.join(REPO, "node_modules", "cdktf-cli", "bundle", "bin", "cdktf"), "synth"];
+  const [cmd, argv] = hasGnuTime ? [GNU_TIME, ["-v", process.execPath, ...cli]] : [process.execPath, cli];
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cli, ["synth"], { cwd: dir, env: { ...childEnv(), CI: "1", FORCE_COLOR: "0" }, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+  const r = spawnSync(cmd, argv, { cwd: dir, env: { ...childEnv(), CI: "1", FORCE_COLOR: "0" }, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`cdktf synth in ${dir} failed (exit ${r.status}):\n${(r.stdout ?? "").slice(-2000)}\n${(r.stderr ?? "").slice(-2000)}`);
-  return { ms };
+  const t = hasGnuTime ? gnuTime(r.stderr) : undefined;
+  return { ms, cpuMs: t?.cpuMs, rssKb: t?.rssKb };
 }
 
 function compareAppCommands(runs: number, log: (s: string) => void): AppCommandResult[] {
   const tsxBin = [path.join(REPO, "node_modules", ".bin", "tsx"), path.join(REPO, "bench", "scratch", "tools", "node_modules", ".bin", "tsx")].find((p) => fs.existsSync(p));
   const results: AppCommandResult[] = [];
   for (const c of appCommands(tsxBin)) {
-    const times: Record<"example" | "bare", number[]> = { example: [], bare: [] };
-    for (const kind of ["bare", "example"] as const) {
-      const dir = scratchProject(kind, c.app, c.extraFiles ?? {});
-      try {
-        if (c.warmUp) cdktfSynth(dir);
-        for (let i = 0; i < runs; i++) times[kind].push(cdktfSynth(dir).ms);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
+    const dirs = { bare: scratchProject("bare", c.app, c.extraFiles ?? {}), example: scratchProject("example", c.app, c.extraFiles ?? {}) };
+    const samples: Record<"example" | "bare", ReturnType<typeof cdktfSynth>[]> = { example: [], bare: [] };
+    try {
+      if (c.warmUp) for (const d of Object.values(dirs)) cdktfSynth(d);
+      // Interleaved, so that load from elsewhere on the machine hits both sides alike.
+      for (let i = 0; i < runs; i++) {
+        for (const kind of i % 2 === 0 ? (["bare", "example"] as const) : (["example", "bare"] as const)) {
+          if (!c.warmUp && i > 0) fs.rmSync(path.join(dirs[kind], ".app"), { recursive: true, force: true });
+          samples[kind].push(cdktfSynth(dirs[kind]));
+        }
       }
+    } finally {
+      for (const d of Object.values(dirs)) fs.rmSync(d, { recursive: true, force: true });
     }
-    const r = { name: c.name, app: c.app, typeChecks: c.typeChecks, exampleMs: median(times.example), bareMs: median(times.bare) };
-    log(`  ${c.name}: example ${fmtS(r.exampleMs)}, bare ${fmtS(r.bareMs)}, ratio ${(r.exampleMs / r.bareMs).toFixed(2)}`);
+    const med = (kind: "example" | "bare", f: (x: ReturnType<typeof cdktfSynth>) => number | undefined): number => median(samples[kind].map((x) => f(x) ?? NaN));
+    const r: AppCommandResult = {
+      name: c.name,
+      app: c.app,
+      typeChecks: c.typeChecks,
+      exampleMs: med("example", (x) => x.ms),
+      bareMs: med("bare", (x) => x.ms),
+      exampleCpuMs: med("example", (x) => x.cpuMs),
+      bareCpuMs: med("bare", (x) => x.cpuMs),
+      exampleRssKb: med("example", (x) => x.rssKb),
+    };
+    log(`  ${c.name}: example ${fmtS(r.exampleMs)}, bare ${fmtS(r.bareMs)}, ratio ${(r.exampleMs / r.bareMs).toFixed(2)} (CPU ${(r.exampleCpuMs / r.bareCpuMs).toFixed(2)})`);
     results.push(r);
   }
   if (!tsxBin) log("  tsx: not installed, skipped (npm install --prefix bench/scratch/tools tsx to include it)");
@@ -329,8 +383,8 @@ function report(o: Options, fleets: FleetResult[], shapes: FleetResult[], load: 
   const lines: string[] = [];
   lines.push(`Run ${startedAt.toISOString()} with \`npm run bench${o.quick ? " -- --quick" : ""}\` (${fmtS(elapsedMs)} in all).`, "", machine(), "");
   lines.push("#### Fleets: clusters x 10 pools; library (GitOpsApp: Terraform + Flux folders + Terraform objects) vs bare cdktf (same Terraform)", "");
-  lines.push("| clusters | pools | runs | files written (library) | bare time | library time | **time ratio** | bare peak RSS | library peak RSS | RSS ratio | library re-synth (tree on disk) |");
-  lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+  lines.push("| clusters | pools | runs | files written (library) | bare time | library time | **time ratio** | CPU ratio | bare peak RSS | library peak RSS | RSS ratio | library re-synth (tree on disk) |");
+  lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const f of fleets) {
     const bt = median(f.bare.map((s) => s.wallMs));
     const lt = median(f.library.map((s) => s.wallMs));
@@ -339,7 +393,7 @@ function report(o: Options, fleets: FleetResult[], shapes: FleetResult[], load: 
     const rt = median(f.resynth.map((s) => s.wallMs));
     const rr = median(f.resynth.map((s) => s.rssKb));
     lines.push(
-      `| ${f.clusters} | ${f.clusters * f.pools} | ${f.runs} | ${f.files} | ${fmtS(bt)} | ${fmtS(lt)} | **${(lt / bt).toFixed(2)}** | ${mb(br)} | ${mb(lr)} | ${(lr / br).toFixed(2)} | ${fmtS(rt)}, ${mb(rr)} |`,
+      `| ${f.clusters} | ${f.clusters * f.pools} | ${f.runs} | ${f.files} | ${fmtS(bt)} | ${fmtS(lt)} | **${(lt / bt).toFixed(2)}** | ${(median(f.library.map((s) => s.cpuMs)) / median(f.bare.map((s) => s.cpuMs))).toFixed(2)} | ${mb(br)} | ${mb(lr)} | ${(lr / br).toFixed(2)} | ${fmtS(rt)}, ${mb(rr)} |`,
     );
   }
   lines.push("", "Inside the library process (median ms since process start: modules loaded / tree constructed / synth done; heap used at the end):", "");
@@ -385,9 +439,14 @@ function report(o: Options, fleets: FleetResult[], shapes: FleetResult[], load: 
   for (const l of load) lines.push(`| ${l.label} | ${l.ms.toFixed(0)} ms | ${l.rssDeltaMb.toFixed(0)} MB | ${l.modules} | ${l.providerModules} | ${l.providerBarrel ? "**yes**" : "no"} |`);
 
   if (apps.length) {
-    lines.push("", "#### `cdktf synth` end to end: the worked example (main.ts) vs bare cdktf with the same pool, per app command (median of 3; cdktf CLI included)", "");
-    lines.push("| app command | cdktf.json `app` | type checks | example | bare | ratio |", "|---|---|---|---:|---:|---:|");
-    for (const a of apps) lines.push(`| ${a.name} | \`${a.app}\` | ${a.typeChecks} | ${fmtS(a.exampleMs)} | ${fmtS(a.bareMs)} | ${(a.exampleMs / a.bareMs).toFixed(2)} |`);
+    lines.push("", "#### `cdktf synth` end to end: the worked example (main.ts) vs bare cdktf with the same pool, per app command", "");
+    lines.push("Median of 3 interleaved runs each; wall time includes the cdktf CLI; CPU is user + system of the CLI and everything it ran; peak RSS is the largest single process.", "");
+    lines.push("| app command | cdktf.json `app` | type checks | example | bare | **ratio** | CPU example / bare | example peak RSS |", "|---|---|---|---:|---:|---:|---:|---:|");
+    for (const a of apps) {
+      lines.push(
+        `| ${a.name} | \`${a.app}\` | ${a.typeChecks} | ${fmtS(a.exampleMs)} | ${fmtS(a.bareMs)} | **${(a.exampleMs / a.bareMs).toFixed(2)}** | ${fmtS(a.exampleCpuMs)} / ${fmtS(a.bareCpuMs)} | ${Number.isNaN(a.exampleRssKb) ? "-" : mb(a.exampleRssKb)} |`,
+      );
+    }
   }
   return lines.join("\n");
 }
@@ -424,7 +483,7 @@ function main(): void {
     log(`  bare ${fmtS(median(f.bare.map((s) => s.wallMs)))}, library ${fmtS(median(f.library.map((s) => s.wallMs)))}`);
   }
   const shapes: FleetResult[] = [];
-  if (!o.quick) {
+  if (o.shapes) {
     for (const [clusters, pools] of [[100, 1], [10, 100]] as const) {
       log(`shape ${clusters} x ${pools}…`);
       shapes.push(fleet(clusters, pools, o.runs ?? 3));

@@ -63,9 +63,12 @@ export interface AppReport {
   /** process.resourceUsage().maxRSS, in kB (the fallback when /usr/bin/time is missing). */
   readonly maxRssKb: number;
   readonly heapUsedMb: number;
+  /** process.cpuUsage() user + system, in ms (the fallback when /usr/bin/time is missing). */
+  readonly cpuMs: number;
   readonly resources: number;
 }
 
-export function report(r: AppReport): void {
-  process.stdout.write(`BENCH ${JSON.stringify(r)}\n`);
+export function report(r: Omit<AppReport, "cpuMs">): void {
+  const cpu = process.cpuUsage();
+  process.stdout.write(`BENCH ${JSON.stringify({ ...r, cpuMs: (cpu.user + cpu.system) / 1000 })}\n`);
 }
