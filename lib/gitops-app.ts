@@ -4,11 +4,11 @@ import { IConstruct } from "constructs";
 import { acknowledgedSet, validateAppProps } from "./private/app-props";
 import { defaultChecks } from "./private/default-checks";
 import { RenderedFile } from "./private/render";
-import { collectFiles, checkAndPlan, renderFiles, validateTree } from "./private/pipeline";
+import { collectFiles, checkAndPlan, collectWarnings, renderFiles, validateTree } from "./private/pipeline";
 import { WritePlan } from "./private/plan";
 import { findProjectRoot } from "./private/repo-paths";
 import { addPropValidation, GitOpsSynthError } from "./private/validation";
-import { applyPlan, diskRepoView, withRepoLock } from "./private/write";
+import { applyPlan, diskRepoView, recoverInterruptedSynth, withRepoLock } from "./private/write";
 
 /** Context key that sets the GitOps repo directory, relative to the directory of `cdktf.json`. */
 export const GITOPS_ROOT_CONTEXT = "gitopsRoot";
@@ -43,6 +43,14 @@ export interface GitOpsSynthReport {
   readonly removed: readonly string[];
   /** Generated files that had been edited by hand and were restored. */
   readonly restored: readonly string[];
+  /** Paths where a file the library did not write was kept in place instead of being generated (see `warnings`). */
+  readonly keptForeign: readonly string[];
+  /**
+   * What the synth asked the user to do or to know, each starting with `[construct path]`: warnings of constructs
+   * outside stacks (cdktf prints those of stacks itself), and foreign files kept in place that lack what the library
+   * needs. Also logged, one `gitops: warning:` line each.
+   */
+  readonly warnings: readonly string[];
 }
 
 /**
@@ -99,9 +107,12 @@ export class GitOpsApp extends App {
     const files = this.renderGitOpsFiles();
     const usedAcknowledgements = new Set<string>();
     this.lastReport = withRepoLock(this.gitopsRoot, () => {
+      // A synth that died while writing left a journal: its changes are rolled back before anything is planned.
+      const recovered = recoverInterruptedSynth(this.gitopsRoot);
+      if (recovered) this.log(`gitops: ${recovered}`);
       const plan = checkAndPlan(files, diskRepoView(this.gitopsRoot), defaultChecks, { acknowledged: this.acknowledged, used: usedAcknowledgements });
       applyPlan(this.gitopsRoot, plan);
-      return toReport(this.gitopsRoot, plan);
+      return toReport(this.gitopsRoot, plan, collectWarnings(this));
     });
     // A stale acknowledgement would silently accept a later, unintended change of the same address.
     const stale = [...this.acknowledged].filter((a) => !usedAcknowledgements.has(a)).sort();
@@ -109,8 +120,10 @@ export class GitOpsApp extends App {
     const r = this.lastReport;
     this.log(
       `gitops: ${r.written.length} written, ${r.unchanged.length} unchanged, ${r.removed.length} removed` +
-        (r.restored.length ? `, restored after hand edits: ${r.restored.join(", ")}` : ""),
+        (r.restored.length ? `, restored after hand edits: ${r.restored.join(", ")}` : "") +
+        (r.keptForeign.length ? `, kept (not ours): ${r.keptForeign.join(", ")}` : ""),
     );
+    for (const w of r.warnings) this.log(`gitops: warning: ${w}`);
   }
 
   /** @internal Collects and renders every GitOps file of the app, without touching the disk. */
@@ -119,12 +132,14 @@ export class GitOpsApp extends App {
   }
 }
 
-function toReport(root: string, plan: WritePlan): GitOpsSynthReport {
+function toReport(root: string, plan: WritePlan, constructWarnings: readonly string[]): GitOpsSynthReport {
   return {
     root,
     written: plan.writes.map((w) => w.path),
     unchanged: plan.unchanged,
     removed: plan.removals,
     restored: plan.restoredAfterHandEdit,
+    keptForeign: plan.keptForeign,
+    warnings: [...constructWarnings, ...plan.warnings],
   };
 }

@@ -12,6 +12,20 @@ export interface GitOpsFile {
   /** Construct path of the construct that declared the file (written into the file's marker). */
   readonly source: string;
   readonly content: GitOpsFileContent;
+  /**
+   * What happens when a file the library did not write is already at this path. Unset: the synth is refused (a
+   * foreign file is never overwritten). Set: the foreign file is kept as it is, not owned, and the synth goes on.
+   * Either way the library never writes over it; once the library wrote the file, it is owned like any other.
+   */
+  readonly ifForeign?: ForeignFilePolicy;
+}
+
+/** Keep a foreign file in place and say what it must contain (see GitOpsFile.ifForeign). */
+export interface ForeignFilePolicy {
+  /** Printed as a synth warning when the foreign file lacks what the library needs: exactly what to add. */
+  readonly warning: string;
+  /** True if the foreign file already has what the library needs (then it is kept without a warning). */
+  readonly satisfiedBy?: (current: Buffer) => boolean;
 }
 
 /** A construct that contributes files to the GitOps repo at synth. */

@@ -1,3 +1,4 @@
+import { AnnotationMetadataEntryType, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import { CheckOptions, runChecks, TreeCheck } from "./checks";
 import { GitOpsFile, isFileProducer } from "./gitops-file";
@@ -13,6 +14,21 @@ export function validateTree(root: IConstruct): string[] {
     for (const message of c.node.validate()) problems.push(`[${c.node.path || "app"}] ${message}`);
   }
   return problems;
+}
+
+/**
+ * Warnings (`Annotations.of(c).addWarning`) of constructs outside any stack, each prefixed with its construct path,
+ * in construct-tree order. cdktf reports the annotations of stacks itself; these would otherwise go unseen.
+ */
+export function collectWarnings(root: IConstruct): string[] {
+  const out: string[] = [];
+  const walk = (c: IConstruct): void => {
+    if (TerraformStack.isStack(c)) return;
+    for (const m of c.node.metadata) if (m.type === AnnotationMetadataEntryType.WARN) out.push(`[${c.node.path}] ${String(m.data)}`);
+    for (const child of c.node.children) walk(child);
+  };
+  walk(root);
+  return out;
 }
 
 /** Collects every file the constructs declare, in construct-tree order. */

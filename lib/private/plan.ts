@@ -23,6 +23,10 @@ export interface WritePlan {
   readonly removals: readonly string[];
   /** Files that will be restored because their bytes differ from what the library last wrote. */
   readonly restoredAfterHandEdit: readonly string[];
+  /** Paths where a foreign file was kept in place (GitOpsFile.ifForeign): not written, not owned. */
+  readonly keptForeign: readonly string[];
+  /** What the synth must tell the user (a kept foreign file that lacks what the library needs). */
+  readonly warnings: readonly string[];
   readonly record: OwnershipRecord;
   readonly recordBytes: Buffer;
   readonly recordChanged: boolean;
@@ -30,7 +34,8 @@ export interface WritePlan {
 
 /**
  * Decides write / unchanged / remove for every file. Refuses (returns problems) to overwrite a file the library
- * did not generate, unless its bytes are already exactly what it would write (then it adopts it).
+ * did not generate, unless its bytes are already exactly what it would write (then it adopts it), or the file says
+ * a foreign file is to be kept (`ifForeign`): then it is left alone, not owned, and a warning says what to add.
  */
 export function planWrites(files: readonly RenderedFile[], repo: RepoView): { plan?: WritePlan; problems: string[] } {
   const problems: string[] = [];
@@ -38,6 +43,8 @@ export function planWrites(files: readonly RenderedFile[], repo: RepoView): { pl
   const writes: FileWrite[] = [];
   const unchanged: string[] = [];
   const restored: string[] = [];
+  const keptForeign: string[] = [];
+  const warnings: string[] = [];
   const newFiles: Record<string, string> = {};
 
   const byPath = new Map<string, RenderedFile>();
@@ -55,8 +62,9 @@ export function planWrites(files: readonly RenderedFile[], repo: RepoView): { pl
   }
 
   for (const f of [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    newFiles[f.path] = f.sha256;
     const current = repo.read(f.path);
+    const foreign = current !== undefined && !current.equals(f.bytes) && owned[f.path] === undefined;
+    if (!foreign) newFiles[f.path] = f.sha256;
     if (current === undefined) {
       writes.push({ path: f.path, bytes: f.bytes, replaces: false });
     } else if (current.equals(f.bytes)) {
@@ -64,6 +72,11 @@ export function planWrites(files: readonly RenderedFile[], repo: RepoView): { pl
     } else if (owned[f.path] !== undefined) {
       if (sha256(current) !== owned[f.path]) restored.push(f.path);
       writes.push({ path: f.path, bytes: f.bytes, replaces: true });
+    } else if (f.file.ifForeign) {
+      keptForeign.push(f.path);
+      if (!satisfies(f.file.ifForeign.satisfiedBy, current)) {
+        warnings.push(`[${f.source}] ${f.path}: a file that ${GENERATOR} did not generate is there; it is kept as it is, and ${f.file.ifForeign.warning}`);
+      }
     } else {
       problems.push(
         `[${f.source}] output path = ${JSON.stringify(f.path)}: a file that ${GENERATOR} did not generate is there; ` +
@@ -87,9 +100,20 @@ export function planWrites(files: readonly RenderedFile[], repo: RepoView): { pl
       unchanged,
       removals,
       restoredAfterHandEdit: restored,
+      keptForeign,
+      warnings,
       record,
       recordBytes,
       recordChanged: currentRecord === undefined || !currentRecord.equals(recordBytes),
     },
   };
+}
+
+/** A predicate that throws (say, on a file that is not valid YAML) counts as not satisfied. */
+function satisfies(predicate: ((current: Buffer) => boolean) | undefined, current: Buffer): boolean {
+  try {
+    return predicate?.(current) === true;
+  } catch {
+    return false;
+  }
 }
