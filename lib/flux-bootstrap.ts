@@ -17,6 +17,11 @@ import { SourceReference } from "./private/kubernetes/meta";
 import { namespaceObject } from "./private/kubernetes/namespace";
 import { addPropValidation, PropChecks } from "./private/validation";
 import { TerraformControllerCR, TerraformControllerCRProps } from "./terraform-controller-cr";
+import { FluxAlerts, FluxAlertsProps } from "./flux-alerts";
+import { ClusterBootstrapStack } from "./private/cluster-bootstrap-stack";
+import { fluxSystemAdvice, fluxSystemKustomization, hasTerraformEventPatches, TERRAFORM_ALERTS_FILE } from "./private/flux-system-patch";
+import { RepoTerraformStack } from "./private/repo-terraform-stack";
+import type { RunnerIdentity } from "./runner-identity";
 
 /** The tofu-controller chart version written by default: 0.16.5, the release the library was checked against. */
 export const TOFU_CONTROLLER_CHART_VERSION = "0.16.5";
@@ -44,7 +49,9 @@ const CHART_VERSION = /^(?:(?<exact>v?\d+\.\d+\.\d+)|(?:>=|~|\^)\s*(?<lower>v?\d
 export enum FluxInstallMode {
   /**
    * `flux bootstrap git --path=./clusters/<cluster>` owns `clusters/<cluster>/<namespace>/` (gotk-components.yaml,
-   * gotk-sync.yaml): the library never writes there. Its `flux-system` Kustomization applies `clusters/<cluster>`.
+   * gotk-sync.yaml): the library writes there only for alerts on Terraform events (terraform-alerts.yaml, and the
+   * kustomization.yaml with the Alert CRD patch when there is none; an existing one is kept). Its `flux-system`
+   * Kustomization applies `clusters/<cluster>`.
    */
   FLUX_CLI = "flux-cli",
   /**
@@ -206,6 +213,24 @@ export interface FluxBootstrapProps {
    * @default - chart 0.16.5 in the Flux namespace
    */
   readonly tofuController?: TofuControllerOptions;
+  /**
+   * SOPS decryption on the Flux Kustomizations the library writes (`tofu-controller`, `terraform`), for teams that
+   * keep SOPS-encrypted Secrets in Git. The library itself never writes a Secret.
+   * @default - no decryption
+   */
+  readonly sops?: SopsDecryption;
+  /**
+   * Flux CLI mode: remote state of `bootstrap/<cluster>` (the cluster's RunnerIdentity resources), Entra ID auth.
+   * AKS extension mode uses `aksExtension.stateBackend`.
+   * @default - local state in bootstrap/<cluster>/ (keep terraform.tfstate out of Git)
+   */
+  readonly bootstrapStateBackend?: BootstrapStateBackend;
+}
+
+/** SOPS decryption (`decryption: {provider: sops, secretRef}`) of the manifests a Flux Kustomization applies. */
+export interface SopsDecryption {
+  /** Secret in the Flux namespace with the decryption keys (`*.agekey`, `*.asc`, or cloud KMS credentials). */
+  readonly secretName: string;
 }
 
 /** FluxBootstraps per app and cluster name, registered at construction (see the duplicate check in validate). */
@@ -233,11 +258,12 @@ interface TerraformFolderMember extends IConstruct {
  *
  * ```
  * clusters/<cluster>/
- *   kustomization.yaml        flux-system (CLI mode only: bootstrap's folder) + the two files below
+ *   kustomization.yaml        flux-system (CLI mode only: bootstrap's folder) + the files below
  *   tofu-controller.yaml      Flux Kustomization → ./clusters/<cluster>/tofu-controller, health: HelmRelease + Deployment
  *   terraform.yaml            Flux Kustomization → ./clusters/<cluster>/terraform, dependsOn tofu-controller
+ *   notifications.yaml        with addAlerts: notification Providers and Alerts
  *   tofu-controller/          kustomization.yaml, [namespaces.yaml], helm-repository.yaml, helm-release.yaml
- *   terraform/                kustomization.yaml, one file per Terraform object and per extra source
+ *   terraform/                kustomization.yaml, one file per Terraform object, extra source and RunnerIdentity
  * ```
  * The sub-folders are not listed in the root kustomization.yaml: the child Kustomizations apply them (once, in order).
  */
@@ -279,6 +305,9 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
   private readonly terraformObjects: TerraformControllerCR[] = [];
   private readonly extraSources: TerraformFolderMember[] = [];
   private promotionStage?: { readonly stage: string; readonly order: IConstruct };
+  private cliBootstrapStack?: ClusterBootstrapStack;
+  private readonly identities: RunnerIdentity[] = [];
+  private readonly alertSets: FluxAlerts[] = [];
 
   constructor(scope: Construct, id: string, props: FluxBootstrapProps) {
     super(scope, id);
@@ -352,6 +381,63 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
   /** Adds a Terraform object for a stack to this cluster (same as `new TerraformControllerCR(this, id, {cluster: this, …})`). */
   addTerraform(id: string, props: Omit<TerraformControllerCRProps, "cluster">): TerraformControllerCR {
     return new TerraformControllerCR(this, id, { ...props, cluster: this });
+  }
+
+  /**
+   * Sends the events of this cluster's Flux objects (and, in flux CLI mode, of its Terraform objects: drift, failed
+   * plans and applies) to a notification provider whose address is in a Secret.
+   */
+  addAlerts(id: string, props: FluxAlertsProps): FluxAlerts {
+    return new FluxAlerts(this, id, { ...props, cluster: this });
+  }
+
+  /**
+   * The cluster's `bootstrap/<cluster>/main.tf.json`: the AKS extension stack, or in flux CLI mode the stack that
+   * holds the cluster's RunnerIdentity resources; undefined when the cluster needs none.
+   */
+  get bootstrapStack(): RepoTerraformStack | undefined {
+    return this.extensionStack ?? this.cliBootstrapStack;
+  }
+
+  /** @internal The bootstrap stack, created in flux CLI mode on first use (by a RunnerIdentity). */
+  _bootstrapStackFor(subscriptionId: string): RepoTerraformStack {
+    if (this.extensionStack) return this.extensionStack;
+    this.cliBootstrapStack ??= new ClusterBootstrapStack(this, `${this.node.id}-bootstrap`, {
+      repoPath: `bootstrap/${this.clusterName}`,
+      subscriptionId,
+      stateBackend: this.props.bootstrapStateBackend,
+    });
+    return this.cliBootstrapStack;
+  }
+
+  /** @internal Subscription of the bootstrap stack's provider, once there is one. */
+  get _bootstrapSubscriptionId(): string | undefined {
+    return this.extensionStack ? this.props.aksExtension?.subscriptionId : this.cliBootstrapStack?.subscriptionId;
+  }
+
+  /** @internal The AKS cluster of the extension (AKS extension mode), else undefined. */
+  get _aksExtensionCluster(): { readonly subscriptionId: string; readonly clusterName: string; readonly resourceGroupName: string } | undefined {
+    return this.mode === FluxInstallMode.AKS_EXTENSION ? this.props.aksExtension : undefined;
+  }
+
+  /** @internal Called by RunnerIdentity's constructor. */
+  _registerRunnerIdentity(identity: RunnerIdentity): void {
+    this.identities.push(identity);
+  }
+
+  /** @internal The runner identities of this cluster, in creation order. */
+  get _runnerIdentities(): readonly RunnerIdentity[] {
+    return this.identities;
+  }
+
+  /** @internal Called by FluxAlerts' constructor. */
+  _registerAlerts(alerts: FluxAlerts): void {
+    this.alertSets.push(alerts);
+  }
+
+  /** @internal The alerts of this cluster, in creation order. */
+  get _alerts(): readonly FluxAlerts[] {
+    return this.alertSets;
   }
 
   /** @internal Called by TerraformControllerCR's constructor. */
@@ -459,6 +545,15 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
       }
     }
 
+    if (p.sops !== undefined && c.literal("sops", p.sops)) {
+      c.pattern("sops.secretName", p.sops?.secretName, DNS_SUBDOMAIN, "the name of a Secret in the Flux namespace holding the SOPS keys");
+      c.check(p.sops?.secretName !== undefined, "sops.secretName", undefined, "the name of a Secret in the Flux namespace holding the SOPS keys");
+    }
+    if (p.bootstrapStateBackend !== undefined) {
+      if (aksMode) c.fail("bootstrapStateBackend", "<set>", "unset in AKS extension mode (use aksExtension.stateBackend: it is the same bootstrap stack)");
+      else validateStateBackend(c, "bootstrapStateBackend", p.bootstrapStateBackend);
+    }
+
     // Mode-specific settings
     if (aksMode) {
       if (!p.aksExtension) c.fail("aksExtension", undefined, "the AKS extension settings (subscriptionId, clusterName, resourceGroupName) with mode AKS_EXTENSION");
@@ -530,9 +625,30 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
     const sourceRef = FluxBootstrap._sourceRef(this.source, this.namespace);
     const hasTerraform = this.terraformObjects.length > 0;
 
+    const decryption = this.props.sops ? { provider: "sops" as const, secretRef: { name: this.props.sops.secretName } } : undefined;
+    const hasAlerts = this.alertSets.length > 0;
+
     // Root: bootstrap's folder (CLI mode) and the two child Kustomizations; never the sub-folders themselves.
-    const rootResources = [...(this.mode === FluxInstallMode.FLUX_CLI ? [this.namespace] : []), "tofu-controller.yaml", ...(hasTerraform ? ["terraform.yaml"] : [])];
+    const rootResources = [
+      ...(this.mode === FluxInstallMode.FLUX_CLI ? [this.namespace] : []),
+      "tofu-controller.yaml",
+      ...(hasTerraform ? ["terraform.yaml"] : []),
+      ...(hasAlerts ? ["notifications.yaml"] : []),
+    ];
     const files: GitOpsFile[] = [yaml("kustomization.yaml", [kustomizeConfig(rootResources)])];
+
+    // Alerts: providers and Flux-kind alerts at the root; the Terraform alerts in bootstrap's folder, next to (and only
+    // applied by) the kustomization.yaml that patches the Alert CRD to accept the kind Terraform.
+    if (hasAlerts) files.push(yaml("notifications.yaml", this.alertSets.flatMap((a) => a._fluxDocuments())));
+    const terraformAlerts = this.alertSets.flatMap((a) => a._terraformDocuments());
+    if (terraformAlerts.length) {
+      files.push({
+        ...yaml(`${this.namespace}/kustomization.yaml`, [fluxSystemKustomization(this.namespace)]),
+        // flux bootstrap writes this file only when it is missing and keeps it afterwards: the user's own is kept too.
+        ifForeign: { warning: fluxSystemAdvice(this.namespace), satisfiedBy: hasTerraformEventPatches(this.namespace) },
+      });
+      files.push(yaml(`${this.namespace}/${TERRAFORM_ALERTS_FILE}`, terraformAlerts));
+    }
 
     files.push(
       yaml("tofu-controller.yaml", [
@@ -553,6 +669,7 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
               { apiVersion: HELM_RELEASE_API_VERSION, kind: "HelmRelease", name: "tofu-controller", namespace: this.namespace },
               { apiVersion: "apps/v1", kind: "Deployment", name: "tofu-controller", namespace: this.tofuControllerNamespace },
             ],
+            decryption,
           },
         ),
       ]),
@@ -570,6 +687,7 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
               prune: true,
               sourceRef,
               dependsOn: [{ name: "tofu-controller" }],
+              decryption,
               // No wait/healthChecks: a Terraform object is healthy once its apply finished, which can take far longer than
               // any Kustomization timeout; the objects report plan, apply and drift in their own status and events.
             },
@@ -654,6 +772,15 @@ class BootstrapGitSource implements ITerraformSource {
   _pathFor(stack: InfrastructureStack): string {
     return repoRootPath(stack);
   }
+}
+
+function validateStateBackend(c: PropChecks, prop: string, sb: BootstrapStateBackend): void {
+  if (!c.literal(prop, sb)) return;
+  c.pattern(`${prop}.storageAccountName`, sb.storageAccountName, /^[a-z0-9]{3,24}$/, "a storage account name: 3 to 24 lower-case letters and digits");
+  c.pattern(`${prop}.containerName`, sb.containerName, /^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/, "a blob container name: 3 to 63 lower-case letters, digits and single '-'");
+  c.check(typeof sb.key === "string" && sb.key.length > 0, `${prop}.key`, sb.key, "a blob name such as bootstrap/aks-dev.tfstate");
+  c.pattern(`${prop}.resourceGroupName`, sb.resourceGroupName, RESOURCE_GROUP, "a resource group name");
+  c.pattern(`${prop}.subscriptionId`, sb.subscriptionId, GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000");
 }
 
 function wholeSeconds(c: PropChecks, prop: string, d: Duration): void {

@@ -11,4 +11,6 @@ export * from "./terraform-controller-cr";
 export * from "./git-repository-source";
 export * from "./oci-repository-source";
 export * from "./promotion-order";
+export * from "./runner-identity";
+export * from "./flux-alerts";
 export type { BootstrapStateBackend } from "./private/flux-extension-stack";

@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import { DataAzurermKubernetesCluster } from "@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster";
 import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
 import { Token } from "cdktf";
-import { Construct } from "constructs";
+import { Construct, IConstruct } from "constructs";
 import { InfrastructureStack } from "./infrastructure-stack";
 import { PropChecks } from "./private/validation";
 
@@ -18,6 +18,21 @@ export interface BoundCluster {
   readonly key?: string;
   /** The cluster resource when defined in the same app (lets other constructs check its settings). */
   readonly resource?: KubernetesCluster;
+}
+
+/** Where a cluster is, as far as the synth can tell (for resources outside the pool's stack, such as a runner identity). */
+export interface ClusterLocation {
+  readonly name: string;
+  readonly resourceGroupName: string;
+  /** Undefined when the cluster is given by name (the subscription of whoever reads it applies). */
+  readonly subscriptionId?: string;
+  /** The cluster resource when defined in the same app. */
+  readonly resource?: KubernetesCluster;
+  /**
+   * The key GuardedNodePool.cluster.key has for this cluster in a stack of the given subscription (for name-based
+   * clusters), so two references to one cluster can be compared.
+   */
+  keyIn(subscriptionId: string): string;
 }
 
 /**
@@ -44,6 +59,8 @@ export abstract class NodePoolCluster {
   abstract _validate(checks: PropChecks): void;
   /** @internal */
   abstract _bind(scope: Construct): BoundCluster;
+  /** @internal Name, resource group and subscription when they are literals; undefined for an unresolved token. */
+  abstract _locate(): ClusterLocation | undefined;
 }
 
 class ClusterById extends NodePoolCluster {
@@ -58,6 +75,11 @@ class ClusterById extends NodePoolCluster {
     if (Token.isUnresolved(this.clusterId)) return { id: this.clusterId };
     const parts = this.clusterId.split("/");
     return { id: this.clusterId, key: clusterKey(parts[2], parts[4], parts[8]) };
+  }
+  _locate(): ClusterLocation | undefined {
+    if (Token.isUnresolved(this.clusterId) || !CLUSTER_ID.test(this.clusterId)) return undefined;
+    const [, , subscriptionId, , resourceGroupName, , , , name] = this.clusterId.split("/");
+    return { name, resourceGroupName, subscriptionId, keyIn: () => clusterKey(subscriptionId, resourceGroupName, name) };
   }
 }
 
@@ -86,6 +108,10 @@ class ClusterByName extends NodePoolCluster {
       new DataAzurermKubernetesCluster(stack, stack.node.tryFindChild(readable) ? hashed : readable, { name: this.name, resourceGroupName: this.resourceGroupName });
     return { id: data.id, key: clusterKey(stack.subscriptionId, this.resourceGroupName, this.name) };
   }
+  _locate(): ClusterLocation | undefined {
+    if (Token.isUnresolved(this.name) || Token.isUnresolved(this.resourceGroupName)) return undefined;
+    return { name: this.name, resourceGroupName: this.resourceGroupName, keyIn: (sub) => clusterKey(sub, this.resourceGroupName, this.name) };
+  }
 }
 
 /** Identifies a cluster across the app: subscription, resource group and name, case-insensitive as in Azure. */
@@ -100,5 +126,13 @@ class ClusterByResource extends NodePoolCluster {
   _validate(): void {}
   _bind(): BoundCluster {
     return { id: this.cluster.id, key: `resource:${this.cluster.node.path}`, resource: this.cluster };
+  }
+  _locate(): ClusterLocation | undefined {
+    const name = this.cluster.nameInput;
+    const resourceGroupName = this.cluster.resourceGroupNameInput;
+    if (name === undefined || resourceGroupName === undefined || Token.isUnresolved(name) || Token.isUnresolved(resourceGroupName)) return undefined;
+    let subscriptionId: string | undefined;
+    for (let c: IConstruct | undefined = this.cluster; c && subscriptionId === undefined; c = c.node.scope) if (c instanceof InfrastructureStack) subscriptionId = c.subscriptionId;
+    return { name, resourceGroupName, subscriptionId, resource: this.cluster, keyIn: () => `resource:${this.cluster.node.path}` };
   }
 }

@@ -1,3 +1,4 @@
+import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { Duration } from "./duration";
 import type { FluxBootstrap } from "./flux-bootstrap";
@@ -8,6 +9,7 @@ import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "./private/git
 import { EnvFromSource, EnvVar, ResourceRequirements, Toleration } from "./private/kubernetes/pod";
 import { terraformObject, TerraformRunnerPodTemplate, TerraformVarsFrom } from "./private/kubernetes/terraform";
 import { addPropValidation, PropChecks } from "./private/validation";
+import { IRunnerIdentity, kubeletIdentityWarning, RunnerIdentitySettings, SUSPENDED_ANNOTATION } from "./runner-identity";
 
 /** Annotation on every Terraform object of a PromotionOrder stage: its stage and the stage before it. */
 export const PROMOTION_ANNOTATION = "cdktf-aks-gitops/promotion";
@@ -297,10 +299,18 @@ export interface TerraformControllerCRProps {
   readonly dependsOn?: TerraformControllerCR[];
   /**
    * ServiceAccount of the runner pod; it needs the runner RBAC (the chart creates `tf-runner` in every namespace
-   * that holds Terraform objects).
-   * @default "tf-runner"
+   * that holds Terraform objects). Not with a `runnerIdentity`, which brings its own.
+   * @default "tf-runner" (the runnerIdentity's ServiceAccount with a workload identity)
    */
   readonly serviceAccountName?: string;
+  /**
+   * How the runner authenticates to Azure: a `RunnerIdentity` (workload identity: a user-assigned identity with a
+   * node-pool-only role on the cluster, federated to the runner's ServiceAccount), or, as an explicit opt-in with a
+   * synth warning, `RunnerIdentity.kubeletIdentity({ clientId })`. It sets the ServiceAccount, the pod label and the
+   * ARM_* environment of the runner; those names cannot be set in `runnerPod` too.
+   * @default - none: the runner gets no Azure credentials from the library
+   */
+  readonly runnerIdentity?: IRunnerIdentity;
   /**
    * Runner pod metadata and spec.
    * @default - resources only (requests 100m/256Mi, limit 1Gi memory)
@@ -364,6 +374,9 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
   /** @internal File name in the cluster's `terraform/` folder. */
   readonly _fileName: string;
 
+  /** How the runner authenticates to Azure, if the library sets it up. */
+  readonly runnerIdentity?: IRunnerIdentity;
+
   private readonly props: TerraformControllerCRProps;
   private readonly interval: Duration;
   private readonly retryInterval: Duration;
@@ -390,6 +403,11 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
     this.retryInterval = props.retryInterval ?? Duration.minutes(1);
     for (const d of props.dependsOn ?? []) this.addDependency(d);
     if (isCluster(props.cluster)) props.cluster._registerTerraform(this);
+    this.runnerIdentity = props.runnerIdentity;
+    if (typeof props.runnerIdentity?._attach === "function") props.runnerIdentity._attach(this);
+    else if ((props.runnerPod?.env ?? []).some((e) => e?.name === "ARM_USE_MSI" && e.value?.trim().toLowerCase() !== "false")) {
+      Annotations.of(this).addWarning(kubeletIdentityWarning(this));
+    }
     addPropValidation(this, (c) => this.validate(c));
   }
 
@@ -413,13 +431,15 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
       c.check(!TRAILING_NUMBER.test(this.name), "name", this.name, "a name not ending in -<digits> (Terraform's kubernetes backend refuses such state suffixes; tofu-controller reference §4)");
       c.check(this.name !== "kustomization", "name", this.name, `a name other than "kustomization" (${this.cluster.folder}/terraform/kustomization.yaml lists the folder)`);
     }
-    if (c.pattern("namespace", this.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)")) {
+    // A defaulted namespace (the source's) or suffix (the stack folder) is checked where it comes from: no second message.
+    if (p.namespace === undefined || c.pattern("namespace", this.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)")) {
       c.check(this.namespace === this.source.namespace, "namespace", this.namespace, `the namespace of its source ${this.source.kind} ${this.source.namespace}/${this.source.name} (tofu-controller denies cross-namespace source references)`);
     }
-    if (c.pattern("secretSuffix", this.secretSuffix, STATE_SUFFIX, "lower-case letters, digits and '-', starting and ending alphanumeric (it ends the state Secret name)")) {
+    const suffixChecked = p.secretSuffix !== undefined || (typeof this.secretSuffix === "string" && DNS_LABEL.test(this.secretSuffix));
+    if (suffixChecked && c.pattern("secretSuffix", this.secretSuffix, STATE_SUFFIX, "lower-case letters, digits and '-', starting and ending alphanumeric (it ends the state Secret name)")) {
       c.check(!TRAILING_NUMBER.test(this.secretSuffix), "secretSuffix", this.secretSuffix, "a suffix not ending in -<digits> (Terraform's kubernetes backend refuses it)");
     }
-    if (c.pattern("workspace", this.workspace, STATE_SUFFIX, "lower-case letters, digits and '-' (it is part of the state Secret name)")) {
+    if (c.pattern("workspace", this.workspace, STATE_SUFFIX, "lower-case letters, digits and '-' (it is part of the state Secret name)") && suffixChecked) {
       c.check(this.stateSecretName.length <= 253, "secretSuffix", this.secretSuffix, `a suffix short enough for the state Secret name ${this.stateSecretName} (at most 253 characters)`);
     }
     c.check(p.stack instanceof InfrastructureStack, "stack", p.stack?.node?.path ?? p.stack, "an InfrastructureStack");
@@ -491,6 +511,31 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
     }
 
     this.validateRunner(c, p.runnerPod);
+    this.validateIdentity(c, p);
+  }
+
+  private validateIdentity(c: PropChecks, p: TerraformControllerCRProps): void {
+    const id = p.runnerIdentity;
+    if (id === undefined) return;
+    if (typeof id?._runner !== "function") {
+      c.fail("runnerIdentity", id, "a RunnerIdentity, or RunnerIdentity.kubeletIdentity({ clientId })");
+      return;
+    }
+    id._validateFor(this, c);
+    const settings = id._runner(this);
+    if (settings.serviceAccountName !== undefined && p.serviceAccountName !== undefined && p.serviceAccountName !== settings.serviceAccountName) {
+      c.fail("serviceAccountName", p.serviceAccountName, `unset with a runnerIdentity (its ServiceAccount ${settings.serviceAccountName} is the one federated to the identity)`);
+    }
+    const ours = new Set(settings.env.map((e) => e.name));
+    (p.runnerPod?.env ?? []).forEach((e, i) => {
+      if (ours.has(e?.name) || e?.name === "ARM_USE_MSI" || e?.name === "ARM_USE_AKS_WORKLOAD_IDENTITY") {
+        c.fail(`runnerPod.env[${i}].name`, e.name, `a name the runnerIdentity does not set (it sets ${[...ours].join(", ")}; one way to authenticate per runner)`);
+      }
+    });
+    for (const [k, v] of Object.entries(settings.labels)) {
+      const mine = p.runnerPod?.labels?.[k];
+      if (mine !== undefined && mine !== v) c.fail(`runnerPod.labels[${JSON.stringify(k)}]`, mine, `unset or ${JSON.stringify(v)} (the runnerIdentity needs it)`);
+    }
   }
 
   private validateRunner(c: PropChecks, r: RunnerPodOptions | undefined): void {
@@ -547,8 +592,13 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
   _gitOpsFiles(): GitOpsFile[] {
     const p = this.props;
     const approvePlan = p.approval === ApprovalMode.MANUAL ? p.approvedPlan : p.approval;
+    const identity = p.runnerIdentity?._runner(this);
+    const annotations: Record<string, string> = {
+      ...(this.cluster.promotion ? { [PROMOTION_ANNOTATION]: this.cluster.promotion.stage } : {}),
+      ...(identity?.suspendedBecause ? { [SUSPENDED_ANNOTATION]: identity.suspendedBecause } : {}),
+    };
     const doc = terraformObject(
-      { name: this.name, namespace: this.namespace, annotations: this.cluster.promotion ? { [PROMOTION_ANNOTATION]: this.cluster.promotion.stage } : undefined },
+      { name: this.name, namespace: this.namespace, annotations: Object.keys(annotations).length ? annotations : undefined },
       {
         interval: this.interval.toGo(),
         retryInterval: this.retryInterval.toGo(),
@@ -557,22 +607,24 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
         approvePlan,
         backendConfig: { secretSuffix: this.secretSuffix, inClusterConfig: true },
         workspace: p.workspace,
-        serviceAccountName: p.serviceAccountName ?? "tf-runner",
+        serviceAccountName: identity?.serviceAccountName ?? p.serviceAccountName ?? "tf-runner",
         destroyResourcesOnDeletion: p.destroyResourcesOnDeletion ?? false,
         disableDriftDetection: p.disableDriftDetection ?? false,
         upgradeOnInit: p.upgradeOnInit ?? true,
+        // Written suspended while the runner identity cannot be used: no runner pods failing to authenticate every retry.
+        suspend: identity?.suspendedBecause ? true : undefined,
         vars: p.vars ? Object.entries(p.vars).map(([name, value]) => ({ name, value })) : undefined,
         varsFrom: p.varsFrom?.map((v): TerraformVarsFrom => ({ kind: v.kind, name: v.name, varsKeys: v.keys, optional: v.optional })),
         writeOutputsToSecret: p.writeOutputsToSecret,
         dependsOn: this.dependencies.map((d) => ({ name: d.name })),
-        runnerPodTemplate: runnerTemplate(p.runnerPod),
+        runnerPodTemplate: runnerTemplate(p.runnerPod, identity),
       },
     );
     return [{ path: `${this.cluster.folder}/terraform/${this._fileName}`, source: this.node.path, content: { format: "yaml", documents: [doc] } }];
   }
 }
 
-function runnerTemplate(r: RunnerPodOptions | undefined): TerraformRunnerPodTemplate {
+function runnerTemplate(r: RunnerPodOptions | undefined, identity: RunnerIdentitySettings | undefined): TerraformRunnerPodTemplate {
   const resources: ResourceRequirements = {
     requests: r?.resources?.requests ?? DEFAULT_RESOURCES.requests,
     limits: r?.resources?.limits ?? DEFAULT_RESOURCES.limits,
@@ -598,9 +650,11 @@ function runnerTemplate(r: RunnerPodOptions | undefined): TerraformRunnerPodTemp
     }),
   );
   const tolerations = r?.tolerations?.map((t): Toleration => ({ ...t }));
+  const labels = identity && Object.keys(identity.labels).length ? { ...r?.labels, ...identity.labels } : r?.labels;
+  const allEnv = identity?.env.length ? [...identity.env.map((e): EnvVar => ({ name: e.name, value: e.value })), ...(env ?? [])] : env;
   return {
-    metadata: { labels: r?.labels, annotations: r?.annotations },
-    spec: { env, envFrom, resources, nodeSelector: r?.nodeSelector, tolerations },
+    metadata: { labels, annotations: r?.annotations },
+    spec: { env: allEnv, envFrom, resources, nodeSelector: r?.nodeSelector, tolerations },
   };
 }
 

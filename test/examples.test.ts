@@ -7,7 +7,8 @@
  *   have one; nothing points at the repo root;
  * - `kubectl kustomize` builds every folder (kubectl is required: missing, the suite fails instead of skipping). The
  *   flux CLI root lists `flux-system/`, which `flux bootstrap` commits; the test simulates it with a stub folder
- *   (kustomization.yaml, gotk-components.yaml, gotk-sync.yaml) in a temp copy.
+ *   (kustomization.yaml unless the library wrote one, gotk-components.yaml with the objects the library's patches
+ *   target, gotk-sync.yaml) in a temp copy.
  * The committed examples/fleet-repo must be exactly a fresh synth of the fleet.
  */
 import { spawnSync } from "child_process";
@@ -15,7 +16,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
 import { GitOpsApp } from "../lib";
-import { validateManifest } from "../lib/private/manifest-validator";
+import { SchemaPatch, validateManifest } from "../lib/private/manifest-validator";
+import { crdSchemaPatchesOf } from "../lib/private/tree-checks/crd-schemas";
 import { buildFleet, FLEET_REPO } from "../examples/fleet";
 import { flux29OnlyFields } from "./flux-fields";
 import { cleanupTempDirs, listFiles, OWNERSHIP_RECORD, tempDir } from "./helpers";
@@ -23,6 +25,9 @@ import { cleanupTempDirs, listFiles, OWNERSHIP_RECORD, tempDir } from "./helpers
 const PROJECT = path.resolve(__dirname, "..");
 const CONFIG = JSON.parse(fs.readFileSync(path.join(PROJECT, "cdktf.json"), "utf8"));
 const KUSTOMIZE_CONFIG = "kustomize.config.k8s.io/v1beta1";
+const CRD_DIR = path.resolve(PROJECT, "..", "shared", "crds");
+/** What `flux bootstrap` writes into flux-system/ besides kustomization.yaml. */
+const BOOTSTRAP_FILES = ["gotk-components.yaml", "gotk-sync.yaml"];
 
 afterAll(cleanupTempDirs);
 
@@ -113,9 +118,20 @@ function withBootstrapStub(ex: Example): string {
   fs.cpSync(ex.repo, copy, { recursive: true });
   for (const cluster of ex.cliClusters) {
     const fluxSystem = path.join(copy, ...cluster.split("/"), "flux-system");
-    fs.mkdirSync(fluxSystem);
-    fs.writeFileSync(path.join(fluxSystem, "kustomization.yaml"), `apiVersion: ${KUSTOMIZE_CONFIG}\nkind: Kustomization\nresources:\n  - gotk-components.yaml\n  - gotk-sync.yaml\n`);
-    fs.writeFileSync(path.join(fluxSystem, "gotk-components.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n");
+    fs.mkdirSync(fluxSystem, { recursive: true });
+    // flux bootstrap writes kustomization.yaml only when there is none: one the library wrote (with patches) is kept.
+    const config = path.join(fluxSystem, "kustomization.yaml");
+    if (!fs.existsSync(config)) fs.writeFileSync(config, `apiVersion: ${KUSTOMIZE_CONFIG}\nkind: Kustomization\nresources:\n  - gotk-components.yaml\n  - gotk-sync.yaml\n`);
+    // The objects of gotk-components.yaml that the library's patches target: Flux 2.9's Alert CRD and the ClusterRole of
+    // notification-controller, so kustomize really applies the patches (it fails on a path that does not exist).
+    fs.writeFileSync(
+      path.join(fluxSystem, "gotk-components.yaml"),
+      [
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n",
+        fs.readFileSync(path.join(CRD_DIR, "notification.toolkit.fluxcd.io_alerts.yaml"), "utf8").replace(/^---\n/, ""),
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: crd-controller-flux-system\nrules:\n  - apiGroups: [source.toolkit.fluxcd.io]\n    resources: ['*']\n    verbs: ['*']\n",
+      ].join("---\n"),
+    );
     fs.writeFileSync(
       path.join(fluxSystem, "gotk-sync.yaml"),
       [
@@ -136,16 +152,29 @@ describe.each(["worked example (main.ts)", "fleet (examples/fleet.ts)"])("%s", (
     for (const rel of rels) expect(read(ex().repo, rel)).toMatchSnapshot(rel);
   });
 
-  test("every YAML object is valid against its CRD schema and uses only fields Flux 2.7 serves", () => {
+  test("every YAML object is valid against its CRD schema (as the cluster's kustomization.yaml patches it) and uses only fields Flux 2.7 serves", () => {
     let objects = 0;
-    for (const rel of listFiles(ex().repo).filter((r) => r.endsWith(".yaml"))) {
+    const yamls = listFiles(ex().repo).filter((r) => r.endsWith(".yaml"));
+    // A cluster's CRDs are those its kustomization.yaml files patch (flux-system/: Terraform in the Alert's kinds).
+    const patches = new Map<string, SchemaPatch[]>();
+    for (const rel of yamls) {
+      for (const doc of yamlDocs(ex().repo, rel)) {
+        const { patches: found, problems } = crdSchemaPatchesOf(doc);
+        expect({ rel, problems }).toEqual({ rel, problems: [] });
+        const cluster = rel.split("/").slice(0, 2).join("/");
+        patches.set(cluster, [...(patches.get(cluster) ?? []), ...found]);
+      }
+    }
+    for (const rel of yamls) {
       for (const doc of yamlDocs(ex().repo, rel)) {
         if (doc.apiVersion === KUSTOMIZE_CONFIG) {
-          expect({ rel, keys: Object.keys(doc).sort(), kind: doc.kind }).toEqual({ rel, keys: ["apiVersion", "kind", "resources"], kind: "Kustomization" });
+          const keys = rel.endsWith("/flux-system/kustomization.yaml") ? ["apiVersion", "kind", "patches", "resources"] : ["apiVersion", "kind", "resources"];
+          expect({ rel, keys: Object.keys(doc).sort(), kind: doc.kind }).toEqual({ rel, keys, kind: "Kustomization" });
           continue;
         }
         objects++;
-        expect({ rel, kind: doc.kind, issues: validateManifest(doc) }).toEqual({ rel, kind: doc.kind, issues: [] });
+        const cluster = rel.split("/").slice(0, 2).join("/");
+        expect({ rel, kind: doc.kind, issues: validateManifest(doc, patches.get(cluster) ?? []) }).toEqual({ rel, kind: doc.kind, issues: [] });
         expect({ rel, kind: doc.kind, fields: flux29OnlyFields(doc) }).toEqual({ rel, kind: doc.kind, fields: [] });
       }
     }
@@ -159,7 +188,9 @@ describe.each(["worked example (main.ts)", "fleet (examples/fleet.ts)"])("%s", (
       const [config] = yamlDocs(ex().repo, `${dir}/kustomization.yaml`);
       const own = files.filter((f) => f !== "kustomization.yaml").sort();
       const isCliRoot = ex().cliClusters.includes(dir);
-      const expected = isCliRoot ? [...own, "flux-system"].sort() : own;
+      // bootstrap's folder: the library may own its kustomization.yaml (the Terraform alert patches), bootstrap the rest.
+      const isBootstrapFolder = ex().cliClusters.some((c) => dir === `${c}/flux-system`);
+      const expected = isCliRoot ? [...own, "flux-system"].sort() : isBootstrapFolder ? [...own, ...BOOTSTRAP_FILES].sort() : own;
       expect({ dir, resources: [...config.resources].sort() }).toEqual({ dir, resources: expected });
       for (const r of config.resources) expect(r.includes("/")).toBe(false);
     }
@@ -181,7 +212,7 @@ describe.each(["worked example (main.ts)", "fleet (examples/fleet.ts)"])("%s", (
     // The AKS flux configurations point at the cluster folders only.
     for (const rel of listFiles(ex().repo).filter((r) => r.startsWith("bootstrap/"))) {
       const tf = JSON.parse(read(ex().repo, rel));
-      for (const config of Object.values(tf.resource.azurerm_kubernetes_flux_configuration) as any[]) {
+      for (const config of Object.values(tf.resource.azurerm_kubernetes_flux_configuration ?? {}) as any[]) {
         for (const k of config.kustomizations) {
           expect(k.path).toMatch(/^\.\/clusters\/[a-z0-9-]+$/);
           expect(k.garbage_collection_enabled).toBe(true);
@@ -224,7 +255,7 @@ test("object counts per kind", () => {
     }
     return out;
   };
-  expect(count(examples[0].repo)).toEqual({ HelmRelease: 1, HelmRepository: 1, Kustomization: 2, Terraform: 1 });
+  expect(count(examples[0].repo)).toEqual({ Alert: 2, HelmRelease: 1, HelmRepository: 1, Kustomization: 2, Provider: 1, RoleBinding: 1, ServiceAccount: 1, Terraform: 1 });
   expect(count(examples[1].repo)).toEqual({ GitRepository: 1, HelmRelease: 2, HelmRepository: 2, Kustomization: 4, Terraform: 3 });
 });
 
@@ -232,6 +263,66 @@ test("the worked example writes the article's Terraform object", () => {
   const [doc] = yamlDocs(examples[0].repo, "clusters/aks-gitops-tf/terraform/aks-drift-reconciler.yaml");
   expect(doc.metadata).toEqual({ name: "aks-drift-reconciler", namespace: "flux-system" });
   expect(doc.spec).toMatchObject({ interval: "5m", approvePlan: "auto", path: "./infrastructure/aks-gitops-tf", sourceRef: { kind: "GitRepository", name: "flux-system" } });
+});
+
+test("the worked example's runner identity: node-pool-only role on the cluster, federated to the runner's ServiceAccount; and a drift alert", () => {
+  const repo = examples[0].repo;
+  const tf = JSON.parse(read(repo, "bootstrap/aks-gitops-tf/main.tf.json"));
+  const one = (type: string): any => {
+    const all = Object.values(tf.resource[type] ?? {}) as any[];
+    expect({ type, count: all.length }).toEqual({ type, count: 1 });
+    return all[0];
+  };
+  const [clusterAddress] = Object.keys(tf.data.azurerm_kubernetes_cluster);
+  const clusterId = `\${data.azurerm_kubernetes_cluster.${clusterAddress}.id}`;
+  expect(tf.data.azurerm_kubernetes_cluster[clusterAddress]).toMatchObject({ name: "aks-gitops-tf", resource_group_name: "rg-gitops-flux" });
+  const identity = one("azurerm_user_assigned_identity");
+  const role = one("azurerm_role_definition");
+  const assignment = one("azurerm_role_assignment");
+  const credential = one("azurerm_federated_identity_credential");
+  expect(role.permissions).toEqual([
+    {
+      actions: [
+        "Microsoft.ContainerService/managedClusters/read",
+        "Microsoft.ContainerService/managedClusters/agentPools/read",
+        "Microsoft.ContainerService/managedClusters/agentPools/write",
+        "Microsoft.ContainerService/managedClusters/agentPools/delete",
+        "Microsoft.ContainerService/managedClusters/availableAgentPoolVersions/read",
+      ],
+      not_actions: [],
+    },
+  ]);
+  expect({ scope: role.scope, assignable: role.assignable_scopes, assignment: assignment.scope }).toEqual({ scope: clusterId, assignable: [clusterId], assignment: clusterId });
+  expect(assignment.role_definition_id).toMatch(/^\$\{azurerm_role_definition\.[^.]+\.role_definition_resource_id\}$/);
+  expect(assignment.principal_id).toMatch(/^\$\{azurerm_user_assigned_identity\.[^.]+\.principal_id\}$/);
+  expect(assignment.role_definition_name).toBeUndefined(); // never a built-in role (Owner, Contributor)
+
+  const [sa, binding] = yamlDocs(repo, "clusters/aks-gitops-tf/terraform/tf-runner-azure.serviceaccount.yaml");
+  const [cr] = yamlDocs(repo, "clusters/aks-gitops-tf/terraform/aks-drift-reconciler.yaml");
+  expect(credential).toMatchObject({
+    subject: `system:serviceaccount:${sa.metadata.namespace}:${sa.metadata.name}`,
+    audience: ["api://AzureADTokenExchange"],
+    issuer: `\${data.azurerm_kubernetes_cluster.${clusterAddress}.oidc_issuer_url}`,
+  });
+  expect(credential.parent_id).toBe(`\${azurerm_user_assigned_identity.${Object.keys(tf.resource.azurerm_user_assigned_identity)[0]}.id}`);
+  expect(identity).toMatchObject({ name: "aks-gitops-tf-tf-runner", resource_group_name: "rg-gitops-flux" });
+  expect(sa.metadata).toEqual({ name: cr.spec.serviceAccountName, namespace: cr.metadata.namespace, annotations: { "azure.workload.identity/client-id": CONFIG.context.runnerClientIds["aks-gitops-tf-tf-runner"] } });
+  expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "tf-runner-role" });
+  expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: sa.metadata.name, namespace: sa.metadata.namespace }]);
+  expect(cr.spec.runnerPodTemplate.metadata.labels).toEqual({ "azure.workload.identity/use": "true" });
+  expect(Object.fromEntries(cr.spec.runnerPodTemplate.spec.env.map((e: any) => [e.name, e.value]))).toEqual({
+    ARM_USE_OIDC: "true",
+    ARM_OIDC_TOKEN_FILE_PATH: "/var/run/secrets/azure/tokens/azure-identity-token",
+    ARM_CLIENT_ID: sa.metadata.annotations["azure.workload.identity/client-id"],
+    ARM_TENANT_ID: CONFIG.context.tenantId,
+    ARM_SUBSCRIPTION_ID: JSON.parse(read(repo, "infrastructure/aks-gitops-tf/main.tf.json")).provider.azurerm[0].subscription_id,
+  });
+  expect(cr.spec.suspend).toBeUndefined();
+
+  const notifications = yamlDocs(repo, "clusters/aks-gitops-tf/notifications.yaml");
+  expect(notifications.find((d) => d.kind === "Provider").spec).toEqual({ type: "msteams", secretRef: { name: "msteams-webhook" } });
+  const [terraformAlert] = yamlDocs(repo, "clusters/aks-gitops-tf/flux-system/terraform-alerts.yaml");
+  expect(terraformAlert.spec).toMatchObject({ eventSources: [{ kind: "Terraform", name: "*" }], providerRef: { name: "platform-alerts" } });
 });
 
 test(`the committed ${FLEET_REPO} is exactly a fresh synth of examples/fleet.ts`, () => {

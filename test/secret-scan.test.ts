@@ -29,6 +29,11 @@ describe("secret scan", () => {
     ["Azure storage key", cm({ c: storage }), /storage account key/],
     ["password: value", cm({ password: "hunter2hunter2" }), /literal value for password/],
     ["literal secret env var", { spec: { runnerPodTemplate: { spec: { env: [{ name: "ARM_CLIENT_SECRET", value: "abc.def" }] } } } }, /ARM_CLIENT_SECRET has a literal value/],
+    ["Teams workflow webhook in a Terraform variable", { spec: { vars: [{ name: "hook", value: "https://prod-01.westeurope.logic.azure.com:443/workflows/0a1b/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=" + "Zx9".repeat(12) }] } }, /Microsoft Teams webhook address/],
+    ["Slack webhook in an annotation", { metadata: { name: "x", annotations: { hook: "https://hooks.slack.com/services/T000/B000/" + "X".repeat(24) } } }, /Slack webhook address/],
+    ["Discord webhook", cm({ d: "https://discord.com/api/webhooks/123456789012345678/" + "a_B-".repeat(16) }), /Discord webhook address/],
+    ["generic webhook with a function key", cm({ u: "https://alerts.example.com/api/notify?code=" + "k3Y".repeat(14) + "==" }), /key or token in its query/],
+    ["token as a later query parameter", cm({ u: "https://example.com/hook?channel=ops&token=" + "t0K".repeat(8) }), /key or token in its query/],
   ])("catches %s and never prints it", (_name, doc, expected) => {
     const problems = scanYaml(doc);
     expect(problems.join("\n")).toMatch(expected);
@@ -68,6 +73,9 @@ describe("secret scan", () => {
         hash: "b758204b4213128fdc6fb5dd8acfdb90e7746307a37c6815734d88002b810302",
         url: "https://github.com/org/repo.git",
         ssh: "ssh://git@github.com/org/repo.git",
+        api: "https://management.azure.com/subscriptions/00000000-0000-0000-0000-000000000000/providers?api-version=2022-12-01",
+        search: "https://example.com/search?query=node-pool-autoscaler-min-count&page=2",
+        image: "ghcr.io/flux-iac/tf-runner:v0.16.5@sha256:b758204b4213128fdc6fb5dd8acfdb90e7746307a37c6815734d88002b810302",
       }),
     ).toEqual([]);
   });

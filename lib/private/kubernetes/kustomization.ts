@@ -26,6 +26,8 @@ export interface KustomizationSpec {
   readonly sourceRef: SourceReference;
   readonly dependsOn?: readonly NamespacedObjectReference[];
   readonly healthChecks?: readonly HealthCheckReference[];
+  /** SOPS decryption of the applied manifests with the keys of a Secret in the Kustomization's namespace. */
+  readonly decryption?: { readonly provider: "sops"; readonly secretRef: { readonly name: string } };
 }
 
 export function kustomizationObject(meta: ObjectMeta, spec: KustomizationSpec): Record<string, unknown> {
@@ -43,6 +45,7 @@ export function kustomizationObject(meta: ObjectMeta, spec: KustomizationSpec): 
       sourceRef: { ...spec.sourceRef },
       dependsOn: nonEmpty(spec.dependsOn?.map((d) => ({ ...d }))),
       healthChecks: nonEmpty(spec.healthChecks?.map((h) => ({ ...h }))),
+      decryption: spec.decryption ? { provider: spec.decryption.provider, secretRef: { ...spec.decryption.secretRef } } : undefined,
     },
   };
 }

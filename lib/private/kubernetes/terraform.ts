@@ -52,6 +52,8 @@ export interface TerraformSpec {
   readonly destroyResourcesOnDeletion: boolean;
   readonly disableDriftDetection: boolean;
   readonly upgradeOnInit: boolean;
+  /** No runs at all (the runner identity does not exist yet). */
+  readonly suspend?: boolean;
   readonly vars?: readonly TerraformVariable[];
   readonly varsFrom?: readonly TerraformVarsFrom[];
   readonly writeOutputsToSecret?: TerraformWriteOutputsToSecret;
@@ -88,6 +90,7 @@ export function terraformObject(meta: ObjectMeta, spec: TerraformSpec): Record<s
       destroyResourcesOnDeletion: spec.destroyResourcesOnDeletion,
       disableDriftDetection: spec.disableDriftDetection,
       upgradeOnInit: spec.upgradeOnInit,
+      suspend: spec.suspend,
       vars: nonEmpty(spec.vars?.map((v) => ({ ...v }))),
       varsFrom: nonEmpty(spec.varsFrom?.map((v) => ({ ...v }))),
       writeOutputsToSecret: spec.writeOutputsToSecret,

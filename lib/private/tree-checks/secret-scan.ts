@@ -13,6 +13,9 @@ const PATTERNS: readonly { readonly what: string; readonly re: RegExp }[] = [
   { what: "an Azure AD client secret", re: /\b[A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34}\b/ },
   { what: "a Slack webhook address", re: /hooks\.slack\.com\/services\/[A-Za-z0-9/]+/ },
   { what: "a Microsoft Teams webhook address", re: /\.(?:webhook\.office\.com|logic\.azure\.com|environment\.api\.powerplatform\.com)[^\s"']*(?:sig=|IncomingWebhook\/)/i },
+  { what: "a Discord webhook address", re: /discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{20,}/i },
+  // A generic webhook (notification Provider type generic, Azure Functions, …) whose key is in its query string.
+  { what: "a URL with a key or token in its query (?code=, ?token=, ?key=…)", re: /\bhttps?:\/\/[^\s"'?]+\?(?:[^\s"'#]*&)?(?:code|token|access_token|api[-_]?key|apikey|key|secret|password|auth)=[A-Za-z0-9%+/=_~.-]{16,}/i },
 ];
 
 /** Keys whose literal string value is a credential (YAML and Terraform JSON alike). */
