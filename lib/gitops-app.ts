@@ -8,7 +8,7 @@ import { collectFiles, checkAndPlan, collectWarnings, renderFiles, validateTree 
 import { WritePlan } from "./private/plan";
 import { findProjectRoot } from "./private/repo-paths";
 import { addPropValidation, GitOpsSynthError } from "./private/validation";
-import { applyPlan, diskRepoView, withRepoLock } from "./private/write";
+import { applyPlan, diskRepoView, recoverInterruptedSynth, withRepoLock } from "./private/write";
 
 /** Context key that sets the GitOps repo directory, relative to the directory of `cdktf.json`. */
 export const GITOPS_ROOT_CONTEXT = "gitopsRoot";
@@ -24,7 +24,8 @@ export interface GitOpsAppProps extends AppConfig {
   readonly gitopsRoot?: string;
   /**
    * Destructive changes against the tree on disk that you accept, exactly as the refusal message prints them, e.g.
-   * `replace:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.pool_1234`. Remove them once the change landed.
+   * `replace:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.pool_1234`. Remove them once the change landed:
+   * an entry that acknowledged nothing is named in the synth's log; an entry not of that form is refused.
    * @default - the `acknowledgedChanges` context entry, else none
    */
   readonly acknowledgedChanges?: string[];
@@ -107,6 +108,9 @@ export class GitOpsApp extends App {
     const files = this.renderGitOpsFiles();
     const usedAcknowledgements = new Set<string>();
     this.lastReport = withRepoLock(this.gitopsRoot, () => {
+      // A synth that died while writing left a journal: its changes are rolled back before anything is planned.
+      const recovered = recoverInterruptedSynth(this.gitopsRoot);
+      if (recovered) this.log(`gitops: ${recovered}`);
       const plan = checkAndPlan(files, diskRepoView(this.gitopsRoot), defaultChecks, { acknowledged: this.acknowledged, used: usedAcknowledgements });
       applyPlan(this.gitopsRoot, plan);
       return toReport(this.gitopsRoot, plan, collectWarnings(this));
