@@ -8,6 +8,7 @@ import { gitRepositoryObject } from "./private/kubernetes/git-repository";
 import { addPropValidation, PropChecks } from "./private/validation";
 
 const FLUX_GIT_URL = /^(https?|ssh):\/\/[^\s]+$/;
+const SCP_GIT_URL = /^[^@/\s]+@[^:/\s]+:\S+$/;
 const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i;
 const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Artifact holds only `infrastructure/` (the Terraform); .gitignore syntax, replaces Flux's default exclusions. */
@@ -127,10 +128,14 @@ export class GitRepositorySource extends Construct implements ITerraformSource, 
       const first = this.cluster._sourceWithSameFile(this);
       if (first) c.fail("name", this.name, `a name no other GitRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be written to ${this.cluster.folder}/terraform/${this._fileName})`);
     }
-    c.pattern("namespace", this.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
-    if (c.literal("url", this.url)) {
+    // Defaulted from the cluster, the namespace and the URL are checked there (one mistake, one message).
+    c.pattern("namespace", this.props.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
+    if (this.props.url !== undefined && c.literal("url", this.url)) {
       c.check(typeof this.url === "string" && FLUX_GIT_URL.test(this.url), "url", this.url, "a Git URL starting with https://, http:// or ssh:// (git@host:path is not accepted by Flux)");
       c.check(!URL_WITH_CREDENTIALS.test(String(this.url)), "url", "<a URL with user:password@>", "a URL without credentials (use secretName)");
+    } else if (this.props.url === undefined && String(this.cluster.mode) === "aks-extension" && typeof this.url === "string" && SCP_GIT_URL.test(this.url)) {
+      // The AKS extension takes git@host:path for the cluster; Flux's GitRepository, which this is, does not.
+      c.fail("url", this.url, "a Git URL starting with https://, http:// or ssh://: the cluster's repositoryUrl is git@host:path, which Flux's GitRepository does not accept, so give url explicitly");
     }
     if (!(this.ref instanceof GitRef)) c.fail("ref", this.ref, "a GitRef (GitRef.branch, .tag, .semver or .commit)");
     else this.ref._validate(c, "ref");

@@ -258,6 +258,7 @@ export class GuardedNodePool extends Construct {
     };
     // A JavaScript caller without a cluster gets the validation message, not a TypeError here.
     this.cluster = props.cluster instanceof NodePoolCluster ? props.cluster._bind(this) : { id: "" };
+    const checksCluster = props.cluster instanceof NodePoolCluster ? firstPoolOf(this, props.cluster) === this : true;
 
     const taints = (props.nodeTaints ?? []).map((t) => `${t.key}${t.value !== undefined ? `=${t.value}` : ""}:${t.effect}`);
     if (props.spot && !taints.includes(SPOT_TAINT)) taints.push(SPOT_TAINT); // AKS adds it; declaring it avoids a diff on every plan
@@ -303,7 +304,7 @@ export class GuardedNodePool extends Construct {
     this.temporaryNameForRotation = temporaryName;
     poolsOfCluster(this).push(this);
 
-    addPropValidation(this, (c) => validateProps(c, props, { mode, osType, temporaryName, guardrails: this.guardrails }));
+    addPropValidation(this, (c) => validateProps(c, props, { mode, osType, temporaryName, guardrails: this.guardrails, checksCluster }));
     addPropValidation(this, (c) => this.checkUniqueNames(c));
   }
 
@@ -325,6 +326,16 @@ export class GuardedNodePool extends Construct {
   }
 }
 
+/** The first pool of an app that uses a NodePoolCluster object (it alone reports a bad cluster reference). */
+const FIRST_POOL = new WeakMap<object, WeakMap<NodePoolCluster, GuardedNodePool>>();
+
+function firstPoolOf(pool: GuardedNodePool, cluster: NodePoolCluster): GuardedNodePool {
+  let byCluster = FIRST_POOL.get(pool.node.root);
+  if (!byCluster) FIRST_POOL.set(pool.node.root, (byCluster = new WeakMap()));
+  if (!byCluster.has(cluster)) byCluster.set(cluster, pool);
+  return byCluster.get(cluster)!;
+}
+
 /** Pools per app and cluster, registered at construction: a lookup per pool instead of a walk of the whole tree. */
 const POOLS = new WeakMap<object, Map<string, GuardedNodePool[]>>();
 
@@ -343,10 +354,14 @@ interface Resolved {
   readonly osType: NodePoolOsType;
   readonly temporaryName: string;
   readonly guardrails: GuardedNodePool["guardrails"];
+  /** False when an earlier pool uses the same NodePoolCluster object: a bad cluster is one mistake, one message. */
+  readonly checksCluster: boolean;
 }
 
 function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): void {
-  if (p.cluster instanceof NodePoolCluster) p.cluster._validate(c);
+  if (p.cluster instanceof NodePoolCluster) {
+    if (r.checksCluster) p.cluster._validate(c);
+  }
   else c.fail("cluster", p.cluster, "a NodePoolCluster: NodePoolCluster.fromClusterId(…), .fromClusterName(…) or .fromCluster(…)");
   const nameMax = r.osType === NodePoolOsType.WINDOWS ? 6 : 12;
   const nameRule = `a lower-case letter, then lower-case letters and digits, 1 to ${nameMax} characters${r.osType === NodePoolOsType.WINDOWS ? " (Windows)" : ""}`;

@@ -155,7 +155,8 @@ export class OciRepositorySource extends Construct implements ITerraformSource, 
       const first = this.cluster._sourceWithSameFile(this);
       if (first) c.fail("name", this.name, `a name no other OciRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be written to ${this.cluster.folder}/terraform/${this._fileName})`);
     }
-    c.pattern("namespace", this.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
+    // Defaulted from the cluster, the namespace is checked there (one mistake, one message).
+    c.pattern("namespace", this.props.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
     c.pattern("url", this.url, OCI_URL, "an OCI repository URL oci://<registry>/<repository>, without credentials");
     if (!(this.ref instanceof OciRef)) c.fail("ref", this.ref, "an OciRef (OciRef.tag, .semver or .digest)");
     else if (this.ref.type === "tag") c.pattern("ref", this.ref.value, TAG, "an OCI tag");

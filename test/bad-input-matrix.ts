@@ -209,6 +209,14 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   { construct: "InfrastructureStack", prop: "folderName", value: '"/etc"', build: (app) => void stack(app, "infra", { folderName: "/etc" }), expected: problem("infra", "folderName", '"/etc"', DNS_LABEL_RULE) },
   { construct: "InfrastructureStack", prop: "folderName", value: '"prod/pools"', build: (app) => void stack(app, "infra", { folderName: "prod/pools" }), expected: problem("infra", "folderName", '"prod/pools"', DNS_LABEL_RULE) },
   { construct: "InfrastructureStack", prop: "folderName", value: '""', build: (app) => void stack(app, "infra", { folderName: "" }), expected: problem("infra", "folderName", '""', DNS_LABEL_RULE) },
+  {
+    construct: "InfrastructureStack",
+    prop: "folderName",
+    value: '"Prod_Pools"',
+    note: "reconciled by a Terraform object whose state suffix defaults to the folder",
+    build: (app) => void new TerraformControllerCR(app, "tf", { cluster: flux(app), stack: stack(app, "infra", { folderName: "Prod_Pools" }), approval: ApprovalMode.AUTO }),
+    expected: problem("infra", "folderName", '"Prod_Pools"', DNS_LABEL_RULE),
+  },
   { construct: "InfrastructureStack", prop: "folderName", value: "<token>", build: (app) => void stack(app, "infra", { folderName: token() }), expected: problem("infra", "folderName", "<unresolved token>", TOKEN_RULE) },
   { construct: "InfrastructureStack", prop: "folderName", value: '"Infra"', note: "the stack id is the default folder", build: (app) => void stack(app, "Infra"), expected: problem("Infra", "folderName", '"Infra"', DNS_LABEL_RULE) },
   {
@@ -242,6 +250,19 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   { construct: "GuardedNodePool", prop: "cluster", value: 'NodePoolCluster.fromClusterId("aks-prod")', note: "a name, not an id", build: pool({ cluster: NodePoolCluster.fromClusterId("aks-prod") }), expected: problem("infra/pool", "cluster (clusterId)", '"aks-prod"', "an AKS resource id") },
   { construct: "GuardedNodePool", prop: "cluster", value: "NodePoolCluster.fromClusterId(<id of a virtual machine>)", build: pool({ cluster: NodePoolCluster.fromClusterId(CLUSTER_ID.replace("managedClusters", "virtualMachines")) }), expected: /^\[infra\/pool\] cluster \(clusterId\) = ".*virtualMachines\/aks-prod": allowed is an AKS resource id/ },
   { construct: "GuardedNodePool", prop: "cluster", value: 'NodePoolCluster.fromClusterName("aks prod", "rg-aks")', build: pool({ cluster: NodePoolCluster.fromClusterName("aks prod", "rg-aks") }), expected: problem("infra/pool", "cluster (name)", '"aks prod"', "an AKS cluster name") },
+  {
+    construct: "GuardedNodePool",
+    prop: "cluster",
+    value: 'NodePoolCluster.fromClusterName("aks prod", "rg-aks")',
+    note: "one cluster object shared by two pools",
+    build: (app) => {
+      const s = stack(app);
+      const cluster = NodePoolCluster.fromClusterName("aks prod", "rg-aks");
+      addPool(s, "a", { cluster });
+      addPool(s, "b", { cluster, name: "batch" });
+    },
+    expected: problem("infra/a", "cluster (name)", '"aks prod"', "an AKS cluster name"),
+  },
   { construct: "GuardedNodePool", prop: "cluster", value: 'NodePoolCluster.fromClusterName("", "rg-aks")', build: pool({ cluster: NodePoolCluster.fromClusterName("", "rg-aks") }), expected: problem("infra/pool", "cluster (name)", '""', "an AKS cluster name") },
   { construct: "GuardedNodePool", prop: "cluster", value: 'NodePoolCluster.fromClusterName("aks", "rg.")', build: pool({ cluster: NodePoolCluster.fromClusterName("aks", "rg.") }), expected: problem("infra/pool", "cluster (resourceGroupName)", '"rg."', "a resource group name") },
   { construct: "GuardedNodePool", prop: "cluster", value: 'NodePoolCluster.fromClusterName("aks", "")', build: pool({ cluster: NodePoolCluster.fromClusterName("aks", "") }), expected: problem("infra/pool", "cluster (resourceGroupName)", '""', "a resource group name") },
@@ -606,6 +627,14 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   { construct: "FluxBootstrap", prop: "repositoryUrl", value: '"git@github.com:o/r.git"', note: "flux CLI mode", build: bootstrap({ repositoryUrl: "git@github.com:o/r.git" }), expected: problem("flux", "repositoryUrl", '"git@github.com:o/r.git"', "a Git URL starting with https://, http:// or ssh://") },
   { construct: "FluxBootstrap", prop: "repositoryUrl", value: '"github.com/o/r"', build: bootstrap({ repositoryUrl: "github.com/o/r" }), expected: problem("flux", "repositoryUrl", '"github.com/o/r"', "a Git URL starting with https://, http:// or ssh://") },
   { construct: "FluxBootstrap", prop: "repositoryUrl", value: '""', build: bootstrap({ repositoryUrl: "" }), expected: problem("flux", "repositoryUrl", '""', "a Git URL starting with https://, http:// or ssh://") },
+  {
+    construct: "FluxBootstrap",
+    prop: "repositoryUrl",
+    value: '"github.com/o/r"',
+    note: "a GitRepositorySource defaults to it",
+    build: (app) => void new GitRepositorySource(app, "release", { cluster: flux(app, { repositoryUrl: "github.com/o/r" }), ref: GitRef.branch("release") }),
+    expected: problem("flux", "repositoryUrl", '"github.com/o/r"', "a Git URL starting with https://, http:// or ssh://"),
+  },
   { construct: "FluxBootstrap", prop: "repositoryUrl", value: "<token>", build: bootstrap({ repositoryUrl: token() }), expected: problem("flux", "repositoryUrl", "<unresolved token>", TOKEN_RULE) },
   { construct: "FluxBootstrap", prop: "branch", value: '"my branch"', build: bootstrap({ branch: "my branch" }), expected: problem("flux", "branch", '"my branch"', "a Git branch name") },
   { construct: "FluxBootstrap", prop: "branch", value: '"feature..x"', build: bootstrap({ branch: "feature..x" }), expected: problem("flux", "branch", '"feature..x"', "a Git branch name") },
@@ -613,6 +642,18 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   { construct: "FluxBootstrap", prop: "mode", value: '"argo"', build: bootstrap({ mode: "argo" as FluxInstallMode }), expected: problem("flux", "mode", '"argo"', 'one of "flux-cli", "aks-extension"') },
   { construct: "FluxBootstrap", prop: "namespace", value: '"Flux-System"', build: bootstrap({ namespace: "Flux-System" }), expected: problem("flux", "namespace", '"Flux-System"', NAMESPACE_RULE) },
   { construct: "FluxBootstrap", prop: "namespace", value: '""', build: bootstrap({ namespace: "" }), expected: problem("flux", "namespace", '""', NAMESPACE_RULE) },
+  {
+    construct: "FluxBootstrap",
+    prop: "namespace",
+    value: '"Flux"',
+    note: "a Terraform object and a source in it by default",
+    build: (app) => {
+      const f = flux(app, { namespace: "Flux" });
+      const source = new GitRepositorySource(app, "release", { cluster: f, ref: GitRef.branch("release") });
+      new TerraformControllerCR(app, "tf", { cluster: f, stack: stack(app), approval: ApprovalMode.AUTO, source });
+    },
+    expected: problem("flux", "namespace", '"Flux"', NAMESPACE_RULE),
+  },
   { construct: "FluxBootstrap", prop: "sourceInterval", value: "Duration.seconds(0)", build: bootstrap({ sourceInterval: Duration.seconds(0) }), expected: problem("flux", "sourceInterval", "<0s: zero>", DURATION_RULE) },
   { construct: "FluxBootstrap", prop: "sourceInterval", value: "Duration.millis(1500)", note: "AKS mode takes whole seconds", build: aks({}, { sourceInterval: Duration.millis(1500) }), expected: problem("flux", "sourceInterval", '"1s500ms"', "whole seconds") },
   { construct: "FluxBootstrap", prop: "sourceTimeout", value: 'Duration.parse("5 minutes")', build: bootstrap({ sourceTimeout: Duration.parse("5 minutes") }), expected: problem("flux", "sourceTimeout", '<"5 minutes": "5 minutes" is not a Go duration>', DURATION_RULE) },
@@ -666,6 +707,17 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   { construct: "GitRepositorySource", prop: "url", value: '"git@github.com:o/r.git"', build: git({ url: "git@github.com:o/r.git" }), expected: problem("release", "url", '"git@github.com:o/r.git"', "a Git URL starting with https://, http:// or ssh://") },
   { construct: "GitRepositorySource", prop: "url", value: '"https://user:token@github.com/o/r.git"', build: git({ url: "https://user:token@github.com/o/r.git" }), expected: problem("release", "url", "<a URL with user:password@>", "a URL without credentials") },
   { construct: "GitRepositorySource", prop: "url", value: '""', build: git({ url: "" }), expected: problem("release", "url", '""', "a Git URL starting with https://, http:// or ssh://") },
+  {
+    construct: "GitRepositorySource",
+    prop: "url",
+    value: "undefined",
+    note: "the cluster's URL is git@host:path (AKS mode)",
+    build: (app) => {
+      const f = flux(app, { repositoryUrl: "git@github.com:o/r.git", mode: FluxInstallMode.AKS_EXTENSION, aksExtension: AKS });
+      new GitRepositorySource(app, "release", { cluster: f, ref: GitRef.branch("release") });
+    },
+    expected: problem("release", "url", '"git@github.com:o/r.git"', "a Git URL starting with https://, http:// or ssh://: the cluster's repositoryUrl is git@host:path"),
+  },
   { construct: "GitRepositorySource", prop: "url", value: "<token>", build: git({ url: token() }), expected: problem("release", "url", "<unresolved token>", TOKEN_RULE) },
   { construct: "GitRepositorySource", prop: "name", value: '"Release_Branch"', build: git({ name: "Release_Branch" }), expected: problem("release", "name", '"Release_Branch"', DNS_LABEL_RULE) },
   { construct: "GitRepositorySource", prop: "name", value: '""', build: git({ name: "" }), expected: problem("release", "name", '""', DNS_LABEL_RULE) },
