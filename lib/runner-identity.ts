@@ -232,7 +232,9 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
     // The Azure side, in the cluster's bootstrap stack (one per cluster, also when the cluster has several identities).
     props.cluster._registerRunnerIdentity(this);
     const stack = props.cluster._bootstrapStackFor(this.subscriptionId);
-    const group = new Construct(stack, `runner-identity-${this.identityName}`);
+    // Two identities with one name are a validation message (below), not a construct-id clash here.
+    const groupId = `runner-identity-${this.identityName}`;
+    const group = new Construct(stack, stack.node.tryFindChild(groupId) ? `${groupId}-${this.node.addr.slice(0, 8)}` : groupId);
     const cluster = new DataAzurermKubernetesCluster(group, "cluster", {
       name: this.location?.name ?? "",
       resourceGroupName: this.location?.resourceGroupName ?? "",
@@ -304,7 +306,8 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
         aksMode ? "a cluster whose name and resource group are literals" : "the AKS cluster the runners run on (NodePoolCluster.fromClusterName/fromClusterId/fromCluster, literals): flux CLI mode does not know it",
       );
     }
-    if (c.literal("subscriptionId", this.subscriptionId)) {
+    // Without a cluster there is no subscription to derive: the aksCluster message above says what to give.
+    if ((this.location || p.subscriptionId !== undefined) && c.literal("subscriptionId", this.subscriptionId)) {
       c.check(GUID.test(this.subscriptionId), "subscriptionId", this.subscriptionId || undefined, "the subscription GUID of the AKS cluster");
     }
     const stackSub = p.cluster?._bootstrapSubscriptionId;
@@ -314,7 +317,8 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
     if (this.location?.subscriptionId !== undefined && GUID.test(this.subscriptionId) && this.location.subscriptionId.toLowerCase() !== this.subscriptionId.toLowerCase()) {
       c.fail("subscriptionId", this.subscriptionId, `the subscription of the AKS cluster (${this.location.subscriptionId})`);
     }
-    c.pattern("tenantId", this.tenantId, GUID, "the Entra tenant GUID (e.g. from the tenantId context entry)");
+    if (this.tenantId === undefined) c.fail("tenantId", undefined, "the Entra tenant GUID (e.g. from the tenantId context entry)");
+    else c.pattern("tenantId", this.tenantId, GUID, "the Entra tenant GUID (e.g. from the tenantId context entry)");
     if (this.clientId !== undefined) c.pattern("clientId", this.clientId, GUID, `the client id GUID of the identity (${this.clientIdCommand})`);
     c.pattern("identityName", this.identityName, IDENTITY_NAME, "a managed identity name: 3 to 128 letters, digits, '-' and '_', starting alphanumeric");
     c.pattern("resourceGroupName", p.resourceGroupName, RESOURCE_GROUP, "a resource group name");

@@ -75,6 +75,7 @@ test("the matrix covers every public construct", () => {
   expect([...constructs].sort()).toEqual(
     [
       "Duration",
+      "FluxAlerts",
       "FluxBootstrap",
       "GitOpsApp",
       "GitRepositorySource",
@@ -82,6 +83,7 @@ test("the matrix covers every public construct", () => {
       "InfrastructureStack",
       "OciRepositorySource",
       "PromotionOrder",
+      "RunnerIdentity",
       "TerraformControllerCR",
     ].sort(),
   );

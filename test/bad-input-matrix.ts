@@ -28,6 +28,11 @@ import {
   GuardedNodePoolProps,
   InfrastructureStack,
   InfrastructureStackProps,
+  AlertSeverity,
+  FluxAlertsProps,
+  NotificationProvider,
+  RunnerIdentity,
+  RunnerIdentityProps,
   NodePoolCluster,
   NodePoolMode,
   NodePoolOsDiskType,
@@ -135,6 +140,19 @@ function oci(props: Partial<OciRepositorySourceProps>): (app: GitOpsApp) => void
     const f = flux(app);
     new OciRepositorySource(app, "artifact", { cluster: f, url: "oci://example.azurecr.io/infra", ref: OciRef.tag("v1.0.0"), ...props });
   };
+}
+
+const TENANT = "22222222-2222-2222-2222-222222222222";
+const CLIENT_ID = "33333333-3333-3333-3333-333333333333";
+
+/** A RunnerIdentity `runner` of cluster `flux` (flux CLI mode: the AKS cluster by id) with one prop changed. */
+function runner(props: Partial<RunnerIdentityProps>, fluxProps: Partial<FluxBootstrapProps> = {}): (app: GitOpsApp) => void {
+  return (app) => void new RunnerIdentity(app, "runner", { cluster: flux(app, fluxProps), aksCluster: NodePoolCluster.fromClusterId(CLUSTER_ID), tenantId: TENANT, clientId: CLIENT_ID, ...props });
+}
+
+/** Alerts `alerts` of cluster `flux` (a Teams provider) with one prop changed. */
+function alerts(props: Partial<FluxAlertsProps>, fluxProps: Partial<FluxBootstrapProps> = {}): (app: GitOpsApp) => void {
+  return (app) => void flux(app, fluxProps).addAlerts("alerts", { provider: NotificationProvider.msteams({ secretName: "teams-webhook" }), ...props });
 }
 
 /** A token where a literal is required. */
@@ -771,6 +789,66 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   { construct: "OciRepositorySource", prop: "timeout", value: "Duration.hours(2)", build: oci({ timeout: Duration.hours(2) }), expected: problem("artifact", "timeout", '"2h"', "at most 59m") },
   { construct: "OciRepositorySource", prop: "provider", value: '"aws"', build: oci({ provider: "aws" as OciProvider }), expected: problem("artifact", "provider", '"aws"', 'one of "generic", "azure"') },
   { construct: "OciRepositorySource", prop: "secretName", value: '"Registry_Creds"', build: oci({ secretName: "Registry_Creds" }), expected: problem("artifact", "secretName", '"Registry_Creds"', "a Secret name") },
+
+  // ---------------------------------------------------------------------------------------------- RunnerIdentity
+  { construct: "RunnerIdentity", prop: "tenantId", value: '"contoso"', build: runner({ tenantId: "contoso" }), expected: problem("runner", "tenantId", '"contoso"', "the Entra tenant GUID") },
+  { construct: "RunnerIdentity", prop: "tenantId", value: '""', build: runner({ tenantId: "" }), expected: problem("runner", "tenantId", '""', "the Entra tenant GUID") },
+  { construct: "RunnerIdentity", prop: "tenantId", value: "undefined", note: "JavaScript, or an unset context entry", build: runner({ tenantId: undefined }), expected: problem("runner", "tenantId", "(unset)", "the Entra tenant GUID") },
+  { construct: "RunnerIdentity", prop: "tenantId", value: "<token>", build: runner({ tenantId: token() }), expected: problem("runner", "tenantId", "<unresolved token>", TOKEN_RULE) },
+  { construct: "RunnerIdentity", prop: "subscriptionId", value: '"prod"', build: runner({ subscriptionId: "prod" }), expected: problem("runner", "subscriptionId", '"prod"', "the subscription GUID of the AKS cluster") },
+  { construct: "RunnerIdentity", prop: "clientId", value: '"tf-runner"', build: runner({ clientId: "tf-runner" }), expected: problem("runner", "clientId", '"tf-runner"', "the client id GUID of the identity") },
+  { construct: "RunnerIdentity", prop: "identityName", value: '"id"', build: runner({ identityName: "id" }), expected: problem("runner", "identityName", '"id"', "a managed identity name: 3 to 128") },
+  { construct: "RunnerIdentity", prop: "identityName", value: '"tf runner"', build: runner({ identityName: "tf runner" }), expected: problem("runner", "identityName", '"tf runner"', "a managed identity name: 3 to 128") },
+  {
+    construct: "RunnerIdentity",
+    prop: "identityName",
+    value: '"tf-runner-id"',
+    note: "two identities with one name in one cluster",
+    build: (app) => {
+      const f = flux(app);
+      const base = { cluster: f, aksCluster: NodePoolCluster.fromClusterId(CLUSTER_ID), tenantId: TENANT, identityName: "tf-runner-id" };
+      new RunnerIdentity(app, "runner", base);
+      new RunnerIdentity(app, "runner2", { ...base, serviceAccountName: "tf-runner-two" });
+    },
+    expected: problem("runner2", "identityName", '"tf-runner-id"', "a name no other RunnerIdentity of cluster aks-dev uses (runner has it)"),
+  },
+  { construct: "RunnerIdentity", prop: "resourceGroupName", value: '"rg."', build: runner({ resourceGroupName: "rg." }), expected: problem("runner", "resourceGroupName", '"rg."', "a resource group name") },
+  { construct: "RunnerIdentity", prop: "location", value: '"West Europe"', build: runner({ location: "West Europe" }), expected: problem("runner", "location", '"West Europe"', "an Azure region name such as westeurope") },
+  { construct: "RunnerIdentity", prop: "namespace", value: '"Flux"', build: runner({ namespace: "Flux" }), expected: problem("runner", "namespace", '"Flux"', NAMESPACE_RULE) },
+  { construct: "RunnerIdentity", prop: "serviceAccountName", value: '"tf-runner"', note: "the chart's own", build: runner({ serviceAccountName: "tf-runner" }), expected: problem("runner", "serviceAccountName", '"tf-runner"', "a name other than tf-runner") },
+  { construct: "RunnerIdentity", prop: "serviceAccountName", value: '"Runner_SA"', build: runner({ serviceAccountName: "Runner_SA" }), expected: problem("runner", "serviceAccountName", '"Runner_SA"', "a ServiceAccount name") },
+  { construct: "RunnerIdentity", prop: "aksCluster", value: "undefined", note: "flux CLI mode", build: runner({ aksCluster: undefined }), expected: /^\[runner\] aksCluster = \(unset\): allowed is / },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerIdentity",
+    value: "another cluster's RunnerIdentity",
+    build: cr((app) => ({ runnerIdentity: new RunnerIdentity(app, "runner", { cluster: flux(app, { clusterName: "other" }, "other"), aksCluster: NodePoolCluster.fromClusterId(CLUSTER_ID), tenantId: TENANT, clientId: CLIENT_ID }) })),
+    expected: /^\[tf\] runnerIdentity = .*: allowed is a RunnerIdentity of cluster aks-dev/,
+  },
+  { construct: "TerraformControllerCR", prop: "runnerIdentity", value: '"workload-identity"', note: "a string (JavaScript)", build: cr({ runnerIdentity: "workload-identity" as never }), expected: problem("tf", "runnerIdentity", '"workload-identity"', "a RunnerIdentity, or RunnerIdentity.kubeletIdentity({ clientId })") },
+  { construct: "TerraformControllerCR", prop: "runnerIdentity", value: 'RunnerIdentity.kubeletIdentity({ clientId: "kubelet" })', build: cr({ runnerIdentity: RunnerIdentity.kubeletIdentity({ clientId: "kubelet" }) }), expected: problem("tf", "runnerIdentity (kubelet identity) clientId", '"kubelet"', "the client id GUID of the kubelet identity") },
+
+  // ---------------------------------------------------------------------------------------------- FluxAlerts (FluxBootstrap.addAlerts)
+  { construct: "FluxAlerts", prop: "name", value: '"Teams_Alerts"', build: alerts({ name: "Teams_Alerts" }), expected: problem("flux/alerts", "name", '"Teams_Alerts"', "a DNS label") },
+  { construct: "FluxAlerts", prop: "name", value: '"a".repeat(54)', build: alerts({ name: "a".repeat(54) }), expected: problem("flux/alerts", "name", `"${"a".repeat(54)}"`, "at most 53 characters") },
+  {
+    construct: "FluxAlerts",
+    prop: "name",
+    value: '"alerts"',
+    note: "two alerts with one name in one cluster",
+    build: (app) => {
+      const f = flux(app);
+      f.addAlerts("alerts", { provider: NotificationProvider.msteams({ secretName: "teams-webhook" }) });
+      f.addAlerts("more", { name: "alerts", provider: NotificationProvider.slack({ secretName: "slack-webhook" }) });
+    },
+    expected: problem("flux/more", "name", '"alerts"', "a name no other alerts of cluster aks-dev use (flux/alerts has it)"),
+  },
+  { construct: "FluxAlerts", prop: "provider", value: '"msteams"', note: "a string (JavaScript)", build: alerts({ provider: "msteams" as unknown as NotificationProvider }), expected: problem("flux/alerts", "provider", '"msteams"', "NotificationProvider.msteams(…), .slack(…) or .generic(…)") },
+  { construct: "FluxAlerts", prop: "provider", value: 'NotificationProvider.msteams({ secretName: "https://example.webhook.office.com/x" })', build: alerts({ provider: NotificationProvider.msteams({ secretName: "https://example.webhook.office.com/x" }) }), expected: problem("flux/alerts", "provider.secretName", '"https://example.webhook.office.com/x"', "the name of a Secret") },
+  { construct: "FluxAlerts", prop: "provider", value: 'NotificationProvider.slack({ secretName: "slack", channel: "" })', build: alerts({ provider: NotificationProvider.slack({ secretName: "slack", channel: "" }) }), expected: problem("flux/alerts", "provider.channel", '""', "a channel name") },
+  { construct: "FluxAlerts", prop: "eventSeverity", value: '"warning"', build: alerts({ eventSeverity: "warning" as AlertSeverity }), expected: problem("flux/alerts", "eventSeverity", '"warning"', 'one of "info", "error"') },
+  { construct: "FluxAlerts", prop: "terraformEventSeverity", value: '"critical"', build: alerts({ terraformEventSeverity: "critical" as AlertSeverity }), expected: problem("flux/alerts", "terraformEventSeverity", '"critical"', 'one of "info", "error"') },
+  { construct: "FluxAlerts", prop: "terraformEvents", value: "true", note: "AKS extension mode", build: alerts({ terraformEvents: true }, { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: AKS }), expected: /^\[flux\/alerts\] terraformEvents = true: allowed is / },
 
   // ---------------------------------------------------------------------------------------------- PromotionOrder
   { construct: "PromotionOrder", prop: "stages", value: "[dev]", build: (app) => void new PromotionOrder(app, "promotion", { stages: [flux(app)] }), expected: problem("promotion", "stages", '["aks-dev"]', "at least two clusters") },
