@@ -20,6 +20,8 @@ interface Options {
   readonly synths?: number;
   /** SIGKILL this process when it is about to do its (n+1)th rename into the repo. */
   readonly killBeforeRename?: number;
+  /** SIGKILL this process when it is about to write its (n+1)th temp file of a generated file (while staging). */
+  readonly killBeforeTempWrite?: number;
   /** SIGKILL this process right after the journal says "committed". */
   readonly killAfterCommit?: boolean;
   /** Write `<dir>/ready-<name>`, then wait until `<dir>/go` exists. */
@@ -42,7 +44,7 @@ let renames = 0;
 let current: number[] = [];
 // The module object itself (the library reads fs.renameSync from it at each call), not the import's namespace copy.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const nodeFs = require("fs") as { renameSync: typeof fs.renameSync };
+const nodeFs = require("fs") as { renameSync: typeof fs.renameSync; writeFileSync: typeof fs.writeFileSync };
 const realRename = nodeFs.renameSync;
 nodeFs.renameSync = (from: fs.PathLike, to: fs.PathLike): void => {
   const inRepo = path.resolve(String(to)).startsWith(realRepo + path.sep);
@@ -55,6 +57,14 @@ nodeFs.renameSync = (from: fs.PathLike, to: fs.PathLike): void => {
   if (opts.killAfterCommit && String(to).endsWith(".gitops-synth.journal") && fs.readFileSync(to, "utf8").includes('"committed"')) {
     process.kill(process.pid, "SIGKILL");
   }
+};
+
+let tempWrites = 0;
+const realWriteFile = nodeFs.writeFileSync;
+nodeFs.writeFileSync = (file: fs.PathOrFileDescriptor, data: string | NodeJS.ArrayBufferView, options?: fs.WriteFileOptions): void => {
+  const staged = typeof file === "string" && file.endsWith(".gitops-tmp") && !file.includes(".gitops-synth.journal");
+  if (staged && opts.killBeforeTempWrite !== undefined && tempWrites++ >= opts.killBeforeTempWrite) process.kill(process.pid, "SIGKILL");
+  realWriteFile(file, data, options);
 };
 
 function sleep(ms: number): void {

@@ -208,6 +208,24 @@ describe("a synth killed midway (no chance to roll back)", () => {
     60_000,
   );
 
+  test("killed while staging (temp files and backups of two files written): the next synth removes them; byte-identical", async () => {
+    const ws = workspace();
+    synthVariant(ws, "v1");
+    const before = snapshotTree(ws.repo);
+    const r = await child({ repo: ws.repo, outdir: path.join(ws.dir, "child-out"), variant: "v2", killBeforeTempWrite: 2 });
+    expect(r.signal).toBe("SIGKILL");
+    expect(transient(ws.repo).filter((f) => f.endsWith(".gitops-tmp"))).toHaveLength(2);
+    expect(transient(ws.repo).filter((f) => f.endsWith(".gitops-bak")).length).toBeGreaterThan(0);
+
+    const lines: string[] = [];
+    const app = synthVariant(ws, "v1", { log: (l) => lines.push(l) });
+    expect(lines[0]).toMatch(/^gitops: rolled back an interrupted synth/);
+    expect(app.report).toMatchObject({ written: [], removed: [], restored: [] });
+    expect(snapshotTree(ws.repo)).toEqual(before);
+    expect(transient(ws.repo)).toEqual([]);
+    expect(fs.existsSync(path.join(ws.repo, "infrastructure", "added"))).toBe(false);
+  }, 60_000);
+
   test("killed right after the commit point: the next synth only cleans up; the tree is the new one", async () => {
     const ws = workspace();
     synthVariant(ws, "v1");
