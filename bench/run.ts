@@ -408,7 +408,9 @@ function report(o: Options, fleets: FleetResult[], shapes: FleetResult[], load: 
   const all = [...fleets, ...shapes];
   const pts = (pick: (f: FleetResult) => Sample[], y: (s: Sample) => number): { clusters: number; pools: number; y: number }[] =>
     all.filter((f) => f.clusters >= 10 || f.pools !== 10).map((f) => ({ clusters: f.clusters, pools: f.pools, y: median(pick(f).map(y)) }));
-  if (all.length >= 3) {
+  // The fit separates clusters from pools only with more than one pools-per-cluster shape (the default run has three).
+  const fitted = all.filter((f) => f.clusters >= 10 || f.pools !== 10);
+  if (fitted.length >= 3 && new Set(fitted.map((f) => f.pools)).size >= 2) {
     const ft = { bare: fit(pts((f) => f.bare, (s) => s.wallMs)), library: fit(pts((f) => f.library, (s) => s.wallMs)) };
     const fm = { bare: fit(pts((f) => f.bare, (s) => s.rssKb / 1024)), library: fit(pts((f) => f.library, (s) => s.rssKb / 1024)) };
     lines.push("", `#### Slope: least-squares fit of time and peak RSS = a + b x clusters + c x pools over the shapes ${all.filter((f) => f.clusters >= 10 || f.pools !== 10).map((f) => `${f.clusters}x${f.pools}`).join(", ")}`, "");
