@@ -3,6 +3,7 @@ import type { FluxBootstrap } from "./flux-bootstrap";
 import { DNS_LABEL } from "./infrastructure-stack";
 import { alertObject, AlertEventSource, providerObject, ProviderType } from "./private/kubernetes/notification";
 import { addPropValidation, PropChecks } from "./private/validation";
+import { DNS_SUBDOMAIN } from "./private/patterns";
 
 /** Which events an Alert forwards: `info` is every event, `error` only Warning events (failures, drift). */
 export enum AlertSeverity {
@@ -92,7 +93,6 @@ export interface FluxAlertsProps {
   readonly terraformEventSeverity?: AlertSeverity;
 }
 
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** The Flux kinds whose events a cluster's alerts cover. */
 export const ALERTED_FLUX_KINDS: readonly string[] = ["Kustomization", "GitRepository", "HelmRelease"];
 

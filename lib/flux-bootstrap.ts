@@ -22,6 +22,7 @@ import { ClusterBootstrapStack } from "./private/cluster-bootstrap-stack";
 import { fluxSystemAdvice, fluxSystemKustomization, hasTerraformEventPatches, TERRAFORM_ALERTS_FILE } from "./private/flux-system-patch";
 import { RepoTerraformStack } from "./private/repo-terraform-stack";
 import type { RunnerIdentity } from "./runner-identity";
+import { AKS_CLUSTER_NAME, DNS_SUBDOMAIN, GUID, RESOURCE_GROUP } from "./private/patterns";
 
 /** The tofu-controller chart version written by default: 0.16.5, the release the library was checked against. */
 export const TOFU_CONTROLLER_CHART_VERSION = "0.16.5";
@@ -33,13 +34,9 @@ const MINIMUM_WHY =
 /** HTTPS Helm repository of the tofu-controller chart. */
 export const TOFU_CONTROLLER_HELM_REPOSITORY = "https://flux-iac.github.io/tofu-controller";
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const AKS_CLUSTER_NAME = /^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
-const RESOURCE_GROUP = /^[-\w._()]{1,89}[-\w_()]$/;
 /** azurerm_kubernetes_flux_configuration name and kustomization names (azurerm 4.55 schema). */
 const FLUX_CONFIG_NAME = /^[a-z\d]([-a-z\d]{0,28}[a-z\d])?$/;
 const EXTENSION_NAME = /^[a-zA-Z0-9]([-.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const FLUX_GIT_URL = /^(https?|ssh):\/\/[^\s]+$/;
 const AKS_GIT_URL = /^((https?|ssh):\/\/|git@)[^\s]+$/;
 const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i;

@@ -6,11 +6,11 @@ import { DNS_LABEL, InfrastructureStack } from "./infrastructure-stack";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "./private/gitops-file";
 import { gitRepositoryObject } from "./private/kubernetes/git-repository";
 import { addPropValidation, PropChecks } from "./private/validation";
+import { DNS_SUBDOMAIN } from "./private/patterns";
 
 const FLUX_GIT_URL = /^(https?|ssh):\/\/[^\s]+$/;
 const SCP_GIT_URL = /^[^@/\s]+@[^:/\s]+:\S+$/;
 const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Artifact holds only `infrastructure/` (the Terraform); .gitignore syntax, replaces Flux's default exclusions. */
 export const ONLY_INFRASTRUCTURE_IGNORE = "/*\n!/infrastructure/\n";
 

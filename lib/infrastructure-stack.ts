@@ -2,12 +2,12 @@ import { Construct, IConstruct } from "constructs";
 import { GitOpsApp } from "./gitops-app";
 import { RepoTerraformStack } from "./private/repo-terraform-stack";
 import { addPropValidation } from "./private/validation";
-
-export { AZURERM_PROVIDER_VERSION } from "./private/repo-terraform-stack";
+import { DNS_LABEL, GUID } from "./private/patterns";
 
 /** Folder names under `infrastructure/` (and Terraform object names derived from them) are DNS labels. */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+export { DNS_LABEL };
+
+export { AZURERM_PROVIDER_VERSION } from "./private/repo-terraform-stack";
 
 /** How the azurerm provider registers Azure resource providers. */
 export enum ResourceProviderRegistrations {

@@ -5,10 +5,9 @@ import { Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
 import { InfrastructureStack } from "./infrastructure-stack";
 import { PropChecks } from "./private/validation";
+import { AKS_CLUSTER_NAME, RESOURCE_GROUP } from "./private/patterns";
 
 const CLUSTER_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+$/i;
-const CLUSTER_NAME = /^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
-const RESOURCE_GROUP = /^[-\w._()]{1,89}[-\w_()]$/;
 
 /** The cluster a node pool belongs to, bound into the pool's stack. */
 export interface BoundCluster {
@@ -91,7 +90,7 @@ class ClusterByName extends NodePoolCluster {
     super();
   }
   _validate(c: PropChecks): void {
-    c.pattern("cluster (name)", this.name, CLUSTER_NAME, "an AKS cluster name: 1 to 63 letters, digits, '-' and '_'");
+    c.pattern("cluster (name)", this.name, AKS_CLUSTER_NAME, "an AKS cluster name: 1 to 63 letters, digits, '-' and '_'");
     c.pattern("cluster (resourceGroupName)", this.resourceGroupName, RESOURCE_GROUP, "a resource group name: 1 to 90 letters, digits, '-', '_', '.', '(' and ')', not ending in '.'");
   }
   _bind(scope: Construct): BoundCluster {

@@ -6,9 +6,9 @@ import { DNS_LABEL, InfrastructureStack } from "./infrastructure-stack";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "./private/gitops-file";
 import { OciRepositoryRef, ociRepositoryObject } from "./private/kubernetes/oci-repository";
 import { addPropValidation, PropChecks } from "./private/validation";
+import { DNS_SUBDOMAIN } from "./private/patterns";
 
 const OCI_URL = /^oci:\/\/[^\s@]+$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 

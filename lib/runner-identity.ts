@@ -15,6 +15,7 @@ import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "./private/git
 import { roleBindingObject, serviceAccountObject } from "./private/kubernetes/rbac";
 import { addPropValidation, PropChecks } from "./private/validation";
 import type { TerraformControllerCR } from "./terraform-controller-cr";
+import { DNS_SUBDOMAIN, GUID, RESOURCE_GROUP } from "./private/patterns";
 
 /**
  * Context key of the runner identities' client ids, an object from identity name to client id:
@@ -144,11 +145,8 @@ export interface RunnerIdentityProps {
   readonly clientId?: string;
 }
 
-const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const IDENTITY_NAME = /^[a-zA-Z0-9][-_a-zA-Z0-9]{2,127}$/;
-const RESOURCE_GROUP = /^[-\w._()]{1,89}[-\w_()]$/;
 const LOCATION = /^[a-z0-9]+$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const CHART_SERVICE_ACCOUNT = "tf-runner";
 
 const KUBELET_BLAST_RADIUS =

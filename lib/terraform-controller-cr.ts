@@ -10,6 +10,7 @@ import { EnvFromSource, EnvVar, ResourceRequirements, Toleration } from "./priva
 import { terraformObject, TerraformRunnerPodTemplate, TerraformVarsFrom } from "./private/kubernetes/terraform";
 import { addPropValidation, PropChecks } from "./private/validation";
 import { IRunnerIdentity, kubeletIdentityWarning, RunnerIdentitySettings, SUSPENDED_ANNOTATION } from "./runner-identity";
+import { DNS_SUBDOMAIN } from "./private/patterns";
 
 /** Annotation on every Terraform object of a PromotionOrder stage: its stage and the stage before it. */
 export const PROMOTION_ANNOTATION = "cdktf-aks-gitops/promotion";
@@ -326,7 +327,6 @@ export interface TerraformControllerCRProps {
 const STATE_SUFFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const TRAILING_NUMBER = /-\d+$/;
 const PLAN_ID = /^plan-[A-Za-z0-9._/-]+-[0-9a-f]{10}$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const TF_VAR_NAME = /^[a-zA-Z_][a-zA-Z0-9_-]*$/;
 /** `writeOutputsToSecret.outputs`: an output name, optionally `:<Secret key>`. */
