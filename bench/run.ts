@@ -144,7 +144,7 @@ function fleet(clusters: number, pools: number, runs: number): FleetResult {
     try {
       const shape = ["--clusters", String(clusters), "--pools", String(pools)];
       const runBare = (): void => void bare.push(measure(path.join(APPS, "bare-app.js"), [...shape, "--outdir", path.join(dir, "bare.out")]));
-      const runLib = (): void => void library.push(measure(path.join(APPS, "library-app.js"), [...shape, "--outdir", path.join(dir, "lib.out"), "--gitops", path.join(dir, "repo")]));
+      const runLib = (): void => void library.push(measure(path.join(APPS, "library-app.js"), [...shape, "--outdir", path.join(dir, "lib.out"), "--gitops", path.join(dir, "repo"), "--phases"]));
       // Alternate the order so that neither side always runs on a warmer (or busier) machine.
       if (r % 2 === 0) {
         runBare();
@@ -403,6 +403,21 @@ function report(o: Options, fleets: FleetResult[], shapes: FleetResult[], load: 
     const phases = (s: Sample[]): string =>
       [median(s.map((x) => x.report.loadedMs)), median(s.map((x) => x.report.constructedMs - x.report.loadedMs)), median(s.map((x) => x.report.synthesizedMs - x.report.constructedMs))].map((x) => x.toFixed(0)).join(" / ");
     lines.push(`| ${f.clusters} | ${phases(f.bare)} | ${phases(f.library)} | ${median(f.bare.map((s) => s.report.heapUsedMb)).toFixed(0)} MB | ${median(f.library.map((s) => s.report.heapUsedMb)).toFixed(0)} MB |`);
+  }
+
+  const phaseNames = [...new Set(fleets.flatMap((f) => f.library.flatMap((s) => Object.keys((s.report.phases as Record<string, number> | undefined) ?? {}))))];
+  if (phaseNames.length) {
+    const phase = (f: FleetResult, name: string): number => median(f.library.map((s) => ((s.report.phases as Record<string, number> | undefined) ?? {})[name] ?? 0));
+    lines.push("", "Library synth by step (median ms; `--phases` wraps the functions GitOpsApp.synth calls; cdktf synth is the part bare cdktf also does):", "");
+    lines.push(`| step | ${fleets.map((f) => `${f.clusters} x ${f.pools}`).join(" | ")} |`, `|---|${fleets.map(() => "---:").join("|")}|`);
+    for (const name of phaseNames) lines.push(`| ${name} | ${fleets.map((f) => phase(f, name).toFixed(0)).join(" | ")} |`);
+    const gitops = ["validateTree", "collect", "render", "checks + plan", "write"];
+    const a = fleets.find((f) => f.clusters === 100 && f.pools === 10);
+    const b = fleets.find((f) => f.clusters === 1000 && f.pools === 10);
+    if (a && b) {
+      const per = gitops.map((g) => (phase(b, g) - phase(a, g)) / 900);
+      lines.push("", `GitOps steps per cluster (9 files: 8 YAML + main.tf.json), from 100 to 1000 clusters: ${gitops.map((g, i) => `${g} ${per[i].toFixed(2)} ms`).join(", ")}; ${per.reduce((x, y) => x + y, 0).toFixed(1)} ms in all.`);
+    }
   }
 
   const all = [...fleets, ...shapes];
