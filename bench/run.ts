@@ -3,7 +3,7 @@
  *
  *   npm run bench                 full run (~10-15 min on 2 cores): fleets of 1/10/100/1000 clusters x 10 pools, the
  *                                 shapes for the per-pool/per-cluster slope, library load cost, app-command comparison
- *   npm run bench -- --quick      short run (~1-2 min): 1/10/100 clusters, one run each, no app-command comparison
+ *   npm run bench -- --quick      short run (~30 s): 1/10/100 clusters, one run each, no app-command comparison
  *   options: --sizes 1,10,100 (or none) --runs 5 --no-shapes --no-app-commands
  *            --write-doc (rewrite the results block of docs/performance.md)
  *
