@@ -81,8 +81,8 @@ describe("state safety against the tree on disk", () => {
     for (const spec of [{ backendConfig: { secretSuffix: "prod2", inClusterConfig: true } }, { workspace: "blue" }]) {
       const problems = check([cr("aks")], [cr("aks", spec)]);
       expect(problems).toHaveLength(1);
-      expect(problems[0]).toMatch(/Terraform object flux-system\/aks would move from state flux-system\/tfstate-default-prod to .*empty state/);
-      expect(problems[0]).toContain('"state:flux-system/aks"');
+      expect(problems[0]).toMatch(/Terraform object flux-system\/aks \(cluster prod\) would move from state flux-system\/tfstate-default-prod to .*empty state/);
+      expect(problems[0]).toContain('"state:prod/flux-system/aks"');
     }
   });
 
@@ -96,11 +96,25 @@ describe("state safety against the tree on disk", () => {
   test("a path move with the same state is refused", () => {
     const [problem] = check([cr("aks")], [cr("aks", { path: "./infrastructure/other" })]);
     expect(problem).toMatch(/would read \.\/infrastructure\/other instead of \.\/infrastructure\/prod with the same state/);
-    expect(check([cr("aks")], [cr("aks", { path: "./infrastructure/other" })], ["path:flux-system/aks"])).toEqual([]);
+    expect(check([cr("aks")], [cr("aks", { path: "./infrastructure/other" })], ["path:prod/flux-system/aks"])).toEqual([]);
   });
 
   test("removing an object with destroyResourcesOnDeletion is refused; without it the state is kept and it passes", () => {
     expect(check([cr("aks", { destroyResourcesOnDeletion: true })], [])[0]).toMatch(/is removed and has destroyResourcesOnDeletion/);
     expect(check([cr("aks")], [])).toEqual([]);
+  });
+});
+
+describe("Terraform objects of different clusters", () => {
+  test("the same namespace/name in two clusters are two objects: an unchanged fleet re-synthesizes", () => {
+    const inCluster = (cluster: string, suffix: string): GitOpsFile => {
+      const f = cr("pools", { backendConfig: { secretSuffix: suffix, inClusterConfig: true }, path: `./infrastructure/${suffix}` });
+      return { ...f, path: `clusters/${cluster}/terraform/pools.yaml` };
+    };
+    const fleet = [inCluster("aks-a", "a"), inCluster("aks-b", "b")];
+    expect(check(fleet, fleet)).toEqual([]);
+    const [problem] = check(fleet, [inCluster("aks-a", "a"), inCluster("aks-b", "b2")]);
+    expect(problem).toMatch(/Terraform object flux-system\/pools \(cluster aks-b\) would move from state flux-system\/tfstate-default-b to flux-system\/tfstate-default-b2/);
+    expect(problem).toContain('"state:aks-b/flux-system/pools"');
   });
 });

@@ -4,13 +4,13 @@ import { PropChecks } from "./validation";
 
 /**
  * The form of an acknowledgement, as the state-safety refusals print it: `destroy:` or `replace:` with
- * `<folder>/<resource address>`, `state:`, `path:` or `destroy:` with `<namespace>/<Terraform object name>`.
+ * `<folder>/<resource address>`, `state:`, `path:` or `destroy:` with `<cluster>/<namespace>/<Terraform object name>`.
  */
 export const ACKNOWLEDGEMENT = /^(destroy|replace|state|path):[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)+$/;
 
 const ACK_ALLOWED =
   "a change exactly as a refusal prints it: destroy:<folder>/<address>, replace:<folder>/<address>, " +
-  "state:<namespace>/<name>, path:<namespace>/<name> or destroy:<namespace>/<name>";
+  "state:<cluster>/<namespace>/<name>, path:<cluster>/<namespace>/<name> or destroy:<cluster>/<namespace>/<name>";
 
 /** The acknowledged changes as a set; anything that is not a list of strings acknowledges nothing (validation says why). */
 export function acknowledgedSet(raw: unknown): Set<string> {

@@ -114,27 +114,42 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
   // Terraform objects: their state lives in tfstate-<workspace>-<secretSuffix> in their namespace.
   const crsBefore = owned.filter((p) => p.endsWith(".yaml")).flatMap((p) => {
     const bytes = repo.read(p);
-    return bytes ? terraformObjects(parseYaml(bytes.toString("utf8"))).map((o) => ({ ...o, file: p })) : [];
+    return bytes ? terraformObjects(parseYaml(bytes.toString("utf8"))).map((o) => ({ ...o, file: p, cluster: clusterOf(p) })) : [];
   });
-  const crsAfter = files.flatMap((f) => (f.file.content.format === "yaml" ? terraformObjects(f.file.content.documents).map((o) => ({ ...o, file: f.path, source: f.source })) : []));
+  const crsAfter = files.flatMap((f) =>
+    f.file.content.format === "yaml" ? terraformObjects(f.file.content.documents).map((o) => ({ ...o, file: f.path, source: f.source, cluster: clusterOf(f.path) })) : [],
+  );
   for (const old of crsBefore) {
-    const sameObject = crsAfter.find((n) => n.id === old.id);
-    const sameState = crsAfter.find((n) => n.stateKey === old.stateKey);
-    const samePath = crsAfter.find((n) => n.path === old.path);
+    // Objects of different clusters are different objects, whatever their names: their state lives in their own cluster.
+    const candidates = crsAfter.filter((n) => n.cluster === old.cluster);
+    const sameObject = candidates.find((n) => n.id === old.id);
+    const sameState = candidates.find((n) => n.stateKey === old.stateKey);
+    const samePath = candidates.find((n) => n.path === old.path);
     const source = sameObject?.source ?? samePath?.source ?? sourceOf.get(old.file) ?? "app";
+    const ackId = old.cluster ? `${old.cluster}/${old.id}` : old.id;
     if (sameObject && sameObject.stateKey !== old.stateKey) {
-      refuse(`state:${old.id}`, source, `Terraform object ${old.id} would move from state ${old.stateKey} to ${sameObject.stateKey}: the controller would start from an empty state and try to create everything again`);
+      refuse(`state:${ackId}`, source, `Terraform object ${old.id}${inCluster(old.cluster)} would move from state ${old.stateKey} to ${sameObject.stateKey}: the controller would start from an empty state and try to create everything again`);
     } else if (!sameObject && !sameState && samePath) {
-      refuse(`state:${old.id}`, source, `Terraform object ${old.id} becomes ${samePath.id} with state ${samePath.stateKey} instead of ${old.stateKey}: the controller would start from an empty state and try to create everything again (keep backendConfig.secretSuffix and the namespace stable)`);
+      refuse(`state:${ackId}`, source, `Terraform object ${old.id}${inCluster(old.cluster)} becomes ${samePath.id} with state ${samePath.stateKey} instead of ${old.stateKey}: the controller would start from an empty state and try to create everything again (keep backendConfig.secretSuffix and the namespace stable)`);
     } else if (!sameObject && !sameState && old.destroyOnDeletion) {
-      refuse(`destroy:${old.id}`, source, `Terraform object ${old.id} is removed and has destroyResourcesOnDeletion: the controller would destroy everything it manages`);
+      refuse(`destroy:${ackId}`, source, `Terraform object ${old.id}${inCluster(old.cluster)} is removed and has destroyResourcesOnDeletion: the controller would destroy everything it manages`);
     }
     const holder = sameObject ?? sameState;
     if (holder && holder.stateKey === old.stateKey && holder.path !== old.path) {
-      refuse(`path:${old.id}`, source, `Terraform object ${old.id} would read ${holder.path} instead of ${old.path} with the same state: whatever the old folder created and the new one lacks would be destroyed`);
+      refuse(`path:${ackId}`, source, `Terraform object ${old.id}${inCluster(old.cluster)} would read ${holder.path} instead of ${old.path} with the same state: whatever the old folder created and the new one lacks would be destroyed`);
     }
   }
   return problems;
+}
+
+/** The cluster folder a file belongs to (`clusters/<name>/…` → name), or "" outside clusters/. */
+function clusterOf(filePath: string): string {
+  const m = /^clusters\/([^/]+)\//.exec(filePath);
+  return m ? m[1] : "";
+}
+
+function inCluster(cluster: string): string {
+  return cluster ? ` (cluster ${cluster})` : "";
 }
 
 function preventsDestroy(r: TfResource): boolean {
