@@ -1,7 +1,10 @@
 import { Construct } from "constructs";
 import type { FluxBootstrap } from "./flux-bootstrap";
 import { DNS_LABEL } from "./infrastructure-stack";
-import { alertObject, AlertEventSource, providerObject, ProviderType } from "./private/kubernetes/notification";
+import { alertObject, AlertEventSource, providerObject } from "./private/kubernetes/notification";
+
+/** The notification-controller Provider types the library writes. */
+export type NotificationProviderType = "msteams" | "slack" | "generic";
 import { addPropValidation, PropChecks } from "./private/validation";
 import { DNS_SUBDOMAIN } from "./private/patterns";
 
@@ -56,7 +59,7 @@ export class NotificationProvider {
 
   private constructor(
     /** Provider `type`. */
-    readonly type: ProviderType,
+    readonly type: NotificationProviderType,
     /** Secret with the address. */
     readonly secretName: string,
     readonly channel?: string,
@@ -64,6 +67,7 @@ export class NotificationProvider {
   ) {}
 }
 
+/** Props of FluxAlerts: where a cluster's Flux and drift events are sent. */
 export interface FluxAlertsProps {
   /** Where the alerts go. */
   readonly provider: NotificationProvider;

@@ -151,6 +151,7 @@ export interface TofuControllerOptions {
   readonly values?: Record<string, unknown>;
 }
 
+/** Props of a FluxBootstrap: one cluster, its Git repository and how Flux gets installed. */
 export interface FluxBootstrapProps {
   /** Cluster folder name: everything for this cluster goes to `clusters/<clusterName>/`. A DNS label. */
   readonly clusterName: string;

@@ -14,6 +14,7 @@ const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i;
 /** Artifact holds only `infrastructure/` (the Terraform); .gitignore syntax, replaces Flux's default exclusions. */
 export const ONLY_INFRASTRUCTURE_IGNORE = "/*\n!/infrastructure/\n";
 
+/** Props of a GitRepositorySource: a Flux GitRepository the Terraform objects read their code from. */
 export interface GitRepositorySourceProps {
   /** The cluster whose Flux fetches it; the object goes to `clusters/<cluster>/terraform/<name>.gitrepository.yaml`. */
   readonly cluster: FluxBootstrap;

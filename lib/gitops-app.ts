@@ -15,6 +15,7 @@ export const GITOPS_ROOT_CONTEXT = "gitopsRoot";
 /** Context key listing acknowledged destructive changes (see GitOpsAppProps.acknowledgedChanges). */
 export const ACKNOWLEDGED_CHANGES_CONTEXT = "acknowledgedChanges";
 
+/** Props of a GitOpsApp: cdktf App settings plus where and how the GitOps repo is written. */
 export interface GitOpsAppProps extends AppConfig {
   /**
    * Directory of the GitOps repo that receives `infrastructure/` and `clusters/`. A relative path is taken from the

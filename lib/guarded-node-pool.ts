@@ -12,11 +12,13 @@ export enum NodePoolMode {
   USER = "User",
 }
 
+/** Operating system of the nodes. */
 export enum NodePoolOsType {
   LINUX = "Linux",
   WINDOWS = "Windows",
 }
 
+/** OS image family of the nodes; must match the OS type. */
 export enum NodePoolOsSku {
   AZURE_LINUX = "AzureLinux",
   AZURE_LINUX_3 = "AzureLinux3",
@@ -26,11 +28,13 @@ export enum NodePoolOsSku {
   WINDOWS_2022 = "Windows2022",
 }
 
+/** OS disk type of the nodes. */
 export enum NodePoolOsDiskType {
   MANAGED = "Managed",
   EPHEMERAL = "Ephemeral",
 }
 
+/** What a taint does to pods that do not tolerate it. */
 export enum TaintEffect {
   NO_SCHEDULE = "NoSchedule",
   PREFER_NO_SCHEDULE = "PreferNoSchedule",
@@ -108,6 +112,7 @@ export interface NodePoolGuardrails {
   readonly allowedVmSizes?: string[];
 }
 
+/** Props of a GuardedNodePool: what a platform engineer sets on an AKS node pool, plus the guardrails. */
 export interface GuardedNodePoolProps {
   /** The AKS cluster the pool belongs to. */
   readonly cluster: NodePoolCluster;

@@ -19,6 +19,7 @@ export enum ResourceProviderRegistrations {
   LEGACY = "legacy",
 }
 
+/** Props of an InfrastructureStack. */
 export interface InfrastructureStackProps {
   /**
    * Azure subscription the stack manages. azurerm 4 requires one; it is written into the provider block, so the

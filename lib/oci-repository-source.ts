@@ -47,6 +47,7 @@ export enum OciProvider {
   AZURE = "azure",
 }
 
+/** Props of an OciRepositorySource: a Flux OCIRepository the Terraform objects read their code from. */
 export interface OciRepositorySourceProps {
   /** The cluster whose Flux fetches it; the object goes to `clusters/<cluster>/terraform/<name>.ocirepository.yaml`. */
   readonly cluster: FluxBootstrap;

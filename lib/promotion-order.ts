@@ -4,6 +4,7 @@ import { addPropValidation, PropChecks } from "./private/validation";
 import type { TerraformControllerCR } from "./terraform-controller-cr";
 
 
+/** Props of a PromotionOrder: the clusters a change goes through, first to last. */
 export interface PromotionOrderProps {
   /**
    * Clusters in the order a change reaches them, e.g. `[dev, prod]`. Each later cluster must apply a stack from a

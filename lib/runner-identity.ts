@@ -90,6 +90,7 @@ export interface KubeletIdentityProps {
   readonly tenantId?: string;
 }
 
+/** Props of a RunnerIdentity: the workload identity of a cluster's tofu-controller runners. */
 export interface RunnerIdentityProps {
   /**
    * The cluster whose tofu-controller starts the runner pods: the ServiceAccount goes to its `terraform/` folder, the

@@ -190,6 +190,7 @@ export interface TerraformVarsFromSource {
   readonly optional?: boolean;
 }
 
+/** Where `varsFrom` reads Terraform variables from. */
 export enum VarsFromKind {
   SECRET = "Secret",
   CONFIG_MAP = "ConfigMap",
@@ -216,6 +217,7 @@ export interface WriteOutputsToSecret {
   readonly annotations?: Record<string, string>;
 }
 
+/** Props of a TerraformControllerCR: the stack it reconciles, on which cluster, and how. */
 export interface TerraformControllerCRProps {
   /** The cluster whose tofu-controller reconciles the stack; the object goes to `clusters/<cluster>/terraform/`. */
   readonly cluster: FluxBootstrap;

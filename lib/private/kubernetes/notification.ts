@@ -3,7 +3,9 @@ import { LocalObjectReference, metadata, ObjectMeta } from "./meta";
 export const NOTIFICATION_API_VERSION = "notification.toolkit.fluxcd.io/v1beta3";
 
 /** Provider types the library writes (all served by Flux 2.7 and 2.9). */
-export type ProviderType = "msteams" | "slack" | "generic";
+import type { NotificationProviderType } from "../../flux-alerts";
+
+export type ProviderType = NotificationProviderType;
 
 /**
  * The fields of a Flux notification Provider (v1beta3) the library writes. No `address`: the address (a webhook URL
