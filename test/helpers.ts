@@ -6,7 +6,7 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { GitOpsApp, GitOpsAppProps } from "../lib";
+import { ApprovalMode, FluxBootstrap, GitOpsApp, GitOpsAppProps, InfrastructureStack, TerraformControllerCR, TerraformControllerCRProps } from "../lib";
 
 export const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 export const OTHER_SUBSCRIPTION = "11111111-1111-1111-1111-111111111111";
@@ -103,3 +103,19 @@ export function thrownBy(fn: () => unknown): Error {
 export function re(literal: string): string {
   return literal.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 }
+
+/** An app with one stack and one Flux cluster, and a factory for Terraform objects reconciling that stack. */
+export interface TerraformFixture {
+  readonly app: GitOpsApp;
+  readonly stack: InfrastructureStack;
+  readonly flux: FluxBootstrap;
+  tf(id: string, props?: Partial<TerraformControllerCRProps>): TerraformControllerCR;
+}
+
+export function terraformFixture(names: { stack: string; cluster: string; repositoryUrl: string }): TerraformFixture {
+  const app = newApp(workspace());
+  const stack = new InfrastructureStack(app, names.stack, { subscriptionId: SUBSCRIPTION });
+  const flux = new FluxBootstrap(app, "flux", { clusterName: names.cluster, repositoryUrl: names.repositoryUrl });
+  return { app, stack, flux, tf: (id, props = {}) => new TerraformControllerCR(app, id, { cluster: flux, stack, approval: ApprovalMode.AUTO, ...props }) };
+}
+

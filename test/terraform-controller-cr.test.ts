@@ -14,31 +14,22 @@ import {
   OciRepositorySource,
   TaintEffect,
   TerraformControllerCR,
-  TerraformControllerCRProps,
   TolerationOperator,
   VarsFromKind,
 } from "../lib";
 import { validateManifest } from "../lib/private/manifest-validator";
 import { validateTree } from "../lib/private/pipeline";
-import { cleanupTempDirs, listFiles, newApp, readText, SUBSCRIPTION, workspace } from "./helpers";
+import { cleanupTempDirs, listFiles, newApp, readText, SUBSCRIPTION, workspace, terraformFixture, TerraformFixture } from "./helpers";
 import { parseAllDocuments } from "yaml";
 
 afterAll(cleanupTempDirs);
 
 const REPO = "https://github.com/example-org/gitops.git";
 
-interface Fixture {
-  readonly app: GitOpsApp;
-  readonly stack: InfrastructureStack;
-  readonly flux: FluxBootstrap;
-  tf(id: string, props?: Partial<TerraformControllerCRProps>): TerraformControllerCR;
-}
+type Fixture = TerraformFixture;
 
 function fixture(): Fixture {
-  const app = newApp(workspace());
-  const stack = new InfrastructureStack(app, "aks-gitops-tf", { subscriptionId: SUBSCRIPTION });
-  const flux = new FluxBootstrap(app, "flux", { clusterName: "aks-gitops-tf", repositoryUrl: REPO });
-  return { app, stack, flux, tf: (id, props = {}) => new TerraformControllerCR(app, id, { cluster: flux, stack, approval: ApprovalMode.AUTO, ...props }) };
+  return terraformFixture({ stack: "aks-gitops-tf", cluster: "aks-gitops-tf", repositoryUrl: REPO });
 }
 
 /** Problems of the whole tree, each prefixed with its construct path. */

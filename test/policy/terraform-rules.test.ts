@@ -6,7 +6,6 @@ import { Construct } from "constructs";
 import {
   ApprovalMode,
   FluxBootstrap,
-  GitOpsApp,
   GitRef,
   GitRepositorySource,
   GitOpsChecks,
@@ -17,29 +16,20 @@ import {
   PolicyPack,
   PolicySuppressions,
   TerraformControllerCR,
-  TerraformControllerCRProps,
   TerraformSourceKind,
 } from "../../lib";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../../lib/private/gitops-file";
 import { synthGitOps } from "../../lib/testing";
-import { cleanupTempDirs, newApp, SUBSCRIPTION, workspace } from "../helpers";
+import { cleanupTempDirs, newApp, SUBSCRIPTION, workspace, terraformFixture, TerraformFixture } from "../helpers";
 
 afterAll(cleanupTempDirs);
 
 const REPO = "https://github.com/example/gitops.git";
 
-interface Fixture {
-  readonly app: GitOpsApp;
-  readonly stack: InfrastructureStack;
-  readonly flux: FluxBootstrap;
-  tf(id: string, props?: Partial<TerraformControllerCRProps>): TerraformControllerCR;
-}
+type Fixture = TerraformFixture;
 
 function fixture(): Fixture {
-  const app = newApp(workspace());
-  const stack = new InfrastructureStack(app, "prod", { subscriptionId: SUBSCRIPTION });
-  const flux = new FluxBootstrap(app, "flux", { clusterName: "dev", repositoryUrl: REPO });
-  return { app, stack, flux, tf: (id, props = {}) => new TerraformControllerCR(app, id, { cluster: flux, stack, approval: ApprovalMode.AUTO, ...props }) };
+  return terraformFixture({ stack: "prod", cluster: "dev", repositoryUrl: REPO });
 }
 
 type Finding = { id: string; level: string; path: string; message: string };
