@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { OWNERSHIP_RECORD_PATH, OwnershipRecord, parseRecord } from "./ownership";
 import { WritePlan, RepoView } from "./plan";
-import { resolveInsideRepo, checkRelativePath } from "./repo-paths";
+import { checkRelativePath, RepoPathResolver } from "./repo-paths";
 
 export const LOCK_FILE = ".gitops-synth.lock";
 /** Written while a synth changes the tree; if a synth dies, the next one rolls its changes back (see applyPlan). */
@@ -10,21 +10,50 @@ export const JOURNAL_FILE = ".gitops-synth.journal";
 const TMP_SUFFIX = "gitops-tmp";
 const BACKUP_SUFFIX = "gitops-bak";
 
-/** Reads the repo lazily: only the paths the planner asks for. */
+/**
+ * Reads the repo lazily: only the paths the planner and the checks ask for, each once. A file is looked up in its
+ * folder's listing first, so a path that is not there (every path of a first synth) costs no failed read: a folder
+ * is listed once, and a missing folder not at all. Use it while holding the repo lock (the tree must not change).
+ */
 export function diskRepoView(root: string): RepoView {
   const recordPath = path.join(root, OWNERSHIP_RECORD_PATH);
   const record: OwnershipRecord | undefined = fs.existsSync(recordPath) ? parseRecord(fs.readFileSync(recordPath, "utf8")) : undefined;
+  const listings = new Map<string, ReadonlySet<string> | undefined>();
+  const files = new Map<string, Buffer | undefined>();
+  /** Names in a repo folder ("" is the root), or undefined if it is not a folder. */
+  const list = (dir: string): ReadonlySet<string> | undefined => {
+    if (listings.has(dir)) return listings.get(dir);
+    const slash = dir.lastIndexOf("/");
+    const parent = dir === "" ? undefined : list(slash < 0 ? "" : dir.slice(0, slash));
+    let names: ReadonlySet<string> | undefined;
+    if (dir === "" || parent?.has(dir.slice(slash + 1))) {
+      try {
+        names = new Set(fs.readdirSync(path.join(root, ...dir.split("/"))));
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== "ENOENT" && code !== "ENOTDIR") throw e;
+      }
+    }
+    listings.set(dir, names);
+    return names;
+  };
   return {
     record,
     read(rel: string): Buffer | undefined {
       if (checkRelativePath(rel)) return undefined;
-      const abs = path.join(root, ...rel.split("/"));
-      try {
-        return fs.readFileSync(abs);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT" || (e as NodeJS.ErrnoException).code === "ENOTDIR") return undefined;
-        throw e;
+      if (files.has(rel)) return files.get(rel);
+      const slash = rel.lastIndexOf("/");
+      let bytes: Buffer | undefined;
+      if (list(slash < 0 ? "" : rel.slice(0, slash))?.has(rel.slice(slash + 1))) {
+        try {
+          bytes = fs.readFileSync(path.join(root, ...rel.split("/")));
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          if (code !== "ENOENT" && code !== "ENOTDIR") throw e;
+        }
       }
+      files.set(rel, bytes);
+      return bytes;
     },
   };
 }
@@ -72,20 +101,21 @@ export function applyPlan(root: string, plan: WritePlan): void {
   // Every path is checked before anything changes: a refused path leaves the tree as it was.
   const writes = plan.writes.map((w) => ({ rel: w.path, bytes: w.bytes }));
   if (plan.recordChanged) writes.push({ rel: OWNERSHIP_RECORD_PATH, bytes: plan.recordBytes });
-  const targets = new Map(writes.map((w) => [w.rel, resolveInsideRepo(root, w.rel)]));
-  const removals = plan.removals.map((rel) => ({ rel, abs: resolveInsideRepo(root, rel) }));
+  const paths = new RepoPathResolver(root);
+  const targets = new Map(writes.map((w) => [w.rel, paths.resolve(w.rel)]));
+  const removals = plan.removals.map((rel) => ({ rel, abs: paths.resolve(rel).abs }));
   if (writes.length === 0 && removals.length === 0) return;
-  const realRoot = fs.realpathSync(root);
+  const realRoot = paths.realRoot;
   const pid = process.pid;
 
   const dirs = new Set<string>();
-  for (const target of targets.values()) for (const d of missingDirs(realRoot, path.dirname(target))) dirs.add(d);
+  for (const target of targets.values()) for (const d of paths.missingFolders(path.dirname(target.abs))) dirs.add(d);
   const createdDirs = [...dirs].sort().map((d) => path.relative(realRoot, d).split(path.sep).join("/"));
   const entries: JournalEntry[] = [
     // The record goes last: until it is replaced, it still describes what is ours (also for a reader without journal).
-    ...writes.filter((w) => w.rel !== OWNERSHIP_RECORD_PATH).map((w) => ({ path: w.rel, write: true, backup: fs.existsSync(targets.get(w.rel)!) })),
+    ...writes.filter((w) => w.rel !== OWNERSHIP_RECORD_PATH).map((w) => ({ path: w.rel, write: true, backup: targets.get(w.rel)!.exists })),
     ...removals.map((r) => ({ path: r.rel, write: false, backup: true })),
-    ...writes.filter((w) => w.rel === OWNERSHIP_RECORD_PATH).map((w) => ({ path: w.rel, write: true, backup: fs.existsSync(targets.get(w.rel)!) })),
+    ...writes.filter((w) => w.rel === OWNERSHIP_RECORD_PATH).map((w) => ({ path: w.rel, write: true, backup: targets.get(w.rel)!.exists })),
   ];
   const journal: Journal = { phase: "applying", pid, entries, createdDirs };
   const bytesOf = new Map(writes.map((w) => [w.rel, w.bytes]));
@@ -116,7 +146,8 @@ export function applyPlan(root: string, plan: WritePlan): void {
     }
     throw e;
   }
-  finishCommitted(realRoot, { ...journal, phase: "committed" });
+  // Every temp file was renamed into place above: only backups are left to delete.
+  finishCommitted(realRoot, { ...journal, phase: "committed" }, false);
 }
 
 /**
@@ -164,11 +195,12 @@ function rollBack(realRoot: string, j: Journal): void {
   removeFile(path.join(realRoot, `${JOURNAL_FILE}.${TMP_SUFFIX}`));
 }
 
-function finishCommitted(realRoot: string, j: Journal): void {
+/** Deletes what a committed synth left: backups, and (after a crash, `tempFilesMayRemain`) temp files never cleaned up. */
+function finishCommitted(realRoot: string, j: Journal, tempFilesMayRemain = true): void {
   for (const e of j.entries) {
     const abs = absolute(realRoot, e.path);
     if (e.backup) removeFile(`${abs}.${j.pid}.${BACKUP_SUFFIX}`);
-    if (e.write) removeFile(`${abs}.${j.pid}.${TMP_SUFFIX}`);
+    if (e.write && tempFilesMayRemain) removeFile(`${abs}.${j.pid}.${TMP_SUFFIX}`);
   }
   for (const e of j.entries) if (!e.write) removeEmptyParents(realRoot, path.dirname(absolute(realRoot, e.path)));
   removeFile(path.join(realRoot, JOURNAL_FILE));
@@ -226,13 +258,6 @@ function parseJournal(text: string): Journal {
 
 function absolute(realRoot: string, rel: string): string {
   return path.join(realRoot, ...rel.split("/"));
-}
-
-/** The folders from the nearest existing ancestor of dir down to dir, parents first. */
-function missingDirs(realRoot: string, dir: string): string[] {
-  const out: string[] = [];
-  for (let d = dir; d !== realRoot && d.startsWith(realRoot + path.sep) && !fs.existsSync(d); d = path.dirname(d)) out.unshift(d);
-  return out;
 }
 
 function removeCreatedDirs(realRoot: string, dirs: readonly string[]): void {
