@@ -1,5 +1,5 @@
 import { createHash } from "crypto";
-import { Document, stringify } from "yaml";
+import { Document } from "yaml";
 import { GitOpsFile } from "./gitops-file";
 
 /** Name written into every generated file, and into the ownership record. */
@@ -38,25 +38,17 @@ export function generatedNotice(source: string): string {
 
 /**
  * YAML documents through the `yaml` package. Keys keep the order the construct declared (apiVersion, kind,
- * metadata, spec reads best); that order is part of the code, so output is still deterministic.
+ * metadata, spec reads best); that order is part of the code, so output is still deterministic. Keys whose value is
+ * `undefined` are left out (as in JSON); an object used twice is written out twice, never as a YAML alias.
  */
 export function renderYaml(documents: readonly unknown[], source: string): string {
   const header = `# ${generatedNotice(source)}\n`;
-  const body = documents
-    .map((doc) => stringify(new Document(stripUndefined(doc)), { lineWidth: 0, indent: 2, aliasDuplicateObjects: false } as never))
-    .join("---\n");
-  return header + body;
+  return header + documents.map((doc) => new Document(doc, YAML_CREATE).toString(YAML_TO_STRING)).join("---\n");
 }
 
-function stripUndefined(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(stripUndefined);
-  if (value !== null && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value as object)) if (v !== undefined) out[k] = stripUndefined(v);
-    return out;
-  }
-  return value;
-}
+// Set once: a synth renders hundreds of documents. No directives to look for: the documents carry no custom tags.
+const YAML_CREATE = { aliasDuplicateObjects: false, keepUndefined: false } as const;
+const YAML_TO_STRING = { lineWidth: 0, indent: 2, directives: false } as const;
 
 /** Terraform JSON: the top-level "//" comment key carries the generated marker. */
 export function renderJson(value: unknown, source: string): string {
