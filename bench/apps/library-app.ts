@@ -24,9 +24,8 @@ for (let i = 0; i < args.clusters; i++) {
     resources++;
   }
   const flux = new FluxBootstrap(app, `flux-${name}`, { clusterName: name, repositoryUrl: REPOSITORY_URL });
-  // Named after the cluster: with one name ("pools") in every cluster, the state-safety check of the second synth
-  // matches objects across clusters by namespace/name only and refuses an unchanged tree (reported in docs/performance.md).
-  flux.addTerraform(`${name}-pools`, { stack, approval: ApprovalMode.AUTO });
+  // The same name in every cluster, as a fleet would have it (state safety tells them apart by cluster folder).
+  flux.addTerraform("pools", { stack, approval: ApprovalMode.AUTO });
 }
 const constructedMs = performance.now();
 app.synth();
