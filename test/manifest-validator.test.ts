@@ -427,25 +427,41 @@ describe("crd-schemas.json", () => {
     expect(comment).toContain("source.toolkit.fluxcd.io/v1/GitRepository spec: serviceAccountName can only be set when provider is 'azure' or 'aws'");
   });
 
-  test("every schema compiles (patterns are valid ECMAScript regexes)", () => {
+  test("every schema is found and its patterns are valid ECMAScript regexes (in unicode mode, as they are used)", () => {
     const json = JSON.parse(committed) as Record<string, unknown>;
+    const patterns: string[] = [];
+    const walk = (node: Record<string, unknown>): void => {
+      if (typeof node.pattern === "string") patterns.push(node.pattern);
+      for (const sub of Object.values((node.properties ?? {}) as Record<string, Record<string, unknown>>)) walk(sub);
+      for (const k of ["items", "additionalProperties"]) if (typeof node[k] === "object") walk(node[k] as Record<string, unknown>);
+    };
     for (const key of Object.keys(json).filter((k) => !k.startsWith("$"))) {
       const slash = key.lastIndexOf("/");
       const issues = validateManifest({ apiVersion: key.slice(0, slash), kind: key.slice(slash + 1), metadata: { name: "x" } });
       expect(issues.some((i) => i.message.startsWith("no schema"))).toBe(false);
+      walk((json[key] as { schema: Record<string, unknown> }).schema);
     }
+    expect(patterns.length).toBeGreaterThan(40);
+    for (const p of patterns) expect(() => new RegExp(p, "u")).not.toThrow();
   });
 });
 
-test("schemas are compiled lazily, once per kind", () => {
+test("schemas are prepared lazily, once per kind and set of schema patches", () => {
   jest.isolateModules(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fresh = require("../lib/private/manifest-validator") as typeof import("../lib/private/manifest-validator");
-    expect(fresh.compiledSchemaCount()).toBe(0);
+    expect(fresh.preparedSchemaCount()).toBe(0);
     fresh.validateManifest(kustomization);
     fresh.validateManifest(withPatch(kustomization, { "metadata.name": "other" }));
-    expect(fresh.compiledSchemaCount()).toBe(1);
+    expect(fresh.preparedSchemaCount()).toBe(1);
     fresh.validateManifest({ apiVersion: "v1", kind: "Pod", metadata: { name: "x" } });
-    expect(fresh.compiledSchemaCount()).toBe(1);
+    expect(fresh.preparedSchemaCount()).toBe(1);
+    const patch = { key: "notification.toolkit.fluxcd.io/v1beta3/Alert", path: "/properties/spec/properties/eventSources/items/properties/kind/enum/-", value: "Terraform" };
+    // a patch for another kind does not make a new one
+    fresh.validateManifest(kustomization, [patch]);
+    expect(fresh.preparedSchemaCount()).toBe(1);
+    fresh.validateManifest(alert, [patch]);
+    fresh.validateManifest(withPatch(alert, { "metadata.name": "other" }), [patch]);
+    expect(fresh.preparedSchemaCount()).toBe(2);
   });
 });

@@ -8,9 +8,13 @@
  * Not checked: CEL rules (x-kubernetes-validations; listed in the "$comment" of crd-schemas.json) and `format`
  * (Kubernetes formats such as int32/int64/date-time/duration differ from JSON Schema formats).
  *
- * Pure: no I/O besides loading the bundled JSON on first use; ajv compiles a kind's schema on its first use only.
+ * The object and the schema are walked together, nothing is compiled: a schema node is prepared (types, limits,
+ * RegExp) on its first visit, so a check costs in proportion to the object, not to the schema of its kind.
+ * The issues and their order are those of the JSON Schema validator compiled here before; the differential test
+ * test/manifest-validator-equivalence.test.ts keeps that implementation as its oracle.
+ *
+ * Pure: no I/O besides loading the bundled JSON on first use.
  */
-import Ajv, { ErrorObject, ValidateFunction } from "ajv";
 import { BUILTIN_SCHEMAS, ResourceScope, StructuralSchema } from "./builtin-schemas";
 
 export interface ManifestIssue {
@@ -39,8 +43,6 @@ interface CrdEntry {
   readonly source: string;
   readonly schema: StructuralSchema;
 }
-
-type JsonSchema = { [keyword: string]: unknown };
 
 export const DNS1123_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 export const DNS1123_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
@@ -92,97 +94,189 @@ export function schemaInfo(apiVersion: string, kind: string): SchemaInfo | undef
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// structural schema -> JSON Schema (draft-07) for ajv
+// root and metadata schemas
 
-const COPIED = ["pattern", "minimum", "maximum", "minLength", "maxLength", "minItems", "maxItems"] as const;
-
-/**
- * Kubernetes structural-schema semantics in JSON Schema terms:
- * - object with `properties` (or bare `type: object`) and no x-kubernetes-preserve-unknown-fields: no other keys
- *   (the API server would prune them); `additionalProperties: {schema}` is a map;
- * - x-kubernetes-preserve-unknown-fields: extra keys allowed (listed properties still checked); no type = any value;
- * - x-kubernetes-int-or-string: integer or string; nullable: null allowed too;
- * - format is not enforced.
- */
-export function toJsonSchema(s: StructuralSchema): JsonSchema {
-  const out: JsonSchema = {};
-  const preserve = s["x-kubernetes-preserve-unknown-fields"] === true;
-  const types: string[] = s["x-kubernetes-int-or-string"] === true ? ["integer", "string"] : s.type ? [s.type] : [];
-  if (types.length > 0 && s.nullable === true) types.push("null");
-  if (types.length > 0) out.type = types.length === 1 ? types[0] : types;
-  if (s.enum) out.enum = s.nullable === true && !s.enum.includes(null) ? [...s.enum, null] : [...s.enum];
-  for (const k of COPIED) if (s[k] !== undefined) out[k] = s[k];
-  const required = new Set(s.required ?? []);
-  const properties: Record<string, JsonSchema> = {};
-  for (const [name, sub] of Object.entries(s.properties ?? {})) properties[name] = toJsonSchema(sub);
-  if (s["x-kubernetes-embedded-resource"] === true) {
-    properties.apiVersion ??= { type: "string", minLength: 1 };
-    properties.kind ??= { type: "string", minLength: 1 };
-    properties.metadata ??= metadataSchema("Namespaced", false);
-    required.add("apiVersion");
-    required.add("kind");
-  }
-  if (s.properties || s["x-kubernetes-embedded-resource"] === true) out.properties = properties;
-  if (required.size > 0) out.required = [...required];
-  if (s.items) out.items = toJsonSchema(s.items);
-  if (s.additionalProperties !== undefined) {
-    out.additionalProperties = typeof s.additionalProperties === "boolean" ? s.additionalProperties : toJsonSchema(s.additionalProperties);
-  } else if (!preserve && (s.type === "object" || s.properties)) {
-    out.additionalProperties = false;
-  }
-  return out;
-}
+const STRING: StructuralSchema = { type: "string" };
+const NON_EMPTY_STRING: StructuralSchema = { type: "string", minLength: 1 };
 
 /** Fixed ObjectMeta schema for generated manifests (CRD schemas only say `metadata: {type: object}`). */
-function metadataSchema(scope: ResourceScope, nameRequired = true): JsonSchema {
+function metadataSchema(scope: ResourceScope, nameRequired: boolean): StructuralSchema {
   return {
     type: "object",
     ...(nameRequired ? { required: ["name"] } : {}),
-    additionalProperties: false,
     properties: {
       name: { type: "string", minLength: 1, maxLength: 253, pattern: DNS1123_SUBDOMAIN },
       ...(scope === "Namespaced" ? { namespace: { type: "string", minLength: 1, maxLength: 63, pattern: DNS1123_LABEL } } : {}),
       labels: { type: "object", additionalProperties: { type: "string", maxLength: 63, pattern: LABEL_VALUE } },
-      annotations: { type: "object", additionalProperties: { type: "string" } },
-      finalizers: { type: "array", items: { type: "string", minLength: 1 } },
+      annotations: { type: "object", additionalProperties: STRING },
+      finalizers: { type: "array", items: NON_EMPTY_STRING },
     },
   };
 }
 
+const ROOT_METADATA: Readonly<Record<ResourceScope, StructuralSchema>> = {
+  Namespaced: metadataSchema("Namespaced", true),
+  Cluster: metadataSchema("Cluster", true),
+};
+/** metadata of an x-kubernetes-embedded-resource: the name may be generated, so it is not required. */
+const EMBEDDED_METADATA = metadataSchema("Namespaced", false);
+
 /** Root: only apiVersion, kind, metadata and the fields the kind's schema lists (never status). */
-function rootSchema(entry: CrdEntry): JsonSchema {
-  const base = toJsonSchema(entry.schema);
-  const properties: Record<string, JsonSchema> = { ...((base.properties as Record<string, JsonSchema> | undefined) ?? {}) };
+function rootSchema(schema: StructuralSchema, scope: ResourceScope): StructuralSchema {
+  const properties: Record<string, StructuralSchema> = { ...withEmbeddedFields(schema).properties };
   delete properties.status;
-  properties.apiVersion = { type: "string" };
-  properties.kind = { type: "string" };
-  properties.metadata = metadataSchema(entry.scope);
-  const required = new Set([...((base.required as string[] | undefined) ?? []), "apiVersion", "kind", "metadata"]);
+  properties.apiVersion = STRING;
+  properties.kind = STRING;
+  properties.metadata = ROOT_METADATA[scope];
+  const required = new Set([...requiredFields(schema), "apiVersion", "kind", "metadata"]);
   // Stricter than the API server: a CRD object whose spec has required fields must have a spec at all.
-  const spec = properties.spec;
-  if (spec && Array.isArray(spec.required) && spec.required.length > 0) required.add("spec");
-  return { ...base, type: "object", properties, required: [...required], additionalProperties: false };
+  if (properties.spec && requiredFields(properties.spec).length > 0) required.add("spec");
+  // The root is always a closed object, whatever the kind's schema says about unknown fields.
+  return {
+    ...schema,
+    type: "object",
+    properties,
+    required: [...required],
+    additionalProperties: undefined,
+    "x-kubernetes-preserve-unknown-fields": false,
+    "x-kubernetes-embedded-resource": false,
+    "x-kubernetes-int-or-string": false,
+  };
 }
 
-let ajv: Ajv | undefined;
-const compiled = new Map<string, ValidateFunction>();
+/** An embedded resource's schema also has apiVersion, kind (both required) and metadata, unless it lists them. */
+function withEmbeddedFields(s: StructuralSchema): StructuralSchema {
+  if (s["x-kubernetes-embedded-resource"] !== true) return s;
+  const properties: Record<string, StructuralSchema> = { ...s.properties };
+  properties.apiVersion ??= NON_EMPTY_STRING;
+  properties.kind ??= NON_EMPTY_STRING;
+  properties.metadata ??= EMBEDDED_METADATA;
+  return { ...s, properties };
+}
 
-function validatorFor(key: string, entry: CrdEntry): ValidateFunction {
-  let fn = compiled.get(key);
-  if (!fn) {
-    // optimize: false skips ajv's code-optimization passes, which were ~40% of compiling these large schemas (the
-    // Terraform CRD alone is ~0.5 MB of generated code) and gain nothing for the few hundred objects one synth checks;
-    // what is accepted and the errors reported are the same.
-    ajv ??= new Ajv({ allErrors: true, strict: false, code: { optimize: false } });
-    fn = ajv.compile(rootSchema(entry));
-    compiled.set(key, fn);
+function requiredFields(s: StructuralSchema): readonly string[] {
+  const embedded = s["x-kubernetes-embedded-resource"] === true ? ["apiVersion", "kind"] : [];
+  return [...new Set([...(s.required ?? []), ...embedded])];
+}
+
+const rootSchemas = new Map<string, StructuralSchema>();
+
+/** The root schema of a kind with its patches applied, built on the kind's first check (patched copies included). */
+function rootSchemaFor(key: string, entry: CrdEntry, patches: readonly SchemaPatch[]): StructuralSchema {
+  const cacheKey = patches.length ? `${key}\u0000${JSON.stringify(patches)}` : key;
+  let root = rootSchemas.get(cacheKey);
+  if (!root) {
+    root = rootSchema(patches.length ? patchedSchema(entry.schema, patches) : entry.schema, entry.scope);
+    rootSchemas.set(cacheKey, root);
   }
-  return fn;
+  return root;
 }
 
-/** @internal How many kinds have been compiled so far (the test checks that compilation is lazy). */
-export function compiledSchemaCount(): number {
-  return compiled.size;
+/** @internal How many kinds (with their schema patches) have been prepared so far (the test checks that this is lazy). */
+export function preparedSchemaCount(): number {
+  return rootSchemas.size;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// prepared schema nodes
+
+type JsonType = "object" | "array" | "string" | "integer" | "number" | "boolean" | "null";
+
+/**
+ * Kubernetes structural-schema semantics of one schema node, in the shape the walker needs:
+ * - object with `properties` (or bare `type: object`) and no x-kubernetes-preserve-unknown-fields: no other keys
+ *   (the API server would prune them); `additionalProperties: {schema}` is a map;
+ * - x-kubernetes-preserve-unknown-fields: extra keys allowed (listed properties still checked); no type = any value;
+ * - x-kubernetes-int-or-string: integer or string; nullable: null allowed too;
+ * - x-kubernetes-embedded-resource: apiVersion, kind and metadata besides the listed properties;
+ * - format is not enforced.
+ *
+ * Keywords are grouped by the type of value they apply to (number, string, array, object: the order in which they
+ * are checked, and so the order of the issues). A wrong type is reported before everything else, except when the
+ * node has one type and keywords for it: then in place of those keywords (the former validator's order, kept).
+ */
+interface PreparedNode {
+  readonly types: readonly JsonType[];
+  readonly typeMessage: string;
+  readonly typeIssueAt: "first" | "number" | "string" | "array" | "object" | undefined;
+  readonly enumValues?: readonly unknown[];
+  readonly enumMessage: string;
+  readonly number?: { readonly maximum?: number; readonly minimum?: number };
+  readonly string?: { readonly maxLength?: number; readonly minLength?: number; readonly pattern?: RegExp; readonly patternSource?: string };
+  readonly array?: { readonly maxItems?: number; readonly minItems?: number; readonly items?: StructuralSchema };
+  readonly object?: {
+    readonly required: readonly string[];
+    readonly properties?: Readonly<Record<string, StructuralSchema>>;
+    readonly propertyEntries: readonly (readonly [string, StructuralSchema])[];
+    /** false: unknown keys are issues; a schema: every other key is a map entry; undefined: anything goes. */
+    readonly additional?: false | StructuralSchema;
+  };
+}
+
+const preparedNodes = new WeakMap<StructuralSchema, PreparedNode>();
+
+function prepared(s: StructuralSchema): PreparedNode {
+  let node = preparedNodes.get(s);
+  if (!node) {
+    node = prepare(s);
+    preparedNodes.set(s, node);
+  }
+  return node;
+}
+
+function prepare(s: StructuralSchema): PreparedNode {
+  const types: JsonType[] = s["x-kubernetes-int-or-string"] === true ? ["integer", "string"] : s.type ? [s.type] : [];
+  if (types.length > 0 && s.nullable === true) types.push("null");
+  const enumValues = s.enum && s.nullable === true && !s.enum.includes(null) ? [...s.enum, null] : s.enum;
+
+  const number = s.maximum !== undefined || s.minimum !== undefined ? { maximum: s.maximum, minimum: s.minimum } : undefined;
+  const string =
+    s.maxLength !== undefined || s.minLength !== undefined || s.pattern !== undefined
+      ? { maxLength: s.maxLength, minLength: s.minLength, pattern: s.pattern === undefined ? undefined : regExp(s.pattern), patternSource: s.pattern }
+      : undefined;
+  const array = s.maxItems !== undefined || s.minItems !== undefined || s.items ? { maxItems: s.maxItems, minItems: s.minItems, items: s.items } : undefined;
+
+  const full = withEmbeddedFields(s);
+  const properties = s.properties || s["x-kubernetes-embedded-resource"] === true ? full.properties ?? {} : undefined;
+  const required = requiredFields(s);
+  const preserve = s["x-kubernetes-preserve-unknown-fields"] === true;
+  const additional = s.additionalProperties !== undefined ? s.additionalProperties : !preserve && (s.type === "object" || s.properties) ? false : undefined;
+  const object =
+    required.length > 0 || properties !== undefined || additional !== undefined
+      ? { required, properties, propertyEntries: Object.entries(properties ?? {}), additional: additional === true ? undefined : additional }
+      : undefined;
+
+  const groups = { number, string, array, object };
+  const single = types.length === 1 ? types[0] : undefined;
+  const typeIssueAt =
+    types.length === 0
+      ? undefined
+      : (single === "number" || single === "string" || single === "array" || single === "object") && groups[single] !== undefined
+        ? single
+        : "first";
+  return {
+    types,
+    typeMessage: `must be ${types.join(" or ")}`,
+    typeIssueAt,
+    enumValues,
+    enumMessage: enumValues ? `must be one of: ${enumValues.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(", ")}` : "",
+    number,
+    string,
+    array,
+    object,
+  };
+}
+
+const regExps = new Map<string, RegExp>();
+
+/** Unicode mode, as JSON Schema validators compile patterns. */
+function regExp(pattern: string): RegExp {
+  let re = regExps.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern, "u");
+    regExps.set(pattern, re);
+  }
+  return re;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -193,26 +287,148 @@ export function compiledSchemaCount(): number {
  * (they disappear when the object is serialized).
  */
 export function validateManifest(manifest: unknown, schemaPatches: readonly SchemaPatch[] = []): ManifestIssue[] {
-  const obj = normalize(manifest);
-  if (!isPlainObject(obj)) return [{ path: "", message: `manifest must be an object, got ${describeType(obj)}` }];
+  if (!isPlainObject(manifest)) return [{ path: "", message: `manifest must be an object, got ${describeType(manifest)}` }];
   const issues: ManifestIssue[] = [];
   for (const field of ["apiVersion", "kind"] as const) {
-    if (obj[field] === undefined) issues.push({ path: "", message: `missing required field "${field}"` });
-    else if (typeof obj[field] !== "string") issues.push({ path: field, message: "must be string" });
+    if (manifest[field] === undefined) issues.push({ path: "", message: `missing required field "${field}"` });
+    else if (typeof manifest[field] !== "string") issues.push({ path: field, message: "must be string" });
   }
   if (issues.length > 0) return issues;
-  const apiVersion = obj.apiVersion as string;
-  const kind = obj.kind as string;
+  const apiVersion = manifest.apiVersion as string;
+  const kind = manifest.kind as string;
   const key = schemaKey(apiVersion, kind);
-  const base = lookup(key);
-  if (!base) return [{ path: "", message: `no schema for ${apiVersion} ${kind}` }];
-  const patches = schemaPatches.filter((p) => p.key === key);
-  const entry = patches.length ? { ...base, schema: patchedSchema(base.schema, patches) } : base;
-
-  const validate = validatorFor(patches.length ? `${key}\u0000${JSON.stringify(patches)}` : key, entry);
-  if (!validate(obj)) issues.push(...toIssues(validate.errors ?? [], obj, kind, entry.scope));
-  issues.push(...metadataKeyIssues(obj.metadata));
+  const entry = lookup(key);
+  if (!entry) return [{ path: "", message: `no schema for ${apiVersion} ${kind}` }];
+  const root = rootSchemaFor(key, entry, schemaPatches.filter((p) => p.key === key));
+  const walk: Walk = { issues, segments: [], clusterScopedKind: entry.scope === "Cluster" ? kind : undefined };
+  check(root, manifest, walk);
+  issues.push(...metadataKeyIssues(manifest.metadata));
   return dedupe(issues);
+}
+
+/** State of one walk: the issues so far and the path of the value being checked (array indexes as numbers). */
+interface Walk {
+  readonly issues: ManifestIssue[];
+  readonly segments: (string | number)[];
+  readonly clusterScopedKind: string | undefined;
+}
+
+function report(walk: Walk, message: string): void {
+  walk.issues.push({ path: formatPath(walk.segments), message });
+}
+
+function checkChild(schema: StructuralSchema, value: unknown, segment: string | number, walk: Walk): void {
+  walk.segments.push(segment);
+  check(schema, value, walk);
+  walk.segments.pop();
+}
+
+/** Checks `value` (never undefined: absent keys are skipped, undefined array items are null) against `schema`. */
+function check(schema: StructuralSchema, value: unknown, walk: Walk): void {
+  const node = prepared(schema);
+  const typeOk = node.types.length === 0 || node.types.some((t) => hasType(value, t));
+  if (!typeOk && node.typeIssueAt === "first") report(walk, node.typeMessage);
+  // after a wrong type, "must be one of" would only repeat it
+  if (node.enumValues && typeOk && !node.enumValues.some((v) => enumMatches(value, v))) report(walk, node.enumMessage);
+
+  const { number, string, array, object } = node;
+  if (number) {
+    if (typeof value === "number") {
+      if (number.maximum !== undefined && (value > number.maximum || isNaN(value))) report(walk, `must be <= ${number.maximum}`);
+      if (number.minimum !== undefined && (value < number.minimum || isNaN(value))) report(walk, `must be >= ${number.minimum}`);
+    } else if (node.typeIssueAt === "number") report(walk, node.typeMessage);
+  }
+  if (string) {
+    if (typeof value === "string") {
+      const length = string.maxLength !== undefined || string.minLength !== undefined ? codePointLength(value) : 0;
+      if (string.maxLength !== undefined && length > string.maxLength) report(walk, `must be at most ${string.maxLength} characters long`);
+      if (string.minLength !== undefined && length < string.minLength) {
+        report(walk, string.minLength === 1 ? "must not be empty" : `must be at least ${string.minLength} characters long`);
+      }
+      if (string.pattern && !string.pattern.test(value)) report(walk, `must match pattern ${string.patternSource}`);
+    } else if (node.typeIssueAt === "string") report(walk, node.typeMessage);
+  }
+  if (array) {
+    if (Array.isArray(value)) {
+      if (array.maxItems !== undefined && value.length > array.maxItems) report(walk, `must have at most ${items(array.maxItems)}`);
+      if (array.minItems !== undefined && value.length < array.minItems) report(walk, `must have at least ${items(array.minItems)}`);
+      if (array.items) for (let i = 0; i < value.length; i++) checkChild(array.items, value[i] ?? null, i, walk);
+    } else if (node.typeIssueAt === "array") report(walk, node.typeMessage);
+  }
+  if (object) {
+    if (isPlainObject(value)) {
+      for (const field of object.required) if (ownValue(value, field) === undefined) report(walk, `missing required field ${JSON.stringify(field)}`);
+      if (object.additional !== undefined) {
+        for (const field of Object.keys(value)) {
+          const v = value[field];
+          if (v === undefined || (object.properties && Object.prototype.hasOwnProperty.call(object.properties, field))) continue;
+          if (object.additional) checkChild(object.additional, v, field, walk);
+          else report(walk, unknownField(field, walk));
+        }
+      }
+      for (const [field, sub] of object.propertyEntries) {
+        const v = ownValue(value, field);
+        if (v !== undefined) checkChild(sub, v, field, walk);
+      }
+    } else if (node.typeIssueAt === "object") report(walk, node.typeMessage);
+  }
+}
+
+function unknownField(field: string, walk: Walk): string {
+  const atRootMetadata = walk.segments.length === 1 && walk.segments[0] === "metadata";
+  const note = walk.clusterScopedKind !== undefined && field === "namespace" && atRootMetadata ? ` (${walk.clusterScopedKind} is cluster-scoped)` : "";
+  return `unknown field ${JSON.stringify(field)}${note}`;
+}
+
+function items(n: number): string {
+  return `${n} item${n === 1 ? "" : "s"}`;
+}
+
+function hasType(value: unknown, type: JsonType): boolean {
+  switch (type) {
+    case "null":
+      return value === null;
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return isPlainObject(value);
+    case "integer":
+      return typeof value === "number" && !(value % 1) && !isNaN(value);
+    default:
+      return typeof value === type;
+  }
+}
+
+/** Primitive enum values compare with ===, objects and arrays by JSON value. */
+function enumMatches(value: unknown, allowed: unknown): boolean {
+  return allowed !== null && typeof allowed === "object" ? jsonEqual(value, allowed) : value === allowed;
+}
+
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((x, i) => jsonEqual(x ?? null, b[i] ?? null));
+  }
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keysA = Object.keys(a).filter((k) => a[k] !== undefined);
+    const keysB = Object.keys(b).filter((k) => b[k] !== undefined);
+    return keysA.length === keysB.length && keysA.every((k) => ownValue(b, k) !== undefined && jsonEqual(a[k], b[k]));
+  }
+  return a !== a && b !== b; // NaN
+}
+
+/** Length in code points, as JSON Schema counts it (an emoji is one character). */
+function codePointLength(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+  }
+  return n;
+}
+
+function ownValue(o: Record<string, unknown>, key: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, key) ? o[key] : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -276,58 +492,6 @@ function patchedSchema(schema: StructuralSchema, patches: readonly SchemaPatch[]
   return out as StructuralSchema;
 }
 
-function toIssues(errors: readonly ErrorObject[], data: unknown, kind: string, scope: ResourceScope): ManifestIssue[] {
-  const typeErrorPaths = new Set(errors.filter((e) => e.keyword === "type").map((e) => e.instancePath));
-  const out: ManifestIssue[] = [];
-  for (const e of errors) {
-    const segments = pointerSegments(e.instancePath);
-    const path = formatPath(segments, data);
-    const p = e.params as Record<string, unknown>;
-    switch (e.keyword) {
-      case "additionalProperties": {
-        const field = String(p.additionalProperty);
-        const note = scope === "Cluster" && field === "namespace" && path === "metadata" ? ` (${kind} is cluster-scoped)` : "";
-        out.push({ path, message: `unknown field ${JSON.stringify(field)}${note}` });
-        break;
-      }
-      case "required":
-        out.push({ path, message: `missing required field ${JSON.stringify(String(p.missingProperty))}` });
-        break;
-      case "type": {
-        const t = Array.isArray(p.type) ? (p.type as string[]) : String(p.type).split(",");
-        out.push({ path, message: `must be ${t.join(" or ")}` });
-        break;
-      }
-      case "enum":
-        if (typeErrorPaths.has(e.instancePath)) break; // "must be string" already says it
-        out.push({ path, message: `must be one of: ${(p.allowedValues as unknown[]).map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(", ")}` });
-        break;
-      case "pattern":
-        out.push({ path, message: `must match pattern ${String(p.pattern)}` });
-        break;
-      case "minLength":
-        out.push({ path, message: p.limit === 1 ? "must not be empty" : `must be at least ${String(p.limit)} characters long` });
-        break;
-      case "maxLength":
-        out.push({ path, message: `must be at most ${String(p.limit)} characters long` });
-        break;
-      case "minItems":
-        out.push({ path, message: `must have at least ${String(p.limit)} item${p.limit === 1 ? "" : "s"}` });
-        break;
-      case "maxItems":
-        out.push({ path, message: `must have at most ${String(p.limit)} item${p.limit === 1 ? "" : "s"}` });
-        break;
-      case "minimum":
-      case "maximum":
-        out.push({ path, message: `must be ${String(p.comparison)} ${String(p.limit)}` });
-        break;
-      default:
-        out.push({ path, message: e.message ?? `fails ${e.keyword}` });
-    }
-  }
-  return out;
-}
-
 /** Label/annotation keys and finalizers must be qualified names ([DNS-1123 subdomain prefix "/"] name). */
 function metadataKeyIssues(metadata: unknown): ManifestIssue[] {
   if (!isPlainObject(metadata)) return [];
@@ -336,6 +500,7 @@ function metadataKeyIssues(metadata: unknown): ManifestIssue[] {
     const map = metadata[field];
     if (!isPlainObject(map)) continue;
     for (const key of Object.keys(map)) {
+      if (map[key] === undefined) continue; // absent once serialized
       const problem = qualifiedNameProblem(key);
       if (problem) out.push({ path: `metadata.${field}`, message: `invalid key ${JSON.stringify(key)}: ${problem}` });
     }
@@ -377,17 +542,6 @@ function describeType(v: unknown): string {
   return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
 }
 
-/** JSON view of the value: object keys with undefined values dropped, undefined array items become null. */
-function normalize(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : normalize(x)));
-  if (isPlainObject(v)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) if (x !== undefined) out[k] = normalize(x);
-    return out;
-  }
-  return v;
-}
-
 function pointerSegments(pointer: string): string[] {
   if (pointer === "") return [];
   return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
@@ -396,17 +550,11 @@ function pointerSegments(pointer: string): string[] {
 const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
 
 /** spec.eventSources[0].kind; keys that are not simple names are quoted: metadata.labels["app.kubernetes.io/name"]. */
-function formatPath(segments: readonly string[], data: unknown): string {
+function formatPath(segments: readonly (string | number)[]): string {
   let out = "";
-  let node: unknown = data;
   for (const seg of segments) {
-    if (Array.isArray(node)) {
-      out += `[${seg}]`;
-      node = node[Number(seg)];
-    } else {
-      out += SIMPLE_KEY.test(seg) ? (out === "" ? seg : `.${seg}`) : `[${JSON.stringify(seg)}]`;
-      node = isPlainObject(node) ? node[seg] : undefined;
-    }
+    if (typeof seg === "number") out += `[${seg}]`;
+    else out += SIMPLE_KEY.test(seg) ? (out === "" ? seg : `.${seg}`) : `[${JSON.stringify(seg)}]`;
   }
   return out;
 }
