@@ -3,6 +3,13 @@ import { RepoView } from "../lib/private/plan";
 import { GitOpsFile } from "../lib/private/gitops-file";
 import { renderFile, RenderedFile } from "../lib/private/render";
 import { checkStateSafety } from "../lib/private/tree-checks/state-safety";
+import { parseAllDocuments } from "yaml";
+
+// Pass-through, counted: the check must parse only files whose bytes differ from what this synth renders.
+jest.mock("yaml", () => {
+  const actual = jest.requireActual<typeof import("yaml")>("yaml");
+  return { ...actual, parseAllDocuments: jest.fn(actual.parseAllDocuments) };
+});
 
 const POOL = "azurerm_kubernetes_cluster_node_pool";
 
@@ -36,6 +43,16 @@ describe("state safety against the tree on disk", () => {
   test("first synth (no tree) and an unchanged tree pass", () => {
     expect(checkStateSafety([renderFile(tf({ a: pool("core") }))], { record: undefined, read: () => undefined }, { acknowledged: new Set() })).toEqual([]);
     expect(check([tf({ a: pool("core") }), cr("aks")], [tf({ a: pool("core") }), cr("aks")])).toEqual([]);
+  });
+
+  test("a file on disk with the bytes this synth renders is not parsed again; a changed one is", () => {
+    const parse = parseAllDocuments as jest.MockedFunction<typeof parseAllDocuments>;
+    parse.mockClear();
+    expect(check([tf({ a: pool("core") }), cr("aks"), cr("other")], [tf({ a: pool("core") }), cr("aks"), cr("other")])).toEqual([]);
+    expect(parse).not.toHaveBeenCalled();
+    const problems = check([tf({ a: pool("core") }), cr("aks"), cr("other")], [tf({ a: pool("core") }), cr("aks", { backendConfig: { secretSuffix: "moved", inClusterConfig: true } }), cr("other")]);
+    expect(parse).toHaveBeenCalledTimes(1);
+    expect(problems).toEqual([expect.stringContaining("Terraform object flux-system/aks (cluster prod) would move from state flux-system/tfstate-default-prod to flux-system/tfstate-default-moved")]);
   });
 
   test("in-place changes pass (min/max counts, vm size rotates, labels)", () => {

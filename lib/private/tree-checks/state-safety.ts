@@ -72,11 +72,22 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
     }
   };
 
+  // A file on disk with exactly the bytes this synth renders holds exactly the objects it renders: those are used
+  // instead of parsing the file again (in a re-synth that is nearly every file; parsing was most of its time).
+  const renderedByPath = new Map(files.map((f) => [f.path, f]));
+  const unchangedContent = (p: string, bytes: Buffer): RenderedFile["file"]["content"] | undefined => {
+    const rendered = renderedByPath.get(p);
+    return rendered !== undefined && rendered.bytes.equals(bytes) ? rendered.file.content : undefined;
+  };
+
   // Terraform resources, by folder and address.
   const before = new Map<string, TfResource>();
   for (const p of owned.filter((p) => p.endsWith(".tf.json"))) {
     const bytes = repo.read(p);
-    if (bytes) for (const r of tfResources(p, parseJsonOrNothing(bytes))) before.set(`${r.folder}/${r.address}`, r);
+    if (!bytes) continue;
+    const same = unchangedContent(p, bytes);
+    const json = same?.format === "json" ? same.value : parseJsonOrNothing(bytes);
+    for (const r of tfResources(p, json)) before.set(`${r.folder}/${r.address}`, r);
   }
   const after = new Map<string, TfResource>();
   for (const f of files) {
@@ -114,7 +125,10 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
   // Terraform objects: their state lives in tfstate-<workspace>-<secretSuffix> in their namespace.
   const crsBefore = owned.filter((p) => p.endsWith(".yaml")).flatMap((p) => {
     const bytes = repo.read(p);
-    return bytes ? terraformObjects(parseYaml(bytes.toString("utf8"))).map((o) => ({ ...o, file: p, cluster: clusterOf(p) })) : [];
+    if (!bytes) return [];
+    const same = unchangedContent(p, bytes);
+    const documents = same?.format === "yaml" ? same.documents : parseYaml(bytes.toString("utf8"));
+    return terraformObjects(documents).map((o) => ({ ...o, file: p, cluster: clusterOf(p) }));
   });
   const crsAfter = files.flatMap((f) =>
     f.file.content.format === "yaml" ? terraformObjects(f.file.content.documents).map((o) => ({ ...o, file: f.path, source: f.source, cluster: clusterOf(f.path) })) : [],
