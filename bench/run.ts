@@ -370,12 +370,24 @@ function mb(kb: number): string {
   return `${Math.round(kb / 1024)} MB`;
 }
 
+/** The file system type of a directory: creating files costs very differently on a disk and in memory. */
+function fileSystemOf(dir: string): string {
+  const names: Record<number, string> = { 0xef53: "ext4", 0x01021994: "tmpfs (memory)", 0x794c7630: "overlayfs", 0x58465342: "xfs", 0x9123683e: "btrfs", 0x6a656a63: "9p/virtiofs" };
+  try {
+    const type = fs.statfsSync(dir).type;
+    return names[type] ?? `file system type 0x${type.toString(16)}`;
+  } catch {
+    return "file system unknown";
+  }
+}
+
 function machine(): string {
   const cpus = os.cpus();
   const v = (pkg: string): string => (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
   return [
     `- CPU: ${cpus.length} x ${cpus[0]?.model ?? "?"}; memory ${Math.round(os.totalmem() / 2 ** 30)} GB; ${os.type()} ${os.release()} (${os.arch()})`,
-    `- Node ${process.version}; cdktf ${v("cdktf")}, cdktf-cli ${v("cdktf-cli")}, @cdktf/provider-azurerm ${v("@cdktf/provider-azurerm")}, constructs ${v("constructs")}, TypeScript ${v("typescript")}, ajv ${v("ajv")}, yaml ${v("yaml")}`,
+    `- Node ${process.version}; cdktf ${v("cdktf")}, cdktf-cli ${v("cdktf-cli")}, @cdktf/provider-azurerm ${v("@cdktf/provider-azurerm")}, constructs ${v("constructs")}, TypeScript ${v("typescript")}, yaml ${v("yaml")}`,
+    `- Scratch directory (cdktf.out and the GitOps repo of every run): ${os.tmpdir()}, ${fileSystemOf(os.tmpdir())} (set TMPDIR to move it)`,
     `- Peak memory from ${hasGnuTime ? "`/usr/bin/time -v` (maximum RSS of the child)" : "the child's own `process.resourceUsage().maxRSS` (no GNU time here)"}; every run a fresh \`node ${HEAP_FLAG}\` process`,
     `- Load average at the start: ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}`,
   ].join("\n");
@@ -385,7 +397,7 @@ function report(o: Options, fleets: FleetResult[], shapes: FleetResult[], load: 
   const lines: string[] = [];
   lines.push(`Run ${startedAt.toISOString()} with \`npm run bench${o.quick ? " -- --quick" : ""}\` (${fmtS(elapsedMs)} in all).`, "", machine(), "");
   lines.push("#### Fleets: clusters x 10 pools; library (GitOpsApp: Terraform + Flux folders + Terraform objects) vs bare cdktf (same Terraform)", "");
-  lines.push("| clusters | pools | runs | files written (library) | bare time | library time | **time ratio** | CPU ratio | bare peak RSS | library peak RSS | RSS ratio | library re-synth (tree on disk) |");
+  lines.push("| clusters | pools | runs | files written (library) | bare time | library time | **time ratio** | CPU ratio | bare peak RSS | library peak RSS | RSS ratio | library re-synth into its own tree: time (ratio to bare), peak RSS |");
   lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const f of fleets) {
     const bt = median(f.bare.map((s) => s.wallMs));
@@ -395,7 +407,7 @@ function report(o: Options, fleets: FleetResult[], shapes: FleetResult[], load: 
     const rt = median(f.resynth.map((s) => s.wallMs));
     const rr = median(f.resynth.map((s) => s.rssKb));
     lines.push(
-      `| ${f.clusters} | ${f.clusters * f.pools} | ${f.runs} | ${f.files} | ${fmtS(bt)} | ${fmtS(lt)} | **${(lt / bt).toFixed(2)}** | ${(median(f.library.map((s) => s.cpuMs)) / median(f.bare.map((s) => s.cpuMs))).toFixed(2)} | ${mb(br)} | ${mb(lr)} | ${(lr / br).toFixed(2)} | ${fmtS(rt)}, ${mb(rr)} |`,
+      `| ${f.clusters} | ${f.clusters * f.pools} | ${f.runs} | ${f.files} | ${fmtS(bt)} | ${fmtS(lt)} | **${(lt / bt).toFixed(2)}** | ${(median(f.library.map((s) => s.cpuMs)) / median(f.bare.map((s) => s.cpuMs))).toFixed(2)} | ${mb(br)} | ${mb(lr)} | ${(lr / br).toFixed(2)} | ${fmtS(rt)} (${(rt / bt).toFixed(2)}), ${mb(rr)} |`,
     );
   }
   lines.push("", "Inside the library process (median ms since process start: modules loaded / tree constructed / synth done; heap used at the end):", "");
