@@ -273,11 +273,11 @@ const TSCONFIG_APP = JSON.stringify(
 function appCommands(tsx: string | undefined): AppCommand[] {
   const tsconfigApp = { "tsconfig.app.json": TSCONFIG_APP };
   const cmds: AppCommand[] = [
-    { name: "ts-node (current)", app: "npx ts-node main.ts", typeChecks: "yes" },
+    { name: "ts-node (the former app command)", app: "npx ts-node main.ts", typeChecks: "yes" },
     { name: "ts-node --transpile-only", app: "npx ts-node --transpile-only main.ts", typeChecks: "no (tsc --noEmit in npm test)" },
     { name: "incremental tsc -p, then node (warm)", app: "npx tsc -p tsconfig.app.json && node .app/main.js", typeChecks: "yes", extraFiles: tsconfigApp, warmUp: true },
     // Build mode skips creating the program when nothing changed (an up-to-date check against .app/tsbuildinfo).
-    { name: "tsc -b, then node (warm)", app: "npx tsc -b tsconfig.app.json && node .app/main.js", typeChecks: "yes", extraFiles: tsconfigApp, warmUp: true },
+    { name: "tsc -b, then node (warm; the app command in use)", app: "npx tsc -b tsconfig.app.json && node .app/main.js", typeChecks: "yes", extraFiles: tsconfigApp, warmUp: true },
     {
       name: "tsc -b without npx, then node (warm)",
       app: "node node_modules/typescript/bin/tsc -b tsconfig.app.json && node .app/main.js",
