@@ -18,14 +18,6 @@ export function checkRelativePath(rel: string): string | undefined {
   return undefined;
 }
 
-/**
- * Resolves a checked relative path under root and refuses it if, through a symlink anywhere on the way,
- * it would land outside the repo, or if the file itself is a symlink.
- */
-export function resolveInsideRepo(root: string, rel: string): string {
-  return new RepoPathResolver(root).resolve(rel).abs;
-}
-
 /** A repo-relative path resolved under the real repo root. */
 export interface ResolvedRepoPath {
   readonly abs: string;
@@ -42,9 +34,10 @@ interface FolderState {
 }
 
 /**
- * Resolves many repo-relative paths under one root, as `resolveInsideRepo` does for one, but looks at each folder
- * only once: a synth writes hundreds of files into a few folders, and the per-file realpath/exists walk was a third
- * of its write time. Use one resolver per synth, while holding the repo lock (folders must not change meanwhile).
+ * Resolves checked repo-relative paths under the real root and refuses one if, through a symlink anywhere on the
+ * way, it would land outside the repo, or if the file itself is a symlink. Each folder is looked at once: a synth
+ * writes hundreds of files into a few folders, and a realpath/exists walk per file was a third of its write time.
+ * Use one resolver per synth, while holding the repo lock (folders must not change meanwhile).
  */
 export class RepoPathResolver {
   readonly realRoot: string;
