@@ -1,16 +1,8 @@
-export * from "./gitops-app";
-export * from "./infrastructure-stack";
-export * from "./node-pool-cluster";
-export * from "./guarded-node-pool";
-export { GitOpsSynthError } from "./private/validation";
+// The public API, one barrel per domain folder (see ARCHITECTURE.md for the layers).
+export * from "./core";
+export * from "./azure";
+export * from "./flux";
+export * from "./tofu";
+export * from "./cluster";
+export * from "./app";
 export * from "./policy";
-export * from "./duration";
-export * from "./flux-source";
-export * from "./flux-bootstrap";
-export * from "./terraform-controller-cr";
-export * from "./git-repository-source";
-export * from "./oci-repository-source";
-export * from "./promotion-order";
-export * from "./runner-identity";
-export * from "./flux-alerts";
-export type { BootstrapStateBackend } from "./private/flux-extension-stack";

@@ -1,6 +1,6 @@
 import * as fc from "fast-check";
 import { Duration } from "../lib";
-import { PropChecks } from "../lib/private/validation";
+import { PropChecks } from "../lib/core/validation";
 
 function problems(value: unknown, range?: Parameters<typeof Duration._check>[3]): string[] {
   const c = new PropChecks();

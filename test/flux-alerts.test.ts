@@ -8,10 +8,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, parseAllDocuments, stringify } from "yaml";
 import { AlertSeverity, ApprovalMode, FluxBootstrap, FluxBootstrapProps, FluxInstallMode, GitOpsApp, GitRef, GitRepositorySource, InfrastructureStack, NotificationProvider } from "../lib";
-import { SchemaPatch, validateManifest } from "../lib/private/manifest-validator";
-import { validateTree } from "../lib/private/pipeline";
-import { crdSchemaPatchesOf } from "../lib/private/tree-checks/crd-schemas";
-import { checkNoSecrets } from "../lib/private/tree-checks/secret-scan";
+import { SchemaPatch, validateManifest } from "../lib/schema/manifest-validator";
+import { validateTree } from "../lib/app/pipeline";
+import { crdSchemaPatchesOf } from "../lib/checks/crd-schemas";
+import { checkNoSecrets } from "../lib/checks/secret-scan";
 import { flux29OnlyFields } from "./flux-fields";
 import { cleanupTempDirs, listFiles, newApp, OWNERSHIP_RECORD, readText, SUBSCRIPTION, workspace, Workspace } from "./helpers";
 

@@ -15,8 +15,8 @@ import {
   PromotionOrder,
   TerraformControllerCR,
 } from "../lib";
-import { validateManifest } from "../lib/private/manifest-validator";
-import { validateTree } from "../lib/private/pipeline";
+import { validateManifest } from "../lib/schema/manifest-validator";
+import { validateTree } from "../lib/app/pipeline";
 import { flux29OnlyFields } from "./flux-fields";
 import { cleanupTempDirs, listFiles, newApp, SUBSCRIPTION, workspace } from "./helpers";
 

@@ -2,13 +2,13 @@ import * as fs from "fs";
 import * as path from "path";
 import * as fc from "fast-check";
 import { parseAllDocuments } from "yaml";
-import { BUILTIN_SCHEMAS, ResourceScope, StructuralSchema } from "../lib/private/builtin-schemas";
-import { SchemaPatch, validateManifest } from "../lib/private/manifest-validator";
-import { crdSchemaPatchesOf } from "../lib/private/tree-checks/crd-schemas";
+import { BUILTIN_SCHEMAS, ResourceScope, StructuralSchema } from "../lib/schema/builtin-schemas";
+import { SchemaPatch, validateManifest } from "../lib/schema/manifest-validator";
+import { crdSchemaPatchesOf } from "../lib/checks/crd-schemas";
 import * as oracle from "./manifest-validator-oracle";
 
 /**
- * The schema walker of lib/private/manifest-validator.ts against its former implementation (ajv compiling a JSON
+ * The schema walker of lib/schema/manifest-validator.ts against its former implementation (ajv compiling a JSON
  * Schema translation of the structural schema, kept in manifest-validator-oracle.ts): the same issues in the same
  * order, on every document of the committed trees, random objects of every kind, random mutations of both, and
  * random additions to the schemas (the way CRD patches change them) that reach keywords the bundled schemas do not
@@ -33,7 +33,7 @@ interface Kind {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const CRDS = require("../lib/private/crd-schemas.json") as Record<string, { scope: ResourceScope; schema: StructuralSchema }>;
+const CRDS = require("../lib/schema/crd-schemas.json") as Record<string, { scope: ResourceScope; schema: StructuralSchema }>;
 const KINDS: readonly Kind[] = [
   ...Object.entries(CRDS)
     .filter(([key]) => !key.startsWith("$"))

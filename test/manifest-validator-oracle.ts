@@ -1,11 +1,11 @@
 /**
- * The former, ajv-based implementation of lib/private/manifest-validator.ts (commit cacd42b), kept verbatim as the
+ * The former, ajv-based implementation of lib/schema/manifest-validator.ts (commit cacd42b), kept verbatim as the
  * oracle of test/manifest-validator-equivalence.test.ts: the structural schema is translated to JSON Schema
  * (draft-07) and compiled by ajv (allErrors), and ajv's errors are mapped to issues. Only the two import paths
  * changed. ajv is a devDependency for this file only.
  */
 import Ajv, { ErrorObject, ValidateFunction } from "ajv";
-import { BUILTIN_SCHEMAS, ResourceScope, StructuralSchema } from "../lib/private/builtin-schemas";
+import { BUILTIN_SCHEMAS, ResourceScope, StructuralSchema } from "../lib/schema/builtin-schemas";
 
 export interface ManifestIssue {
   /** Where, dotted from the object root: `spec.runnerPodTemplate.spec`, `spec.eventSources[0].kind`,
@@ -46,7 +46,7 @@ let crdEntries: Readonly<Record<string, CrdEntry>> | undefined;
 function crds(): Readonly<Record<string, CrdEntry>> {
   if (!crdEntries) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const raw = require("../lib/private/crd-schemas.json") as Record<string, unknown>;
+    const raw = require("../lib/schema/crd-schemas.json") as Record<string, unknown>;
     const out: Record<string, CrdEntry> = {};
     for (const [key, value] of Object.entries(raw)) if (!key.startsWith("$")) out[key] = value as CrdEntry;
     crdEntries = out;

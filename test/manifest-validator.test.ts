@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { deriveSchemas } from "../scripts/derive-crd-schemas";
-import { ManifestIssue, hasSchemaFor, schemaInfo, validateManifest } from "../lib/private/manifest-validator";
+import { ManifestIssue, hasSchemaFor, schemaInfo, validateManifest } from "../lib/schema/manifest-validator";
 
 const CRD_DIR = path.resolve(__dirname, "..", "..", "shared", "crds");
-const SCHEMA_FILE = path.resolve(__dirname, "..", "lib", "private", "crd-schemas.json");
+const SCHEMA_FILE = path.resolve(__dirname, "..", "lib", "schema", "crd-schemas.json");
 const DURATION = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
 
 /** Deep copy with overrides applied at dotted paths; `undefined` deletes. */
@@ -449,7 +449,7 @@ describe("crd-schemas.json", () => {
 test("schemas are prepared lazily, once per kind and set of schema patches", () => {
   jest.isolateModules(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const fresh = require("../lib/private/manifest-validator") as typeof import("../lib/private/manifest-validator");
+    const fresh = require("../lib/schema/manifest-validator") as typeof import("../lib/schema/manifest-validator");
     expect(fresh.preparedSchemaCount()).toBe(0);
     fresh.validateManifest(kustomization);
     fresh.validateManifest(withPatch(kustomization, { "metadata.name": "other" }));

@@ -3,10 +3,10 @@
  * from then on, a foreign file at its path kept byte for byte, unowned and never removed, with a warning unless it
  * already has what the library needs. Without ifForeign a foreign file still refuses the synth.
  */
-import { GitOpsFile } from "../lib/private/gitops-file";
-import { emptyRecord, OwnershipRecord } from "../lib/private/ownership";
-import { planWrites, RepoView } from "../lib/private/plan";
-import { renderFile, sha256 } from "../lib/private/render";
+import { GitOpsFile } from "../lib/core/gitops-file";
+import { emptyRecord, OwnershipRecord } from "../lib/synth/ownership";
+import { planWrites, RepoView } from "../lib/synth/plan";
+import { renderFile, sha256 } from "../lib/synth/render";
 
 const PATH = "clusters/dev/flux-system/kustomization.yaml";
 

@@ -17,9 +17,9 @@ import {
   TerraformControllerCR,
   VarsFromKind,
 } from "../lib";
-import { defaultChecks } from "../lib/private/default-checks";
-import { validateManifest } from "../lib/private/manifest-validator";
-import { checkAndPlan, validateTree } from "../lib/private/pipeline";
+import { defaultChecks } from "../lib/checks/default-checks";
+import { validateManifest } from "../lib/schema/manifest-validator";
+import { checkAndPlan, validateTree } from "../lib/app/pipeline";
 
 /**
  * Random FluxBootstrap and TerraformControllerCR props (issue #5 item 4) end in a named refusal, or in a tree whose

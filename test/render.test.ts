@@ -3,7 +3,7 @@
  * alias for an object used twice, write `null` for a key that was left `undefined`, fold long lines, or reorder keys.
  */
 import { parseAllDocuments } from "yaml";
-import { renderFile, renderJson, renderYaml, stableJson } from "../lib/private/render";
+import { renderFile, renderJson, renderYaml, stableJson } from "../lib/synth/render";
 
 const SOURCE = "app/flux";
 

@@ -5,8 +5,8 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { RepoPathResolver } from "../lib/private/repo-paths";
-import { diskRepoView } from "../lib/private/write";
+import { RepoPathResolver } from "../lib/synth/repo-paths";
+import { diskRepoView } from "../lib/synth/write";
 import { cleanupTempDirs, tempDir } from "./helpers";
 
 // The module object the library calls through (the namespace import's properties cannot be spied on).

@@ -25,9 +25,9 @@ import {
   TerraformControllerCRProps,
 } from "../lib";
 import { synthGitOps } from "../lib/testing";
-import { validateManifest } from "../lib/private/manifest-validator";
-import { validateTree } from "../lib/private/pipeline";
-import { checkNoSecrets } from "../lib/private/tree-checks/secret-scan";
+import { validateManifest } from "../lib/schema/manifest-validator";
+import { validateTree } from "../lib/app/pipeline";
+import { checkNoSecrets } from "../lib/checks/secret-scan";
 import { cleanupTempDirs, CLUSTER_ID, newApp, OTHER_SUBSCRIPTION, SUBSCRIPTION, workspace } from "./helpers";
 
 afterAll(cleanupTempDirs);

@@ -19,9 +19,9 @@ import {
   OciRef,
   OciRepositorySource,
 } from "../lib";
-import { OWNERSHIP_RECORD_PATH } from "../lib/private/ownership";
-import { renderFiles } from "../lib/private/pipeline";
-import { JOURNAL_FILE } from "../lib/private/write";
+import { OWNERSHIP_RECORD_PATH } from "../lib/synth/ownership";
+import { renderFiles } from "../lib/app/pipeline";
+import { JOURNAL_FILE } from "../lib/synth/write";
 import { cleanupTempDirs, listFiles, LOCK_FILE, newApp, readText, snapshotTree, SUBSCRIPTION, tempDir, thrownBy, workspace, Workspace } from "./helpers";
 import { buildVariant, Variant } from "./safe-writes-app";
 

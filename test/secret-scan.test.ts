@@ -1,7 +1,7 @@
-import { emptyRecord } from "../lib/private/ownership";
-import { RepoView } from "../lib/private/plan";
-import { renderFile } from "../lib/private/render";
-import { checkNoSecrets } from "../lib/private/tree-checks/secret-scan";
+import { emptyRecord } from "../lib/synth/ownership";
+import { RepoView } from "../lib/synth/plan";
+import { renderFile } from "../lib/synth/render";
+import { checkNoSecrets } from "../lib/checks/secret-scan";
 
 const noRepo: RepoView = { record: emptyRecord(), read: () => undefined };
 const opts = { acknowledged: new Set<string>() };

@@ -1,8 +1,8 @@
-import { OwnershipRecord } from "../lib/private/ownership";
-import { RepoView } from "../lib/private/plan";
-import { GitOpsFile } from "../lib/private/gitops-file";
-import { renderFile, RenderedFile } from "../lib/private/render";
-import { checkStateSafety } from "../lib/private/tree-checks/state-safety";
+import { OwnershipRecord } from "../lib/synth/ownership";
+import { RepoView } from "../lib/synth/plan";
+import { GitOpsFile } from "../lib/core/gitops-file";
+import { renderFile, RenderedFile } from "../lib/synth/render";
+import { checkStateSafety } from "../lib/checks/state-safety";
 import { parseAllDocuments } from "yaml";
 
 // Pass-through, counted: the check must parse only files whose bytes differ from what this synth renders.

@@ -17,8 +17,8 @@ import {
   TolerationOperator,
   VarsFromKind,
 } from "../lib";
-import { validateManifest } from "../lib/private/manifest-validator";
-import { validateTree } from "../lib/private/pipeline";
+import { validateManifest } from "../lib/schema/manifest-validator";
+import { validateTree } from "../lib/app/pipeline";
 import { cleanupTempDirs, listFiles, newApp, readText, SUBSCRIPTION, workspace, terraformFixture, TerraformFixture } from "./helpers";
 import { parseAllDocuments } from "yaml";
 

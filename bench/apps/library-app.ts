@@ -61,9 +61,9 @@ function timePhases(): Record<string, number> {
     };
   };
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const pipeline = require("../../lib/private/pipeline") as Record<string, unknown>;
-  const write = require("../../lib/private/write") as Record<string, unknown>;
-  const checks = require("../../lib/private/default-checks") as { defaultChecks: ((...a: unknown[]) => unknown)[] };
+  const pipeline = require("../../lib/app/pipeline") as Record<string, unknown>;
+  const write = require("../../lib/synth/write") as Record<string, unknown>;
+  const checks = require("../../lib/checks/default-checks") as { defaultChecks: ((...a: unknown[]) => unknown)[] };
   const cdktf = require("cdktf") as { App: { prototype: Record<string, unknown> } };
   /* eslint-enable @typescript-eslint/no-require-imports */
   wrap(cdktf.App.prototype, "synth", "cdktf synth (aspects, validations, cdk.tf.json)");

@@ -1,6 +1,6 @@
 import { TerraformResource, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
-import { isFileProducer } from "../private/gitops-file";
+import { isFileProducer } from "../core/gitops-file";
 import { PolicyRuleContext, RuleCompliance } from "./nag-pack";
 
 /** Terraform type of an AKS node pool, made by `GuardedNodePool` or directly with `KubernetesClusterNodePool`. */

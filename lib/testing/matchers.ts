@@ -4,7 +4,7 @@ import { parseAllDocuments } from "yaml";
 import { PolicyRuleContext } from "../policy/nag-pack";
 import { resolveTokens } from "../policy/resolve";
 import { NODE_POOL_TYPE, nodePoolAttributes } from "../policy/subjects";
-import { validateManifest } from "../private/manifest-validator";
+import { validateManifest } from "../schema/manifest-validator";
 
 /** What `toBeGuardedNodePool` and `toHaveOnlyGuardedNodePools` require besides autoscaling and `ignore_changes`. */
 export interface GuardedNodePoolExpectation {

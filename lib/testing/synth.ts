@@ -3,12 +3,12 @@ import * as os from "os";
 import * as path from "path";
 import { AnnotationMetadataEntryType, Annotations, Aspects, IAspect, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
-import { GitOpsApp, GitOpsAppProps } from "../gitops-app";
-import { defaultChecks } from "../private/default-checks";
-import { OWNERSHIP_RECORD_PATH } from "../private/ownership";
-import { checkAndPlan, collectFiles, renderFiles, validateTree } from "../private/pipeline";
-import { RepoView } from "../private/plan";
-import { GitOpsSynthError } from "../private/validation";
+import { GitOpsApp, GitOpsAppProps } from "../app/gitops-app";
+import { defaultChecks } from "../checks/default-checks";
+import { OWNERSHIP_RECORD_PATH } from "../synth/ownership";
+import { checkAndPlan, collectFiles, renderFiles, validateTree } from "../app/pipeline";
+import { RepoView } from "../synth/plan";
+import { GitOpsSynthError } from "../core/validation";
 
 /** GitOps repo files by repo-relative path (forward slashes), in path order. */
 export type GitOpsFileMap = Record<string, string>;

@@ -46,7 +46,7 @@ for forbidden in test/ examples/ infrastructure/ clusters/ bootstrap/ cdktf.out/
   if grep -q "^${forbidden}" <<<"$LIST"; then fail "the tarball holds ${forbidden}: $(grep "^${forbidden}" <<<"$LIST" | head -3 | tr '\n' ' ')"; fi
 done
 for required in package.json dist/index.js dist/index.d.ts dist/index.d.ts.map dist/testing/index.js dist/testing/index.d.ts \
-  dist/testing/index.d.ts.map dist/testing/jest.js dist/testing/jest.d.ts dist/private/crd-schemas.json lib/index.ts CHANGELOG.md; do
+  dist/testing/index.d.ts.map dist/testing/jest.js dist/testing/jest.d.ts dist/schema/crd-schemas.json lib/index.ts CHANGELOG.md; do
   grep -qx "$required" <<<"$LIST" || fail "the tarball lacks $required"
 done
 if grep -E '\.test\.(ts|js)$' <<<"$LIST"; then fail "the tarball holds test files"; fi
@@ -104,7 +104,7 @@ assert(!loaded.some((k) => /@cdktf\/provider-azurerm\/lib\/index\.js$/.test(k)),
 const testing = require("cdktf-aks-gitops/testing");
 for (const name of ["synthGitOps", "synthGitOpsFiles", "testApp", "setupGitOpsMatchers", "crdSchemaProblems"]) assert.strictEqual(typeof testing[name], "function", `testing export ${name}`);
 assert.throws(() => require("cdktf-aks-gitops/testing/jest"), /needs the global expect of jest/);
-assert.throws(() => require("cdktf-aks-gitops/dist/private/pipeline"), (e) => e.code === "ERR_PACKAGE_PATH_NOT_EXPORTED");
+assert.throws(() => require("cdktf-aks-gitops/dist/app/pipeline"), (e) => e.code === "ERR_PACKAGE_PATH_NOT_EXPORTED");
 assert.strictEqual(require("cdktf-aks-gitops/package.json").name, "cdktf-aks-gitops");
 console.log("ok: root, ./testing, ./testing/jest, ./package.json; internals not exported");
 JS

@@ -18,7 +18,7 @@ import {
   TerraformControllerCR,
   TerraformSourceKind,
 } from "../../lib";
-import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../../lib/private/gitops-file";
+import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../../lib/core/gitops-file";
 import { synthGitOps } from "../../lib/testing";
 import { cleanupTempDirs, newApp, SUBSCRIPTION, workspace, terraformFixture, TerraformFixture } from "../helpers";
 

@@ -16,7 +16,7 @@ import {
   PolicyPack,
   TerraformControllerCR,
 } from "../../lib";
-import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../../lib/private/gitops-file";
+import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../../lib/core/gitops-file";
 import { synthGitOps, synthGitOpsFiles, testApp } from "../../lib/testing";
 import { CLUSTER_ID, cleanupTempDirs, listFiles, newApp, SUBSCRIPTION, thrownBy, workspace } from "../helpers";
 

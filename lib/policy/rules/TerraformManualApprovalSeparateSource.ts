@@ -1,7 +1,7 @@
 import { parse } from "path";
 import { IConstruct } from "constructs";
-import { FluxBootstrap } from "../../flux-bootstrap";
-import { TerraformControllerCR } from "../../terraform-controller-cr";
+import { FluxBootstrap } from "../../cluster/flux-bootstrap";
+import { TerraformControllerCR } from "../../tofu/terraform-controller-cr";
 import { RuleCompliance } from "../nag-pack";
 import { eachTerraformObject, TerraformObjectManifest } from "../subjects";
 

@@ -1,0 +1,147 @@
+import * as path from "path";
+import { App, AppConfig } from "cdktf";
+import { IConstruct } from "constructs";
+import { acknowledgedSet, validateAppProps } from "./app-props";
+import { defaultChecks } from "../checks/default-checks";
+import { RenderedFile } from "../synth/render";
+import { collectFiles, checkAndPlan, collectWarnings, renderFiles, validateTree } from "./pipeline";
+import { WritePlan } from "../synth/plan";
+import { findProjectRoot } from "../synth/repo-paths";
+import { addPropValidation, GitOpsSynthError } from "../core/validation";
+import { applyPlan, diskRepoView, recoverInterruptedSynth, withRepoLock } from "../synth/write";
+
+/** Context key that sets the GitOps repo directory, relative to the directory of `cdktf.json`. */
+export const GITOPS_ROOT_CONTEXT = "gitopsRoot";
+/** Context key listing acknowledged destructive changes (see GitOpsAppProps.acknowledgedChanges). */
+export const ACKNOWLEDGED_CHANGES_CONTEXT = "acknowledgedChanges";
+
+/** Props of a GitOpsApp: cdktf App settings plus where and how the GitOps repo is written. */
+export interface GitOpsAppProps extends AppConfig {
+  /**
+   * Directory of the GitOps repo that receives `infrastructure/` and `clusters/`. A relative path is taken from the
+   * directory of `cdktf.json`.
+   * @default - the `gitopsRoot` context entry, else the directory of `cdktf.json` (searched upwards from the cwd)
+   */
+  readonly gitopsRoot?: string;
+  /**
+   * Destructive changes against the tree on disk that you accept, exactly as the refusal message prints them, e.g.
+   * `replace:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.pool_1234`. Remove them once the change landed:
+   * an entry that acknowledged nothing is named in the synth's log; an entry not of that form is refused.
+   * @default - the `acknowledgedChanges` context entry, else none
+   */
+  readonly acknowledgedChanges?: string[];
+  /**
+   * Where the one-line synth summary goes.
+   * @default - standard output
+   */
+  readonly log?: (line: string) => void;
+}
+
+/** What one synth did to the GitOps repo. */
+export interface GitOpsSynthReport {
+  readonly root: string;
+  readonly written: readonly string[];
+  readonly unchanged: readonly string[];
+  readonly removed: readonly string[];
+  /** Generated files that had been edited by hand and were restored. */
+  readonly restored: readonly string[];
+  /** Paths where a file the library did not write was kept in place instead of being generated (see `warnings`). */
+  readonly keptForeign: readonly string[];
+  /**
+   * What the synth asked the user to do or to know, each starting with `[construct path]`: warnings of constructs
+   * outside stacks (cdktf prints those of stacks itself), and foreign files kept in place that lack what the library
+   * needs. Also logged, one `gitops: warning:` line each.
+   */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * A cdktf `App` that, after the usual synth into `cdktf.out/`, writes the GitOps repo: every file the constructs
+ * declare is collected, rendered, checked, planned against the tree on disk and written atomically.
+ *
+ * It is an `App` subclass (not a per-stack synthesizer) because the GitOps tree is one whole: files of several stacks
+ * and of constructs outside stacks share one ownership record, and a removed stack must have its files pruned, which
+ * no synthesizer of that stack would be there to do.
+ */
+export class GitOpsApp extends App {
+  /** The GitOps repo directory this app writes into (absolute, never written into any file). */
+  readonly gitopsRoot: string;
+  private readonly log: (line: string) => void;
+  private readonly acknowledged: ReadonlySet<string>;
+  private lastReport?: GitOpsSynthReport;
+
+  constructor(props: GitOpsAppProps = {}) {
+    super(props);
+    const projectRoot = findProjectRoot();
+    const configured = props.gitopsRoot ?? (this.node.tryGetContext(GITOPS_ROOT_CONTEXT) as string | undefined);
+    this.gitopsRoot = configured === undefined ? projectRoot : path.resolve(projectRoot, configured);
+    this.log = props.log ?? ((line) => console.log(line));
+    const acknowledged: unknown = props.acknowledgedChanges ?? this.node.tryGetContext(ACKNOWLEDGED_CHANGES_CONTEXT);
+    this.acknowledged = acknowledgedSet(acknowledged);
+    addPropValidation(this, (c) => validateAppProps(c, { configuredRoot: configured, gitopsRoot: this.gitopsRoot, acknowledged }));
+  }
+
+  /** Finds the GitOpsApp a construct belongs to. */
+  static of(c: IConstruct): GitOpsApp {
+    const root = c.node.root;
+    if (!(root instanceof GitOpsApp)) {
+      throw new Error(`[${c.node.path}] must be created inside a GitOpsApp (found ${root.constructor.name}): use new GitOpsApp() instead of new App()`);
+    }
+    return root;
+  }
+
+  /** The report of the last synth, if any. */
+  get report(): GitOpsSynthReport | undefined {
+    return this.lastReport;
+  }
+
+  override synth(): void {
+    // All of the input is checked before anything is written, cdktf.out included, and all problems are reported at once.
+    const problems = validateTree(this);
+    if (problems.length) throw new GitOpsSynthError("Synth refused: invalid input", problems);
+    super.synth();
+    // Under `cdktf synth`, error annotations (policy findings) do not throw; the CLI reports them after the app exits.
+    const annotated = Object.values(this.manifest.stacks).some((s) => s.annotations.some((a) => a.level === "@cdktf/error"));
+    if (annotated) {
+      this.log("gitops: not written, the synth has error annotations");
+      return;
+    }
+    const files = this.renderGitOpsFiles();
+    const usedAcknowledgements = new Set<string>();
+    this.lastReport = withRepoLock(this.gitopsRoot, () => {
+      // A synth that died while writing left a journal: its changes are rolled back before anything is planned.
+      const recovered = recoverInterruptedSynth(this.gitopsRoot);
+      if (recovered) this.log(`gitops: ${recovered}`);
+      const plan = checkAndPlan(files, diskRepoView(this.gitopsRoot), defaultChecks, { acknowledged: this.acknowledged, used: usedAcknowledgements });
+      applyPlan(this.gitopsRoot, plan);
+      return toReport(this.gitopsRoot, plan, collectWarnings(this));
+    });
+    // A stale acknowledgement would silently accept a later, unintended change of the same address.
+    const stale = [...this.acknowledged].filter((a) => !usedAcknowledgements.has(a)).sort();
+    if (stale.length) this.log(`gitops: acknowledgedChanges that acknowledged nothing in this synth (remove them): ${stale.join(", ")}`);
+    const r = this.lastReport;
+    this.log(
+      `gitops: ${r.written.length} written, ${r.unchanged.length} unchanged, ${r.removed.length} removed` +
+        (r.restored.length ? `, restored after hand edits: ${r.restored.join(", ")}` : "") +
+        (r.keptForeign.length ? `, kept (not ours): ${r.keptForeign.join(", ")}` : ""),
+    );
+    for (const w of r.warnings) this.log(`gitops: warning: ${w}`);
+  }
+
+  /** @internal Collects and renders every GitOps file of the app, without touching the disk. */
+  renderGitOpsFiles(): RenderedFile[] {
+    return renderFiles(collectFiles(this));
+  }
+}
+
+function toReport(root: string, plan: WritePlan, constructWarnings: readonly string[]): GitOpsSynthReport {
+  return {
+    root,
+    written: plan.writes.map((w) => w.path),
+    unchanged: plan.unchanged,
+    removed: plan.removals,
+    restored: plan.restoredAfterHandEdit,
+    keptForeign: plan.keptForeign,
+    warnings: [...constructWarnings, ...plan.warnings],
+  };
+}

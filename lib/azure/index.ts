@@ -1,0 +1,3 @@
+export * from "./infrastructure-stack";
+export * from "./node-pool-cluster";
+export * from "./guarded-node-pool";

@@ -1,0 +1,22 @@
+import { RepoView } from "../synth/plan";
+import { RenderedFile } from "../synth/render";
+
+/** What a check may know besides the trees. */
+export interface CheckOptions {
+  /** Changes the user acknowledged in code (GitOpsAppProps.acknowledgedChanges / context `acknowledgedChanges`). */
+  readonly acknowledged: ReadonlySet<string>;
+  /** Filled by the checks with the acknowledgements that allowed a change (the others are stale). */
+  readonly used?: Set<string>;
+}
+
+/**
+ * A check of the rendered GitOps tree before anything is written. Returns problems, each starting with the
+ * `[construct path]` of the construct that declared the offending file. Checks are pure: the repo is read only
+ * through the view.
+ */
+export type TreeCheck = (files: readonly RenderedFile[], repo: RepoView, options: CheckOptions) => string[];
+
+/** Runs every check and returns all problems together (one synth reports all of them at once). */
+export function runChecks(checks: readonly TreeCheck[], files: readonly RenderedFile[], repo: RepoView, options: CheckOptions): string[] {
+  return checks.flatMap((check) => check(files, repo, options));
+}

@@ -1,0 +1,94 @@
+import { DataAzurermKubernetesCluster } from "@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster";
+import { KubernetesClusterExtension } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-extension";
+import {
+  KubernetesFluxConfiguration,
+  KubernetesFluxConfigurationKustomizations,
+} from "@cdktf/provider-azurerm/lib/kubernetes-flux-configuration";
+import { AzurermBackend } from "cdktf";
+import { Construct } from "constructs";
+import { RepoTerraformStack } from "../azure/repo-terraform-stack";
+
+/** Remote state of the bootstrap stack in an Azure storage account, with Entra ID auth (no keys in Git). */
+export interface BootstrapStateBackend {
+  readonly resourceGroupName: string;
+  readonly storageAccountName: string;
+  readonly containerName: string;
+  readonly key: string;
+  readonly subscriptionId?: string;
+}
+
+export interface FluxExtensionStackProps {
+  /** Repo-relative folder of the stack's `main.tf.json`. */
+  readonly repoPath: string;
+  readonly subscriptionId: string;
+  readonly resourceProviderRegistrations: string;
+  readonly clusterName: string;
+  readonly resourceGroupName: string;
+  readonly extensionName: string;
+  readonly extensionVersion?: string;
+  readonly configurationName: string;
+  readonly namespace: string;
+  readonly url: string;
+  readonly branch: string;
+  readonly localAuthReference?: string;
+  readonly sourceIntervalSeconds: number;
+  readonly sourceTimeoutSeconds: number;
+  readonly kustomizations: KubernetesFluxConfigurationKustomizations[];
+  readonly stateBackend?: BootstrapStateBackend;
+}
+
+/**
+ * The Terraform that installs Flux on an AKS cluster through the `microsoft.flux` extension and points it at the
+ * cluster's folder: written to `bootstrap/<cluster>/main.tf.json` and applied once (and on changes) from a
+ * workstation or pipeline with `tofu -chdir=bootstrap/<cluster> init && tofu -chdir=bootstrap/<cluster> apply`.
+ *
+ * Why there and not under `infrastructure/`: tofu-controller runs inside Flux, and this stack installs Flux, so the
+ * controller cannot be what applies it (and a Terraform object deleting its own controller would be a trap). No
+ * Flux Kustomization and no Terraform object ever points at `bootstrap/` (Flux reads `./clusters/<cluster>` only, and
+ * skips `.json` files anyway). It is committed so the bootstrap is reviewed, versioned and reproducible like the
+ * rest of the repo, instead of living only in a local `cdktf.out/`.
+ */
+export class FluxExtensionStack extends RepoTerraformStack {
+  readonly extension: KubernetesClusterExtension;
+  readonly fluxConfiguration: KubernetesFluxConfiguration;
+
+  constructor(scope: Construct, id: string, props: FluxExtensionStackProps) {
+    super(scope, id, {
+      repoPath: props.repoPath,
+      // Applied from a workstation or pipeline, so the Azure CLI login is a fine credential here.
+      provider: { subscriptionId: props.subscriptionId, resourceProviderRegistrations: props.resourceProviderRegistrations },
+      keepBackend: props.stateBackend !== undefined,
+    });
+    if (props.stateBackend) new AzurermBackend(this, { ...props.stateBackend, useAzureadAuth: true });
+
+    const cluster = new DataAzurermKubernetesCluster(this, "cluster", { name: props.clusterName, resourceGroupName: props.resourceGroupName });
+
+    this.extension = new KubernetesClusterExtension(this, "flux-extension", {
+      name: props.extensionName,
+      clusterId: cluster.id,
+      extensionType: "microsoft.flux",
+      version: props.extensionVersion,
+    });
+
+    this.fluxConfiguration = new KubernetesFluxConfiguration(this, "flux-configuration", {
+      name: props.configurationName,
+      clusterId: cluster.id,
+      namespace: props.namespace,
+      // The cluster folder installs tofu-controller (CRDs, ClusterRoles): namespace scope could not apply it.
+      scope: "cluster",
+      continuousReconciliationEnabled: true,
+      gitRepository: {
+        url: props.url,
+        referenceType: "branch",
+        referenceValue: props.branch,
+        syncIntervalInSeconds: props.sourceIntervalSeconds,
+        timeoutInSeconds: props.sourceTimeoutSeconds,
+        // Credentials only by reference to a Secret in the configuration's namespace; never keys in Terraform.
+        localAuthReference: props.localAuthReference,
+      },
+      kustomizations: props.kustomizations,
+      // The configuration fails until the extension (and its CRDs) exist.
+      dependsOn: [this.extension],
+    });
+  }
+}

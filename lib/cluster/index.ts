@@ -1,0 +1,3 @@
+export * from "./flux-bootstrap";
+export * from "./promotion-order";
+export type { BootstrapStateBackend } from "./flux-extension-stack";

@@ -1,0 +1,179 @@
+import { Construct } from "constructs";
+import type { FluxBootstrap } from "../cluster/flux-bootstrap";
+import { DNS_LABEL } from "../azure/infrastructure-stack";
+import { alertObject, AlertEventSource, providerObject } from "../kubernetes/notification";
+
+/** The notification-controller Provider types the library writes. */
+export type NotificationProviderType = "msteams" | "slack" | "generic";
+import { addPropValidation, PropChecks } from "../core/validation";
+import { DNS_SUBDOMAIN } from "../core/patterns";
+
+/** Which events an Alert forwards: `info` is every event, `error` only Warning events (failures, drift). */
+export enum AlertSeverity {
+  INFO = "info",
+  ERROR = "error",
+}
+
+/** Secret reference of a notification provider: the address (webhook URL) is its `address` key, never a literal. */
+export interface NotificationSecretProps {
+  /**
+   * Secret in the cluster's Flux namespace with the key `address` (the webhook URL; for Slack's bot API also `token`).
+   * Create it out of band (`kubectl create secret generic <name> --from-literal=address=…`) or keep it SOPS-encrypted.
+   */
+  readonly secretName: string;
+}
+
+/** Slack: the webhook URL (or the chat.postMessage URL with a bot `token`) in the Secret. */
+export interface SlackProviderProps extends NotificationSecretProps {
+  /**
+   * Channel (for the bot API; an incoming webhook posts to its own channel).
+   * @default - the webhook's channel
+   */
+  readonly channel?: string;
+  /**
+   * Bot user name shown with the message.
+   * @default - the webhook's
+   */
+  readonly username?: string;
+}
+
+/**
+ * Where a cluster's alerts go: a Flux notification `Provider` (notification.toolkit.fluxcd.io/v1beta3). Only types
+ * whose address can come from a Secret are offered, and the address is only ever taken from the Secret.
+ */
+export class NotificationProvider {
+  /** Microsoft Teams: the Secret's `address` is a Teams Workflows webhook URL ("Post to a channel when a webhook request is received"). */
+  static msteams(props: NotificationSecretProps): NotificationProvider {
+    return new NotificationProvider("msteams", props.secretName);
+  }
+
+  /** Slack: the Secret's `address` is an incoming webhook URL. */
+  static slack(props: SlackProviderProps): NotificationProvider {
+    return new NotificationProvider("slack", props.secretName, props.channel, props.username);
+  }
+
+  /** Any HTTP endpoint: the event as JSON is POSTed to the Secret's `address` (with the Secret's `headers`, if any). */
+  static generic(props: NotificationSecretProps): NotificationProvider {
+    return new NotificationProvider("generic", props.secretName);
+  }
+
+  private constructor(
+    /** Provider `type`. */
+    readonly type: NotificationProviderType,
+    /** Secret with the address. */
+    readonly secretName: string,
+    readonly channel?: string,
+    readonly username?: string,
+  ) {}
+}
+
+/** Props of FluxAlerts: where a cluster's Flux and drift events are sent. */
+export interface FluxAlertsProps {
+  /** Where the alerts go. */
+  readonly provider: NotificationProvider;
+  /**
+   * Name of the Provider and of the Alerts (`<name>`, `<name>-terraform`), in the cluster's Flux namespace; a DNS label.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /**
+   * Which events of the cluster's Kustomizations, GitRepositories and HelmReleases are sent.
+   * @default AlertSeverity.INFO (also what Flux changes: a drift it corrected, a new revision applied)
+   */
+  readonly eventSeverity?: AlertSeverity;
+  /**
+   * Also send the events of the cluster's Terraform objects (tofu-controller: drift detected, plan or apply failed).
+   * Flux does not accept the kind `Terraform` in an Alert until its Alert CRD and notification-controller's
+   * ClusterRole are patched: in flux CLI mode the library writes that patch into
+   * `clusters/<cluster>/flux-system/kustomization.yaml` (or, when that file is yours, keeps it and prints what to
+   * add). In AKS extension mode the extension owns the CRDs and they cannot be patched, so this is refused there.
+   * @default - true in flux CLI mode when the cluster has Terraform objects, false in AKS extension mode
+   */
+  readonly terraformEvents?: boolean;
+  /**
+   * Which events of the Terraform objects are sent.
+   * @default AlertSeverity.ERROR (Warning events: DriftDetected, DriftDetectionFailed, failed plans and applies)
+   */
+  readonly terraformEventSeverity?: AlertSeverity;
+}
+
+/** The Flux kinds whose events a cluster's alerts cover. */
+export const ALERTED_FLUX_KINDS: readonly string[] = ["Kustomization", "GitRepository", "HelmRelease"];
+
+/**
+ * Alerts of one cluster (`FluxBootstrap.addAlerts`): a notification Provider and an Alert for the events of the
+ * cluster's Kustomizations, GitRepositories and HelmReleases (written to `clusters/<cluster>/notifications.yaml`), and
+ * in flux CLI mode an Alert for its Terraform objects' events (`clusters/<cluster>/flux-system/terraform-alerts.yaml`,
+ * applied together with the CRD patch that makes Flux accept it).
+ */
+export class FluxAlerts extends Construct {
+  readonly cluster: FluxBootstrap;
+  readonly provider: NotificationProvider;
+  /** Name of the Provider and the Alerts. */
+  readonly name: string;
+  readonly eventSeverity: AlertSeverity;
+  readonly terraformEventSeverity: AlertSeverity;
+  private readonly props: FluxAlertsProps;
+
+  constructor(scope: Construct, id: string, props: FluxAlertsProps & { readonly cluster: FluxBootstrap }) {
+    super(scope, id);
+    this.props = props;
+    this.cluster = props.cluster;
+    this.provider = props.provider;
+    this.name = props.name ?? id;
+    this.eventSeverity = props.eventSeverity ?? AlertSeverity.INFO;
+    this.terraformEventSeverity = props.terraformEventSeverity ?? AlertSeverity.ERROR;
+    props.cluster._registerAlerts(this);
+    addPropValidation(this, (c) => this.validate(c));
+  }
+
+  /** Whether the Terraform objects' events are sent (see FluxAlertsProps.terraformEvents). */
+  get terraformEvents(): boolean {
+    return (this.props.terraformEvents ?? true) && !this.cluster._aksExtensionCluster && this.cluster.terraforms.length > 0;
+  }
+
+  private validate(c: PropChecks): void {
+    const p = this.props;
+    if (c.pattern("name", this.name, DNS_LABEL, "a DNS label (the Provider and Alert name)")) {
+      c.check(this.name.length <= 53, "name", this.name, "at most 53 characters (the Terraform Alert is <name>-terraform)");
+    }
+    c.check(p.provider instanceof NotificationProvider, "provider", p.provider, "NotificationProvider.msteams(…), .slack(…) or .generic(…)");
+    if (p.provider instanceof NotificationProvider) {
+      c.pattern("provider.secretName", p.provider.secretName, DNS_SUBDOMAIN, "the name of a Secret in the cluster's Flux namespace holding the address (never the address itself)");
+      if (p.provider.channel !== undefined) c.check(typeof p.provider.channel === "string" && p.provider.channel.length > 0 && p.provider.channel.length <= 2048, "provider.channel", p.provider.channel, "a channel name");
+    }
+    c.oneOf("eventSeverity", p.eventSeverity, Object.values(AlertSeverity));
+    c.oneOf("terraformEventSeverity", p.terraformEventSeverity, Object.values(AlertSeverity));
+    if (p.terraformEvents === true && this.cluster._aksExtensionCluster) {
+      c.fail(
+        "terraformEvents",
+        true,
+        "unset or false in AKS extension mode: Flux accepts the kind Terraform in an Alert only with its Alert CRD patched, and on AKS the microsoft.flux extension owns that CRD (use flux CLI mode for Terraform drift alerts, or alert on the Terraform objects' conditions with kube-state-metrics)",
+      );
+    }
+    for (const other of this.cluster._alerts) {
+      if (other === this) break;
+      if (other.name === this.name) c.fail("name", this.name, `a name no other alerts of cluster ${this.cluster.clusterName} use (${other.node.path} has it)`);
+    }
+  }
+
+  /** @internal The Provider and the Alert of the Flux kinds. */
+  _fluxDocuments(): Record<string, unknown>[] {
+    const ns = this.cluster.namespace;
+    return [
+      providerObject({ name: this.name, namespace: ns }, { type: this.provider.type, channel: this.provider.channel, username: this.provider.username, secretRef: { name: this.provider.secretName } }),
+      alertObject(
+        { name: this.name, namespace: ns },
+        { providerRef: { name: this.name }, eventSeverity: this.eventSeverity, eventSources: ALERTED_FLUX_KINDS.map((kind) => ({ kind, name: "*" })) },
+      ),
+    ];
+  }
+
+  /** @internal The Alert of the Terraform objects (one event source per namespace that holds some), if enabled. */
+  _terraformDocuments(): Record<string, unknown>[] {
+    if (!this.terraformEvents) return [];
+    const ns = this.cluster.namespace;
+    const sources: AlertEventSource[] = this.cluster.terraformNamespaces.map((n) => ({ kind: "Terraform", name: "*", namespace: n === ns ? undefined : n }));
+    return [alertObject({ name: `${this.name}-terraform`, namespace: ns }, { providerRef: { name: this.name }, eventSeverity: this.terraformEventSeverity, eventSources: sources })];
+  }
+}

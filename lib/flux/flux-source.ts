@@ -1,0 +1,127 @@
+import type { FluxBootstrap } from "../cluster/flux-bootstrap";
+import type { InfrastructureStack } from "../azure/infrastructure-stack";
+import { GitRepositoryRef } from "../kubernetes/git-repository";
+import { PropChecks } from "../core/validation";
+
+/** Kinds of Flux source a Terraform object can read its code from. */
+export enum TerraformSourceKind {
+  GIT_REPOSITORY = "GitRepository",
+  OCI_REPOSITORY = "OCIRepository",
+}
+
+const GIT_REF_NAME = /^(?!\/)(?!.*\/\/)(?!.*\.\.)(?!.*\/$)(?!.*\.lock$)[^\s~^:?*[\\]{1,250}$/;
+const SHA = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
+const SEMVER_RANGE = /^[\sv0-9.xX*<>=~^|,-]+$/;
+
+/** Which commit of a Git repository a GitRepository source follows. */
+export class GitRef {
+  /** The head of a branch: every commit to it is a new revision. */
+  static branch(name: string): GitRef {
+    return new GitRef("branch", name);
+  }
+  /** One tag. */
+  static tag(name: string): GitRef {
+    return new GitRef("tag", name);
+  }
+  /** The highest tag matching a semver range, e.g. `>=1.0.0` or `1.x`: promotion by tagging a release. */
+  static semver(range: string): GitRef {
+    return new GitRef("semver", range);
+  }
+  /** One commit (40 or 64 hex characters): nothing moves until the code says so. */
+  static commit(sha: string): GitRef {
+    return new GitRef("commit", sha);
+  }
+
+  private constructor(
+    /** `branch`, `tag`, `semver` or `commit`. */
+    readonly type: "branch" | "tag" | "semver" | "commit",
+    readonly value: string,
+  ) {}
+
+  /** True if every commit to this branch is a new revision of the source. */
+  isBranch(name?: string): boolean {
+    return this.type === "branch" && (name === undefined || this.value === name);
+  }
+
+  /** `branch main`, `semver >=1.0.0`. */
+  toString(): string {
+    return `${this.type} ${this.value}`;
+  }
+
+  /** @internal */
+  _toSpec(): GitRepositoryRef {
+    return { [this.type]: this.value };
+  }
+
+  /** @internal */
+  _validate(c: PropChecks, prop: string): void {
+    if (!(this instanceof GitRef)) return;
+    if (!c.literal(prop, this.value)) return;
+    switch (this.type) {
+      case "branch":
+      case "tag":
+        c.check(typeof this.value === "string" && GIT_REF_NAME.test(this.value), prop, this.value, `a Git ${this.type} name (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\')`);
+        break;
+      case "semver":
+        c.check(typeof this.value === "string" && this.value.trim() !== "" && SEMVER_RANGE.test(this.value), prop, this.value, "a semver range such as >=1.0.0 or 1.x");
+        break;
+      case "commit":
+        c.check(typeof this.value === "string" && SHA.test(this.value), prop, this.value, "a full commit SHA (40 or 64 lower-case hex characters)");
+        break;
+    }
+  }
+}
+
+/**
+ * A Flux source a cluster's Terraform objects read their code from: the cluster's own bootstrap GitRepository
+ * (`FluxBootstrap.source`), a `GitRepositorySource` or an `OciRepositorySource`.
+ */
+export interface ITerraformSource {
+  /** The cluster whose Flux reconciles this source. */
+  readonly cluster: FluxBootstrap;
+  readonly kind: TerraformSourceKind;
+  /** Object name. */
+  readonly name: string;
+  /** Object namespace; Terraform objects reading it live in the same namespace (cross-namespace refs are denied). */
+  readonly namespace: string;
+  /**
+   * True if every commit of the cluster's own manifests (the Terraform objects themselves) is also a new revision
+   * of this source. Manual approval then loops forever (tofu-controller #1878).
+   */
+  readonly sharesRevisionWithManifests: boolean;
+  /** What the source follows, e.g. `https://github.com/org/repo (branch main)`. */
+  readonly revisionDescription: string;
+  /** @internal Compares what two sources follow: equal keys apply the same commits. */
+  readonly _revisionKey: string;
+  /** @internal `spec.path` of a Terraform object reconciling the stack from this source. */
+  _pathFor(stack: InfrastructureStack): string;
+}
+
+/**
+ * Host and path of a Git URL without scheme, user, `.git` and trailing slash, lower-cased (GitHub and Azure DevOps
+ * paths are case-insensitive; erring towards "same repo" is the safe side for the approval-loop guard): two spellings
+ * of one repo compare equal.
+ */
+export function normalizeGitUrl(url: string): string {
+  const scp = /^[^@/\s]+@([^:/\s]+):(.+)$/.exec(url); // git@github.com:org/repo.git
+  let host: string;
+  let path: string;
+  if (scp) {
+    host = scp[1];
+    path = scp[2];
+  } else {
+    try {
+      const u = new URL(url);
+      host = u.host;
+      path = u.pathname;
+    } catch {
+      return url;
+    }
+  }
+  return `${host}/${path.replace(/^\/+/, "").replace(/\/+$/, "").replace(/\.git$/, "")}`.toLowerCase();
+}
+
+/** The repo path of a stack as a Terraform object's `spec.path` in an artifact holding the whole repo. */
+export function repoRootPath(stack: InfrastructureStack): string {
+  return `./${stack.repoPath}`;
+}

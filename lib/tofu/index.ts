@@ -1,0 +1,2 @@
+export * from "./terraform-controller-cr";
+export * from "./runner-identity";

@@ -1,0 +1,466 @@
+import { createHash } from "crypto";
+import { DataAzurermKubernetesCluster } from "@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster";
+import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential";
+import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
+import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
+import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
+import { Annotations, TerraformOutput, Token } from "cdktf";
+import { Construct } from "constructs";
+import type { FluxBootstrap } from "../cluster/flux-bootstrap";
+import { GuardedNodePool } from "../azure/guarded-node-pool";
+import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
+import { ClusterLocation, NodePoolCluster } from "../azure/node-pool-cluster";
+import { KUBELET_IDENTITY_OPT_IN } from "../policy/subjects";
+import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
+import { roleBindingObject, serviceAccountObject } from "../kubernetes/rbac";
+import { addPropValidation, PropChecks } from "../core/validation";
+import type { TerraformControllerCR } from "./terraform-controller-cr";
+import { DNS_SUBDOMAIN, GUID, RESOURCE_GROUP } from "../core/patterns";
+
+/**
+ * Context key of the runner identities' client ids, an object from identity name to client id:
+ * `"runnerClientIds": { "aks-gitops-tf-tf-runner": "<client id>" }` in cdktf.json. A client id is not a secret.
+ */
+export const RUNNER_CLIENT_IDS_CONTEXT = "runnerClientIds";
+
+/**
+ * The only actions the runner's role grants, on one cluster: what `azurerm_kubernetes_cluster_node_pool` (create,
+ * update, VM-size rotation, destroy) and the `azurerm_kubernetes_cluster` data source need in azurerm 4.55.
+ * - `managedClusters/read`: the data source and the node pool's create GET the cluster.
+ * - `agentPools/read|write|delete`: the pool itself; delete is needed for the temporary pool of a rotation.
+ * - `availableAgentPoolVersions/read`: the provider checks `orchestrator_version` against it.
+ *
+ * Not granted on purpose: `listClusterUserCredential/action` and `listClusterAdminCredential/action`. The data source
+ * calls them but accepts a 403 (it only fills `kube_config`), and they would hand the runner a kubeconfig.
+ * `managedClusters/write` (what "Azure Kubernetes Service Contributor Role" has) would let it rewrite the cluster.
+ */
+export const NODE_POOL_MANAGER_ACTIONS: readonly string[] = [
+  "Microsoft.ContainerService/managedClusters/read",
+  "Microsoft.ContainerService/managedClusters/agentPools/read",
+  "Microsoft.ContainerService/managedClusters/agentPools/write",
+  "Microsoft.ContainerService/managedClusters/agentPools/delete",
+  "Microsoft.ContainerService/managedClusters/availableAgentPoolVersions/read",
+];
+
+/** Where the AKS workload identity webhook mounts the service account token (with audience api://AzureADTokenExchange). */
+export const WORKLOAD_IDENTITY_TOKEN_FILE = "/var/run/secrets/azure/tokens/azure-identity-token";
+/** The audience of a federated credential for AKS workload identity. */
+export const WORKLOAD_IDENTITY_AUDIENCE = "api://AzureADTokenExchange";
+/** ClusterRole of the tofu-controller chart (0.16.5 rbac.yaml) with what a runner needs: Secrets, ConfigMaps, Leases. */
+export const TF_RUNNER_CLUSTER_ROLE = "tf-runner-role";
+/** Annotation on a Terraform object written suspended because its runner identity is not usable yet. */
+export const SUSPENDED_ANNOTATION = "cdktf-aks-gitops/suspended";
+
+/** How a Terraform runner authenticates to Azure. */
+export enum RunnerIdentityKind {
+  /** A user-assigned identity federated to the runner's ServiceAccount (AKS workload identity). */
+  WORKLOAD_IDENTITY = "workload-identity",
+  /** The node's kubelet identity through IMDS: every pod on the node can use it. */
+  KUBELET_IDENTITY = "kubelet-identity",
+}
+
+/** How the runner pods of Terraform objects authenticate to Azure: `new RunnerIdentity(…)` or `RunnerIdentity.kubeletIdentity(…)`. */
+export interface IRunnerIdentity {
+  readonly kind: RunnerIdentityKind;
+  /** @internal Called by a Terraform object that uses this identity, from its constructor. */
+  _attach(cr: TerraformControllerCR): void;
+  /** @internal Problems of using this identity for that Terraform object. */
+  _validateFor(cr: TerraformControllerCR, c: PropChecks): void;
+  /** @internal What the Terraform object's runner gets. */
+  _runner(cr: TerraformControllerCR): RunnerIdentitySettings;
+}
+
+/** @internal What a runner identity sets on a Terraform object. */
+export interface RunnerIdentitySettings {
+  readonly serviceAccountName?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly env: readonly { readonly name: string; readonly value: string }[];
+  /** Set when the identity cannot be used yet: the object is written suspended, with this reason. */
+  readonly suspendedBecause?: string;
+}
+
+/** The kubelet identity of the nodes, as an explicit opt-in (see RunnerIdentity.kubeletIdentity). */
+export interface KubeletIdentityProps {
+  /** Client id of the cluster's kubelet identity (`az aks show --query identityProfile.kubeletidentity.clientId`). */
+  readonly clientId: string;
+  /**
+   * Entra tenant, written as ARM_TENANT_ID.
+   * @default - not written (the provider asks IMDS)
+   */
+  readonly tenantId?: string;
+}
+
+/** Props of a RunnerIdentity: the workload identity of a cluster's tofu-controller runners. */
+export interface RunnerIdentityProps {
+  /**
+   * The cluster whose tofu-controller starts the runner pods: the ServiceAccount goes to its `terraform/` folder, the
+   * Azure side to its `bootstrap/<cluster>/main.tf.json`.
+   */
+  readonly cluster: FluxBootstrap;
+  /**
+   * The AKS cluster the runners run on and whose node pools they manage: its OIDC issuer is trusted by the federated
+   * credential, and the role is assigned on it (and on nothing else).
+   * @default - in AKS extension mode, the cluster of `aksExtension`; required in flux CLI mode
+   */
+  readonly aksCluster?: NodePoolCluster;
+  /**
+   * Subscription of the AKS cluster (provider of the bootstrap stack, ARM_SUBSCRIPTION_ID of the runners).
+   * @default - in AKS extension mode `aksExtension.subscriptionId`; the subscription of `aksCluster` when it is a
+   * resource id or a cluster resource of an InfrastructureStack; required otherwise
+   */
+  readonly subscriptionId?: string;
+  /** Entra tenant of the identity, written as ARM_TENANT_ID (e.g. from the `tenantId` context entry). */
+  readonly tenantId: string;
+  /**
+   * Name of the user-assigned managed identity (3 to 128 letters, digits, '-' and '_'). Also the key of its client id
+   * in the `runnerClientIds` context entry.
+   * @default `<clusterName>-tf-runner`
+   */
+  readonly identityName?: string;
+  /**
+   * Resource group of the identity.
+   * @default - the AKS cluster's resource group
+   */
+  readonly resourceGroupName?: string;
+  /**
+   * Azure region of the identity.
+   * @default - the AKS cluster's region
+   */
+  readonly location?: string;
+  /**
+   * Namespace of the ServiceAccount; only Terraform objects of this namespace can use the identity.
+   * @default - the cluster's Flux namespace
+   */
+  readonly namespace?: string;
+  /**
+   * The runner ServiceAccount (bound to tofu-controller's `tf-runner-role` in its namespace). Not `tf-runner`: the
+   * chart owns that one.
+   * @default "tf-runner-azure"
+   */
+  readonly serviceAccountName?: string;
+  /**
+   * Client id of the identity, known once the bootstrap stack is applied (its output `client_id_<identity>`). Until it
+   * is set, the Terraform objects that use the identity are written suspended, and the synth says what to do.
+   * @default - the `runnerClientIds` context entry for `identityName`
+   */
+  readonly clientId?: string;
+}
+
+const IDENTITY_NAME = /^[a-zA-Z0-9][-_a-zA-Z0-9]{2,127}$/;
+const LOCATION = /^[a-z0-9]+$/;
+const CHART_SERVICE_ACCOUNT = "tf-runner";
+
+const KUBELET_BLAST_RADIUS =
+  "the kubelet identity belongs to the nodes, and every pod on every node the runner can land on can get a token for it from IMDS " +
+  "(169.254.169.254): whatever rights Terraform needs on the cluster (agentPools write and delete) go to every workload on those nodes. " +
+  "Use a RunnerIdentity (workload identity: a user-assigned identity federated to the runner's ServiceAccount only); if you keep the " +
+  "kubelet identity, keep the runner on a pool where nothing else runs and restrict IMDS (az aks update --enable-imds-restriction)";
+
+/**
+ * A least-privilege Azure identity for the Terraform runners of one cluster (AKS workload identity):
+ *
+ * - in `bootstrap/<cluster>/main.tf.json` (applied once, from a workstation or pipeline that may grant roles; never by
+ *   the runner, so it cannot grant itself rights): a user-assigned managed identity, a federated identity credential
+ *   that trusts the cluster's OIDC issuer for `system:serviceaccount:<namespace>:<serviceAccount>` only, and a custom
+ *   role with only NODE_POOL_MANAGER_ACTIONS, assignable on and assigned on the cluster (never a resource group or
+ *   subscription, never Owner or Contributor); the output `client_id_<identity>`;
+ * - in `clusters/<cluster>/terraform/`: the runner ServiceAccount, annotated with the client id, and a RoleBinding to
+ *   tofu-controller's `tf-runner-role` in its namespace;
+ * - on each Terraform object that uses it (`runnerIdentity`): that ServiceAccount, the pod label
+ *   `azure.workload.identity/use: "true"` and ARM_USE_OIDC, ARM_OIDC_TOKEN_FILE_PATH, ARM_CLIENT_ID, ARM_TENANT_ID,
+ *   ARM_SUBSCRIPTION_ID for the azurerm provider.
+ *
+ * The client id only exists after the bootstrap apply, and the YAML is written at synth: until it is given (prop or
+ * `runnerClientIds` context entry) the objects are written suspended (no runs) and the synth prints the two steps.
+ */
+export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOpsFileProducer {
+  /**
+   * The nodes' kubelet identity (ARM_USE_MSI), as an explicit opt-in. Every Terraform object that uses it gets a synth
+   * warning explaining the blast radius, and the policy rule GitOps-TF2 reports it. Nothing is created in Azure: the
+   * kubelet identity must already hold the rights Terraform needs.
+   */
+  static kubeletIdentity(props: KubeletIdentityProps): IRunnerIdentity {
+    return new KubeletRunnerIdentity(props);
+  }
+
+  readonly kind = RunnerIdentityKind.WORKLOAD_IDENTITY;
+  readonly cluster: FluxBootstrap;
+  readonly namespace: string;
+  readonly serviceAccountName: string;
+  readonly identityName: string;
+  readonly tenantId: string;
+  /** Subscription of the AKS cluster (empty when it could not be told: then validation says so). */
+  readonly subscriptionId: string;
+  /** The client id, or undefined until the bootstrap stack is applied and the id is given. */
+  readonly clientId?: string;
+  /** `system:serviceaccount:<namespace>:<serviceAccountName>`, the subject the federated credential trusts. */
+  readonly subject: string;
+  /** Name of the bootstrap stack output holding the client id. */
+  readonly clientIdOutput: string;
+  /** The Azure resources (escape hatches), in the cluster's bootstrap stack. */
+  readonly identity: UserAssignedIdentity;
+  readonly federatedCredential: FederatedIdentityCredential;
+  readonly roleDefinition: RoleDefinition;
+  readonly roleAssignment: RoleAssignment;
+  /** @internal File name in the cluster's `terraform/` folder. */
+  readonly _fileName: string;
+
+  private readonly props: RunnerIdentityProps;
+  private readonly location?: ClusterLocation;
+  private readonly users: TerraformControllerCR[] = [];
+
+  constructor(scope: Construct, id: string, props: RunnerIdentityProps) {
+    super(scope, id);
+    markFileProducer(this);
+    this.props = props;
+    this.cluster = props.cluster;
+    const aks = props.cluster?._aksExtensionCluster;
+    this.location = props.aksCluster ? props.aksCluster._locate() : aks ? { name: aks.clusterName, resourceGroupName: aks.resourceGroupName, subscriptionId: aks.subscriptionId, keyIn: (s) => `${s}/${aks.resourceGroupName}/${aks.clusterName}`.toLowerCase() } : undefined;
+    this.subscriptionId = props.subscriptionId ?? this.location?.subscriptionId ?? aks?.subscriptionId ?? "";
+    this.namespace = props.namespace ?? props.cluster?.namespace;
+    this.serviceAccountName = props.serviceAccountName ?? "tf-runner-azure";
+    this.identityName = props.identityName ?? `${props.cluster?.clusterName}-tf-runner`;
+    this.tenantId = props.tenantId;
+    const fromContext = this.node.tryGetContext(RUNNER_CLIENT_IDS_CONTEXT) as Record<string, unknown> | undefined;
+    const contextId = fromContext !== null && typeof fromContext === "object" ? fromContext[this.identityName] : undefined;
+    this.clientId = props.clientId ?? (typeof contextId === "string" ? contextId : undefined);
+    this.subject = `system:serviceaccount:${this.namespace}:${this.serviceAccountName}`;
+    this.clientIdOutput = `client_id_${this.identityName.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    this._fileName = `${this.serviceAccountName}.serviceaccount.yaml`;
+
+    // The Azure side, in the cluster's bootstrap stack (one per cluster, also when the cluster has several identities).
+    props.cluster._registerRunnerIdentity(this);
+    const stack = props.cluster._bootstrapStackFor(this.subscriptionId);
+    // Two identities with one name are a validation message (below), not a construct-id clash here.
+    const groupId = `runner-identity-${this.identityName}`;
+    const group = new Construct(stack, stack.node.tryFindChild(groupId) ? `${groupId}-${this.node.addr.slice(0, 8)}` : groupId);
+    const cluster = new DataAzurermKubernetesCluster(group, "cluster", {
+      name: this.location?.name ?? "",
+      resourceGroupName: this.location?.resourceGroupName ?? "",
+    });
+    const resourceGroupName = props.resourceGroupName ?? this.location?.resourceGroupName ?? "";
+    this.identity = new UserAssignedIdentity(group, "identity", {
+      name: this.identityName,
+      resourceGroupName,
+      location: props.location ?? cluster.location,
+    });
+    this.federatedCredential = new FederatedIdentityCredential(group, "federated-credential", {
+      name: `${this.namespace}-${this.serviceAccountName}`,
+      resourceGroupName,
+      parentId: this.identity.id,
+      issuer: cluster.oidcIssuerUrl,
+      subject: this.subject,
+      audience: [WORKLOAD_IDENTITY_AUDIENCE],
+      lifecycle: {
+        precondition: [
+          {
+            condition: cluster.oidcIssuerEnabled,
+            errorMessage: `AKS cluster ${this.location?.resourceGroupName}/${this.location?.name} has no OIDC issuer: enable it and workload identity (az aks update --enable-oidc-issuer --enable-workload-identity) before applying the runner identity.`,
+          },
+        ],
+      },
+    });
+    const key = `${this.subscriptionId}/${this.location?.resourceGroupName}/${this.location?.name}/${this.identityName}`.toLowerCase();
+    this.roleDefinition = new RoleDefinition(group, "node-pool-role", {
+      name: `aks-node-pools-${this.location?.name}-${createHash("sha256").update(key).digest("hex").slice(0, 8)}`,
+      description: `Manage the node pools of AKS cluster ${this.location?.resourceGroupName}/${this.location?.name} and nothing else (Terraform runner identity ${this.identityName}; generated by cdktf-aks-gitops).`,
+      scope: cluster.id,
+      assignableScopes: [cluster.id],
+      permissions: [{ actions: [...NODE_POOL_MANAGER_ACTIONS], notActions: [] }],
+    });
+    this.roleAssignment = new RoleAssignment(group, "node-pool-role-assignment", {
+      scope: cluster.id,
+      roleDefinitionId: this.roleDefinition.roleDefinitionResourceId,
+      principalId: this.identity.principalId,
+      // A new identity is not yet visible everywhere in Entra ID; the type spares the lookup that would fail on that.
+      principalType: "ServicePrincipal",
+      skipServicePrincipalAadCheck: true,
+      description: `Terraform runner ${this.subject} on ${props.cluster?.clusterName}: node pools only.`,
+    });
+    new TerraformOutput(group, "client-id", {
+      value: this.identity.clientId,
+      description: `Client id of ${this.identityName}: put it into the cdktf.json context as ${RUNNER_CLIENT_IDS_CONTEXT}.${this.identityName} and synth again.`,
+    }).overrideLogicalId(this.clientIdOutput);
+
+    addPropValidation(this, (c) => this.validate(c));
+  }
+
+  /** The Terraform objects that use this identity. */
+  get terraforms(): readonly TerraformControllerCR[] {
+    return [...this.users];
+  }
+
+  /** What to run to get the client id, once the bootstrap stack is applied. */
+  get clientIdCommand(): string {
+    return `tofu -chdir=${this.cluster.bootstrapStack?.repoPath} output -raw ${this.clientIdOutput}`;
+  }
+
+  private validate(c: PropChecks): void {
+    const p = this.props;
+    const aksMode = p.cluster?._aksExtensionCluster !== undefined;
+    if (!this.location) {
+      c.fail(
+        "aksCluster",
+        p.aksCluster === undefined ? undefined : "<unresolved token>",
+        aksMode ? "a cluster whose name and resource group are literals" : "the AKS cluster the runners run on (NodePoolCluster.fromClusterName/fromClusterId/fromCluster, literals): flux CLI mode does not know it",
+      );
+    }
+    // Without a cluster there is no subscription to derive: the aksCluster message above says what to give.
+    if ((this.location || p.subscriptionId !== undefined) && c.literal("subscriptionId", this.subscriptionId)) {
+      c.check(GUID.test(this.subscriptionId), "subscriptionId", this.subscriptionId || undefined, "the subscription GUID of the AKS cluster");
+    }
+    const stackSub = p.cluster?._bootstrapSubscriptionId;
+    if (stackSub !== undefined && GUID.test(this.subscriptionId) && stackSub.toLowerCase() !== this.subscriptionId.toLowerCase()) {
+      c.fail("subscriptionId", this.subscriptionId, `the subscription of ${p.cluster.bootstrapStack?.repoPath} (${stackSub}): one bootstrap stack per cluster, one provider`);
+    }
+    if (this.location?.subscriptionId !== undefined && GUID.test(this.subscriptionId) && this.location.subscriptionId.toLowerCase() !== this.subscriptionId.toLowerCase()) {
+      c.fail("subscriptionId", this.subscriptionId, `the subscription of the AKS cluster (${this.location.subscriptionId})`);
+    }
+    if (this.tenantId === undefined) c.fail("tenantId", undefined, "the Entra tenant GUID (e.g. from the tenantId context entry)");
+    else c.pattern("tenantId", this.tenantId, GUID, "the Entra tenant GUID (e.g. from the tenantId context entry)");
+    if (this.clientId !== undefined) c.pattern("clientId", this.clientId, GUID, `the client id GUID of the identity (${this.clientIdCommand})`);
+    c.pattern("identityName", this.identityName, IDENTITY_NAME, "a managed identity name: 3 to 128 letters, digits, '-' and '_', starting alphanumeric");
+    c.pattern("resourceGroupName", p.resourceGroupName, RESOURCE_GROUP, "a resource group name");
+    c.pattern("location", p.location, LOCATION, "an Azure region name such as westeurope");
+    c.pattern("namespace", this.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
+    if (c.pattern("serviceAccountName", this.serviceAccountName, DNS_SUBDOMAIN, "a ServiceAccount name")) {
+      c.check(this.serviceAccountName !== CHART_SERVICE_ACCOUNT, "serviceAccountName", this.serviceAccountName, `a name other than ${CHART_SERVICE_ACCOUNT} (the tofu-controller chart creates and owns that ServiceAccount)`);
+    }
+    const federatedName = `${this.namespace}-${this.serviceAccountName}`;
+    c.check(federatedName.length <= 120, "serviceAccountName", this.serviceAccountName, "a name short enough for the federated credential name <namespace>-<serviceAccount> (at most 120 characters)");
+
+    // A cluster defined in this app must have what workload identity needs.
+    const resource = this.location?.resource;
+    if (resource) {
+      const where = `KubernetesCluster ${resource.node.path}`;
+      c.check(resource.oidcIssuerEnabledInput === true, "aksCluster", where, "a cluster with oidcIssuerEnabled: true (the federated credential trusts its OIDC issuer)");
+      c.check(resource.workloadIdentityEnabledInput === true, "aksCluster", where, "a cluster with workloadIdentityEnabled: true (the webhook that mounts the runner's token)");
+    }
+
+    const sameFile = this.users.length ? this.cluster?._sourceWithSameFile(this) : undefined;
+    if (sameFile) {
+      c.fail("serviceAccountName", this.serviceAccountName, `a name no other file of ${this.cluster.folder}/terraform uses (${sameFile.node.path} writes ${this._fileName} too)`);
+    }
+
+    // Two identities of one cluster must not share a name, a ServiceAccount or a federated credential.
+    for (const other of this.cluster?._runnerIdentities ?? []) {
+      if (other === this) break; // report on the later one only
+      if (other.identityName === this.identityName) c.fail("identityName", this.identityName, `a name no other RunnerIdentity of cluster ${this.cluster.clusterName} uses (${other.node.path} has it)`);
+      if (other.namespace === this.namespace && other.serviceAccountName === this.serviceAccountName) {
+        c.fail("serviceAccountName", this.serviceAccountName, `a ServiceAccount no other RunnerIdentity of ${this.cluster.clusterName}/${this.namespace} uses (${other.node.path} has it)`);
+      }
+    }
+  }
+
+  /** @internal */
+  _attach(cr: TerraformControllerCR): void {
+    if (this.users.length === 0) this.cluster._registerSource(this);
+    if (!this.users.includes(cr)) this.users.push(cr);
+    if (this.clientId === undefined) {
+      Annotations.of(cr).addWarning(
+        `Terraform object ${cr.namespace}/${cr.name} is written suspended: its runner identity ${this.identityName} has no client id yet. ` +
+          `1) apply ${this.cluster.bootstrapStack?.repoPath} once with rights to grant roles on the cluster: ` +
+          `tofu -chdir=${this.cluster.bootstrapStack?.repoPath} init && tofu -chdir=${this.cluster.bootstrapStack?.repoPath} apply; ` +
+          `2) put the output (${this.clientIdCommand}) into cdktf.json: "context": {"${RUNNER_CLIENT_IDS_CONTEXT}": {"${this.identityName}": "<client id>"}} ` +
+          `(or the clientId prop of ${this.node.path}), and synth again.`,
+      );
+    }
+  }
+
+  /** @internal */
+  _validateFor(cr: TerraformControllerCR, c: PropChecks): void {
+    const me = `<RunnerIdentity ${this.node.path}>`;
+    if (cr.cluster !== this.cluster) {
+      c.fail("runnerIdentity", me, `a RunnerIdentity of cluster ${cr.cluster.clusterName} (this one is of ${this.cluster.clusterName}: its federated credential trusts that cluster's issuer)`);
+      return;
+    }
+    if (cr.namespace !== this.namespace) {
+      c.fail("runnerIdentity", me, `a RunnerIdentity whose ServiceAccount is in the object's namespace ${cr.namespace} (it is in ${this.namespace}; a pod can only use a ServiceAccount of its own namespace)`);
+    }
+    const stack = cr.stack;
+    if (!(stack instanceof InfrastructureStack)) return;
+    if (!Token.isUnresolved(stack.subscriptionId) && GUID.test(this.subscriptionId) && stack.subscriptionId.toLowerCase() !== this.subscriptionId.toLowerCase()) {
+      c.fail("runnerIdentity", me, `an identity of the stack's subscription ${stack.subscriptionId} (its role is on a cluster in ${this.subscriptionId}, and the stack's provider reads the cluster there)`);
+    }
+    // Every pool the stack manages must be on the cluster the role covers, or the runner gets 403 at apply.
+    if (!this.location || !GUID.test(this.subscriptionId)) return;
+    const mine = this.location.keyIn(this.subscriptionId);
+    for (const pool of stack.node.findAll()) {
+      if (!(pool instanceof GuardedNodePool) || pool.cluster.key === undefined) continue;
+      const comparable = pool.cluster.key.startsWith("resource:") === mine.startsWith("resource:");
+      if (comparable && pool.cluster.key !== mine) {
+        c.fail("runnerIdentity", me, `an identity whose role covers the cluster of every pool in ${stack.repoPath} (${pool.node.path} is on another cluster than ${this.location.resourceGroupName}/${this.location.name})`);
+      }
+    }
+  }
+
+  /** @internal */
+  _runner(cr: TerraformControllerCR): RunnerIdentitySettings {
+    const env = [
+      { name: "ARM_USE_OIDC", value: "true" },
+      { name: "ARM_OIDC_TOKEN_FILE_PATH", value: WORKLOAD_IDENTITY_TOKEN_FILE },
+      ...(this.clientId !== undefined ? [{ name: "ARM_CLIENT_ID", value: this.clientId }] : []),
+      { name: "ARM_TENANT_ID", value: this.tenantId },
+      { name: "ARM_SUBSCRIPTION_ID", value: cr.stack?.subscriptionId ?? this.subscriptionId },
+    ];
+    return {
+      serviceAccountName: this.serviceAccountName,
+      labels: { "azure.workload.identity/use": "true" },
+      env,
+      suspendedBecause:
+        this.clientId === undefined
+          ? `runner identity ${this.identityName} has no client id yet: apply ${this.cluster.bootstrapStack?.repoPath}, then set ${RUNNER_CLIENT_IDS_CONTEXT}.${this.identityName} in the cdktf.json context and synth again`
+          : undefined,
+    };
+  }
+
+  /** @internal */
+  _gitOpsFiles(): GitOpsFile[] {
+    if (this.users.length === 0) return [];
+    const sa = serviceAccountObject({
+      name: this.serviceAccountName,
+      namespace: this.namespace,
+      annotations: this.clientId !== undefined ? { "azure.workload.identity/client-id": this.clientId } : undefined,
+    });
+    const binding = roleBindingObject({ name: `${this.serviceAccountName}-tf-runner`, namespace: this.namespace }, { kind: "ClusterRole", name: TF_RUNNER_CLUSTER_ROLE }, [
+      { name: this.serviceAccountName, namespace: this.namespace },
+    ]);
+    return [{ path: `${this.cluster.folder}/terraform/${this._fileName}`, source: this.node.path, content: { format: "yaml", documents: [sa, binding] } }];
+  }
+}
+
+/** The kubelet identity opt-in. */
+class KubeletRunnerIdentity implements IRunnerIdentity {
+  readonly kind = RunnerIdentityKind.KUBELET_IDENTITY;
+
+  constructor(private readonly props: KubeletIdentityProps) {
+    // Read by the policy rule GitOps-TF2 (TerraformRunnerKubeletIdentity) through TerraformControllerCR.runnerIdentity.
+    Object.defineProperty(this, KUBELET_IDENTITY_OPT_IN, { value: true });
+  }
+
+  _attach(cr: TerraformControllerCR): void {
+    Annotations.of(cr).addWarning(`Terraform object ${cr.namespace}/${cr.name} authenticates with the nodes' kubelet identity (ARM_USE_MSI, explicit opt-in): ${KUBELET_BLAST_RADIUS}.`);
+  }
+
+  _validateFor(_cr: TerraformControllerCR, c: PropChecks): void {
+    c.pattern("runnerIdentity (kubelet identity) clientId", this.props.clientId, GUID, "the client id GUID of the kubelet identity (az aks show --query identityProfile.kubeletidentity.clientId)");
+    c.pattern("runnerIdentity (kubelet identity) tenantId", this.props.tenantId, GUID, "the Entra tenant GUID");
+  }
+
+  _runner(cr: TerraformControllerCR): RunnerIdentitySettings {
+    return {
+      labels: {},
+      env: [
+        { name: "ARM_USE_MSI", value: "true" },
+        { name: "ARM_CLIENT_ID", value: this.props.clientId },
+        ...(this.props.tenantId !== undefined ? [{ name: "ARM_TENANT_ID", value: this.props.tenantId }] : []),
+        { name: "ARM_SUBSCRIPTION_ID", value: cr.stack?.subscriptionId },
+      ],
+    };
+  }
+}
+
+/** @internal The warning for a runner env that sets ARM_USE_MSI by hand (without RunnerIdentity.kubeletIdentity). */
+export function kubeletIdentityWarning(cr: TerraformControllerCR): string {
+  return `Terraform object ${cr.namespace}/${cr.name} sets ARM_USE_MSI in its runner env, i.e. the nodes' kubelet identity: ${KUBELET_BLAST_RADIUS}. Say so explicitly with runnerIdentity: RunnerIdentity.kubeletIdentity({ clientId }), or better use a RunnerIdentity.`;
+}
