@@ -44,7 +44,10 @@ export function callees(file: string, fn: string, top = 25): string {
     }
   }
   const rows = [...out.entries()].sort((a, b) => b[1] - a[1]).slice(0, top);
-  return [`callees of ${fn} (self ${(own / 1000).toFixed(0)} ms):`, ...rows.map(([k, us]) => `  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`)].join("\n");
+  return [
+    `callees of ${fn} (self ${(own / 1000).toFixed(0)} ms):`,
+    ...rows.map(([k, us]) => `  ${(us / 1000).toFixed(0).padStart(7)} ms  ${k}`),
+  ].join("\n");
 }
 
 export function summarize(file: string, top = 25): string {
@@ -56,7 +59,8 @@ export function summarize(file: string, top = 25): string {
   p.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0)));
   const total = p.endTime - p.startTime;
 
-  const key = (n: ProfileNode): string => `${n.callFrame.functionName || "(anonymous)"} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+  const key = (n: ProfileNode): string =>
+    `${n.callFrame.functionName || "(anonymous)"} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
   const self = new Map<string, number>();
   const incl = new Map<string, number>();
   const groups = new Map<string, number>();

@@ -156,8 +156,19 @@ function fleet(clusters: number, pools: number, runs: number): FleetResult {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gitops-bench-"));
       dirs.push(dir);
       const shape = ["--clusters", String(clusters), "--pools", String(pools)];
-      const runBare = (): void => void bare.push(measure(path.join(APPS, "bare-app.js"), [...shape, "--outdir", path.join(dir, "bare.out")]));
-      const runLib = (): void => void library.push(measure(path.join(APPS, "library-app.js"), [...shape, "--outdir", path.join(dir, "lib.out"), "--gitops", path.join(dir, "repo"), "--phases"]));
+      const runBare = (): void =>
+        void bare.push(measure(path.join(APPS, "bare-app.js"), [...shape, "--outdir", path.join(dir, "bare.out")]));
+      const runLib = (): void =>
+        void library.push(
+          measure(path.join(APPS, "library-app.js"), [
+            ...shape,
+            "--outdir",
+            path.join(dir, "lib.out"),
+            "--gitops",
+            path.join(dir, "repo"),
+            "--phases",
+          ]),
+        );
       // Alternate the order so that neither side always runs on a warmer (or busier) machine.
       if (r % 2 === 0) {
         runBare();
@@ -166,7 +177,9 @@ function fleet(clusters: number, pools: number, runs: number): FleetResult {
         runLib();
         runBare();
       }
-      resynth.push(measure(path.join(APPS, "library-app.js"), [...shape, "--outdir", path.join(dir, "lib2.out"), "--gitops", path.join(dir, "repo")]));
+      resynth.push(
+        measure(path.join(APPS, "library-app.js"), [...shape, "--outdir", path.join(dir, "lib2.out"), "--gitops", path.join(dir, "repo")]),
+      );
       files = countFiles(path.join(dir, "repo"));
     }
   } finally {
@@ -233,7 +246,10 @@ function loadCost(runs: number): LoadResult[] {
     { label: "the library's index in a fresh process (cdktf included)", modules: [lib] },
   ];
   return cases.map(({ label, modules }) => {
-    const samples = Array.from({ length: runs }, () => measure(path.join(APPS, "load-lib.js"), modules, REPO).report as unknown as LoadResult);
+    const samples = Array.from(
+      { length: runs },
+      () => measure(path.join(APPS, "load-lib.js"), modules, REPO).report as unknown as LoadResult,
+    );
     return {
       label,
       ms: median(samples.map((s) => s.ms)),
@@ -263,7 +279,15 @@ interface AppCommand {
 const TSCONFIG_APP = JSON.stringify(
   {
     extends: "./tsconfig.json",
-    compilerOptions: { noEmit: false, incremental: true, tsBuildInfoFile: ".app/tsbuildinfo", outDir: ".app", rootDir: ".", sourceMap: true, types: ["node"] },
+    compilerOptions: {
+      noEmit: false,
+      incremental: true,
+      tsBuildInfoFile: ".app/tsbuildinfo",
+      outDir: ".app",
+      rootDir: ".",
+      sourceMap: true,
+      types: ["node"],
+    },
     include: ["main.ts", "lib/**/*.ts", "lib/**/*.json"],
   },
   null,
@@ -275,9 +299,21 @@ function appCommands(tsx: string | undefined): AppCommand[] {
   const cmds: AppCommand[] = [
     { name: "ts-node (the former app command)", app: "npx ts-node main.ts", typeChecks: "yes" },
     { name: "ts-node --transpile-only", app: "npx ts-node --transpile-only main.ts", typeChecks: "no (tsc --noEmit in npm test)" },
-    { name: "incremental tsc -p, then node (warm)", app: "npx tsc -p tsconfig.app.json && node .app/main.js", typeChecks: "yes", extraFiles: tsconfigApp, warmUp: true },
+    {
+      name: "incremental tsc -p, then node (warm)",
+      app: "npx tsc -p tsconfig.app.json && node .app/main.js",
+      typeChecks: "yes",
+      extraFiles: tsconfigApp,
+      warmUp: true,
+    },
     // Build mode skips creating the program when nothing changed (an up-to-date check against .app/tsbuildinfo).
-    { name: "tsc -b, then node (warm; the app command in use)", app: "npx tsc -b tsconfig.app.json && node .app/main.js", typeChecks: "yes", extraFiles: tsconfigApp, warmUp: true },
+    {
+      name: "tsc -b, then node (warm; the app command in use)",
+      app: "npx tsc -b tsconfig.app.json && node .app/main.js",
+      typeChecks: "yes",
+      extraFiles: tsconfigApp,
+      warmUp: true,
+    },
     {
       name: "tsc -b without npx, then node (warm)",
       app: "node node_modules/typescript/bin/tsc -b tsconfig.app.json && node .app/main.js",
@@ -331,15 +367,24 @@ function cdktfSynth(dir: string): { ms: number; cpuMs?: number; rssKb?: number }
   const [cmd, argv] = hasGnuTime ? [GNU_TIME, ["-v", process.execPath, ...cli]] : [process.execPath, cli];
   settleDisk();
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(cmd, argv, { cwd: dir, env: { ...childEnv(), CI: "1", FORCE_COLOR: "0" }, encoding: "utf8", maxBuffer: 64 * 2 ** 20 });
+  const r = spawnSync(cmd, argv, {
+    cwd: dir,
+    env: { ...childEnv(), CI: "1", FORCE_COLOR: "0" },
+    encoding: "utf8",
+    maxBuffer: 64 * 2 ** 20,
+  });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  if (r.status !== 0) throw new Error(`cdktf synth in ${dir} failed (exit ${r.status}):\n${(r.stdout ?? "").slice(-2000)}\n${(r.stderr ?? "").slice(-2000)}`);
+  if (r.status !== 0)
+    throw new Error(`cdktf synth in ${dir} failed (exit ${r.status}):\n${(r.stdout ?? "").slice(-2000)}\n${(r.stderr ?? "").slice(-2000)}`);
   const t = hasGnuTime ? gnuTime(r.stderr) : undefined;
   return { ms, cpuMs: t?.cpuMs, rssKb: t?.rssKb };
 }
 
 function compareAppCommands(runs: number, log: (s: string) => void): AppCommandResult[] {
-  const tsxBin = [path.join(REPO, "node_modules", ".bin", "tsx"), path.join(REPO, "bench", "scratch", "tools", "node_modules", ".bin", "tsx")].find((p) => fs.existsSync(p));
+  const tsxBin = [
+    path.join(REPO, "node_modules", ".bin", "tsx"),
+    path.join(REPO, "bench", "scratch", "tools", "node_modules", ".bin", "tsx"),
+  ].find((p) => fs.existsSync(p));
   const results: AppCommandResult[] = [];
   for (const c of appCommands(tsxBin)) {
     const dirs = { bare: scratchProject("bare", c.app, c.extraFiles ?? {}), example: scratchProject("example", c.app, c.extraFiles ?? {}) };
@@ -356,7 +401,8 @@ function compareAppCommands(runs: number, log: (s: string) => void): AppCommandR
     } finally {
       for (const d of Object.values(dirs)) fs.rmSync(d, { recursive: true, force: true });
     }
-    const med = (kind: "example" | "bare", f: (x: ReturnType<typeof cdktfSynth>) => number | undefined): number => median(samples[kind].map((x) => f(x) ?? NaN));
+    const med = (kind: "example" | "bare", f: (x: ReturnType<typeof cdktfSynth>) => number | undefined): number =>
+      median(samples[kind].map((x) => f(x) ?? NaN));
     const r: AppCommandResult = {
       name: c.name,
       app: c.app,
@@ -367,7 +413,9 @@ function compareAppCommands(runs: number, log: (s: string) => void): AppCommandR
       bareCpuMs: med("bare", (x) => x.cpuMs),
       exampleRssKb: med("example", (x) => x.rssKb),
     };
-    log(`  ${c.name}: example ${fmtS(r.exampleMs)}, bare ${fmtS(r.bareMs)}, ratio ${(r.exampleMs / r.bareMs).toFixed(2)} (CPU ${(r.exampleCpuMs / r.bareCpuMs).toFixed(2)})`);
+    log(
+      `  ${c.name}: example ${fmtS(r.exampleMs)}, bare ${fmtS(r.bareMs)}, ratio ${(r.exampleMs / r.bareMs).toFixed(2)} (CPU ${(r.exampleCpuMs / r.bareCpuMs).toFixed(2)})`,
+    );
     results.push(r);
   }
   if (!tsxBin) log("  tsx: not installed, skipped (npm install --prefix bench/scratch/tools tsx to include it)");
@@ -386,7 +434,14 @@ function mb(kb: number): string {
 
 /** The file system type of a directory: creating files costs very differently on a disk and in memory. */
 function fileSystemOf(dir: string): string {
-  const names: Record<number, string> = { 0xef53: "ext4", 0x01021994: "tmpfs (memory)", 0x794c7630: "overlayfs", 0x58465342: "xfs", 0x9123683e: "btrfs", 0x6a656a63: "9p/virtiofs" };
+  const names: Record<number, string> = {
+    0xef53: "ext4",
+    0x01021994: "tmpfs (memory)",
+    0x794c7630: "overlayfs",
+    0x58465342: "xfs",
+    0x9123683e: "btrfs",
+    0x6a656a63: "9p/virtiofs",
+  };
   try {
     const type = fs.statfsSync(dir).type;
     return names[type] ?? `file system type 0x${type.toString(16)}`;
@@ -397,21 +452,43 @@ function fileSystemOf(dir: string): string {
 
 function machine(): string {
   const cpus = os.cpus();
-  const v = (pkg: string): string => (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
+  const v = (pkg: string): string =>
+    (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
   return [
     `- CPU: ${cpus.length} x ${cpus[0]?.model ?? "?"}; memory ${Math.round(os.totalmem() / 2 ** 30)} GB; ${os.type()} ${os.release()} (${os.arch()})`,
     `- Node ${process.version}; cdktf ${v("cdktf")}, cdktf-cli ${v("cdktf-cli")}, @cdktf/provider-azurerm ${v("@cdktf/provider-azurerm")}, constructs ${v("constructs")}, TypeScript ${v("typescript")}, yaml ${v("yaml")}`,
     `- Scratch directory (cdktf.out and the GitOps repo of every run): ${os.tmpdir()}, ${fileSystemOf(os.tmpdir())} (set TMPDIR to move it)`,
     `- Peak memory from ${hasGnuTime ? "`/usr/bin/time -v` (maximum RSS of the child)" : "the child's own `process.resourceUsage().maxRSS` (no GNU time here)"}; every run a fresh \`node ${HEAP_FLAG}\` process`,
-    `- Load average at the start: ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}`,
+    `- Load average at the start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(", ")}`,
   ].join("\n");
 }
 
-function report(o: Options, fleets: FleetResult[], shapes: FleetResult[], load: LoadResult[], apps: AppCommandResult[], startedAt: Date, elapsedMs: number): string {
+function report(
+  o: Options,
+  fleets: FleetResult[],
+  shapes: FleetResult[],
+  load: LoadResult[],
+  apps: AppCommandResult[],
+  startedAt: Date,
+  elapsedMs: number,
+): string {
   const lines: string[] = [];
-  lines.push(`Run ${startedAt.toISOString()} with \`npm run bench${o.quick ? " -- --quick" : ""}\` (${fmtS(elapsedMs)} in all).`, "", machine(), "");
-  lines.push("#### Fleets: clusters x 10 pools; library (GitOpsApp: Terraform + Flux folders + Terraform objects) vs bare cdktf (same Terraform)", "");
-  lines.push("| clusters | pools | runs | files written (library) | bare time | library time | **time ratio** | CPU ratio | bare peak RSS | library peak RSS | RSS ratio | library re-synth into its own tree: time (ratio to bare), peak RSS |");
+  lines.push(
+    `Run ${startedAt.toISOString()} with \`npm run bench${o.quick ? " -- --quick" : ""}\` (${fmtS(elapsedMs)} in all).`,
+    "",
+    machine(),
+    "",
+  );
+  lines.push(
+    "#### Fleets: clusters x 10 pools; library (GitOpsApp: Terraform + Flux folders + Terraform objects) vs bare cdktf (same Terraform)",
+    "",
+  );
+  lines.push(
+    "| clusters | pools | runs | files written (library) | bare time | library time | **time ratio** | CPU ratio | bare peak RSS | library peak RSS | RSS ratio | library re-synth into its own tree: time (ratio to bare), peak RSS |",
+  );
   lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const f of fleets) {
     const bt = median(f.bare.map((s) => s.wallMs));
@@ -424,19 +501,38 @@ function report(o: Options, fleets: FleetResult[], shapes: FleetResult[], load: 
       `| ${f.clusters} | ${f.clusters * f.pools} | ${f.runs} | ${f.files} | ${fmtS(bt)} | ${fmtS(lt)} | **${(lt / bt).toFixed(2)}** | ${(median(f.library.map((s) => s.cpuMs)) / median(f.bare.map((s) => s.cpuMs))).toFixed(2)} | ${mb(br)} | ${mb(lr)} | ${(lr / br).toFixed(2)} | ${fmtS(rt)} (${(rt / bt).toFixed(2)}), ${mb(rr)} |`,
     );
   }
-  lines.push("", "Inside the library process (median ms since process start: modules loaded / tree constructed / synth done; heap used at the end):", "");
+  lines.push(
+    "",
+    "Inside the library process (median ms since process start: modules loaded / tree constructed / synth done; heap used at the end):",
+    "",
+  );
   lines.push("| clusters | bare load / construct / synth | library load / construct / synth | bare heap | library heap |");
   lines.push("|---:|---:|---:|---:|---:|");
   for (const f of fleets) {
     const phases = (s: Sample[]): string =>
-      [median(s.map((x) => x.report.loadedMs)), median(s.map((x) => x.report.constructedMs - x.report.loadedMs)), median(s.map((x) => x.report.synthesizedMs - x.report.constructedMs))].map((x) => x.toFixed(0)).join(" / ");
-    lines.push(`| ${f.clusters} | ${phases(f.bare)} | ${phases(f.library)} | ${median(f.bare.map((s) => s.report.heapUsedMb)).toFixed(0)} MB | ${median(f.library.map((s) => s.report.heapUsedMb)).toFixed(0)} MB |`);
+      [
+        median(s.map((x) => x.report.loadedMs)),
+        median(s.map((x) => x.report.constructedMs - x.report.loadedMs)),
+        median(s.map((x) => x.report.synthesizedMs - x.report.constructedMs)),
+      ]
+        .map((x) => x.toFixed(0))
+        .join(" / ");
+    lines.push(
+      `| ${f.clusters} | ${phases(f.bare)} | ${phases(f.library)} | ${median(f.bare.map((s) => s.report.heapUsedMb)).toFixed(0)} MB | ${median(f.library.map((s) => s.report.heapUsedMb)).toFixed(0)} MB |`,
+    );
   }
 
-  const phaseNames = [...new Set(fleets.flatMap((f) => f.library.flatMap((s) => Object.keys((s.report.phases as Record<string, number> | undefined) ?? {}))))];
+  const phaseNames = [
+    ...new Set(fleets.flatMap((f) => f.library.flatMap((s) => Object.keys((s.report.phases as Record<string, number> | undefined) ?? {})))),
+  ];
   if (phaseNames.length) {
-    const phase = (f: FleetResult, name: string): number => median(f.library.map((s) => ((s.report.phases as Record<string, number> | undefined) ?? {})[name] ?? 0));
-    lines.push("", "Library synth by step (median ms; `--phases` wraps the functions GitOpsApp.synth calls; cdktf synth is the part bare cdktf also does):", "");
+    const phase = (f: FleetResult, name: string): number =>
+      median(f.library.map((s) => ((s.report.phases as Record<string, number> | undefined) ?? {})[name] ?? 0));
+    lines.push(
+      "",
+      "Library synth by step (median ms; `--phases` wraps the functions GitOpsApp.synth calls; cdktf synth is the part bare cdktf also does):",
+      "",
+    );
     lines.push(`| step | ${fleets.map((f) => `${f.clusters} x ${f.pools}`).join(" | ")} |`, `|---|${fleets.map(() => "---:").join("|")}|`);
     for (const name of phaseNames) lines.push(`| ${name} | ${fleets.map((f) => phase(f, name).toFixed(0)).join(" | ")} |`);
     const gitops = ["validateTree", "collect", "render", "checks + plan", "write"];
@@ -444,7 +540,10 @@ function report(o: Options, fleets: FleetResult[], shapes: FleetResult[], load: 
     const b = fleets.find((f) => f.clusters === 1000 && f.pools === 10);
     if (a && b) {
       const per = gitops.map((g) => (phase(b, g) - phase(a, g)) / 900);
-      lines.push("", `GitOps steps per cluster (9 files: 8 YAML + main.tf.json), from 100 to 1000 clusters: ${gitops.map((g, i) => `${g} ${per[i].toFixed(2)} ms`).join(", ")}; ${per.reduce((x, y) => x + y, 0).toFixed(1)} ms in all.`);
+      lines.push(
+        "",
+        `GitOps steps per cluster (9 files: 8 YAML + main.tf.json), from 100 to 1000 clusters: ${gitops.map((g, i) => `${g} ${per[i].toFixed(2)} ms`).join(", ")}; ${per.reduce((x, y) => x + y, 0).toFixed(1)} ms in all.`,
+      );
     }
   }
 
@@ -454,39 +553,98 @@ function report(o: Options, fleets: FleetResult[], shapes: FleetResult[], load: 
   // The fit separates clusters from pools only with more than one pools-per-cluster shape (the default run has three).
   const fitted = all.filter((f) => f.clusters >= 10 || f.pools !== 10);
   if (fitted.length >= 3 && new Set(fitted.map((f) => f.pools)).size >= 2) {
-    const ft = { bare: fit(pts((f) => f.bare, (s) => s.wallMs)), library: fit(pts((f) => f.library, (s) => s.wallMs)) };
-    const fm = { bare: fit(pts((f) => f.bare, (s) => s.rssKb / 1024)), library: fit(pts((f) => f.library, (s) => s.rssKb / 1024)) };
-    lines.push("", `#### Slope: least-squares fit of time and peak RSS = a + b x clusters + c x pools over the shapes ${all.filter((f) => f.clusters >= 10 || f.pools !== 10).map((f) => `${f.clusters}x${f.pools}`).join(", ")}`, "");
+    const ft = {
+      bare: fit(
+        pts(
+          (f) => f.bare,
+          (s) => s.wallMs,
+        ),
+      ),
+      library: fit(
+        pts(
+          (f) => f.library,
+          (s) => s.wallMs,
+        ),
+      ),
+    };
+    const fm = {
+      bare: fit(
+        pts(
+          (f) => f.bare,
+          (s) => s.rssKb / 1024,
+        ),
+      ),
+      library: fit(
+        pts(
+          (f) => f.library,
+          (s) => s.rssKb / 1024,
+        ),
+      ),
+    };
+    lines.push(
+      "",
+      `#### Slope: least-squares fit of time and peak RSS = a + b x clusters + c x pools over the shapes ${all
+        .filter((f) => f.clusters >= 10 || f.pools !== 10)
+        .map((f) => `${f.clusters}x${f.pools}`)
+        .join(", ")}`,
+      "",
+    );
     lines.push("| | fixed (a) | per cluster (b) | per pool (c) |", "|---|---:|---:|---:|");
     for (const k of ["bare", "library"] as const) {
       lines.push(`| ${k} time | ${ft[k].intercept.toFixed(0)} ms | ${ft[k].perCluster.toFixed(2)} ms | ${ft[k].perPool.toFixed(2)} ms |`);
     }
     for (const k of ["bare", "library"] as const) {
-      lines.push(`| ${k} peak RSS | ${fm[k].intercept.toFixed(0)} MB | ${(fm[k].perCluster * 1024).toFixed(0)} kB | ${(fm[k].perPool * 1024).toFixed(0)} kB |`);
+      lines.push(
+        `| ${k} peak RSS | ${fm[k].intercept.toFixed(0)} MB | ${(fm[k].perCluster * 1024).toFixed(0)} kB | ${(fm[k].perPool * 1024).toFixed(0)} kB |`,
+      );
     }
     if (shapes.length) {
-      lines.push("", "Shapes measured only for the fit:", "", "| clusters x pools | bare time | library time | ratio | bare RSS | library RSS |", "|---|---:|---:|---:|---:|---:|");
+      lines.push(
+        "",
+        "Shapes measured only for the fit:",
+        "",
+        "| clusters x pools | bare time | library time | ratio | bare RSS | library RSS |",
+        "|---|---:|---:|---:|---:|---:|",
+      );
       for (const f of shapes) {
         const bt = median(f.bare.map((s) => s.wallMs));
         const lt = median(f.library.map((s) => s.wallMs));
-        lines.push(`| ${f.clusters} x ${f.pools} | ${fmtS(bt)} | ${fmtS(lt)} | ${(lt / bt).toFixed(2)} | ${mb(median(f.bare.map((s) => s.rssKb)))} | ${mb(median(f.library.map((s) => s.rssKb)))} |`);
+        lines.push(
+          `| ${f.clusters} x ${f.pools} | ${fmtS(bt)} | ${fmtS(lt)} | ${(lt / bt).toFixed(2)} | ${mb(median(f.bare.map((s) => s.rssKb)))} | ${mb(median(f.library.map((s) => s.rssKb)))} |`,
+        );
       }
     }
     const big = fleets.find((f) => f.clusters === 1000);
     const mid = fleets.find((f) => f.clusters === 100);
     if (big && mid) {
-      const g = (pick: (f: FleetResult) => Sample[]): string => (median(pick(big).map((s) => s.wallMs)) / median(pick(mid).map((s) => s.wallMs))).toFixed(1);
+      const g = (pick: (f: FleetResult) => Sample[]): string =>
+        (median(pick(big).map((s) => s.wallMs)) / median(pick(mid).map((s) => s.wallMs))).toFixed(1);
       lines.push("", `Growth from 100 to 1000 clusters (10x the work): bare x${g((f) => f.bare)}, library x${g((f) => f.library)}.`);
     }
   }
 
-  lines.push("", "#### Loading the built library (fresh process each, median of 5)", "", "| what | time | RSS added | modules loaded | provider modules | provider barrel loaded |", "|---|---:|---:|---:|---:|---|");
-  for (const l of load) lines.push(`| ${l.label} | ${l.ms.toFixed(0)} ms | ${l.rssDeltaMb.toFixed(0)} MB | ${l.modules} | ${l.providerModules} | ${l.providerBarrel ? "**yes**" : "no"} |`);
+  lines.push(
+    "",
+    "#### Loading the built library (fresh process each, median of 5)",
+    "",
+    "| what | time | RSS added | modules loaded | provider modules | provider barrel loaded |",
+    "|---|---:|---:|---:|---:|---|",
+  );
+  for (const l of load)
+    lines.push(
+      `| ${l.label} | ${l.ms.toFixed(0)} ms | ${l.rssDeltaMb.toFixed(0)} MB | ${l.modules} | ${l.providerModules} | ${l.providerBarrel ? "**yes**" : "no"} |`,
+    );
 
   if (apps.length) {
     lines.push("", "#### `cdktf synth` end to end: the worked example (main.ts) vs bare cdktf with the same pool, per app command", "");
-    lines.push("Median of 3 interleaved runs each; wall time includes the cdktf CLI; CPU is user + system of the CLI and everything it ran; peak RSS is the largest single process.", "");
-    lines.push("| app command | cdktf.json `app` | type checks | example | bare | **ratio** | CPU example / bare | example peak RSS |", "|---|---|---|---:|---:|---:|---:|---:|");
+    lines.push(
+      "Median of 3 interleaved runs each; wall time includes the cdktf CLI; CPU is user + system of the CLI and everything it ran; peak RSS is the largest single process.",
+      "",
+    );
+    lines.push(
+      "| app command | cdktf.json `app` | type checks | example | bare | **ratio** | CPU example / bare | example peak RSS |",
+      "|---|---|---|---:|---:|---:|---:|---:|",
+    );
     for (const a of apps) {
       lines.push(
         `| ${a.name} | \`${a.app}\` | ${a.typeChecks} | ${fmtS(a.exampleMs)} | ${fmtS(a.bareMs)} | **${(a.exampleMs / a.bareMs).toFixed(2)}** | ${fmtS(a.exampleCpuMs)} / ${fmtS(a.bareCpuMs)} | ${Number.isNaN(a.exampleRssKb) ? "-" : mb(a.exampleRssKb)} |`,
@@ -516,7 +674,8 @@ function main(): void {
   const t0 = Date.now();
   const log = (s: string): void => void process.stderr.write(`${s}\n`);
   // Fails early, with the reason, if the compiled apps are missing (run through `npm run bench`).
-  for (const f of ["bare-app.js", "library-app.js", "load-lib.js"]) if (!fs.existsSync(path.join(APPS, f))) throw new Error(`${f} missing: run npm run bench`);
+  for (const f of ["bare-app.js", "library-app.js", "load-lib.js"])
+    if (!fs.existsSync(path.join(APPS, f))) throw new Error(`${f} missing: run npm run bench`);
   execFileSync(process.execPath, ["-e", "0"]); // warm the binary and the page cache
 
   const fleets: FleetResult[] = [];
@@ -529,7 +688,10 @@ function main(): void {
   }
   const shapes: FleetResult[] = [];
   if (o.shapes) {
-    for (const [clusters, pools] of [[100, 1], [10, 100]] as const) {
+    for (const [clusters, pools] of [
+      [100, 1],
+      [10, 100],
+    ] as const) {
       log(`shape ${clusters} x ${pools}…`);
       shapes.push(fleet(clusters, pools, o.runs ?? 3));
     }

@@ -29,8 +29,8 @@ export function renderBadInputTable(): string {
     "",
     `${BAD_INPUT_ROWS.length} rows: ${[...counts].map(([c, n]) => `${c} ${n}`).join(", ")}.`,
     "",
-    "Fixtures: a pool `infra/pool` (`name: \"apps\"`, `vmSize: \"Standard_D4s_v5\"`, `minCount: 3`, `maxCount: 6`, a cluster id) in the",
-    "stack `infra`; a FluxBootstrap `flux` (`clusterName: \"aks-dev\"`); a Terraform object `tf` for `infra` on `flux` with",
+    'Fixtures: a pool `infra/pool` (`name: "apps"`, `vmSize: "Standard_D4s_v5"`, `minCount: 3`, `maxCount: 6`, a cluster id) in the',
+    'stack `infra`; a FluxBootstrap `flux` (`clusterName: "aks-dev"`); a Terraform object `tf` for `infra` on `flux` with',
     "`approval: ApprovalMode.AUTO`; the sources `release` and `artifact` of `flux`; a RunnerIdentity `runner` of `flux` (the AKS",
     "cluster by id, a tenant and a client id); alerts `flux/alerts` with a Teams provider. `<token>` is an unresolved token",
     "(e.g. `Lazy.stringValue(…)` or a `TerraformVariable`), where the value must be known at synth because it goes into Git.",
@@ -47,7 +47,12 @@ export function renderBadInputTable(): string {
   for (const r of BAD_INPUT_ROWS) {
     const run = runRow(r);
     try {
-      const message = run.problems.length === 1 ? run.problems[0] : run.error ? `(${run.problems.length} problems) ${run.error.message}` : "(not refused)";
+      const message =
+        run.problems.length === 1
+          ? run.problems[0]
+          : run.error
+            ? `(${run.problems.length} problems) ${run.error.message}`
+            : "(not refused)";
       const normalized = message.split(run.dir).join("<tmp>");
       const value = r.note ? `${code(r.value)} (${cell(r.note)})` : code(r.value);
       lines.push(`| ${cell(r.construct)} | ${code(r.prop)} | ${value} | ${code(normalized)} |`);

@@ -132,7 +132,8 @@ function compact(node: Json, p: string, key: string, notes: Notes): CompactSchem
     } else if (k === "x-kubernetes-validations") {
       for (const rule of Array.isArray(v) ? v : []) {
         if (!isObject(rule)) continue;
-        const msg = typeof rule.message === "string" ? rule.message : typeof rule.messageExpression === "string" ? `(${rule.messageExpression})` : "";
+        const msg =
+          typeof rule.message === "string" ? rule.message : typeof rule.messageExpression === "string" ? `(${rule.messageExpression})` : "";
         notes.cel.push(`${key} ${p || "(root)"}: ${msg} [rule: ${String(rule.rule)}]`);
       }
     } else if (k === "anyOf" && isIntOrStringAnyOf(node)) {
@@ -163,7 +164,10 @@ export interface DerivedSchemas {
 export function deriveEntries(crdDir: string): DerivedSchemas {
   const notes: Notes = { cel: [], other: [] };
   const entries: Record<string, CrdSchemaEntry> = {};
-  const files = fs.readdirSync(crdDir).filter((f) => f.endsWith(".yaml")).sort();
+  const files = fs
+    .readdirSync(crdDir)
+    .filter((f) => f.endsWith(".yaml"))
+    .sort();
   if (files.length === 0) throw new Error(`no *.yaml files in ${crdDir}`);
   for (const file of files) {
     const docs = parseAllDocuments(fs.readFileSync(path.join(crdDir, file), "utf8"));

@@ -47,9 +47,9 @@ describe("bad-input matrix: one clear problem per mistake, nothing written", () 
 
 test("several mistakes in one app are all reported in one error, in one synth", () => {
   const rows = [
-    "GitOpsApp acknowledgedChanges = [\"yes\"]",
+    'GitOpsApp acknowledgedChanges = ["yes"]',
     "GuardedNodePool minCount = -1",
-    "FluxBootstrap clusterName = \"AKS_Dev\"",
+    'FluxBootstrap clusterName = "AKS_Dev"',
     "PromotionOrder stages = []",
   ].map(byTitle);
   const combined: BadInputRow = {

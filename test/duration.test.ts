@@ -67,7 +67,9 @@ describe("a bad Duration is a synth problem naming the prop, never a constructor
     expect(problems(Duration.seconds(0))).toEqual([
       'interval = <0s: zero>: allowed is a duration above zero in whole milliseconds, e.g. Duration.minutes(5) or Duration.parse("1h30m") (units h, m, s, ms)',
     ]);
-    expect(problems(Duration.parse("5 minutes"))[0]).toMatch(/^interval = <"5 minutes": "5 minutes" is not a Go duration>: allowed is a duration above zero/);
+    expect(problems(Duration.parse("5 minutes"))[0]).toMatch(
+      /^interval = <"5 minutes": "5 minutes" is not a Go duration>: allowed is a duration above zero/,
+    );
     expect(problems(Duration.seconds(0.0001))[0]).toMatch(/^interval = <0\.0001s: finer than a millisecond>/);
   });
 
@@ -78,7 +80,9 @@ describe("a bad Duration is a synth problem naming the prop, never a constructor
   });
 
   test("ranges name the bound and the reason", () => {
-    expect(problems(Duration.seconds(30), { min: Duration.minutes(1), why: "a reason" })).toEqual(['interval = "30s": allowed is at least 1m (a reason)']);
+    expect(problems(Duration.seconds(30), { min: Duration.minutes(1), why: "a reason" })).toEqual([
+      'interval = "30s": allowed is at least 1m (a reason)',
+    ]);
     expect(problems(Duration.hours(2), { max: Duration.minutes(59) })).toEqual(['interval = "2h": allowed is at most 59m']);
   });
 

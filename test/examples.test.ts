@@ -43,7 +43,9 @@ const examples: Example[] = [];
 function requireKubectl(): void {
   const run = spawnSync("kubectl", ["version", "--client"], { encoding: "utf8" });
   if (run.error || run.status !== 0) {
-    throw new Error(`kubectl is required by this suite (every generated folder is built with kubectl kustomize): ${run.error?.message ?? run.stderr}`);
+    throw new Error(
+      `kubectl is required by this suite (every generated folder is built with kubectl kustomize): ${run.error?.message ?? run.stderr}`,
+    );
   }
 }
 
@@ -72,7 +74,13 @@ function synthWorkedExample(): string {
 function synthFleet(): string {
   const dir = tempDir("gitops-fleet-");
   const repo = path.join(dir, "repo");
-  const app = new GitOpsApp({ gitopsRoot: repo, outdir: path.join(dir, "cdktf.out"), context: CONFIG.context, log: () => {}, stackTraces: false });
+  const app = new GitOpsApp({
+    gitopsRoot: repo,
+    outdir: path.join(dir, "cdktf.out"),
+    context: CONFIG.context,
+    log: () => {},
+    stackTraces: false,
+  });
   buildFleet(app);
   app.synth();
   return repo;
@@ -121,7 +129,11 @@ function withBootstrapStub(ex: Example): string {
     fs.mkdirSync(fluxSystem, { recursive: true });
     // flux bootstrap writes kustomization.yaml only when there is none: one the library wrote (with patches) is kept.
     const config = path.join(fluxSystem, "kustomization.yaml");
-    if (!fs.existsSync(config)) fs.writeFileSync(config, `apiVersion: ${KUSTOMIZE_CONFIG}\nkind: Kustomization\nresources:\n  - gotk-components.yaml\n  - gotk-sync.yaml\n`);
+    if (!fs.existsSync(config))
+      fs.writeFileSync(
+        config,
+        `apiVersion: ${KUSTOMIZE_CONFIG}\nkind: Kustomization\nresources:\n  - gotk-components.yaml\n  - gotk-sync.yaml\n`,
+      );
     // The objects of gotk-components.yaml that the library's patches target: Flux 2.9's Alert CRD and the ClusterRole of
     // notification-controller, so kustomize really applies the patches (it fails on a path that does not exist).
     fs.writeFileSync(
@@ -168,13 +180,19 @@ describe.each(["worked example (main.ts)", "fleet (examples/fleet.ts)"])("%s", (
     for (const rel of yamls) {
       for (const doc of yamlDocs(ex().repo, rel)) {
         if (doc.apiVersion === KUSTOMIZE_CONFIG) {
-          const keys = rel.endsWith("/flux-system/kustomization.yaml") ? ["apiVersion", "kind", "patches", "resources"] : ["apiVersion", "kind", "resources"];
+          const keys = rel.endsWith("/flux-system/kustomization.yaml")
+            ? ["apiVersion", "kind", "patches", "resources"]
+            : ["apiVersion", "kind", "resources"];
           expect({ rel, keys: Object.keys(doc).sort(), kind: doc.kind }).toEqual({ rel, keys, kind: "Kustomization" });
           continue;
         }
         objects++;
         const cluster = rel.split("/").slice(0, 2).join("/");
-        expect({ rel, kind: doc.kind, issues: validateManifest(doc, patches.get(cluster) ?? []) }).toEqual({ rel, kind: doc.kind, issues: [] });
+        expect({ rel, kind: doc.kind, issues: validateManifest(doc, patches.get(cluster) ?? []) }).toEqual({
+          rel,
+          kind: doc.kind,
+          issues: [],
+        });
         expect({ rel, kind: doc.kind, fields: flux29OnlyFields(doc) }).toEqual({ rel, kind: doc.kind, fields: [] });
       }
     }
@@ -206,7 +224,12 @@ describe.each(["worked example (main.ts)", "fleet (examples/fleet.ts)"])("%s", (
     for (const { rel, d } of docs) {
       const target = String(d.spec.path).replace(/^\.\//, "");
       const cluster = rel.split("/").slice(0, 2).join("/");
-      expect({ rel, path: d.spec.path, below: target.startsWith(`${cluster}/`), generated: folders.has(target) }).toEqual({ rel, path: d.spec.path, below: true, generated: true });
+      expect({ rel, path: d.spec.path, below: target.startsWith(`${cluster}/`), generated: folders.has(target) }).toEqual({
+        rel,
+        path: d.spec.path,
+        below: true,
+        generated: true,
+      });
       expect(d.spec.prune).toBe(true);
     }
     // The AKS flux configurations point at the cluster folders only.
@@ -229,7 +252,9 @@ describe.each(["worked example (main.ts)", "fleet (examples/fleet.ts)"])("%s", (
       expect({ dir, status: out.status, stderr: out.stderr }).toEqual({ dir, status: 0, stderr: "" });
       const [config] = yamlDocs(copy, `${dir}/kustomization.yaml`);
       const expected = (config.resources as string[]).flatMap((r) =>
-        r.endsWith(".yaml") ? yamlDocs(copy, `${dir}/${r}`) : (yamlDocs(copy, `${dir}/${r}/kustomization.yaml`)[0].resources as string[]).flatMap((f) => yamlDocs(copy, `${dir}/${r}/${f}`)),
+        r.endsWith(".yaml")
+          ? yamlDocs(copy, `${dir}/${r}`)
+          : (yamlDocs(copy, `${dir}/${r}/kustomization.yaml`)[0].resources as string[]).flatMap((f) => yamlDocs(copy, `${dir}/${r}/${f}`)),
       );
       expect({ dir, objects: ids(parseAllDocuments(out.stdout).map((d) => d.toJS())) }).toEqual({ dir, objects: ids(expected) });
     }
@@ -255,14 +280,28 @@ test("object counts per kind", () => {
     }
     return out;
   };
-  expect(count(examples[0].repo)).toEqual({ Alert: 2, HelmRelease: 1, HelmRepository: 1, Kustomization: 2, Provider: 1, RoleBinding: 1, ServiceAccount: 1, Terraform: 1 });
+  expect(count(examples[0].repo)).toEqual({
+    Alert: 2,
+    HelmRelease: 1,
+    HelmRepository: 1,
+    Kustomization: 2,
+    Provider: 1,
+    RoleBinding: 1,
+    ServiceAccount: 1,
+    Terraform: 1,
+  });
   expect(count(examples[1].repo)).toEqual({ GitRepository: 1, HelmRelease: 2, HelmRepository: 2, Kustomization: 4, Terraform: 3 });
 });
 
 test("the worked example writes the article's Terraform object", () => {
   const [doc] = yamlDocs(examples[0].repo, "clusters/aks-gitops-tf/terraform/aks-drift-reconciler.yaml");
   expect(doc.metadata).toEqual({ name: "aks-drift-reconciler", namespace: "flux-system" });
-  expect(doc.spec).toMatchObject({ interval: "5m", approvePlan: "auto", path: "./infrastructure/aks-gitops-tf", sourceRef: { kind: "GitRepository", name: "flux-system" } });
+  expect(doc.spec).toMatchObject({
+    interval: "5m",
+    approvePlan: "auto",
+    path: "./infrastructure/aks-gitops-tf",
+    sourceRef: { kind: "GitRepository", name: "flux-system" },
+  });
 });
 
 test("the worked example's runner identity: node-pool-only role on the cluster, federated to the runner's ServiceAccount; and a drift alert", () => {
@@ -275,7 +314,10 @@ test("the worked example's runner identity: node-pool-only role on the cluster, 
   };
   const [clusterAddress] = Object.keys(tf.data.azurerm_kubernetes_cluster);
   const clusterId = `\${data.azurerm_kubernetes_cluster.${clusterAddress}.id}`;
-  expect(tf.data.azurerm_kubernetes_cluster[clusterAddress]).toMatchObject({ name: "aks-gitops-tf", resource_group_name: "rg-gitops-flux" });
+  expect(tf.data.azurerm_kubernetes_cluster[clusterAddress]).toMatchObject({
+    name: "aks-gitops-tf",
+    resource_group_name: "rg-gitops-flux",
+  });
   const identity = one("azurerm_user_assigned_identity");
   const role = one("azurerm_role_definition");
   const assignment = one("azurerm_role_assignment");
@@ -292,7 +334,11 @@ test("the worked example's runner identity: node-pool-only role on the cluster, 
       not_actions: [],
     },
   ]);
-  expect({ scope: role.scope, assignable: role.assignable_scopes, assignment: assignment.scope }).toEqual({ scope: clusterId, assignable: [clusterId], assignment: clusterId });
+  expect({ scope: role.scope, assignable: role.assignable_scopes, assignment: assignment.scope }).toEqual({
+    scope: clusterId,
+    assignable: [clusterId],
+    assignment: clusterId,
+  });
   expect(assignment.role_definition_id).toMatch(/^\$\{azurerm_role_definition\.[^.]+\.role_definition_resource_id\}$/);
   expect(assignment.principal_id).toMatch(/^\$\{azurerm_user_assigned_identity\.[^.]+\.principal_id\}$/);
   expect(assignment.role_definition_name).toBeUndefined(); // never a built-in role (Owner, Contributor)
@@ -306,7 +352,11 @@ test("the worked example's runner identity: node-pool-only role on the cluster, 
   });
   expect(credential.parent_id).toBe(`\${azurerm_user_assigned_identity.${Object.keys(tf.resource.azurerm_user_assigned_identity)[0]}.id}`);
   expect(identity).toMatchObject({ name: "aks-gitops-tf-tf-runner", resource_group_name: "rg-gitops-flux" });
-  expect(sa.metadata).toEqual({ name: cr.spec.serviceAccountName, namespace: cr.metadata.namespace, annotations: { "azure.workload.identity/client-id": CONFIG.context.runnerClientIds["aks-gitops-tf-tf-runner"] } });
+  expect(sa.metadata).toEqual({
+    name: cr.spec.serviceAccountName,
+    namespace: cr.metadata.namespace,
+    annotations: { "azure.workload.identity/client-id": CONFIG.context.runnerClientIds["aks-gitops-tf-tf-runner"] },
+  });
   expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "tf-runner-role" });
   expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: sa.metadata.name, namespace: sa.metadata.namespace }]);
   expect(cr.spec.runnerPodTemplate.metadata.labels).toEqual({ "azure.workload.identity/use": "true" });

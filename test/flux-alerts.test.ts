@@ -7,7 +7,18 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse, parseAllDocuments, stringify } from "yaml";
-import { AlertSeverity, ApprovalMode, FluxBootstrap, FluxBootstrapProps, FluxInstallMode, GitOpsApp, GitRef, GitRepositorySource, InfrastructureStack, NotificationProvider } from "../lib";
+import {
+  AlertSeverity,
+  ApprovalMode,
+  FluxBootstrap,
+  FluxBootstrapProps,
+  FluxInstallMode,
+  GitOpsApp,
+  GitRef,
+  GitRepositorySource,
+  InfrastructureStack,
+  NotificationProvider,
+} from "../lib";
 import { SchemaPatch, validateManifest } from "../lib/schema/manifest-validator";
 import { validateTree } from "../lib/app/pipeline";
 import { crdSchemaPatchesOf } from "../lib/checks/crd-schemas";
@@ -25,13 +36,21 @@ const TERRAFORM_ALERTS = "clusters/aks-dev/flux-system/terraform-alerts.yaml";
 
 function build(app: GitOpsApp, props: Partial<FluxBootstrapProps> = {}, terraform = true): FluxBootstrap {
   const flux = new FluxBootstrap(app, "flux", { clusterName: "aks-dev", repositoryUrl: REPO, ...props });
-  if (terraform) flux.addTerraform("pools", { stack: new InfrastructureStack(app, "node-pools", { subscriptionId: SUBSCRIPTION }), approval: ApprovalMode.AUTO });
+  if (terraform)
+    flux.addTerraform("pools", {
+      stack: new InfrastructureStack(app, "node-pools", { subscriptionId: SUBSCRIPTION }),
+      approval: ApprovalMode.AUTO,
+    });
   return flux;
 }
 
 function render(app: GitOpsApp): Map<string, any> {
   expect(validateTree(app)).toEqual([]);
-  return new Map(app.renderGitOpsFiles().map((f) => [f.path, JSON.parse(JSON.stringify(f.file.content.format === "yaml" ? f.file.content.documents : f.file.content.value))]));
+  return new Map(
+    app
+      .renderGitOpsFiles()
+      .map((f) => [f.path, JSON.parse(JSON.stringify(f.file.content.format === "yaml" ? f.file.content.documents : f.file.content.value))]),
+  );
 }
 
 describe("providers and alerts", () => {
@@ -65,13 +84,21 @@ describe("providers and alerts", () => {
       expect(validateManifest(doc)).toEqual([]);
       expect(flux29OnlyFields(doc)).toEqual([]);
     }
-    expect(files.get("clusters/aks-dev/kustomization.yaml")[0].resources).toEqual(["flux-system", "tofu-controller.yaml", "terraform.yaml", "notifications.yaml"]);
+    expect(files.get("clusters/aks-dev/kustomization.yaml")[0].resources).toEqual([
+      "flux-system",
+      "tofu-controller.yaml",
+      "terraform.yaml",
+      "notifications.yaml",
+    ]);
   });
 
   test("slack and generic; several alert sets of one cluster; severities", () => {
     const app = newApp(workspace());
     const flux = build(app);
-    flux.addAlerts("slack", { provider: NotificationProvider.slack({ secretName: "slack-webhook", channel: "#platform", username: "flux" }), eventSeverity: AlertSeverity.ERROR });
+    flux.addAlerts("slack", {
+      provider: NotificationProvider.slack({ secretName: "slack-webhook", channel: "#platform", username: "flux" }),
+      eventSeverity: AlertSeverity.ERROR,
+    });
     flux.addAlerts("hook", { provider: NotificationProvider.generic({ secretName: "hook" }), terraformEventSeverity: AlertSeverity.INFO });
     const files = render(app);
     const docs = files.get("clusters/aks-dev/notifications.yaml");
@@ -81,7 +108,10 @@ describe("providers and alerts", () => {
     expect(docs[2].spec).toEqual({ type: "generic", secretRef: { name: "hook" } });
     for (const d of docs) expect(validateManifest(d)).toEqual([]);
     const terraform = files.get(TERRAFORM_ALERTS);
-    expect(terraform.map((d: any) => [d.metadata.name, d.spec.eventSeverity])).toEqual([["slack-terraform", "error"], ["hook-terraform", "info"]]);
+    expect(terraform.map((d: any) => [d.metadata.name, d.spec.eventSeverity])).toEqual([
+      ["slack-terraform", "error"],
+      ["hook-terraform", "info"],
+    ]);
   });
 
   test("no Provider ever carries an address: every generated file passes the secret scan", () => {
@@ -104,11 +134,23 @@ describe("Terraform events: the Alert and the CRD patch in flux-system/kustomiza
     expect(config.patches.map((p: any) => [p.target, parse(p.patch)])).toEqual([
       [
         { kind: "CustomResourceDefinition", name: "alerts.notification.toolkit.fluxcd.io" },
-        [{ op: "add", path: "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/eventSources/items/properties/kind/enum/-", value: "Terraform" }],
+        [
+          {
+            op: "add",
+            path: "/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/eventSources/items/properties/kind/enum/-",
+            value: "Terraform",
+          },
+        ],
       ],
       [
         { kind: "ClusterRole", name: "crd-controller-flux-system" },
-        [{ op: "add", path: "/rules/-", value: { apiGroups: ["infra.contrib.fluxcd.io"], resources: ["terraforms"], verbs: ["get", "list", "watch"] } }],
+        [
+          {
+            op: "add",
+            path: "/rules/-",
+            value: { apiGroups: ["infra.contrib.fluxcd.io"], resources: ["terraforms"], verbs: ["get", "list", "watch"] },
+          },
+        ],
       ],
     ]);
     const [alert] = files.get(TERRAFORM_ALERTS);
@@ -140,17 +182,29 @@ describe("Terraform events: the Alert and the CRD patch in flux-system/kustomiza
     expect(validateManifest(alert).map((i) => i.path)).toEqual(["spec.eventSources[0].kind"]);
     const { patches, problems } = crdSchemaPatchesOf(config);
     expect(problems).toEqual([]);
-    expect(patches).toEqual<SchemaPatch[]>([{ key: "notification.toolkit.fluxcd.io/v1beta3/Alert", path: "/properties/spec/properties/eventSources/items/properties/kind/enum/-", value: "Terraform" }]);
+    expect(patches).toEqual<SchemaPatch[]>([
+      {
+        key: "notification.toolkit.fluxcd.io/v1beta3/Alert",
+        path: "/properties/spec/properties/eventSources/items/properties/kind/enum/-",
+        value: "Terraform",
+      },
+    ]);
     expect(validateManifest(alert, patches)).toEqual([]);
     // ... and other kinds are still refused.
-    expect(validateManifest({ ...alert, spec: { ...alert.spec, eventSources: [{ kind: "Pod", name: "*" }] } }, patches).map((i) => i.path)).toEqual(["spec.eventSources[0].kind"]);
+    expect(
+      validateManifest({ ...alert, spec: { ...alert.spec, eventSources: [{ kind: "Pod", name: "*" }] } }, patches).map((i) => i.path),
+    ).toEqual(["spec.eventSources[0].kind"]);
   });
 
   test("Terraform objects in several namespaces: one event source each", () => {
     const app = newApp(workspace());
     const flux = build(app);
     const infra = new GitRepositorySource(flux, "infra-src", { cluster: flux, ref: GitRef.branch("main"), namespace: "infra" });
-    flux.addTerraform("other", { stack: new InfrastructureStack(app, "other-pools", { subscriptionId: SUBSCRIPTION }), approval: ApprovalMode.AUTO, source: infra });
+    flux.addTerraform("other", {
+      stack: new InfrastructureStack(app, "other-pools", { subscriptionId: SUBSCRIPTION }),
+      approval: ApprovalMode.AUTO,
+      source: infra,
+    });
     flux.addAlerts("platform", { provider: NotificationProvider.msteams({ secretName: "teams-webhook" }) });
     const [alert] = render(app).get(TERRAFORM_ALERTS);
     expect(alert.spec.eventSources).toEqual([
@@ -164,7 +218,10 @@ describe("Terraform events: the Alert and the CRD patch in flux-system/kustomiza
     ["no Terraform objects", {}, false, undefined],
   ])("%s: no Terraform alert and no flux-system file", (_name, props, terraform, terraformEvents) => {
     const app = newApp(workspace());
-    build(app, props, terraform).addAlerts("platform", { provider: NotificationProvider.msteams({ secretName: "teams-webhook" }), terraformEvents });
+    build(app, props, terraform).addAlerts("platform", {
+      provider: NotificationProvider.msteams({ secretName: "teams-webhook" }),
+      terraformEvents,
+    });
     const files = render(app);
     expect([...files.keys()].filter((p) => p.includes("/flux-system/"))).toEqual([]);
     expect(files.has("clusters/aks-dev/notifications.yaml")).toBe(true);
@@ -183,17 +240,30 @@ describe("Terraform events: the Alert and the CRD patch in flux-system/kustomiza
 describe("AKS extension mode: the limit", () => {
   test("Flux-kind alerts only; no CRD patch (the extension owns the CRDs)", () => {
     const app = newApp(workspace());
-    build(app, { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: AKS }).addAlerts("platform", { provider: NotificationProvider.msteams({ secretName: "teams-webhook" }) });
+    build(app, { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: AKS }).addAlerts("platform", {
+      provider: NotificationProvider.msteams({ secretName: "teams-webhook" }),
+    });
     const files = render(app);
     expect([...files.keys()].filter((p) => p.includes("/flux-system/"))).toEqual([]);
     expect(files.get("clusters/aks-dev/notifications.yaml").map((d: any) => d.kind)).toEqual(["Provider", "Alert"]);
-    expect(files.get("clusters/aks-dev/kustomization.yaml")[0].resources).toEqual(["tofu-controller.yaml", "terraform.yaml", "notifications.yaml"]);
+    expect(files.get("clusters/aks-dev/kustomization.yaml")[0].resources).toEqual([
+      "tofu-controller.yaml",
+      "terraform.yaml",
+      "notifications.yaml",
+    ]);
   });
 
   test("asking for Terraform events there is refused with the reason", () => {
     const app = newApp(workspace());
-    build(app, { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: AKS }).addAlerts("platform", { provider: NotificationProvider.msteams({ secretName: "teams-webhook" }), terraformEvents: true });
-    expect(validateTree(app)).toEqual([expect.stringMatching(/^\[flux\/platform\] terraformEvents = true: allowed is unset or false in AKS extension mode: .*the microsoft\.flux extension owns that CRD/)]);
+    build(app, { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: AKS }).addAlerts("platform", {
+      provider: NotificationProvider.msteams({ secretName: "teams-webhook" }),
+      terraformEvents: true,
+    });
+    expect(validateTree(app)).toEqual([
+      expect.stringMatching(
+        /^\[flux\/platform\] terraformEvents = true: allowed is unset or false in AKS extension mode: .*the microsoft\.flux extension owns that CRD/,
+      ),
+    ]);
   });
 });
 
@@ -209,7 +279,8 @@ describe("who owns flux-system/kustomization.yaml", () => {
     fs.mkdirSync(path.dirname(path.join(ws.repo, rel)), { recursive: true });
     fs.writeFileSync(path.join(ws.repo, rel), text);
   };
-  const BOOTSTRAP_KUSTOMIZATION = "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - gotk-components.yaml\n  - gotk-sync.yaml\n";
+  const BOOTSTRAP_KUSTOMIZATION =
+    "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - gotk-components.yaml\n  - gotk-sync.yaml\n";
 
   test("none there (synth before flux bootstrap): written and owned; flux bootstrap keeps it", () => {
     const ws = workspace();
@@ -231,7 +302,9 @@ describe("who owns flux-system/kustomization.yaml", () => {
     // The alerts file is ours and written; it is applied once the user's kustomization.yaml lists it.
     expect(Object.keys(record(ws))).toContain(TERRAFORM_ALERTS);
     const [warning] = app.report!.warnings;
-    expect(warning).toMatch(/^\[flux\] clusters\/aks-dev\/flux-system\/kustomization\.yaml: a file that cdktf-aks-gitops did not generate is there; it is kept as it is, and the Terraform Alerts in terraform-alerts\.yaml are not applied/);
+    expect(warning).toMatch(
+      /^\[flux\] clusters\/aks-dev\/flux-system\/kustomization\.yaml: a file that cdktf-aks-gitops did not generate is there; it is kept as it is, and the Terraform Alerts in terraform-alerts\.yaml are not applied/,
+    );
     expect(lines).toContain(`gitops: warning: ${warning}`);
     expect(lines[0]).toMatch(/, kept \(not ours\): clusters\/aks-dev\/flux-system\/kustomization\.yaml$/);
 
@@ -298,8 +371,16 @@ describe("SOPS decryption", () => {
 
 describe("bad input", () => {
   test.each<[string, (flux: FluxBootstrap) => void, RegExp]>([
-    ["a webhook URL instead of a Secret name", (f) => f.addAlerts("a", { provider: NotificationProvider.msteams({ secretName: "https://x.webhook.office.com/webhookb2/abc" }) }), /\[flux\/a\] provider\.secretName = "https:\/\/x\.webhook\.office\.com\/webhookb2\/abc": allowed is the name of a Secret/],
-    ["a name that is not a DNS label", (f) => f.addAlerts("Teams", { provider: NotificationProvider.msteams({ secretName: "teams" }) }), /\[flux\/Teams\] name = "Teams": allowed is a DNS label/],
+    [
+      "a webhook URL instead of a Secret name",
+      (f) => f.addAlerts("a", { provider: NotificationProvider.msteams({ secretName: "https://x.webhook.office.com/webhookb2/abc" }) }),
+      /\[flux\/a\] provider\.secretName = "https:\/\/x\.webhook\.office\.com\/webhookb2\/abc": allowed is the name of a Secret/,
+    ],
+    [
+      "a name that is not a DNS label",
+      (f) => f.addAlerts("Teams", { provider: NotificationProvider.msteams({ secretName: "teams" }) }),
+      /\[flux\/Teams\] name = "Teams": allowed is a DNS label/,
+    ],
     [
       "two alert sets with one name",
       (f) => {
@@ -308,8 +389,16 @@ describe("bad input", () => {
       },
       /\[flux\/b\] name = "same": allowed is a name no other alerts of cluster aks-dev use \(flux\/a has it\)/,
     ],
-    ["a severity that is not one", (f) => f.addAlerts("a", { provider: NotificationProvider.msteams({ secretName: "teams" }), eventSeverity: "warning" as never }), /eventSeverity = "warning": allowed is one of "info", "error"/],
-    ["not a provider", (f) => f.addAlerts("a", { provider: { type: "msteams", secretName: "x" } as never }), /\[flux\/a\] provider = .*: allowed is NotificationProvider\.msteams/],
+    [
+      "a severity that is not one",
+      (f) => f.addAlerts("a", { provider: NotificationProvider.msteams({ secretName: "teams" }), eventSeverity: "warning" as never }),
+      /eventSeverity = "warning": allowed is one of "info", "error"/,
+    ],
+    [
+      "not a provider",
+      (f) => f.addAlerts("a", { provider: { type: "msteams", secretName: "x" } as never }),
+      /\[flux\/a\] provider = .*: allowed is NotificationProvider\.msteams/,
+    ],
   ])("%s: one problem, naming it", (_name, add, expected) => {
     const app = newApp(workspace());
     add(build(app));
@@ -321,8 +410,14 @@ describe("bad input", () => {
     build(app, { sops: { secretName: "Sops_Age" } });
     expect(validateTree(app)).toEqual([expect.stringMatching(/^\[flux\] sops\.secretName = "Sops_Age": allowed is the name of a Secret/)]);
     const aks = newApp(workspace());
-    build(aks, { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: AKS, bootstrapStateBackend: { resourceGroupName: "rg", storageAccountName: "st", containerName: "tfstate", key: "k" } });
-    expect(validateTree(aks)).toEqual([expect.stringMatching(/^\[flux\] bootstrapStateBackend = <set>: allowed is unset in AKS extension mode/)]);
+    build(aks, {
+      mode: FluxInstallMode.AKS_EXTENSION,
+      aksExtension: AKS,
+      bootstrapStateBackend: { resourceGroupName: "rg", storageAccountName: "st", containerName: "tfstate", key: "k" },
+    });
+    expect(validateTree(aks)).toEqual([
+      expect.stringMatching(/^\[flux\] bootstrapStateBackend = <set>: allowed is unset in AKS extension mode/),
+    ]);
   });
 
   test("an unapplicable CRD patch would be refused by the schema check", () => {
@@ -330,7 +425,13 @@ describe("bad input", () => {
       apiVersion: "kustomize.config.k8s.io/v1beta1",
       kind: "Kustomization",
       resources: [],
-      patches: [{ target: { kind: "CustomResourceDefinition", name: "alerts.notification.toolkit.fluxcd.io" }, patch: "- op: add\n  path: /spec/versions/1/schema/openAPIV3Schema/properties/spec/properties/eventSources/items/properties/kind/enum/-\n  value: Terraform\n" }],
+      patches: [
+        {
+          target: { kind: "CustomResourceDefinition", name: "alerts.notification.toolkit.fluxcd.io" },
+          patch:
+            "- op: add\n  path: /spec/versions/1/schema/openAPIV3Schema/properties/spec/properties/eventSources/items/properties/kind/enum/-\n  value: Terraform\n",
+        },
+      ],
     });
     expect(patches).toEqual([]);
     expect(problems).toEqual([expect.stringMatching(/cannot be checked/)]);
@@ -338,7 +439,13 @@ describe("bad input", () => {
       apiVersion: "kustomize.config.k8s.io/v1beta1",
       kind: "Kustomization",
       resources: [],
-      patches: [{ target: { kind: "CustomResourceDefinition", name: "alerts.notification.toolkit.fluxcd.io" }, patch: "- op: add\n  path: /spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/nope/items/enum/-\n  value: Terraform\n" }],
+      patches: [
+        {
+          target: { kind: "CustomResourceDefinition", name: "alerts.notification.toolkit.fluxcd.io" },
+          patch:
+            "- op: add\n  path: /spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/nope/items/enum/-\n  value: Terraform\n",
+        },
+      ],
     });
     expect(bad.problems).toEqual([expect.stringMatching(/would fail: .*does not exist/)]);
   });

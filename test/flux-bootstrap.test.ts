@@ -32,7 +32,11 @@ function app(): GitOpsApp {
 /** path → documents (YAML) or value (JSON) of every generated file; validation must pass first. */
 function render(a: GitOpsApp): Map<string, any> {
   expect(validateTree(a)).toEqual([]);
-  return new Map(a.renderGitOpsFiles().map((f) => [f.path, JSON.parse(JSON.stringify(f.file.content.format === "yaml" ? f.file.content.documents : f.file.content.value))]));
+  return new Map(
+    a
+      .renderGitOpsFiles()
+      .map((f) => [f.path, JSON.parse(JSON.stringify(f.file.content.format === "yaml" ? f.file.content.documents : f.file.content.value))]),
+  );
 }
 
 function withTerraform(a: GitOpsApp, props: Partial<FluxBootstrapProps> = {}): { flux: FluxBootstrap; stack: InfrastructureStack } {
@@ -58,9 +62,16 @@ describe("flux CLI mode", () => {
       "clusters/aks-dev/tofu-controller/kustomization.yaml",
     ]);
     expect(files.get("clusters/aks-dev/kustomization.yaml")).toEqual([
-      { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["flux-system", "tofu-controller.yaml", "terraform.yaml"] },
+      {
+        apiVersion: "kustomize.config.k8s.io/v1beta1",
+        kind: "Kustomization",
+        resources: ["flux-system", "tofu-controller.yaml", "terraform.yaml"],
+      },
     ]);
-    expect(files.get("clusters/aks-dev/tofu-controller/kustomization.yaml")[0].resources).toEqual(["helm-repository.yaml", "helm-release.yaml"]);
+    expect(files.get("clusters/aks-dev/tofu-controller/kustomization.yaml")[0].resources).toEqual([
+      "helm-repository.yaml",
+      "helm-release.yaml",
+    ]);
     expect(files.get("clusters/aks-dev/terraform/kustomization.yaml")[0].resources).toEqual(["pools.yaml"]);
     // bootstrap owns flux-system/: nothing is written there
     expect([...files.keys()].some((p) => p.includes("/flux-system/"))).toBe(false);
@@ -111,7 +122,9 @@ describe("flux CLI mode", () => {
       driftDetection: { mode: "enabled" },
       values: { runner: { grpc: { maxMessageSize: 30 }, serviceAccount: { allowedNamespaces: ["flux-system"] } } },
     });
-    for (const docs of files.values()) for (const d of Array.isArray(docs) ? docs : []) if (d.apiVersion !== "kustomize.config.k8s.io/v1beta1") expect(validateManifest(d)).toEqual([]);
+    for (const docs of files.values())
+      for (const d of Array.isArray(docs) ? docs : [])
+        if (d.apiVersion !== "kustomize.config.k8s.io/v1beta1") expect(validateManifest(d)).toEqual([]);
   });
 
   test("no Terraform objects yet: tofu-controller only, no terraform Kustomization or folder", () => {
@@ -132,42 +145,84 @@ describe("flux CLI mode", () => {
     const a = app();
     const { flux } = withTerraform(a, { namespace: "gitops", branch: "trunk", sourceInterval: Duration.minutes(2) });
     expect(render(a).get("clusters/aks-dev/kustomization.yaml")[0].resources).toEqual(["gitops", "tofu-controller.yaml", "terraform.yaml"]);
-    expect(flux.bootstrapInstructions).toBe(`flux bootstrap git --url=${REPO} --branch=trunk --path=./clusters/aks-dev --namespace=gitops --interval=2m`);
+    expect(flux.bootstrapInstructions).toBe(
+      `flux bootstrap git --url=${REPO} --branch=trunk --path=./clusters/aks-dev --namespace=gitops --interval=2m`,
+    );
   });
 
   test("the controller in its own namespace: targetNamespace, storage with it, namespace never pruned, health check there", () => {
     const a = app();
-    withTerraform(a, { tofuController: { namespace: "tofu-system", chartVersion: ">=0.16.5 <0.17.0", values: { replicaCount: 2, runner: { serviceAccount: { allowedNamespaces: ["extra"] } } } } });
+    withTerraform(a, {
+      tofuController: {
+        namespace: "tofu-system",
+        chartVersion: ">=0.16.5 <0.17.0",
+        values: { replicaCount: 2, runner: { serviceAccount: { allowedNamespaces: ["extra"] } } },
+      },
+    });
     const files = render(a);
-    expect(files.get("clusters/aks-dev/tofu-controller/kustomization.yaml")[0].resources).toEqual(["namespaces.yaml", "helm-repository.yaml", "helm-release.yaml"]);
+    expect(files.get("clusters/aks-dev/tofu-controller/kustomization.yaml")[0].resources).toEqual([
+      "namespaces.yaml",
+      "helm-repository.yaml",
+      "helm-release.yaml",
+    ]);
     expect(files.get("clusters/aks-dev/tofu-controller/namespaces.yaml")).toEqual([
-      { apiVersion: "v1", kind: "Namespace", metadata: { name: "tofu-system", labels: { "kustomize.toolkit.fluxcd.io/prune": "disabled" } } },
+      {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: "tofu-system", labels: { "kustomize.toolkit.fluxcd.io/prune": "disabled" } },
+      },
     ]);
     const [release] = files.get("clusters/aks-dev/tofu-controller/helm-release.yaml");
     expect(release.spec.targetNamespace).toBe("tofu-system");
     expect(release.spec.storageNamespace).toBe("tofu-system");
     expect(release.spec.chart.spec.version).toBe(">=0.16.5 <0.17.0");
-    expect(release.spec.values).toEqual({ runner: { grpc: { maxMessageSize: 30 }, serviceAccount: { allowedNamespaces: ["extra", "flux-system"] } }, replicaCount: 2 });
-    expect(files.get("clusters/aks-dev/tofu-controller.yaml")[0].spec.healthChecks[1]).toEqual({ apiVersion: "apps/v1", kind: "Deployment", name: "tofu-controller", namespace: "tofu-system" });
+    expect(release.spec.values).toEqual({
+      runner: { grpc: { maxMessageSize: 30 }, serviceAccount: { allowedNamespaces: ["extra", "flux-system"] } },
+      replicaCount: 2,
+    });
+    expect(files.get("clusters/aks-dev/tofu-controller.yaml")[0].spec.healthChecks[1]).toEqual({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      name: "tofu-controller",
+      namespace: "tofu-system",
+    });
     for (const d of files.get("clusters/aks-dev/tofu-controller/namespaces.yaml")) expect(validateManifest(d)).toEqual([]);
   });
 
   test("Terraform objects in another namespace: tf-runner is created there, the namespace exists before the chart", () => {
     const a = app();
     const { flux, stack } = withTerraform(a);
-    const infra = new GitRepositorySource(a, "infra-code", { cluster: flux, namespace: "infra", ref: GitRef.branch("main"), url: "https://github.com/example-org/infra.git" });
+    const infra = new GitRepositorySource(a, "infra-code", {
+      cluster: flux,
+      namespace: "infra",
+      ref: GitRef.branch("main"),
+      url: "https://github.com/example-org/infra.git",
+    });
     flux.addTerraform("pools-infra", { stack, source: infra, approval: ApprovalMode.MANUAL, secretSuffix: "pools-infra" });
     const files = render(a);
     expect(files.get("clusters/aks-dev/tofu-controller/namespaces.yaml").map((n: any) => n.metadata.name)).toEqual(["infra"]);
-    expect(files.get("clusters/aks-dev/tofu-controller/helm-release.yaml")[0].spec.values.runner.serviceAccount.allowedNamespaces).toEqual(["flux-system", "infra"]);
-    expect(files.get("clusters/aks-dev/terraform/kustomization.yaml")[0].resources).toEqual(["infra-code.gitrepository.yaml", "pools-infra.yaml", "pools.yaml"]);
+    expect(files.get("clusters/aks-dev/tofu-controller/helm-release.yaml")[0].spec.values.runner.serviceAccount.allowedNamespaces).toEqual([
+      "flux-system",
+      "infra",
+    ]);
+    expect(files.get("clusters/aks-dev/terraform/kustomization.yaml")[0].resources).toEqual([
+      "infra-code.gitrepository.yaml",
+      "pools-infra.yaml",
+      "pools.yaml",
+    ]);
     const [src] = files.get("clusters/aks-dev/terraform/infra-code.gitrepository.yaml");
     // another repo: the cluster's credentials are not assumed
     expect(src).toEqual({
       apiVersion: "source.toolkit.fluxcd.io/v1",
       kind: "GitRepository",
       metadata: { name: "infra-code", namespace: "infra" },
-      spec: { interval: "1m", timeout: "1m", url: "https://github.com/example-org/infra.git", ref: { branch: "main" }, ignore: "/*\n!/infrastructure/\n" },
+      spec: {
+        interval: "1m",
+        timeout: "1m",
+        url: "https://github.com/example-org/infra.git",
+        ref: { branch: "main" },
+        ignore: "/*\n!/infrastructure/\n",
+      },
     });
     expect(validateManifest(src)).toEqual([]);
   });
@@ -237,7 +292,11 @@ describe("AKS extension mode", () => {
 
   test("the YAML: no flux-system folder, every object in the configuration namespace on its GitRepository, Flux 2.7 fields only", () => {
     const a = app();
-    withTerraform(a, { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, configurationName: "gitops" }, namespace: "cluster-config" });
+    withTerraform(a, {
+      mode: FluxInstallMode.AKS_EXTENSION,
+      aksExtension: { ...AKS, configurationName: "gitops" },
+      namespace: "cluster-config",
+    });
     const files = render(a);
     expect(files.get("clusters/aks-dev/kustomization.yaml")[0].resources).toEqual(["tofu-controller.yaml", "terraform.yaml"]);
     const docs = [...files.entries()].filter(([p]) => p.startsWith("clusters/")).flatMap(([, d]) => d as any[]);
@@ -251,7 +310,9 @@ describe("AKS extension mode", () => {
     expect(release.metadata.namespace).toBe("cluster-config");
     expect(release.spec.targetNamespace).toBeUndefined();
     expect(release.spec.values.runner.serviceAccount.allowedNamespaces).toEqual(["cluster-config"]);
-    expect(files.get("bootstrap/aks-dev/main.tf.json").resource.azurerm_kubernetes_flux_configuration["flux-configuration"].namespace).toBe("cluster-config");
+    expect(files.get("bootstrap/aks-dev/main.tf.json").resource.azurerm_kubernetes_flux_configuration["flux-configuration"].namespace).toBe(
+      "cluster-config",
+    );
   });
 
   test("further kustomizations wait for the cluster folder by default; a state backend uses Entra ID", () => {
@@ -261,8 +322,16 @@ describe("AKS extension mode", () => {
       aksExtension: {
         ...AKS,
         extensionVersion: "1.24.1",
-        additionalKustomizations: [{ name: "apps", path: "./apps/dev" }, { name: "smoke", path: "./tests/dev", dependsOn: ["apps"] }],
-        stateBackend: { resourceGroupName: "rg-tfstate", storageAccountName: "sttfstate", containerName: "tfstate", key: "bootstrap/aks-dev.tfstate" },
+        additionalKustomizations: [
+          { name: "apps", path: "./apps/dev" },
+          { name: "smoke", path: "./tests/dev", dependsOn: ["apps"] },
+        ],
+        stateBackend: {
+          resourceGroupName: "rg-tfstate",
+          storageAccountName: "sttfstate",
+          containerName: "tfstate",
+          key: "bootstrap/aks-dev.tfstate",
+        },
       },
     });
     const tf = render(a).get("bootstrap/aks-dev/main.tf.json");
@@ -274,7 +343,13 @@ describe("AKS extension mode", () => {
     ]);
     expect(tf.resource.azurerm_kubernetes_cluster_extension["flux-extension"].version).toBe("1.24.1");
     expect(tf.terraform.backend).toEqual({
-      azurerm: { resource_group_name: "rg-tfstate", storage_account_name: "sttfstate", container_name: "tfstate", key: "bootstrap/aks-dev.tfstate", use_azuread_auth: true },
+      azurerm: {
+        resource_group_name: "rg-tfstate",
+        storage_account_name: "sttfstate",
+        container_name: "tfstate",
+        key: "bootstrap/aks-dev.tfstate",
+        use_azuread_auth: true,
+      },
     });
     expect(flux.bootstrapInstructions).toBe("tofu -chdir=bootstrap/aks-dev init && tofu -chdir=bootstrap/aks-dev apply");
     expect(flux.fluxConfiguration).toBeDefined();
@@ -282,7 +357,10 @@ describe("AKS extension mode", () => {
 
   test("a separate source on the cluster's repo uses the configuration's credentials Secret (or none for a public repo)", () => {
     const a = app();
-    const { flux } = withTerraform(a, { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, localAuthReference: "git-credentials" } });
+    const { flux } = withTerraform(a, {
+      mode: FluxInstallMode.AKS_EXTENSION,
+      aksExtension: { ...AKS, localAuthReference: "git-credentials" },
+    });
     new GitRepositorySource(a, "release", { cluster: flux, ref: GitRef.branch("release") });
     const b = app();
     const pub = withTerraform(b, { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: AKS });
@@ -304,47 +382,149 @@ describe("AKS extension mode", () => {
 describe("each bad input, with its message", () => {
   type Case = [string, Partial<FluxBootstrapProps>, string[]];
   const cases: Case[] = [
-    ["a cluster name that is not a DNS label", { clusterName: "AKS_Dev" }, ['[flux] clusterName = "AKS_Dev": allowed is a DNS label: lower-case letters, digits and \'-\', 1 to 63 characters, starting and ending alphanumeric']],
-    ["credentials in the URL", { repositoryUrl: "https://user:ghp_secret@github.com/o/r.git" }, ['[flux] repositoryUrl = <a URL with user:password@>: allowed is a URL without credentials (they go into a Secret: the bootstrap\'s, or aksExtension.localAuthReference)']],
-    ["an scp-style URL in CLI mode", { repositoryUrl: "git@github.com:o/r.git" }, ['[flux] repositoryUrl = "git@github.com:o/r.git": allowed is a Git URL starting with https://, http:// or ssh:// (what Flux\'s GitRepository accepts)']],
-    ["a branch with a space", { branch: "my branch" }, ['[flux] branch = "my branch": allowed is a Git branch name (no spaces, \'..\', \'~\', \'^\', \':\', \'?\', \'*\', \'[\' or \'\\\')']],
-    ["AKS mode without its settings", { mode: FluxInstallMode.AKS_EXTENSION }, ["[flux] aksExtension = (unset): allowed is the AKS extension settings (subscriptionId, clusterName, resourceGroupName) with mode AKS_EXTENSION"]],
-    ["AKS settings in CLI mode", { aksExtension: AKS }, ["[flux] aksExtension = <set>: allowed is unset with mode flux-cli (flux bootstrap installs Flux; set mode: FluxInstallMode.AKS_EXTENSION to use the extension)"]],
+    [
+      "a cluster name that is not a DNS label",
+      { clusterName: "AKS_Dev" },
+      [
+        "[flux] clusterName = \"AKS_Dev\": allowed is a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric",
+      ],
+    ],
+    [
+      "credentials in the URL",
+      { repositoryUrl: "https://user:ghp_secret@github.com/o/r.git" },
+      [
+        "[flux] repositoryUrl = <a URL with user:password@>: allowed is a URL without credentials (they go into a Secret: the bootstrap's, or aksExtension.localAuthReference)",
+      ],
+    ],
+    [
+      "an scp-style URL in CLI mode",
+      { repositoryUrl: "git@github.com:o/r.git" },
+      [
+        '[flux] repositoryUrl = "git@github.com:o/r.git": allowed is a Git URL starting with https://, http:// or ssh:// (what Flux\'s GitRepository accepts)',
+      ],
+    ],
+    [
+      "a branch with a space",
+      { branch: "my branch" },
+      ["[flux] branch = \"my branch\": allowed is a Git branch name (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\')"],
+    ],
+    [
+      "AKS mode without its settings",
+      { mode: FluxInstallMode.AKS_EXTENSION },
+      [
+        "[flux] aksExtension = (unset): allowed is the AKS extension settings (subscriptionId, clusterName, resourceGroupName) with mode AKS_EXTENSION",
+      ],
+    ],
+    [
+      "AKS settings in CLI mode",
+      { aksExtension: AKS },
+      [
+        "[flux] aksExtension = <set>: allowed is unset with mode flux-cli (flux bootstrap installs Flux; set mode: FluxInstallMode.AKS_EXTENSION to use the extension)",
+      ],
+    ],
     ["an unknown mode", { mode: "argo" as FluxInstallMode }, ['[flux] mode = "argo": allowed is one of "flux-cli", "aks-extension"']],
-    ["a Kustomization interval below 1m", { interval: Duration.seconds(30) }, ['[flux] interval = "30s": allowed is at least 1m (Flux\'s minimum for Kustomizations)']],
-    ["a zero timeout", { timeout: Duration.seconds(0) }, [expect.stringMatching(/^\[flux\] timeout = <0s: zero>: allowed is a duration above zero/) as unknown as string]],
+    [
+      "a Kustomization interval below 1m",
+      { interval: Duration.seconds(30) },
+      ['[flux] interval = "30s": allowed is at least 1m (Flux\'s minimum for Kustomizations)'],
+    ],
+    [
+      "a zero timeout",
+      { timeout: Duration.seconds(0) },
+      [expect.stringMatching(/^\[flux\] timeout = <0s: zero>: allowed is a duration above zero/) as unknown as string],
+    ],
     [
       "a chart older than 0.16.5",
       { tofuController: { chartVersion: "0.16.4" } },
-      ['[flux] tofuController.chartVersion = "0.16.4": allowed is 0.16.5 or later as its lower bound: 0.16.5 fixes state reset on backendConfig.labels changes (#1774/#1808), runners hanging forever after an OOM or node loss (#1838) and every object re-planning after a controller restart (#1857)'],
+      [
+        '[flux] tofuController.chartVersion = "0.16.4": allowed is 0.16.5 or later as its lower bound: 0.16.5 fixes state reset on backendConfig.labels changes (#1774/#1808), runners hanging forever after an OOM or node loss (#1838) and every object re-planning after a controller restart (#1857)',
+      ],
     ],
-    ["a range whose lower bound is too old", { tofuController: { chartVersion: ">=0.16.0" } }, [expect.stringMatching(/^\[flux\] tofuController\.chartVersion = ">=0\.16\.0": allowed is 0\.16\.5 or later as its lower bound/) as unknown as string]],
+    [
+      "a range whose lower bound is too old",
+      { tofuController: { chartVersion: ">=0.16.0" } },
+      [
+        expect.stringMatching(
+          /^\[flux\] tofuController\.chartVersion = ">=0\.16\.0": allowed is 0\.16\.5 or later as its lower bound/,
+        ) as unknown as string,
+      ],
+    ],
     [
       "a chart version without a lower bound",
       { tofuController: { chartVersion: "*" } },
-      ['[flux] tofuController.chartVersion = "*": allowed is an exact chart version (0.16.5) or a range with a lower bound (>=0.16.5, ~0.16.5, ^0.16.5, ">=0.16.5 <0.17.0"), at least 0.16.5'],
+      [
+        '[flux] tofuController.chartVersion = "*": allowed is an exact chart version (0.16.5) or a range with a lower bound (>=0.16.5, ~0.16.5, ^0.16.5, ">=0.16.5 <0.17.0"), at least 0.16.5',
+      ],
     ],
-    ["a bad controller namespace", { tofuController: { namespace: "Tofu" } }, ['[flux] tofuController.namespace = "Tofu": allowed is a Kubernetes namespace name (DNS label)']],
-    ["a configuration name over 30 characters", { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, configurationName: "a-very-long-flux-configuration-name" } }, [
-      '[flux] aksExtension.configurationName = "a-very-long-flux-configuration-name": allowed is a flux configuration name: lower-case letters, digits and \'-\', 1 to 30 characters, starting and ending alphanumeric',
-    ]],
-    ["a bad subscription", { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, subscriptionId: "my-sub" } }, ['[flux] aksExtension.subscriptionId = "my-sub": allowed is a subscription GUID such as 00000000-0000-0000-0000-000000000000']],
-    ["a further kustomization at the repo root", { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, additionalKustomizations: [{ name: "all", path: "./" }] } }, [
-      '[flux] aksExtension.additionalKustomizations[0].path = "./": allowed is a repo path starting with ./ below the repo root (never the root: every YAML in the repo would be applied)',
-    ]],
-    ["a further kustomization inside the cluster folder", { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, additionalKustomizations: [{ name: "again", path: "./clusters/aks-dev/terraform" }] } }, [
-      '[flux] aksExtension.additionalKustomizations[0].path = "./clusters/aks-dev/terraform": allowed is a path outside clusters/aks-dev (the "cluster" kustomization applies it already)',
-    ]],
-    ["a further kustomization named cluster", { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, additionalKustomizations: [{ name: "cluster", path: "./apps" }] } }, [
-      '[flux] aksExtension.additionalKustomizations[0].name = "cluster": allowed is a name not used by another kustomization of the configuration ("cluster" applies clusters/aks-dev)',
-    ]],
-    ["a dependency on an unknown kustomization", { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, additionalKustomizations: [{ name: "apps", path: "./apps", dependsOn: ["infra"] }] } }, [
-      '[flux] aksExtension.additionalKustomizations[0].dependsOn = "infra": allowed is the name of another kustomization of this configuration: cluster',
-    ]],
-    ["a sub-second interval in AKS mode", { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: AKS, sourceInterval: Duration.millis(1500) }, ['[flux] sourceInterval = "1s500ms": allowed is whole seconds (the flux configuration takes seconds)']],
-    ["a bad state backend", { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, stateBackend: { resourceGroupName: "rg", storageAccountName: "St_Tfstate", containerName: "tfstate", key: "k" } } }, [
-      '[flux] aksExtension.stateBackend.storageAccountName = "St_Tfstate": allowed is a storage account name: 3 to 24 lower-case letters and digits',
-    ]],
+    [
+      "a bad controller namespace",
+      { tofuController: { namespace: "Tofu" } },
+      ['[flux] tofuController.namespace = "Tofu": allowed is a Kubernetes namespace name (DNS label)'],
+    ],
+    [
+      "a configuration name over 30 characters",
+      { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, configurationName: "a-very-long-flux-configuration-name" } },
+      [
+        "[flux] aksExtension.configurationName = \"a-very-long-flux-configuration-name\": allowed is a flux configuration name: lower-case letters, digits and '-', 1 to 30 characters, starting and ending alphanumeric",
+      ],
+    ],
+    [
+      "a bad subscription",
+      { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, subscriptionId: "my-sub" } },
+      ['[flux] aksExtension.subscriptionId = "my-sub": allowed is a subscription GUID such as 00000000-0000-0000-0000-000000000000'],
+    ],
+    [
+      "a further kustomization at the repo root",
+      { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, additionalKustomizations: [{ name: "all", path: "./" }] } },
+      [
+        '[flux] aksExtension.additionalKustomizations[0].path = "./": allowed is a repo path starting with ./ below the repo root (never the root: every YAML in the repo would be applied)',
+      ],
+    ],
+    [
+      "a further kustomization inside the cluster folder",
+      {
+        mode: FluxInstallMode.AKS_EXTENSION,
+        aksExtension: { ...AKS, additionalKustomizations: [{ name: "again", path: "./clusters/aks-dev/terraform" }] },
+      },
+      [
+        '[flux] aksExtension.additionalKustomizations[0].path = "./clusters/aks-dev/terraform": allowed is a path outside clusters/aks-dev (the "cluster" kustomization applies it already)',
+      ],
+    ],
+    [
+      "a further kustomization named cluster",
+      { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, additionalKustomizations: [{ name: "cluster", path: "./apps" }] } },
+      [
+        '[flux] aksExtension.additionalKustomizations[0].name = "cluster": allowed is a name not used by another kustomization of the configuration ("cluster" applies clusters/aks-dev)',
+      ],
+    ],
+    [
+      "a dependency on an unknown kustomization",
+      {
+        mode: FluxInstallMode.AKS_EXTENSION,
+        aksExtension: { ...AKS, additionalKustomizations: [{ name: "apps", path: "./apps", dependsOn: ["infra"] }] },
+      },
+      [
+        '[flux] aksExtension.additionalKustomizations[0].dependsOn = "infra": allowed is the name of another kustomization of this configuration: cluster',
+      ],
+    ],
+    [
+      "a sub-second interval in AKS mode",
+      { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: AKS, sourceInterval: Duration.millis(1500) },
+      ['[flux] sourceInterval = "1s500ms": allowed is whole seconds (the flux configuration takes seconds)'],
+    ],
+    [
+      "a bad state backend",
+      {
+        mode: FluxInstallMode.AKS_EXTENSION,
+        aksExtension: {
+          ...AKS,
+          stateBackend: { resourceGroupName: "rg", storageAccountName: "St_Tfstate", containerName: "tfstate", key: "k" },
+        },
+      },
+      [
+        '[flux] aksExtension.stateBackend.storageAccountName = "St_Tfstate": allowed is a storage account name: 3 to 24 lower-case letters and digits',
+      ],
+    ],
   ];
 
   test.each(cases)("%s", (_what, props, expected) => {
@@ -355,7 +535,12 @@ describe("each bad input, with its message", () => {
 
   test("AKS mode takes an scp-style Git URL", () => {
     const a = app();
-    new FluxBootstrap(a, "flux", { clusterName: "aks-dev", repositoryUrl: "git@github.com:o/r.git", mode: FluxInstallMode.AKS_EXTENSION, aksExtension: AKS });
+    new FluxBootstrap(a, "flux", {
+      clusterName: "aks-dev",
+      repositoryUrl: "git@github.com:o/r.git",
+      mode: FluxInstallMode.AKS_EXTENSION,
+      aksExtension: AKS,
+    });
     expect(validateTree(a)).toEqual([]);
   });
 
@@ -363,7 +548,9 @@ describe("each bad input, with its message", () => {
     const a = app();
     new FluxBootstrap(a, "dev", { clusterName: "aks-dev", repositoryUrl: REPO });
     new FluxBootstrap(a, "dev2", { clusterName: "aks-dev", repositoryUrl: REPO });
-    expect(validateTree(a)).toEqual(['[dev2] clusterName = "aks-dev": allowed is a cluster name no other FluxBootstrap uses (dev writes clusters/aks-dev too)']);
+    expect(validateTree(a)).toEqual([
+      '[dev2] clusterName = "aks-dev": allowed is a cluster name no other FluxBootstrap uses (dev writes clusters/aks-dev too)',
+    ]);
   });
 });
 
@@ -391,8 +578,12 @@ describe("several clusters and the order of promotion", () => {
     const { a, dev, prod } = fleet(GitRef.branch("release"));
     new PromotionOrder(a, "promotion", { stages: [dev, prod] });
     const files = render(a);
-    expect(files.get("clusters/aks-dev/terraform/node-pools.yaml")[0].metadata.annotations).toEqual({ "cdktf-aks-gitops/promotion": "1/2 aks-dev" });
-    expect(files.get("clusters/aks-prod/terraform/node-pools.yaml")[0].metadata.annotations).toEqual({ "cdktf-aks-gitops/promotion": "2/2 aks-prod, after aks-dev" });
+    expect(files.get("clusters/aks-dev/terraform/node-pools.yaml")[0].metadata.annotations).toEqual({
+      "cdktf-aks-gitops/promotion": "1/2 aks-dev",
+    });
+    expect(files.get("clusters/aks-prod/terraform/node-pools.yaml")[0].metadata.annotations).toEqual({
+      "cdktf-aks-gitops/promotion": "2/2 aks-prod, after aks-dev",
+    });
   });
 
   test("prod on the same ref as dev is refused: a merge would reach both at once", () => {
@@ -406,7 +597,11 @@ describe("several clusters and the order of promotion", () => {
   test("an explicit source on dev's branch is the same ref too", () => {
     const { a, dev, prod } = fleet(GitRef.branch("main"));
     new PromotionOrder(a, "promotion", { stages: [dev, prod] });
-    expect(validateTree(a)).toEqual([expect.stringMatching(/^\[promotion\] stages\[1\] \(aks-prod\) = "prod\/node-pools": allowed is a stage that applies infrastructure\/node-pools from a ref of its own/)]);
+    expect(validateTree(a)).toEqual([
+      expect.stringMatching(
+        /^\[promotion\] stages\[1\] \(aks-prod\) = "prod\/node-pools": allowed is a stage that applies infrastructure\/node-pools from a ref of its own/,
+      ),
+    ]);
   });
 
   test("fewer than two stages, a cluster twice, a cluster in two orders", () => {

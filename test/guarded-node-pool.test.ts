@@ -28,7 +28,19 @@ import {
   TaintEffect,
   temporaryNameFor,
 } from "../lib";
-import { CLUSTER_ID, cleanupTempDirs, tempDir, newApp, OTHER_SUBSCRIPTION, poolResource, readStackJson, re, SUBSCRIPTION, thrownBy, workspace } from "./helpers";
+import {
+  CLUSTER_ID,
+  cleanupTempDirs,
+  tempDir,
+  newApp,
+  OTHER_SUBSCRIPTION,
+  poolResource,
+  readStackJson,
+  re,
+  SUBSCRIPTION,
+  thrownBy,
+  workspace,
+} from "./helpers";
 
 afterAll(cleanupTempDirs);
 
@@ -91,7 +103,14 @@ const CLUSTER_DATA_ATTRIBUTES = new ClusterDataSchemaProbe(probeStack, "cluster"
 const UPGRADE_SETTINGS_ATTRIBUTES = Object.keys(kubernetesClusterNodePoolUpgradeSettingsToTerraform({}) as object);
 /** Terraform meta-arguments of a resource block, plus cdktf's "//" metadata comment. */
 const RESOURCE_META = ["//", "count", "depends_on", "for_each", "lifecycle", "provider", "provisioner", "connection"];
-const LIFECYCLE_ATTRIBUTES = ["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by", "precondition", "postcondition"];
+const LIFECYCLE_ATTRIBUTES = [
+  "create_before_destroy",
+  "prevent_destroy",
+  "ignore_changes",
+  "replace_triggered_by",
+  "precondition",
+  "postcondition",
+];
 
 /** A pool with every prop set, so the schema checks see every attribute the construct can emit. */
 const everyProp: Partial<PoolProps> = {
@@ -117,9 +136,20 @@ const everyProp: Partial<PoolProps> = {
 
 describe("schema: the pool emits only what azurerm 4.55.0 knows", () => {
   test("the probes read the binding's schema (sanity: known attributes are there, unknown are not)", () => {
-    expect(NODE_POOL_ATTRIBUTES).toEqual(expect.arrayContaining(["auto_scaling_enabled", "min_count", "max_count", "node_count", "temporary_name_for_rotation", "upgrade_settings"]));
+    expect(NODE_POOL_ATTRIBUTES).toEqual(
+      expect.arrayContaining([
+        "auto_scaling_enabled",
+        "min_count",
+        "max_count",
+        "node_count",
+        "temporary_name_for_rotation",
+        "upgrade_settings",
+      ]),
+    );
     expect(NODE_POOL_ATTRIBUTES).not.toContain("enable_auto_scaling"); // the 3.x name, removed in 4.0
-    expect(PROVIDER_ATTRIBUTES).toEqual(expect.arrayContaining(["features", "subscription_id", "use_cli", "resource_provider_registrations"]));
+    expect(PROVIDER_ATTRIBUTES).toEqual(
+      expect.arrayContaining(["features", "subscription_id", "use_cli", "resource_provider_registrations"]),
+    );
     expect(PROVIDER_ATTRIBUTES).not.toContain("vm_size");
     expect(UPGRADE_SETTINGS_ATTRIBUTES).toEqual(expect.arrayContaining(["max_surge", "max_unavailable"]));
   });
@@ -141,7 +171,8 @@ describe("schema: the pool emits only what azurerm 4.55.0 knows", () => {
     });
     for (const provider of tf.provider.azurerm) for (const key of Object.keys(provider)) expect(PROVIDER_ATTRIBUTES).toContain(key);
     for (const data of Object.values(tf.data.azurerm_kubernetes_cluster) as any[]) {
-      for (const key of Object.keys(data)) expect([...CLUSTER_DATA_ATTRIBUTES, "//", "depends_on", "provider", "count", "for_each", "lifecycle"]).toContain(key);
+      for (const key of Object.keys(data))
+        expect([...CLUSTER_DATA_ATTRIBUTES, "//", "depends_on", "provider", "count", "for_each", "lifecycle"]).toContain(key);
     }
   });
 
@@ -248,12 +279,16 @@ describe("temporary_name_for_rotation", () => {
 
   test("property: for every valid name the derived rotation name is valid and differs", () => {
     fc.assert(
-      fc.property(fc.stringMatching(/^[a-z][a-z0-9]{0,11}$/), fc.constantFrom(NodePoolOsType.LINUX, NodePoolOsType.WINDOWS), (name, osType) => {
-        const max = osType === NodePoolOsType.WINDOWS ? 6 : 12;
-        fc.pre(name.length <= max);
-        const tmp = temporaryNameFor(name, osType);
-        return POOL_NAME.test(tmp) && tmp.length <= max && tmp !== name;
-      }),
+      fc.property(
+        fc.stringMatching(/^[a-z][a-z0-9]{0,11}$/),
+        fc.constantFrom(NodePoolOsType.LINUX, NodePoolOsType.WINDOWS),
+        (name, osType) => {
+          const max = osType === NodePoolOsType.WINDOWS ? 6 : 12;
+          fc.pre(name.length <= max);
+          const tmp = temporaryNameFor(name, osType);
+          return POOL_NAME.test(tmp) && tmp.length <= max && tmp !== name;
+        },
+      ),
       { numRuns: 500 },
     );
   });
@@ -312,7 +347,10 @@ describe("cluster reference", () => {
       addPool(s, "b", { name: "b", cluster: NodePoolCluster.fromClusterName("aks-two", "rg-aks") });
     });
     expect(Object.keys(tf.data.azurerm_kubernetes_cluster)).toHaveLength(2);
-    for (const [pool, cluster] of [["a", "aks-one"], ["b", "aks-two"]]) {
+    for (const [pool, cluster] of [
+      ["a", "aks-one"],
+      ["b", "aks-two"],
+    ]) {
       const key = /^\$\{data\.azurerm_kubernetes_cluster\.([^.]+)\.id\}$/.exec(poolResource(tf, pool).kubernetes_cluster_id)![1];
       expect(tf.data.azurerm_kubernetes_cluster[key]).toMatchObject({ name: cluster, resource_group_name: "rg-aks" });
     }
@@ -323,7 +361,10 @@ describe("cluster reference", () => {
       addPool(s, "a", { name: "a", cluster: NodePoolCluster.fromClusterName("b-aks", "rg-a") });
       addPool(s, "b", { name: "b", cluster: NodePoolCluster.fromClusterName("a-b-aks", "rg") });
     });
-    for (const [pool, cluster, rg] of [["a", "b-aks", "rg-a"], ["b", "a-b-aks", "rg"]]) {
+    for (const [pool, cluster, rg] of [
+      ["a", "b-aks", "rg-a"],
+      ["b", "a-b-aks", "rg"],
+    ]) {
       const key = /^\$\{data\.azurerm_kubernetes_cluster\.([^.]+)\.id\}$/.exec(poolResource(tf, pool).kubernetes_cluster_id)![1];
       expect(tf.data.azurerm_kubernetes_cluster[key]).toMatchObject({ name: cluster, resource_group_name: rg });
     }
@@ -339,7 +380,9 @@ describe("cluster reference", () => {
     app.synth();
     for (const id of ["one", "two"]) {
       const tf = readStackJson(ws.repo, id);
-      expect(Object.values(tf.data.azurerm_kubernetes_cluster)).toEqual([expect.objectContaining({ name: "aks-prod", resource_group_name: "rg-aks" })]);
+      expect(Object.values(tf.data.azurerm_kubernetes_cluster)).toEqual([
+        expect.objectContaining({ name: "aks-prod", resource_group_name: "rg-aks" }),
+      ]);
     }
   });
 });
@@ -366,42 +409,146 @@ const at = `\\[${STACK}/pool\\] `;
 
 describe("refused pool input", () => {
   test.each<[string, Partial<PoolProps>, RegExp]>([
-    ["minCount below the default floor 3", { minCount: 2 }, new RegExp(`${at}minCount = 2: allowed is at least the floor guardrails\\.minCountFloor = 3 \\(range 3\\.\\.1000\\)`)],
-    ["minCount below a custom floor", { minCount: 4, maxCount: 8, guardrails: { minCountFloor: 5 } }, new RegExp(`${at}minCount = 4: allowed is .*minCountFloor = 5 \\(range 5\\.\\.1000\\)`)],
-    ["maxCount above the ceiling", { maxCount: 11, guardrails: { maxCountCeiling: 10 } }, new RegExp(`${at}maxCount = 11: allowed is at most the ceiling guardrails\\.maxCountCeiling = 10`)],
+    [
+      "minCount below the default floor 3",
+      { minCount: 2 },
+      new RegExp(`${at}minCount = 2: allowed is at least the floor guardrails\\.minCountFloor = 3 \\(range 3\\.\\.1000\\)`),
+    ],
+    [
+      "minCount below a custom floor",
+      { minCount: 4, maxCount: 8, guardrails: { minCountFloor: 5 } },
+      new RegExp(`${at}minCount = 4: allowed is .*minCountFloor = 5 \\(range 5\\.\\.1000\\)`),
+    ],
+    [
+      "maxCount above the ceiling",
+      { maxCount: 11, guardrails: { maxCountCeiling: 10 } },
+      new RegExp(`${at}maxCount = 11: allowed is at most the ceiling guardrails\\.maxCountCeiling = 10`),
+    ],
     ["minCount above maxCount", { minCount: 5, maxCount: 4 }, new RegExp(`${at}maxCount = 4: allowed is at least minCount \\(5\\)`)],
     ["negative minCount", { minCount: -1 }, new RegExp(`${at}minCount = -1: allowed is a whole number from 0 to 1000`)],
     ["fractional maxCount", { maxCount: 4.5 }, new RegExp(`${at}maxCount = 4\\.5: allowed is a whole number from 0 to 1000`)],
     ["maxCount above the AKS limit 1000", { maxCount: 1001 }, new RegExp(`${at}maxCount = 1001: allowed is a whole number from 0 to 1000`)],
-    ["nodeCount above maxCount", { nodeCount: 7 }, new RegExp(`${at}nodeCount = 7: allowed is a count within \\[minCount, maxCount\\] = \\[3, 6\\]`)],
-    ["nodeCount below minCount", { nodeCount: 2 }, new RegExp(`${at}nodeCount = 2: allowed is a count within \\[minCount, maxCount\\] = \\[3, 6\\]`)],
-    ["name in upper case", { name: "Apps" }, new RegExp(`${at}name = "Apps": allowed is a lower-case letter, then lower-case letters and digits, 1 to 12 characters`)],
+    [
+      "nodeCount above maxCount",
+      { nodeCount: 7 },
+      new RegExp(`${at}nodeCount = 7: allowed is a count within \\[minCount, maxCount\\] = \\[3, 6\\]`),
+    ],
+    [
+      "nodeCount below minCount",
+      { nodeCount: 2 },
+      new RegExp(`${at}nodeCount = 2: allowed is a count within \\[minCount, maxCount\\] = \\[3, 6\\]`),
+    ],
+    [
+      "name in upper case",
+      { name: "Apps" },
+      new RegExp(`${at}name = "Apps": allowed is a lower-case letter, then lower-case letters and digits, 1 to 12 characters`),
+    ],
     ["name with a dash", { name: "user-pool" }, new RegExp(`${at}name = "user-pool": allowed is a lower-case letter.*1 to 12 characters`)],
     ["name of 13 characters", { name: "abcdefghijklm" }, new RegExp(`${at}name = "abcdefghijklm": allowed is .*1 to 12 characters`)],
     ["empty name", { name: "" }, new RegExp(`${at}name = "": allowed is .*1 to 12 characters`)],
-    ["Windows name of 7 characters", { name: "winpool", osType: NodePoolOsType.WINDOWS }, new RegExp(`${at}name = "winpool": allowed is .*1 to 6 characters \\(Windows\\)`)],
-    ["invalid explicit rotation name", { temporaryNameForRotation: "Apps-Tmp" }, new RegExp(`${at}temporaryNameForRotation = "Apps-Tmp": allowed is a lower-case letter`)],
-    ["rotation name equal to the name", { temporaryNameForRotation: "apps" }, new RegExp(`${at}temporaryNameForRotation = "apps": allowed is .*different from name`)],
-    ["spot in a System pool", { mode: NodePoolMode.SYSTEM, spot: {} }, new RegExp(`${at}spot = \\{\\}: allowed is unset for a System pool`)],
-    ["spot with an eviction policy AKS does not know", { spot: { evictionPolicy: "Hibernate" as SpotEvictionPolicy } }, new RegExp(`${at}spot\\.evictionPolicy = "Hibernate": allowed is one of "Delete", "Deallocate"`)],
-    ["spot max price with 6 decimals", { spot: { maxPrice: 0.123456 } }, new RegExp(`${at}spot\\.maxPrice = 0\\.123456: allowed is -1 .*at most 5 decimals`)],
-    ["Windows System pool", { mode: NodePoolMode.SYSTEM, osType: NodePoolOsType.WINDOWS, name: "sys" }, new RegExp(`${at}osType = "Windows": allowed is Linux for a System pool`)],
-    ["OS SKU of the other OS", { osSku: NodePoolOsSku.WINDOWS_2022 }, new RegExp(`${at}osSku = "Windows2022": allowed is an Linux SKU: AzureLinux, AzureLinux3, Ubuntu, Ubuntu2204`)],
-    ["vmSize not in allowedVmSizes", { guardrails: { allowedVmSizes: ["Standard_D2s_v3", "Standard_D8s_v5"] } }, new RegExp(`${at}vmSize = "Standard_D4s_v5": allowed is one of guardrails\\.allowedVmSizes: Standard_D2s_v3, Standard_D8s_v5`)],
+    [
+      "Windows name of 7 characters",
+      { name: "winpool", osType: NodePoolOsType.WINDOWS },
+      new RegExp(`${at}name = "winpool": allowed is .*1 to 6 characters \\(Windows\\)`),
+    ],
+    [
+      "invalid explicit rotation name",
+      { temporaryNameForRotation: "Apps-Tmp" },
+      new RegExp(`${at}temporaryNameForRotation = "Apps-Tmp": allowed is a lower-case letter`),
+    ],
+    [
+      "rotation name equal to the name",
+      { temporaryNameForRotation: "apps" },
+      new RegExp(`${at}temporaryNameForRotation = "apps": allowed is .*different from name`),
+    ],
+    [
+      "spot in a System pool",
+      { mode: NodePoolMode.SYSTEM, spot: {} },
+      new RegExp(`${at}spot = \\{\\}: allowed is unset for a System pool`),
+    ],
+    [
+      "spot with an eviction policy AKS does not know",
+      { spot: { evictionPolicy: "Hibernate" as SpotEvictionPolicy } },
+      new RegExp(`${at}spot\\.evictionPolicy = "Hibernate": allowed is one of "Delete", "Deallocate"`),
+    ],
+    [
+      "spot max price with 6 decimals",
+      { spot: { maxPrice: 0.123456 } },
+      new RegExp(`${at}spot\\.maxPrice = 0\\.123456: allowed is -1 .*at most 5 decimals`),
+    ],
+    [
+      "Windows System pool",
+      { mode: NodePoolMode.SYSTEM, osType: NodePoolOsType.WINDOWS, name: "sys" },
+      new RegExp(`${at}osType = "Windows": allowed is Linux for a System pool`),
+    ],
+    [
+      "OS SKU of the other OS",
+      { osSku: NodePoolOsSku.WINDOWS_2022 },
+      new RegExp(`${at}osSku = "Windows2022": allowed is an Linux SKU: AzureLinux, AzureLinux3, Ubuntu, Ubuntu2204`),
+    ],
+    [
+      "vmSize not in allowedVmSizes",
+      { guardrails: { allowedVmSizes: ["Standard_D2s_v3", "Standard_D8s_v5"] } },
+      new RegExp(`${at}vmSize = "Standard_D4s_v5": allowed is one of guardrails\\.allowedVmSizes: Standard_D2s_v3, Standard_D8s_v5`),
+    ],
     ["vmSize that is not a VM size", { vmSize: "D4s_v5" }, new RegExp(`${at}vmSize = "D4s_v5": allowed is an Azure VM size`)],
-    ["node label under kubernetes.azure.com/", { nodeLabels: { "kubernetes.azure.com/mode": "user" } }, new RegExp(`${at}${re('nodeLabels["kubernetes.azure.com/mode"] = "kubernetes.azure.com/mode": allowed is a key outside the reserved prefixes kubernetes.io/, kubernetes.azure.com/')}`)],
-    ["node label under kubernetes.io/", { nodeLabels: { "kubernetes.io/role": "x" } }, new RegExp(`${at}${re('nodeLabels["kubernetes.io/role"] = "kubernetes.io/role": allowed is a key outside the reserved prefixes')}`)],
-    ["maxPods below 30 in a System pool", { mode: NodePoolMode.SYSTEM, maxPods: 20 }, new RegExp(`${at}maxPods = 20: allowed is a whole number from 30 to 250`)],
+    [
+      "node label under kubernetes.azure.com/",
+      { nodeLabels: { "kubernetes.azure.com/mode": "user" } },
+      new RegExp(
+        `${at}${re('nodeLabels["kubernetes.azure.com/mode"] = "kubernetes.azure.com/mode": allowed is a key outside the reserved prefixes kubernetes.io/, kubernetes.azure.com/')}`,
+      ),
+    ],
+    [
+      "node label under kubernetes.io/",
+      { nodeLabels: { "kubernetes.io/role": "x" } },
+      new RegExp(`${at}${re('nodeLabels["kubernetes.io/role"] = "kubernetes.io/role": allowed is a key outside the reserved prefixes')}`),
+    ],
+    [
+      "maxPods below 30 in a System pool",
+      { mode: NodePoolMode.SYSTEM, maxPods: 20 },
+      new RegExp(`${at}maxPods = 20: allowed is a whole number from 30 to 250`),
+    ],
     ["maxPods below 10", { maxPods: 9 }, new RegExp(`${at}maxPods = 9: allowed is a whole number from 10 to 250`)],
     ["maxPods above 250", { maxPods: 251 }, new RegExp(`${at}maxPods = 251: allowed is a whole number from 10 to 250`)],
-    ["upgradeSettings with maxSurge and maxUnavailable", { upgradeSettings: { maxSurge: "1", maxUnavailable: "1" } }, new RegExp(`${at}${re('upgradeSettings = {"maxSurge":"1","maxUnavailable":"1"}: allowed is exactly one of maxSurge and maxUnavailable')}`)],
-    ["maxSurge of 0%", { upgradeSettings: { maxSurge: "0%" } }, new RegExp(`${at}upgradeSettings\\.maxSurge = "0%": allowed is a node count`)],
-    ["node soak above 30 minutes", { upgradeSettings: { nodeSoakDurationInMinutes: 31 } }, new RegExp(`${at}upgradeSettings\\.nodeSoakDurationInMinutes = 31: allowed is a whole number from 0 to 30`)],
+    [
+      "upgradeSettings with maxSurge and maxUnavailable",
+      { upgradeSettings: { maxSurge: "1", maxUnavailable: "1" } },
+      new RegExp(
+        `${at}${re('upgradeSettings = {"maxSurge":"1","maxUnavailable":"1"}: allowed is exactly one of maxSurge and maxUnavailable')}`,
+      ),
+    ],
+    [
+      "maxSurge of 0%",
+      { upgradeSettings: { maxSurge: "0%" } },
+      new RegExp(`${at}upgradeSettings\\.maxSurge = "0%": allowed is a node count`),
+    ],
+    [
+      "node soak above 30 minutes",
+      { upgradeSettings: { nodeSoakDurationInMinutes: 31 } },
+      new RegExp(`${at}upgradeSettings\\.nodeSoakDurationInMinutes = 31: allowed is a whole number from 0 to 30`),
+    ],
     ["zone 4", { zones: ["1", "4"] }, new RegExp(`${at}${re('zones = ["1","4"]: allowed is zones from "1", "2", "3"')}`)],
-    ["orchestratorVersion that is not 1.xx", { orchestratorVersion: "v1.31" }, new RegExp(`${at}orchestratorVersion = "v1\\.31": allowed is a Kubernetes version 1\\.xx or 1\\.xx\\.y`)],
-    ["malformed cluster id", { cluster: NodePoolCluster.fromClusterId("/subscriptions/x/resourceGroups/rg") }, new RegExp(`${at}${re('cluster (clusterId) = "/subscriptions/x/resourceGroups/rg": allowed is an AKS resource id')}`)],
-    ["cluster id of another resource type", { cluster: NodePoolCluster.fromClusterId(CLUSTER_ID.replace("managedClusters", "virtualMachines")) }, new RegExp(`${at}cluster \\(clusterId\\) = ".*virtualMachines/aks-prod": allowed is an AKS resource id`)],
-    ["cluster name with a space", { cluster: NodePoolCluster.fromClusterName("aks prod", "rg-aks") }, new RegExp(`${at}cluster \\(name\\) = "aks prod": allowed is an AKS cluster name`)],
+    [
+      "orchestratorVersion that is not 1.xx",
+      { orchestratorVersion: "v1.31" },
+      new RegExp(`${at}orchestratorVersion = "v1\\.31": allowed is a Kubernetes version 1\\.xx or 1\\.xx\\.y`),
+    ],
+    [
+      "malformed cluster id",
+      { cluster: NodePoolCluster.fromClusterId("/subscriptions/x/resourceGroups/rg") },
+      new RegExp(`${at}${re('cluster (clusterId) = "/subscriptions/x/resourceGroups/rg": allowed is an AKS resource id')}`),
+    ],
+    [
+      "cluster id of another resource type",
+      { cluster: NodePoolCluster.fromClusterId(CLUSTER_ID.replace("managedClusters", "virtualMachines")) },
+      new RegExp(`${at}cluster \\(clusterId\\) = ".*virtualMachines/aks-prod": allowed is an AKS resource id`),
+    ],
+    [
+      "cluster name with a space",
+      { cluster: NodePoolCluster.fromClusterName("aks prod", "rg-aks") },
+      new RegExp(`${at}cluster \\(name\\) = "aks prod": allowed is an AKS cluster name`),
+    ],
   ])("%s", (_title, props, message) => {
     const err = refusedPool(props);
     expect(err.message).toMatch(message);
@@ -418,7 +565,11 @@ describe("refused pool input", () => {
 
   test("spot in a System pool: one message that names both sides of the conflict", () => {
     const err = refusedPool({ mode: NodePoolMode.SYSTEM, spot: {} });
-    expect(err.problems).toEqual([expect.stringMatching(new RegExp(`^${at}spot = \\{\\}: allowed is unset for a System pool .*a Spot pool needs mode: NodePoolMode\\.USER`))]);
+    expect(err.problems).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${at}spot = \\{\\}: allowed is unset for a System pool .*a Spot pool needs mode: NodePoolMode\\.USER`),
+      ),
+    ]);
   });
 
   test("a custom floor below 3 lets minCount go below 3", () => {
@@ -466,7 +617,11 @@ describe("pool names are unique per cluster", () => {
       addPool(s, "a");
       addPool(s, "b");
     });
-    expect(err.problems).toEqual([expect.stringMatching(new RegExp(`^\\[${STACK}/b\\] name = "apps": allowed is a name no other pool of the same cluster uses \\(${STACK}/a has it\\)`))]);
+    expect(err.problems).toEqual([
+      expect.stringMatching(
+        new RegExp(`^\\[${STACK}/b\\] name = "apps": allowed is a name no other pool of the same cluster uses \\(${STACK}/a has it\\)`),
+      ),
+    ]);
   });
 
   test("the same cluster given by id and by name (case-insensitively) is one cluster", () => {
@@ -482,7 +637,9 @@ describe("pool names are unique per cluster", () => {
     const app = newApp(ws);
     addPool(new InfrastructureStack(app, "one", { subscriptionId: SUBSCRIPTION }), "pool");
     addPool(new InfrastructureStack(app, "two", { subscriptionId: SUBSCRIPTION }), "pool");
-    expect(() => app.synth()).toThrow(/\[two\/pool\] name = "apps": allowed is a name no other pool of the same cluster uses \(one\/pool has it\)/);
+    expect(() => app.synth()).toThrow(
+      /\[two\/pool\] name = "apps": allowed is a name no other pool of the same cluster uses \(one\/pool has it\)/,
+    );
   });
 
   test("the same name on two different clusters is fine", () => {
@@ -496,8 +653,13 @@ describe("pool names are unique per cluster", () => {
   test("the same resource group and cluster name in two subscriptions are two clusters", () => {
     const ws = workspace();
     const app = newApp(ws);
-    for (const [id, sub] of [["dev", SUBSCRIPTION], ["prod", OTHER_SUBSCRIPTION]]) {
-      addPool(new InfrastructureStack(app, id, { subscriptionId: sub }), "pool", { cluster: NodePoolCluster.fromClusterName("aks", "rg-aks") });
+    for (const [id, sub] of [
+      ["dev", SUBSCRIPTION],
+      ["prod", OTHER_SUBSCRIPTION],
+    ]) {
+      addPool(new InfrastructureStack(app, id, { subscriptionId: sub }), "pool", {
+        cluster: NodePoolCluster.fromClusterName("aks", "rg-aks"),
+      });
     }
     expect(() => app.synth()).not.toThrow();
   });

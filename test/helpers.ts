@@ -6,7 +6,15 @@ import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ApprovalMode, FluxBootstrap, GitOpsApp, GitOpsAppProps, InfrastructureStack, TerraformControllerCR, TerraformControllerCRProps } from "../lib";
+import {
+  ApprovalMode,
+  FluxBootstrap,
+  GitOpsApp,
+  GitOpsAppProps,
+  InfrastructureStack,
+  TerraformControllerCR,
+  TerraformControllerCRProps,
+} from "../lib";
 
 export const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 export const OTHER_SUBSCRIPTION = "11111111-1111-1111-1111-111111111111";
@@ -116,6 +124,10 @@ export function terraformFixture(names: { stack: string; cluster: string; reposi
   const app = newApp(workspace());
   const stack = new InfrastructureStack(app, names.stack, { subscriptionId: SUBSCRIPTION });
   const flux = new FluxBootstrap(app, "flux", { clusterName: names.cluster, repositoryUrl: names.repositoryUrl });
-  return { app, stack, flux, tf: (id, props = {}) => new TerraformControllerCR(app, id, { cluster: flux, stack, approval: ApprovalMode.AUTO, ...props }) };
+  return {
+    app,
+    stack,
+    flux,
+    tf: (id, props = {}) => new TerraformControllerCR(app, id, { cluster: flux, stack, approval: ApprovalMode.AUTO, ...props }),
+  };
 }
-

@@ -19,7 +19,20 @@ beforeAll(() => {
   // Type checking is `npm test`'s tsc --noEmit; here only the emitted JavaScript matters.
   execFileSync(
     process.execPath,
-    [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json", "--outDir", out, "--noCheck", "--declaration", "false", "--declarationMap", "false", "--sourceMap", "false"],
+    [
+      require.resolve("typescript/bin/tsc"),
+      "-p",
+      "tsconfig.build.json",
+      "--outDir",
+      out,
+      "--noCheck",
+      "--declaration",
+      "false",
+      "--declarationMap",
+      "false",
+      "--sourceMap",
+      "false",
+    ],
     { cwd: ROOT, stdio: "pipe" },
   );
 }, 120_000);
@@ -89,9 +102,13 @@ test("no file of the built library loads the provider barrel", () => {
 
 test("no source file imports the provider root (static check, names the file)", () => {
   const sources = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith(".ts") ? [path.join(dir, e.name)] : []));
   const offenders = sources(path.join(ROOT, "lib")).filter((f) =>
-    /(?:from\s+|require\(\s*|import\(\s*)["']@cdktf\/provider-azurerm\/?(?:lib\/?(?:index(?:\.js)?)?)?["']/.test(fs.readFileSync(f, "utf8")),
+    /(?:from\s+|require\(\s*|import\(\s*)["']@cdktf\/provider-azurerm\/?(?:lib\/?(?:index(?:\.js)?)?)?["']/.test(
+      fs.readFileSync(f, "utf8"),
+    ),
   );
   expect(offenders.map((f) => path.relative(ROOT, f))).toEqual([]);
 });

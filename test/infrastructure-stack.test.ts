@@ -7,7 +7,18 @@ import * as os from "os";
 import * as path from "path";
 import { App, Lazy } from "cdktf";
 import { GitOpsSynthError, GuardedNodePool, InfrastructureStack, NodePoolCluster, ResourceProviderRegistrations } from "../lib";
-import { CLUSTER_ID, cleanupTempDirs, listFiles, newApp, readStackJson, readText, SUBSCRIPTION, thrownBy, workspace, Workspace } from "./helpers";
+import {
+  CLUSTER_ID,
+  cleanupTempDirs,
+  listFiles,
+  newApp,
+  readStackJson,
+  readText,
+  SUBSCRIPTION,
+  thrownBy,
+  workspace,
+  Workspace,
+} from "./helpers";
 
 afterAll(cleanupTempDirs);
 
@@ -52,12 +63,15 @@ describe("runner-ready Terraform JSON", () => {
   test("resourceProviderRegistrations can be chosen", () => {
     const w = workspace();
     const app = newApp(w);
-    new InfrastructureStack(app, "infra", { subscriptionId: SUBSCRIPTION, resourceProviderRegistrations: ResourceProviderRegistrations.CORE });
+    new InfrastructureStack(app, "infra", {
+      subscriptionId: SUBSCRIPTION,
+      resourceProviderRegistrations: ResourceProviderRegistrations.CORE,
+    });
     app.synth();
     expect(readStackJson(w.repo, "infra").provider.azurerm[0].resource_provider_registrations).toBe("core");
   });
 
-  test("the top-level \"//\" is our generated marker naming the construct path, not cdktf's metadata", () => {
+  test('the top-level "//" is our generated marker naming the construct path, not cdktf\'s metadata', () => {
     expect(tf["//"]).toEqual({
       generated_by: "cdktf-aks-gitops",
       source: "infra",
@@ -66,7 +80,20 @@ describe("runner-ready Terraform JSON", () => {
   });
 
   test("no absolute path of the synth machine in any generated file", () => {
-    const needles = [ws.dir, ws.repo, fs.realpathSync(ws.dir), process.cwd(), os.tmpdir(), os.homedir(), "/home", "/root", "/tmp", "/Users/", "C:\\", "tfstate"];
+    const needles = [
+      ws.dir,
+      ws.repo,
+      fs.realpathSync(ws.dir),
+      process.cwd(),
+      os.tmpdir(),
+      os.homedir(),
+      "/home",
+      "/root",
+      "/tmp",
+      "/Users/",
+      "C:\\",
+      "tfstate",
+    ];
     const files = listFiles(ws.repo);
     expect(files.length).toBeGreaterThan(1);
     for (const rel of files) {
@@ -121,7 +148,11 @@ describe("runner-ready Terraform JSON", () => {
 });
 
 describe("refused stack input", () => {
-  function refusedStack(props: { subscriptionId: string; folderName?: string; resourceProviderRegistrations?: ResourceProviderRegistrations }): GitOpsSynthError {
+  function refusedStack(props: {
+    subscriptionId: string;
+    folderName?: string;
+    resourceProviderRegistrations?: ResourceProviderRegistrations;
+  }): GitOpsSynthError {
     const ws = workspace();
     const app = newApp(ws);
     new InfrastructureStack(app, "infra", props);
@@ -133,13 +164,41 @@ describe("refused stack input", () => {
   }
 
   test.each([
-    ["a subscriptionId that is not a GUID", { subscriptionId: "my-subscription" }, /\[infra\] subscriptionId = "my-subscription": allowed is a subscription GUID/],
-    ["a missing subscriptionId (e.g. a context entry that is not set)", { subscriptionId: undefined as unknown as string }, /\[infra\] subscriptionId = \(unset\): allowed is a subscription GUID/],
-    ["a folderName with upper case and '_'", { subscriptionId: SUBSCRIPTION, folderName: "Prod_Pools" }, /\[infra\] folderName = "Prod_Pools": allowed is a DNS label/],
-    ["a folderName starting with '-'", { subscriptionId: SUBSCRIPTION, folderName: "-pools" }, /\[infra\] folderName = "-pools": allowed is a DNS label/],
-    ["a folderName of 64 characters", { subscriptionId: SUBSCRIPTION, folderName: "a".repeat(64) }, /\[infra\] folderName = "a{64}": allowed is a DNS label.*1 to 63 characters/],
-    ["a folderName with a path separator", { subscriptionId: SUBSCRIPTION, folderName: "../escape" }, /\[infra\] folderName = "\.\.\/escape": allowed is a DNS label/],
-    ["an unknown resourceProviderRegistrations", { subscriptionId: SUBSCRIPTION, resourceProviderRegistrations: "some" as ResourceProviderRegistrations }, /\[infra\] resourceProviderRegistrations = "some": allowed is one of "none", "core", "extended", "all", "legacy"/],
+    [
+      "a subscriptionId that is not a GUID",
+      { subscriptionId: "my-subscription" },
+      /\[infra\] subscriptionId = "my-subscription": allowed is a subscription GUID/,
+    ],
+    [
+      "a missing subscriptionId (e.g. a context entry that is not set)",
+      { subscriptionId: undefined as unknown as string },
+      /\[infra\] subscriptionId = \(unset\): allowed is a subscription GUID/,
+    ],
+    [
+      "a folderName with upper case and '_'",
+      { subscriptionId: SUBSCRIPTION, folderName: "Prod_Pools" },
+      /\[infra\] folderName = "Prod_Pools": allowed is a DNS label/,
+    ],
+    [
+      "a folderName starting with '-'",
+      { subscriptionId: SUBSCRIPTION, folderName: "-pools" },
+      /\[infra\] folderName = "-pools": allowed is a DNS label/,
+    ],
+    [
+      "a folderName of 64 characters",
+      { subscriptionId: SUBSCRIPTION, folderName: "a".repeat(64) },
+      /\[infra\] folderName = "a{64}": allowed is a DNS label.*1 to 63 characters/,
+    ],
+    [
+      "a folderName with a path separator",
+      { subscriptionId: SUBSCRIPTION, folderName: "../escape" },
+      /\[infra\] folderName = "\.\.\/escape": allowed is a DNS label/,
+    ],
+    [
+      "an unknown resourceProviderRegistrations",
+      { subscriptionId: SUBSCRIPTION, resourceProviderRegistrations: "some" as ResourceProviderRegistrations },
+      /\[infra\] resourceProviderRegistrations = "some": allowed is one of "none", "core", "extended", "all", "legacy"/,
+    ],
   ])("%s", (_title, props, message) => {
     expect(refusedStack(props).message).toMatch(message);
   });
@@ -161,7 +220,9 @@ describe("refused stack input", () => {
     const app = newApp(ws);
     new InfrastructureStack(app, "one", { subscriptionId: SUBSCRIPTION, folderName: "pools" });
     new InfrastructureStack(app, "two", { subscriptionId: SUBSCRIPTION, folderName: "pools" });
-    expect(() => app.synth()).toThrow(/\[two\] folderName = "pools": allowed is a folder no other stack writes \(one writes infrastructure\/pools too\)/);
+    expect(() => app.synth()).toThrow(
+      /\[two\] folderName = "pools": allowed is a folder no other stack writes \(one writes infrastructure\/pools too\)/,
+    );
     expect(listFiles(ws.repo)).toEqual([]);
     expect(fs.existsSync(path.join(app.outdir, "manifest.json"))).toBe(false); // refused before cdktf wrote anything
   });

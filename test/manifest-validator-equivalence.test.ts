@@ -41,7 +41,11 @@ const KINDS: readonly Kind[] = [
   ...Object.entries(BUILTIN_SCHEMAS).map(([key, b]) => ({ key, scope: b.scope, schema: b.schema })),
 ].map((k) => ({ ...k, apiVersion: k.key.slice(0, k.key.lastIndexOf("/")), kind: k.key.slice(k.key.lastIndexOf("/") + 1) }));
 /** Compiling these with ajv takes 0.1-0.2 s each: only a few patched variants of them. */
-const HEAVY = new Set(["infra.contrib.fluxcd.io/v1alpha1/Terraform", "infra.contrib.fluxcd.io/v1alpha2/Terraform", "helm.toolkit.fluxcd.io/v2/HelmRelease"]);
+const HEAVY = new Set([
+  "infra.contrib.fluxcd.io/v1alpha1/Terraform",
+  "infra.contrib.fluxcd.io/v1alpha2/Terraform",
+  "helm.toolkit.fluxcd.io/v2/HelmRelease",
+]);
 
 let comparisons = 0;
 
@@ -66,7 +70,10 @@ function expectSame(doc: unknown, patches: readonly SchemaPatch[] = []): void {
 
 /** JSON.stringify drops undefined and turns NaN into null: show them. */
 function printable(v: unknown): unknown {
-  return JSON.parse(JSON.stringify(v, (_k, x: unknown) => (x === undefined ? "<undefined>" : typeof x === "number" && !isFinite(x) ? `<${x}>` : x)) ?? "null");
+  return JSON.parse(
+    JSON.stringify(v, (_k, x: unknown) => (x === undefined ? "<undefined>" : typeof x === "number" && !isFinite(x) ? `<${x}>` : x)) ??
+      "null",
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -91,7 +98,9 @@ function treeDocs(): TreeDoc[] {
   const roots = ["clusters", "bootstrap", "examples/fleet-repo/clusters", "examples/fleet-repo/bootstrap"].map((r) => path.join(REPO, r));
   const files = roots.flatMap(yamlFiles).map((file) => ({
     file: path.relative(REPO, file),
-    docs: parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJS() as unknown).filter((d) => d !== null && d !== undefined),
+    docs: parseAllDocuments(fs.readFileSync(file, "utf8"))
+      .map((d) => d.toJS() as unknown)
+      .filter((d) => d !== null && d !== undefined),
   }));
   const clusterOf = (file: string): string => /^(.*clusters\/[^/]+)\//.exec(file)?.[1] ?? file;
   const patches = new Map<string, SchemaPatch[]>();
@@ -110,23 +119,132 @@ const TREE = treeDocs();
 // ---------------------------------------------------------------------------------------------------------------
 // values, names and mutations
 
-const STRINGS = ["", "x", "flux-system", "aks-prod", "a.b-c", "not valid!", "10m", "1h30m", "10 minutes", "1Gi", "500m", "UPPER",
-  "NotAnEnumValue", "GitRepository", "https://github.com/contoso/fleet", "git@github.com:x/y.git", "a".repeat(63), "a".repeat(64),
-  "a".repeat(254), "😀".repeat(40), "😀".repeat(64), "ünïcödé", "-x-", "a/b"];
+const STRINGS = [
+  "",
+  "x",
+  "flux-system",
+  "aks-prod",
+  "a.b-c",
+  "not valid!",
+  "10m",
+  "1h30m",
+  "10 minutes",
+  "1Gi",
+  "500m",
+  "UPPER",
+  "NotAnEnumValue",
+  "GitRepository",
+  "https://github.com/contoso/fleet",
+  "git@github.com:x/y.git",
+  "a".repeat(63),
+  "a".repeat(64),
+  "a".repeat(254),
+  "😀".repeat(40),
+  "😀".repeat(64),
+  "ünïcödé",
+  "-x-",
+  "a/b",
+];
 const NUMBERS = [0, 1, -1, 3, 1.5, 65536, 2 ** 40, NaN, Infinity, -0];
-const VALUES: readonly unknown[] = [...STRINGS, ...NUMBERS, true, false, null, undefined, [], [undefined], ["x", 1], [{}], [null, "y"], {},
-  { unknownField: 1 }, { a: { b: { c: [1, { d: undefined, e: "f" }] } } }, { name: "x" }, { kind: "GitRepository", name: "x" },
-  { name: undefined }, { x: 1 }, ["y"], { x: 1, y: undefined }, { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", uid: "1" } },
-  { apiVersion: "v1", kind: "ConfigMap", metadata: {} }, { apiVersion: "", kind: 1, metadata: { name: "Bad Name", namespace: "" } }];
+const VALUES: readonly unknown[] = [
+  ...STRINGS,
+  ...NUMBERS,
+  true,
+  false,
+  null,
+  undefined,
+  [],
+  [undefined],
+  ["x", 1],
+  [{}],
+  [null, "y"],
+  {},
+  { unknownField: 1 },
+  { a: { b: { c: [1, { d: undefined, e: "f" }] } } },
+  { name: "x" },
+  { kind: "GitRepository", name: "x" },
+  { name: undefined },
+  { x: 1 },
+  ["y"],
+  { x: 1, y: undefined },
+  { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x", uid: "1" } },
+  { apiVersion: "v1", kind: "ConfigMap", metadata: {} },
+  { apiVersion: "", kind: 1, metadata: { name: "Bad Name", namespace: "" } },
+];
 /** One or two values of each kind, for the exhaustive keyword matrix (every value there costs ~300 comparisons). */
-const MATRIX_VALUES: readonly unknown[] = ["", "x", "not valid!", "NotAnEnumValue", "a".repeat(64), "😀".repeat(40), 0, 1, -1, 1.5, 65536, NaN,
-  Infinity, true, null, undefined, [], [undefined], ["x", 1], ["y"], [{}], {}, { unknownField: 1 }, { name: undefined }, { x: 1 },
-  { x: 1, y: undefined }, { apiVersion: "v1", kind: "ConfigMap", metadata: {} }, { apiVersion: "", kind: 1, metadata: { name: "Bad Name", namespace: "" } }];
+const MATRIX_VALUES: readonly unknown[] = [
+  "",
+  "x",
+  "not valid!",
+  "NotAnEnumValue",
+  "a".repeat(64),
+  "😀".repeat(40),
+  0,
+  1,
+  -1,
+  1.5,
+  65536,
+  NaN,
+  Infinity,
+  true,
+  null,
+  undefined,
+  [],
+  [undefined],
+  ["x", 1],
+  ["y"],
+  [{}],
+  {},
+  { unknownField: 1 },
+  { name: undefined },
+  { x: 1 },
+  { x: 1, y: undefined },
+  { apiVersion: "v1", kind: "ConfigMap", metadata: {} },
+  { apiVersion: "", kind: 1, metadata: { name: "Bad Name", namespace: "" } },
+];
 /** Field names for unknown fields and map keys: plain, dotted, slashed, quoted in paths, numeric-like, JSON-pointer specials. */
-const NAMES = ["foo", "name", "namespace", "status", "spec", "metadata", "kind", "apiVersion", "values", "app.kubernetes.io/name", "0", "10",
-  "a~b/c", "~1", "with space", "Not A Key", "-x", "x/y/z", "/x", "x/", "UPPER", "a".repeat(64), "toolkit.fluxcd.io/tenant", "$var", "_x"];
-const LABEL_KEYS = ["app", "app.kubernetes.io/name", "Not A Key", "-bad", "bad-", "a/b/c", "/x", "x/", "UPPER.example.com/x", `${"a".repeat(254)}/x`,
-  `x/${"a".repeat(64)}`, "ok_key.1", "😀"];
+const NAMES = [
+  "foo",
+  "name",
+  "namespace",
+  "status",
+  "spec",
+  "metadata",
+  "kind",
+  "apiVersion",
+  "values",
+  "app.kubernetes.io/name",
+  "0",
+  "10",
+  "a~b/c",
+  "~1",
+  "with space",
+  "Not A Key",
+  "-x",
+  "x/y/z",
+  "/x",
+  "x/",
+  "UPPER",
+  "a".repeat(64),
+  "toolkit.fluxcd.io/tenant",
+  "$var",
+  "_x",
+];
+const LABEL_KEYS = [
+  "app",
+  "app.kubernetes.io/name",
+  "Not A Key",
+  "-bad",
+  "bad-",
+  "a/b/c",
+  "/x",
+  "x/",
+  "UPPER.example.com/x",
+  `${"a".repeat(254)}/x`,
+  `x/${"a".repeat(64)}`,
+  "ok_key.1",
+  "😀",
+];
 const FINALIZERS: readonly unknown[] = [["a/b"], ["x", ""], ["Bad Key"], [1], [undefined], ["finalizers.fluxcd.io"], "x"];
 
 function pick<T>(g: fc.GeneratorValue, items: readonly T[]): T {
@@ -208,7 +326,9 @@ function mutate(g: fc.GeneratorValue, doc: Record<string, unknown>): void {
       set(g(fc.boolean) ? [current] : { x: current });
       break;
     case 5: {
-      const metas = objects(doc).filter((o) => isObject(o.metadata)).map((o) => o.metadata as Record<string, unknown>);
+      const metas = objects(doc)
+        .filter((o) => isObject(o.metadata))
+        .map((o) => o.metadata as Record<string, unknown>);
       const meta = metas.length ? pick(g, metas) : doc;
       const field = pick(g, ["labels", "annotations"]);
       if (!isObject(meta[field])) meta[field] = {};
@@ -265,11 +385,21 @@ function sample(g: fc.GeneratorValue, s: StructuralSchema, depth: number, focus?
       }
       if (typeof s.additionalProperties === "object") {
         const n = next === "additionalProperties" ? 1 : depth >= MAX_DEPTH ? 0 : g(fc.nat, { max: 2 });
-        for (let i = 0; i < n; i++) out[pick(g, NAMES)] = sample(g, s.additionalProperties, depth + 1, i === 0 && next === "additionalProperties" ? focus?.slice(1) : undefined);
+        for (let i = 0; i < n; i++)
+          out[pick(g, NAMES)] = sample(
+            g,
+            s.additionalProperties,
+            depth + 1,
+            i === 0 && next === "additionalProperties" ? focus?.slice(1) : undefined,
+          );
       }
       if (s["x-kubernetes-preserve-unknown-fields"] === true && g(fc.nat, { max: 3 }) === 0) out[pick(g, NAMES)] = clone(pick(g, VALUES));
       if (s["x-kubernetes-embedded-resource"] === true && g(fc.boolean)) {
-        Object.assign(out, { apiVersion: pick(g, ["v1", ""]), kind: pick(g, ["ConfigMap", "", 1]), metadata: sampleMetadata(g, "Namespaced") });
+        Object.assign(out, {
+          apiVersion: pick(g, ["v1", ""]),
+          kind: pick(g, ["ConfigMap", "", 1]),
+          metadata: sampleMetadata(g, "Namespaced"),
+        });
       }
       return out;
     }
@@ -296,12 +426,35 @@ function sampleManifest(g: fc.GeneratorValue, kind: Kind, schema: StructuralSche
 
 /** Keywords a patch may add to a schema node, including ones no bundled schema uses. */
 const KEYWORD_PATCHES: readonly (readonly [string, unknown])[] = [
-  ["nullable", true], ["minimum", 1], ["maximum", 10], ["minimum", 0.5], ["minLength", 1], ["minLength", 3], ["maxLength", 5],
-  ["pattern", "^[a-z]+$"], ["pattern", "^\\p{L}+$"], ["enum", ["a", "b"]], ["enum", [1, { x: 1 }, ["y"], null]], ["enum", ["10m", "x"]],
-  ["x-kubernetes-embedded-resource", true], ["x-kubernetes-preserve-unknown-fields", true], ["x-kubernetes-int-or-string", true],
-  ["additionalProperties", true], ["additionalProperties", false], ["additionalProperties", { type: "integer", minimum: 0 }],
-  ["minItems", 1], ["minItems", 2], ["maxItems", 1], ["type", "number"], ["type", "boolean"], ["type", "object"], ["type", "array"],
-  ["type", "string"], ["type", "integer"], ["required", ["name", "x"]], ["items", { type: "string", minLength: 1 }],
+  ["nullable", true],
+  ["minimum", 1],
+  ["maximum", 10],
+  ["minimum", 0.5],
+  ["minLength", 1],
+  ["minLength", 3],
+  ["maxLength", 5],
+  ["pattern", "^[a-z]+$"],
+  ["pattern", "^\\p{L}+$"],
+  ["enum", ["a", "b"]],
+  ["enum", [1, { x: 1 }, ["y"], null]],
+  ["enum", ["10m", "x"]],
+  ["x-kubernetes-embedded-resource", true],
+  ["x-kubernetes-preserve-unknown-fields", true],
+  ["x-kubernetes-int-or-string", true],
+  ["additionalProperties", true],
+  ["additionalProperties", false],
+  ["additionalProperties", { type: "integer", minimum: 0 }],
+  ["minItems", 1],
+  ["minItems", 2],
+  ["maxItems", 1],
+  ["type", "number"],
+  ["type", "boolean"],
+  ["type", "object"],
+  ["type", "array"],
+  ["type", "string"],
+  ["type", "integer"],
+  ["required", ["name", "x"]],
+  ["items", { type: "string", minLength: 1 }],
   ["properties", { x: { type: "string" }, name: { type: "string", pattern: "^x" } }],
 ];
 
@@ -316,12 +469,59 @@ function schemaNodes(s: StructuralSchema, at: readonly string[] = []): (readonly
 
 /** Pairs that make a node of a type the bundled schemas lack, or mix keywords of different types (order of issues). */
 const COMBINED_PATCHES: readonly (readonly (readonly [string, unknown])[])[] = [
-  [["type", "number"], ["maximum", 10]], [["type", "integer"], ["minimum", 1]], [["type", "number"], ["minimum", 1], ["maximum", 0]],
-  [["nullable", true], ["enum", ["a", "b"]]], [["x-kubernetes-int-or-string", true], ["pattern", "^[0-9]+$"]],
-  [["type", "object"], ["pattern", "^x"]], [["type", "array"], ["minLength", 2]], [["type", "string"], ["minItems", 1]],
-  [["nullable", true], ["type", "object"]], [["x-kubernetes-embedded-resource", true], ["x-kubernetes-preserve-unknown-fields", true]],
-  [["type", "boolean"], ["maximum", 1]], [["minLength", 2], ["maxLength", 1]],
-  [["x-kubernetes-preserve-unknown-fields", true], ["properties", { x: { type: "string" } }]],
+  [
+    ["type", "number"],
+    ["maximum", 10],
+  ],
+  [
+    ["type", "integer"],
+    ["minimum", 1],
+  ],
+  [
+    ["type", "number"],
+    ["minimum", 1],
+    ["maximum", 0],
+  ],
+  [
+    ["nullable", true],
+    ["enum", ["a", "b"]],
+  ],
+  [
+    ["x-kubernetes-int-or-string", true],
+    ["pattern", "^[0-9]+$"],
+  ],
+  [
+    ["type", "object"],
+    ["pattern", "^x"],
+  ],
+  [
+    ["type", "array"],
+    ["minLength", 2],
+  ],
+  [
+    ["type", "string"],
+    ["minItems", 1],
+  ],
+  [
+    ["nullable", true],
+    ["type", "object"],
+  ],
+  [
+    ["x-kubernetes-embedded-resource", true],
+    ["x-kubernetes-preserve-unknown-fields", true],
+  ],
+  [
+    ["type", "boolean"],
+    ["maximum", 1],
+  ],
+  [
+    ["minLength", 2],
+    ["maxLength", 1],
+  ],
+  [
+    ["x-kubernetes-preserve-unknown-fields", true],
+    ["properties", { x: { type: "string" } }],
+  ],
 ];
 
 const NODES = new Map(KINDS.map((k) => [k.key, schemaNodes(k.schema)]));
@@ -334,7 +534,10 @@ function pointer(segments: readonly string[]): string {
 function patched(schema: StructuralSchema, patches: readonly SchemaPatch[]): StructuralSchema {
   const out = clone(schema) as Record<string, unknown>;
   for (const p of patches) {
-    const segments = p.path.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const segments = p.path
+      .slice(1)
+      .split("/")
+      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
     const last = segments.pop() as string;
     let node: unknown = out;
     for (const seg of segments) node = isObject(node) ? node[seg] : undefined;
@@ -433,7 +636,19 @@ describe("the schema walker reports what the ajv implementation reported", () =>
       expectSame({ apiVersion: k.apiVersion, kind: k.kind, metadata: { name: "x", namespace: "flux-system" }, spec: {}, status: {} });
       expectSame({ apiVersion: k.apiVersion, kind: k.kind, metadata: [], spec: "x" });
     }
-    for (const v of [undefined, null, "x", 1, [], [{}], {}, { kind: "Pod" }, { apiVersion: 1, kind: true }, { apiVersion: "v1", kind: "Pod" }]) expectSame(v);
+    for (const v of [
+      undefined,
+      null,
+      "x",
+      1,
+      [],
+      [{}],
+      {},
+      { kind: "Pod" },
+      { apiVersion: 1, kind: true },
+      { apiVersion: "v1", kind: "Pod" },
+    ])
+      expectSame(v);
   });
 
   test("random mutations of the trees' documents", () => {
@@ -475,8 +690,13 @@ describe("the schema walker reports what the ajv implementation reported", () =>
     const sources = [...spec, "properties", "eventSources"];
     // the root, an array, objects in an array and in an object, a string with an enum, a map, a boolean
     const targets = [
-      [], sources, [...sources, "items"], [...sources, "items", "properties", "kind"], [...spec, "properties", "providerRef"],
-      [...spec, "properties", "eventMetadata"], [...spec, "properties", "suspend"],
+      [],
+      sources,
+      [...sources, "items"],
+      [...sources, "items", "properties", "kind"],
+      [...spec, "properties", "providerRef"],
+      [...spec, "properties", "eventMetadata"],
+      [...spec, "properties", "suspend"],
     ];
     const patchSets = [[], ...KEYWORD_PATCHES.map((p) => [p]), ...COMBINED_PATCHES];
     for (const target of targets) {
@@ -505,10 +725,18 @@ describe("the schema walker reports what the ajv implementation reported", () =>
   };
 
   test("random schema patches of the smaller kinds, with objects that reach the patched nodes", () => {
-    patchedRuns(KINDS.filter((k) => !HEAVY.has(k.key)), 120, 8);
+    patchedRuns(
+      KINDS.filter((k) => !HEAVY.has(k.key)),
+      120,
+      8,
+    );
   });
 
   test("a few random schema patches of Terraform and HelmRelease", () => {
-    patchedRuns(KINDS.filter((k) => HEAVY.has(k.key)), 4, 40);
+    patchedRuns(
+      KINDS.filter((k) => HEAVY.has(k.key)),
+      4,
+      40,
+    );
   });
 });

@@ -294,7 +294,10 @@ function toIssues(errors: readonly ErrorObject[], data: unknown, kind: string, s
       }
       case "enum":
         if (typeErrorPaths.has(e.instancePath)) break; // "must be string" already says it
-        out.push({ path, message: `must be one of: ${(p.allowedValues as unknown[]).map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(", ")}` });
+        out.push({
+          path,
+          message: `must be one of: ${(p.allowedValues as unknown[]).map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(", ")}`,
+        });
         break;
       case "pattern":
         out.push({ path, message: `must match pattern ${String(p.pattern)}` });
@@ -384,7 +387,10 @@ function normalize(v: unknown): unknown {
 
 function pointerSegments(pointer: string): string[] {
   if (pointer === "") return [];
-  return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
 const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;

@@ -42,7 +42,7 @@ const kustomization = {
     wait: true,
     sourceRef: { kind: "GitRepository", name: "flux-system" },
     dependsOn: [{ name: "tofu-controller" }],
-    postBuild: { substitute: { cluster_name: "aks-prod", "location": "westeurope" } },
+    postBuild: { substitute: { cluster_name: "aks-prod", location: "westeurope" } },
   },
 };
 
@@ -58,7 +58,10 @@ const terraform = {
     serviceAccountName: "tf-runner",
     storeReadablePlan: "human",
     destroyResourcesOnDeletion: false,
-    vars: [{ name: "node_count", value: 3 }, { name: "tags", value: { env: "prod" } }],
+    vars: [
+      { name: "node_count", value: 3 },
+      { name: "tags", value: { env: "prod" } },
+    ],
     varsFrom: [{ kind: "ConfigMap", name: "cluster-settings" }],
     writeOutputsToSecret: { name: "nodepool-outputs" },
     runnerPodTemplate: {
@@ -276,7 +279,9 @@ describe("metadata and top level", () => {
     expectOnly(withPatch(kustomization, { "metadata.annotations": { "kustomize.toolkit.fluxcd.io/reconcile": 1 } }), [
       { path: 'metadata.annotations["kustomize.toolkit.fluxcd.io/reconcile"]', message: "must be string" },
     ]);
-    expectValid(withPatch(kustomization, { "metadata.annotations": { "kustomize.toolkit.fluxcd.io/reconcile": "disabled", note: "free text: ok!" } }));
+    expectValid(
+      withPatch(kustomization, { "metadata.annotations": { "kustomize.toolkit.fluxcd.io/reconcile": "disabled", note: "free text: ok!" } }),
+    );
   });
 
   test("server-set metadata and status are rejected", () => {
@@ -340,7 +345,12 @@ describe("built-in kinds", () => {
     automountServiceAccountToken: true,
   };
   const rule = { apiGroups: [""], resources: ["secrets"], verbs: ["get", "list", "watch"], resourceNames: ["tfstate-default-aks"] };
-  const role = { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "tf-runner", namespace: "flux-system" }, rules: [rule] };
+  const role = {
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "Role",
+    metadata: { name: "tf-runner", namespace: "flux-system" },
+    rules: [rule],
+  };
   const roleBinding = {
     apiVersion: "rbac.authorization.k8s.io/v1",
     kind: "RoleBinding",
@@ -365,7 +375,9 @@ describe("built-in kinds", () => {
     expectOnly(withPatch(ns, { "metadata.namespace": "default" }), [
       { path: "metadata", message: 'unknown field "namespace" (Namespace is cluster-scoped)' },
     ]);
-    expectOnly(withPatch(sa, { automountServiceAccountToken: "false" }), [{ path: "automountServiceAccountToken", message: "must be boolean" }]);
+    expectOnly(withPatch(sa, { automountServiceAccountToken: "false" }), [
+      { path: "automountServiceAccountToken", message: "must be boolean" },
+    ]);
     expectOnly(withPatch(role, { rules: [{ apiGroups: [""], resources: ["secrets"], verbs: [] }] }), [
       { path: "rules[0].verbs", message: "must have at least 1 item" },
     ]);
@@ -374,11 +386,15 @@ describe("built-in kinds", () => {
       { path: "rules[0]", message: 'unknown field "verb"' },
     ]);
     expectOnly(withPatch(roleBinding, { roleRef: undefined }), [{ path: "", message: 'missing required field "roleRef"' }]);
-    expectOnly(withPatch(roleBinding, { "roleRef.apiGroup": undefined }), [{ path: "roleRef", message: 'missing required field "apiGroup"' }]);
+    expectOnly(withPatch(roleBinding, { "roleRef.apiGroup": undefined }), [
+      { path: "roleRef", message: 'missing required field "apiGroup"' },
+    ]);
     expectOnly(withPatch(roleBinding, { subjects: [{ kind: "serviceaccount", name: "tf-runner" }] }), [
       { path: "subjects[0].kind", message: "must be one of: ServiceAccount, User, Group" },
     ]);
-    expectOnly(withPatch(clusterRoleBinding, { "roleRef.kind": "Role" }), [{ path: "roleRef.kind", message: "must be one of: ClusterRole" }]);
+    expectOnly(withPatch(clusterRoleBinding, { "roleRef.kind": "Role" }), [
+      { path: "roleRef.kind", message: "must be one of: ClusterRole" },
+    ]);
   });
 });
 
@@ -391,7 +407,11 @@ describe("crd-schemas.json", () => {
 
   test("has every served version, no descriptions/defaults/CEL, and lists the dropped CEL rules", () => {
     const json = JSON.parse(committed) as Record<string, unknown>;
-    expect(Object.keys(json).filter((k) => !k.startsWith("$")).sort()).toEqual([
+    expect(
+      Object.keys(json)
+        .filter((k) => !k.startsWith("$"))
+        .sort(),
+    ).toEqual([
       "helm.toolkit.fluxcd.io/v2/HelmRelease",
       "infra.contrib.fluxcd.io/v1alpha1/Terraform",
       "infra.contrib.fluxcd.io/v1alpha2/Terraform",
@@ -405,9 +425,24 @@ describe("crd-schemas.json", () => {
     ]);
     // only the structural keywords survive (property names are walked, not checked: "default" is a valid field name)
     const allowed = new Set([
-      "type", "properties", "items", "additionalProperties", "required", "enum", "pattern", "format", "minimum", "maximum",
-      "minLength", "maxLength", "minItems", "maxItems", "nullable", "x-kubernetes-int-or-string",
-      "x-kubernetes-preserve-unknown-fields", "x-kubernetes-embedded-resource",
+      "type",
+      "properties",
+      "items",
+      "additionalProperties",
+      "required",
+      "enum",
+      "pattern",
+      "format",
+      "minimum",
+      "maximum",
+      "minLength",
+      "maxLength",
+      "minItems",
+      "maxItems",
+      "nullable",
+      "x-kubernetes-int-or-string",
+      "x-kubernetes-preserve-unknown-fields",
+      "x-kubernetes-embedded-resource",
     ]);
     const seen = new Set<string>();
     const walk = (node: Record<string, unknown>): void => {
@@ -424,7 +459,9 @@ describe("crd-schemas.json", () => {
     expect(committed.length).toBeLessThan(150_000);
     const comment = (json.$comment as string[]).join("\n");
     expect(comment).toContain("helm.toolkit.fluxcd.io/v2/HelmRelease spec: either chart or chartRef must be set");
-    expect(comment).toContain("source.toolkit.fluxcd.io/v1/GitRepository spec: serviceAccountName can only be set when provider is 'azure' or 'aws'");
+    expect(comment).toContain(
+      "source.toolkit.fluxcd.io/v1/GitRepository spec: serviceAccountName can only be set when provider is 'azure' or 'aws'",
+    );
   });
 
   test("every schema is found and its patterns are valid ECMAScript regexes (in unicode mode, as they are used)", () => {
@@ -456,7 +493,11 @@ test("schemas are prepared lazily, once per kind and set of schema patches", () 
     expect(fresh.preparedSchemaCount()).toBe(1);
     fresh.validateManifest({ apiVersion: "v1", kind: "Pod", metadata: { name: "x" } });
     expect(fresh.preparedSchemaCount()).toBe(1);
-    const patch = { key: "notification.toolkit.fluxcd.io/v1beta3/Alert", path: "/properties/spec/properties/eventSources/items/properties/kind/enum/-", value: "Terraform" };
+    const patch = {
+      key: "notification.toolkit.fluxcd.io/v1beta3/Alert",
+      path: "/properties/spec/properties/eventSources/items/properties/kind/enum/-",
+      value: "Terraform",
+    };
     // a patch for another kind does not make a new one
     fresh.validateManifest(kustomization, [patch]);
     expect(fresh.preparedSchemaCount()).toBe(1);

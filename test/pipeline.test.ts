@@ -5,7 +5,15 @@
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { GitOpsApp, GitOpsSynthError, GuardedNodePool, InfrastructureStack, NodePoolCluster, NodePoolMode, SpotEvictionPolicy } from "../lib";
+import {
+  GitOpsApp,
+  GitOpsSynthError,
+  GuardedNodePool,
+  InfrastructureStack,
+  NodePoolCluster,
+  NodePoolMode,
+  SpotEvictionPolicy,
+} from "../lib";
 import {
   CLUSTER_ID,
   cleanupTempDirs,
@@ -60,7 +68,15 @@ function synth(ws: Workspace, stacks: Record<string, PoolSpec[]>, props: Paramet
 function buildRich(app: GitOpsApp): void {
   const prod = new InfrastructureStack(app, "prod", { subscriptionId: SUBSCRIPTION });
   const byName = NodePoolCluster.fromClusterName("aks-prod", "rg-prod");
-  new GuardedNodePool(prod, "system", { cluster: byName, name: "system", vmSize: "Standard_D4s_v5", minCount: 3, maxCount: 5, mode: NodePoolMode.SYSTEM, maxPods: 60 });
+  new GuardedNodePool(prod, "system", {
+    cluster: byName,
+    name: "system",
+    vmSize: "Standard_D4s_v5",
+    minCount: 3,
+    maxCount: 5,
+    mode: NodePoolMode.SYSTEM,
+    maxPods: 60,
+  });
   new GuardedNodePool(prod, "spot", {
     cluster: byName,
     name: "spot",
@@ -73,7 +89,14 @@ function buildRich(app: GitOpsApp): void {
     tags: { z: "1", a: "2" },
   });
   const dev = new InfrastructureStack(app, "dev", { subscriptionId: SUBSCRIPTION, folderName: "dev-pools" });
-  new GuardedNodePool(dev, "apps", { cluster: NodePoolCluster.fromClusterId(CLUSTER_ID), name: "apps", vmSize: "Standard_D2s_v3", minCount: 3, maxCount: 4, nodeCount: 4 });
+  new GuardedNodePool(dev, "apps", {
+    cluster: NodePoolCluster.fromClusterId(CLUSTER_ID),
+    name: "apps",
+    vmSize: "Standard_D2s_v3",
+    minCount: 3,
+    maxCount: 4,
+    nodeCount: 4,
+  });
 }
 
 const GENERATED = ["infrastructure/dev-pools/main.tf.json", "infrastructure/prod/main.tf.json"];
@@ -89,7 +112,9 @@ describe("refusal: every problem at once, nothing written", () => {
       expect.stringMatching(/^\[one\/apps\] minCount = 2: allowed is at least the floor guardrails\.minCountFloor = 3/),
       expect.stringMatching(/^\[two\/apps\] maxCount = 1001: allowed is a whole number from 0 to 1000/),
     ]);
-    expect(err.message).toMatch(/^Synth refused: invalid input \(2 problems; nothing was written\):\n {2}\[one\/apps\] .*\n {2}\[two\/apps\] /);
+    expect(err.message).toMatch(
+      /^Synth refused: invalid input \(2 problems; nothing was written\):\n {2}\[one\/apps\] .*\n {2}\[two\/apps\] /,
+    );
     expect(fs.existsSync(ws.repo)).toBe(false);
     // cdktf.out untouched too (the validation runs before cdktf's synth): no manifest, no stack folder
     expect(fs.existsSync(path.join(app.outdir, "manifest.json"))).toBe(false);
@@ -148,10 +173,12 @@ describe("determinism", () => {
     first.synth();
     expect(first.report).toMatchObject({ written: GENERATED, unchanged: [], removed: [], restored: [] });
     const stat = (): Record<string, [number, number]> =>
-      Object.fromEntries(listFiles(ws.repo).map((rel) => {
-        const s = fs.statSync(path.join(ws.repo, rel));
-        return [rel, [s.ino, s.mtimeMs]];
-      }));
+      Object.fromEntries(
+        listFiles(ws.repo).map((rel) => {
+          const s = fs.statSync(path.join(ws.repo, rel));
+          return [rel, [s.ino, s.mtimeMs]];
+        }),
+      );
     const before = stat();
 
     const second = newApp(ws);
@@ -180,7 +207,10 @@ describe("ownership", () => {
     const record = JSON.parse(readText(ws.repo, OWNERSHIP_RECORD));
     expect(record.generator).toBe("cdktf-aks-gitops");
     const expected = Object.fromEntries(
-      ["infrastructure/a/main.tf.json", "infrastructure/b/main.tf.json"].map((rel) => [rel, sha256(fs.readFileSync(path.join(ws.repo, rel)))]),
+      ["infrastructure/a/main.tf.json", "infrastructure/b/main.tf.json"].map((rel) => [
+        rel,
+        sha256(fs.readFileSync(path.join(ws.repo, rel))),
+      ]),
     );
     expect(record.files).toEqual(expected);
     expect(readText(ws.repo, OWNERSHIP_RECORD).endsWith("}\n")).toBe(true);
@@ -369,7 +399,9 @@ describe("the repo lock", () => {
       const app = newApp(ws);
       build(app, { infra: [{ name: "apps", minCount: 4 }] });
       expect(() => app.synth()).toThrow(
-        new RegExp(`another synth is writing this GitOps repo \\(lock \\${LOCK_FILE} held by pid ${holder.pid}\\); wait for it to finish and run synth again`),
+        new RegExp(
+          `another synth is writing this GitOps repo \\(lock \\${LOCK_FILE} held by pid ${holder.pid}\\); wait for it to finish and run synth again`,
+        ),
       );
       expect(readText(ws.repo, LOCK_FILE)).toBe(String(holder.pid));
       fs.rmSync(path.join(ws.repo, LOCK_FILE));

@@ -11,7 +11,15 @@ import { renderFile, sha256 } from "../lib/synth/render";
 const PATH = "clusters/dev/flux-system/kustomization.yaml";
 
 function file(ifForeign?: GitOpsFile["ifForeign"]): GitOpsFile {
-  return { path: PATH, source: "app/flux", content: { format: "yaml", documents: [{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["a.yaml"] }] }, ifForeign };
+  return {
+    path: PATH,
+    source: "app/flux",
+    content: {
+      format: "yaml",
+      documents: [{ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["a.yaml"] }],
+    },
+    ifForeign,
+  };
 }
 
 function repo(files: Record<string, string>, record: OwnershipRecord | undefined = emptyRecord()): RepoView {
@@ -36,11 +44,16 @@ test("a foreign file: kept (not written, not owned), and the warning names the c
   expect(plan!.unchanged).toEqual([]);
   expect(plan!.record.files).toEqual({});
   expect(plan!.keptForeign).toEqual([PATH]);
-  expect(plan!.warnings).toEqual([`[app/flux] ${PATH}: a file that cdktf-aks-gitops did not generate is there; it is kept as it is, and add a.yaml to its resources`]);
+  expect(plan!.warnings).toEqual([
+    `[app/flux] ${PATH}: a file that cdktf-aks-gitops did not generate is there; it is kept as it is, and add a.yaml to its resources`,
+  ]);
 });
 
 test("a foreign file that already has what is needed: kept without a warning; a predicate that throws counts as not", () => {
-  const satisfied = planWrites([renderFile(file({ ...KEEP, satisfiedBy: (b) => b.toString().includes("a.yaml") }))], repo({ [PATH]: "resources: [a.yaml]\n" }));
+  const satisfied = planWrites(
+    [renderFile(file({ ...KEEP, satisfiedBy: (b) => b.toString().includes("a.yaml") }))],
+    repo({ [PATH]: "resources: [a.yaml]\n" }),
+  );
   expect(satisfied.plan!.keptForeign).toEqual([PATH]);
   expect(satisfied.plan!.warnings).toEqual([]);
   const throwing = planWrites(
@@ -86,5 +99,7 @@ test("a kept foreign file is never removed, also when no construct wants the pat
 test("without ifForeign a foreign file still refuses the synth", () => {
   const { plan, problems } = planWrites([renderFile(file())], repo({ [PATH]: "mine\n" }));
   expect(plan).toBeUndefined();
-  expect(problems).toEqual([`[app/flux] output path = "${PATH}": a file that cdktf-aks-gitops did not generate is there; it is never overwritten: move it away, or choose another name`]);
+  expect(problems).toEqual([
+    `[app/flux] output path = "${PATH}": a file that cdktf-aks-gitops did not generate is there; it is never overwritten: move it away, or choose another name`,
+  ]);
 });

@@ -37,7 +37,10 @@ describe("RepoPathResolver", () => {
     const root = repoWith({ "clusters/a/x.yaml": "x" });
     const paths = new RepoPathResolver(root);
     const real = paths.realRoot;
-    expect(paths.missingFolders(path.join(real, "clusters", "b", "flux-system"))).toEqual([path.join(real, "clusters", "b"), path.join(real, "clusters", "b", "flux-system")]);
+    expect(paths.missingFolders(path.join(real, "clusters", "b", "flux-system"))).toEqual([
+      path.join(real, "clusters", "b"),
+      path.join(real, "clusters", "b", "flux-system"),
+    ]);
     expect(paths.missingFolders(path.join(real, "clusters", "a"))).toEqual([]);
     expect(paths.missingFolders(real)).toEqual([]);
   });
@@ -53,7 +56,9 @@ describe("RepoPathResolver", () => {
     const outside = tempDir("repo-paths-outside-");
     fs.symlinkSync(outside, path.join(root, "clusters"), "dir");
     const paths = new RepoPathResolver(root);
-    expect(() => paths.resolve("clusters/x.yaml")).toThrow(/output path "clusters\/x\.yaml" leaves the GitOps repo through a symlink \(clusters → outside\)/);
+    expect(() => paths.resolve("clusters/x.yaml")).toThrow(
+      /output path "clusters\/x\.yaml" leaves the GitOps repo through a symlink \(clusters → outside\)/,
+    );
     expect(() => paths.resolve("clusters/a/b/x.yaml")).toThrow(/leaves the GitOps repo through a symlink \(clusters → outside\)/);
   });
 
@@ -71,7 +76,9 @@ describe("RepoPathResolver", () => {
     fs.symlinkSync(path.join(root, "nowhere.yaml"), path.join(root, "clusters", "a", "dangling.yaml"));
     const paths = new RepoPathResolver(root);
     expect(() => paths.resolve("clusters/a/out.yaml")).toThrow(/"clusters\/a\/out\.yaml" leaves the GitOps repo through a symlink/);
-    expect(() => paths.resolve("clusters/a/in.yaml")).toThrow(/"clusters\/a\/in\.yaml" is a symlink; the library writes only regular files/);
+    expect(() => paths.resolve("clusters/a/in.yaml")).toThrow(
+      /"clusters\/a\/in\.yaml" is a symlink; the library writes only regular files/,
+    );
     expect(() => paths.resolve("clusters/a/dangling.yaml")).toThrow(/"clusters\/a\/dangling\.yaml" is a symlink/);
   });
 

@@ -45,7 +45,10 @@ interface Fixture {
   tf(id: string, props?: Partial<TerraformControllerCRProps>): TerraformControllerCR;
 }
 
-function fixture(appProps: Parameters<typeof newApp>[1] = {}, fluxProps: Partial<ConstructorParameters<typeof FluxBootstrap>[2]> = {}): Fixture {
+function fixture(
+  appProps: Parameters<typeof newApp>[1] = {},
+  fluxProps: Partial<ConstructorParameters<typeof FluxBootstrap>[2]> = {},
+): Fixture {
   const app = newApp(workspace(), appProps);
   const stack = new InfrastructureStack(app, "node-pools", { subscriptionId: SUBSCRIPTION });
   new GuardedNodePool(stack, "core", { cluster: AKS, name: "core", vmSize: "Standard_D4s_v5", minCount: 3, maxCount: 5 });
@@ -54,7 +57,15 @@ function fixture(appProps: Parameters<typeof newApp>[1] = {}, fluxProps: Partial
     app,
     stack,
     flux,
-    identity: (props = {}) => new RunnerIdentity(app, "runner-identity", { cluster: flux, aksCluster: AKS, subscriptionId: SUBSCRIPTION, tenantId: TENANT, clientId: CLIENT_ID, ...props }),
+    identity: (props = {}) =>
+      new RunnerIdentity(app, "runner-identity", {
+        cluster: flux,
+        aksCluster: AKS,
+        subscriptionId: SUBSCRIPTION,
+        tenantId: TENANT,
+        clientId: CLIENT_ID,
+        ...props,
+      }),
     tf: (id, props = {}) => new TerraformControllerCR(app, id, { cluster: flux, stack, approval: ApprovalMode.AUTO, ...props }),
   };
 }
@@ -62,7 +73,11 @@ function fixture(appProps: Parameters<typeof newApp>[1] = {}, fluxProps: Partial
 /** path → parsed content of every generated file (validation must pass first). */
 function render(app: GitOpsApp): Map<string, any> {
   expect(validateTree(app)).toEqual([]);
-  return new Map(app.renderGitOpsFiles().map((f) => [f.path, JSON.parse(JSON.stringify(f.file.content.format === "yaml" ? f.file.content.documents : f.file.content.value))]));
+  return new Map(
+    app
+      .renderGitOpsFiles()
+      .map((f) => [f.path, JSON.parse(JSON.stringify(f.file.content.format === "yaml" ? f.file.content.documents : f.file.content.value))]),
+  );
 }
 
 function only(tf: any, type: string): { address: string; value: any } {
@@ -89,7 +104,11 @@ describe("the identity's Terraform", () => {
     const clusterId = `\${data.azurerm_kubernetes_cluster.${cluster.address}.id}`;
 
     const uami = only(tf, "azurerm_user_assigned_identity");
-    expect(uami.value).toMatchObject({ name: "aks-prod-tf-runner", resource_group_name: "rg-aks", location: `\${data.azurerm_kubernetes_cluster.${cluster.address}.location}` });
+    expect(uami.value).toMatchObject({
+      name: "aks-prod-tf-runner",
+      resource_group_name: "rg-aks",
+      location: `\${data.azurerm_kubernetes_cluster.${cluster.address}.location}`,
+    });
 
     const role = only(tf, "azurerm_role_definition").value;
     expect(role.permissions).toEqual([{ actions: [...NODE_POOL_MANAGER_ACTIONS], not_actions: [] }]);
@@ -125,9 +144,19 @@ describe("the identity's Terraform", () => {
     });
     expect(credential.subject).toBe(identity.subject);
     // An issuer that is not there fails the apply with a message, instead of a credential nobody can use.
-    expect(credential.lifecycle.precondition).toEqual([{ condition: `\${data.azurerm_kubernetes_cluster.${cluster.address}.oidc_issuer_enabled}`, error_message: expect.stringMatching(/--enable-oidc-issuer --enable-workload-identity/) }]);
+    expect(credential.lifecycle.precondition).toEqual([
+      {
+        condition: `\${data.azurerm_kubernetes_cluster.${cluster.address}.oidc_issuer_enabled}`,
+        error_message: expect.stringMatching(/--enable-oidc-issuer --enable-workload-identity/),
+      },
+    ]);
 
-    expect(tf.output).toEqual({ [identity.clientIdOutput]: { value: `\${azurerm_user_assigned_identity.${uami.address}.client_id}`, description: expect.stringContaining(RUNNER_CLIENT_IDS_CONTEXT) } });
+    expect(tf.output).toEqual({
+      [identity.clientIdOutput]: {
+        value: `\${azurerm_user_assigned_identity.${uami.address}.client_id}`,
+        description: expect.stringContaining(RUNNER_CLIENT_IDS_CONTEXT),
+      },
+    });
     expect(tf.provider.azurerm).toEqual([{ features: [{}], subscription_id: SUBSCRIPTION, resource_provider_registrations: "none" }]);
     expect(tf.terraform.backend).toBeUndefined();
   });
@@ -179,9 +208,18 @@ describe("the identity's Terraform", () => {
   test("two identities of one cluster share the bootstrap stack; a second subscription is refused", () => {
     const f = fixture();
     const a = f.identity();
-    const b = new RunnerIdentity(f.app, "other", { cluster: f.flux, aksCluster: AKS, subscriptionId: OTHER_SUBSCRIPTION, tenantId: TENANT, identityName: "other-runner", serviceAccountName: "tf-runner-other" });
+    const b = new RunnerIdentity(f.app, "other", {
+      cluster: f.flux,
+      aksCluster: AKS,
+      subscriptionId: OTHER_SUBSCRIPTION,
+      tenantId: TENANT,
+      identityName: "other-runner",
+      serviceAccountName: "tf-runner-other",
+    });
     expect(a.cluster.bootstrapStack).toBe(b.cluster.bootstrapStack);
-    expect(validateTree(f.app).join("\n")).toMatch(/\[other\] subscriptionId = "11111111-1111-1111-1111-111111111111": allowed is the subscription of bootstrap\/aks-prod/);
+    expect(validateTree(f.app).join("\n")).toMatch(
+      /\[other\] subscriptionId = "11111111-1111-1111-1111-111111111111": allowed is the subscription of bootstrap\/aks-prod/,
+    );
   });
 });
 
@@ -191,7 +229,11 @@ describe("the runner side", () => {
     f.tf("pools", { runnerIdentity: f.identity() });
     const files = render(f.app);
     const [sa, binding] = files.get("clusters/aks-prod/terraform/tf-runner-azure.serviceaccount.yaml");
-    expect(sa).toEqual({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "tf-runner-azure", namespace: "flux-system", annotations: { "azure.workload.identity/client-id": CLIENT_ID } } });
+    expect(sa).toEqual({
+      apiVersion: "v1",
+      kind: "ServiceAccount",
+      metadata: { name: "tf-runner-azure", namespace: "flux-system", annotations: { "azure.workload.identity/client-id": CLIENT_ID } },
+    });
     expect(binding).toEqual({
       apiVersion: "rbac.authorization.k8s.io/v1",
       kind: "RoleBinding",
@@ -200,7 +242,10 @@ describe("the runner side", () => {
       subjects: [{ kind: "ServiceAccount", name: "tf-runner-azure", namespace: "flux-system" }],
     });
     for (const doc of [sa, binding]) expect(validateManifest(doc)).toEqual([]);
-    expect(files.get("clusters/aks-prod/terraform/kustomization.yaml")[0].resources).toEqual(["pools.yaml", "tf-runner-azure.serviceaccount.yaml"]);
+    expect(files.get("clusters/aks-prod/terraform/kustomization.yaml")[0].resources).toEqual([
+      "pools.yaml",
+      "tf-runner-azure.serviceaccount.yaml",
+    ]);
   });
 
   test("the Terraform object: that ServiceAccount, the workload identity label, the OIDC env; user env and labels kept", () => {
@@ -234,7 +279,9 @@ describe("the runner side", () => {
     const f = fixture();
     f.tf("pools", { runnerIdentity: f.identity() });
     expect(validateTree(f.app)).toEqual([]);
-    expect(checkNoSecrets(f.app.renderGitOpsFiles(), { record: undefined, read: () => undefined }, { acknowledged: new Set() })).toEqual([]);
+    expect(checkNoSecrets(f.app.renderGitOpsFiles(), { record: undefined, read: () => undefined }, { acknowledged: new Set() })).toEqual(
+      [],
+    );
   });
 });
 
@@ -252,7 +299,9 @@ describe("the client id: known only after the bootstrap apply", () => {
     const files = render(f.app);
     const cr = files.get("clusters/aks-prod/terraform/pools.yaml")[0];
     expect(cr.spec.suspend).toBe(true);
-    expect(cr.metadata.annotations["cdktf-aks-gitops/suspended"]).toMatch(/has no client id yet: apply bootstrap\/aks-prod, then set runnerClientIds\.aks-prod-tf-runner/);
+    expect(cr.metadata.annotations["cdktf-aks-gitops/suspended"]).toMatch(
+      /has no client id yet: apply bootstrap\/aks-prod, then set runnerClientIds\.aks-prod-tf-runner/,
+    );
     expect(cr.spec.runnerPodTemplate.spec.env.map((e: any) => e.name)).not.toContain("ARM_CLIENT_ID");
     expect(validateManifest(cr)).toEqual([]);
     const [sa] = files.get("clusters/aks-prod/terraform/tf-runner-azure.serviceaccount.yaml");
@@ -296,7 +345,12 @@ describe("a cluster defined in the same app", () => {
     });
     const stack = new InfrastructureStack(app, "pools", { subscriptionId: SUBSCRIPTION });
     const flux = new FluxBootstrap(app, "flux", { clusterName: "aks-prod", repositoryUrl: REPO });
-    const identity = new RunnerIdentity(app, "runner-identity", { cluster: flux, aksCluster: NodePoolCluster.fromCluster(aks), tenantId: TENANT, clientId: CLIENT_ID });
+    const identity = new RunnerIdentity(app, "runner-identity", {
+      cluster: flux,
+      aksCluster: NodePoolCluster.fromCluster(aks),
+      tenantId: TENANT,
+      clientId: CLIENT_ID,
+    });
     flux.addTerraform("pools", { stack, approval: ApprovalMode.AUTO, runnerIdentity: identity });
     return validateTree(app);
   }
@@ -317,18 +371,51 @@ describe("a cluster defined in the same app", () => {
 
 describe("bad input", () => {
   test.each<[string, (f: Fixture) => void, RegExp]>([
-    ["flux CLI mode without aksCluster", (f) => f.tf("pools", { runnerIdentity: f.identity({ aksCluster: undefined }) }), /\[runner-identity\] aksCluster = \(unset\): allowed is the AKS cluster the runners run on/],
-    ["no subscription for a cluster by name", (f) => f.tf("pools", { runnerIdentity: f.identity({ subscriptionId: undefined }) }), /\[runner-identity\] subscriptionId = \(unset\): allowed is the subscription GUID of the AKS cluster/],
-    ["a tenant that is not a GUID", (f) => f.tf("pools", { runnerIdentity: f.identity({ tenantId: "contoso.onmicrosoft.com" }) }), /\[runner-identity\] tenantId = "contoso.onmicrosoft.com": allowed is the Entra tenant GUID/],
-    ["a client id that is not a GUID", (f) => f.tf("pools", { runnerIdentity: f.identity({ clientId: "abc" }) }), /\[runner-identity\] clientId = "abc": allowed is the client id GUID of the identity \(tofu -chdir=bootstrap\/aks-prod output -raw client_id_aks_prod_tf_runner\)/],
-    ["the chart's tf-runner ServiceAccount", (f) => f.tf("pools", { runnerIdentity: f.identity({ serviceAccountName: "tf-runner" }) }), /serviceAccountName = "tf-runner": allowed is a name other than tf-runner \(the tofu-controller chart creates and owns that ServiceAccount\)/],
-    ["a bad identity name", (f) => f.tf("pools", { runnerIdentity: f.identity({ identityName: "a" }) }), /identityName = "a": allowed is a managed identity name/],
-    ["an object in another namespace", (f) => f.tf("pools", { runnerIdentity: f.identity({ namespace: "infra" }) }), /\[pools\] runnerIdentity = <RunnerIdentity runner-identity>: allowed is a RunnerIdentity whose ServiceAccount is in the object's namespace flux-system/],
+    [
+      "flux CLI mode without aksCluster",
+      (f) => f.tf("pools", { runnerIdentity: f.identity({ aksCluster: undefined }) }),
+      /\[runner-identity\] aksCluster = \(unset\): allowed is the AKS cluster the runners run on/,
+    ],
+    [
+      "no subscription for a cluster by name",
+      (f) => f.tf("pools", { runnerIdentity: f.identity({ subscriptionId: undefined }) }),
+      /\[runner-identity\] subscriptionId = \(unset\): allowed is the subscription GUID of the AKS cluster/,
+    ],
+    [
+      "a tenant that is not a GUID",
+      (f) => f.tf("pools", { runnerIdentity: f.identity({ tenantId: "contoso.onmicrosoft.com" }) }),
+      /\[runner-identity\] tenantId = "contoso.onmicrosoft.com": allowed is the Entra tenant GUID/,
+    ],
+    [
+      "a client id that is not a GUID",
+      (f) => f.tf("pools", { runnerIdentity: f.identity({ clientId: "abc" }) }),
+      /\[runner-identity\] clientId = "abc": allowed is the client id GUID of the identity \(tofu -chdir=bootstrap\/aks-prod output -raw client_id_aks_prod_tf_runner\)/,
+    ],
+    [
+      "the chart's tf-runner ServiceAccount",
+      (f) => f.tf("pools", { runnerIdentity: f.identity({ serviceAccountName: "tf-runner" }) }),
+      /serviceAccountName = "tf-runner": allowed is a name other than tf-runner \(the tofu-controller chart creates and owns that ServiceAccount\)/,
+    ],
+    [
+      "a bad identity name",
+      (f) => f.tf("pools", { runnerIdentity: f.identity({ identityName: "a" }) }),
+      /identityName = "a": allowed is a managed identity name/,
+    ],
+    [
+      "an object in another namespace",
+      (f) => f.tf("pools", { runnerIdentity: f.identity({ namespace: "infra" }) }),
+      /\[pools\] runnerIdentity = <RunnerIdentity runner-identity>: allowed is a RunnerIdentity whose ServiceAccount is in the object's namespace flux-system/,
+    ],
     [
       "an identity of another cluster",
       (f) => {
         const other = new FluxBootstrap(f.app, "other", { clusterName: "aks-other", repositoryUrl: REPO });
-        const id = new RunnerIdentity(f.app, "other-id", { cluster: other, aksCluster: AKS, subscriptionId: SUBSCRIPTION, tenantId: TENANT });
+        const id = new RunnerIdentity(f.app, "other-id", {
+          cluster: other,
+          aksCluster: AKS,
+          subscriptionId: SUBSCRIPTION,
+          tenantId: TENANT,
+        });
         f.tf("pools", { runnerIdentity: id });
       },
       /\[pools\] runnerIdentity = <RunnerIdentity other-id>: allowed is a RunnerIdentity of cluster aks-prod \(this one is of aks-other/,
@@ -344,21 +431,53 @@ describe("bad input", () => {
     [
       "a stack with a pool on another cluster",
       (f) => {
-        new GuardedNodePool(f.stack, "other", { cluster: NodePoolCluster.fromClusterName("aks-other", "rg-aks"), name: "other", vmSize: "Standard_D4s_v5", minCount: 3, maxCount: 5 });
+        new GuardedNodePool(f.stack, "other", {
+          cluster: NodePoolCluster.fromClusterName("aks-other", "rg-aks"),
+          name: "other",
+          vmSize: "Standard_D4s_v5",
+          minCount: 3,
+          maxCount: 5,
+        });
         f.tf("pools", { runnerIdentity: f.identity() });
       },
       /allowed is an identity whose role covers the cluster of every pool in infrastructure\/node-pools \(node-pools\/other is on another cluster than rg-aks\/aks-prod\)/,
     ],
-    ["serviceAccountName beside a runner identity", (f) => f.tf("pools", { runnerIdentity: f.identity(), serviceAccountName: "mine" }), /\[pools\] serviceAccountName = "mine": allowed is unset with a runnerIdentity/],
-    ["ARM_CLIENT_ID in runnerPod.env too", (f) => f.tf("pools", { runnerIdentity: f.identity(), runnerPod: { env: [{ name: "ARM_CLIENT_ID", value: CLIENT_ID }] } }), /\[pools\] runnerPod\.env\[0\]\.name = "ARM_CLIENT_ID": allowed is a name the runnerIdentity does not set/],
-    ["ARM_USE_MSI beside a workload identity", (f) => f.tf("pools", { runnerIdentity: f.identity(), runnerPod: { env: [{ name: "ARM_USE_MSI", value: "true" }] } }), /runnerPod\.env\[0\]\.name = "ARM_USE_MSI": allowed is a name the runnerIdentity does not set/],
-    ["the workload identity label switched off", (f) => f.tf("pools", { runnerIdentity: f.identity(), runnerPod: { labels: { "azure.workload.identity/use": "false" } } }), /runnerPod\.labels\["azure\.workload\.identity\/use"\] = "false": allowed is unset or "true"/],
-    ["not an identity", (f) => f.tf("pools", { runnerIdentity: {} as never }), /\[pools\] runnerIdentity = \{\}: allowed is a RunnerIdentity, or RunnerIdentity\.kubeletIdentity/],
+    [
+      "serviceAccountName beside a runner identity",
+      (f) => f.tf("pools", { runnerIdentity: f.identity(), serviceAccountName: "mine" }),
+      /\[pools\] serviceAccountName = "mine": allowed is unset with a runnerIdentity/,
+    ],
+    [
+      "ARM_CLIENT_ID in runnerPod.env too",
+      (f) => f.tf("pools", { runnerIdentity: f.identity(), runnerPod: { env: [{ name: "ARM_CLIENT_ID", value: CLIENT_ID }] } }),
+      /\[pools\] runnerPod\.env\[0\]\.name = "ARM_CLIENT_ID": allowed is a name the runnerIdentity does not set/,
+    ],
+    [
+      "ARM_USE_MSI beside a workload identity",
+      (f) => f.tf("pools", { runnerIdentity: f.identity(), runnerPod: { env: [{ name: "ARM_USE_MSI", value: "true" }] } }),
+      /runnerPod\.env\[0\]\.name = "ARM_USE_MSI": allowed is a name the runnerIdentity does not set/,
+    ],
+    [
+      "the workload identity label switched off",
+      (f) => f.tf("pools", { runnerIdentity: f.identity(), runnerPod: { labels: { "azure.workload.identity/use": "false" } } }),
+      /runnerPod\.labels\["azure\.workload\.identity\/use"\] = "false": allowed is unset or "true"/,
+    ],
+    [
+      "not an identity",
+      (f) => f.tf("pools", { runnerIdentity: {} as never }),
+      /\[pools\] runnerIdentity = \{\}: allowed is a RunnerIdentity, or RunnerIdentity\.kubeletIdentity/,
+    ],
     [
       "two identities with one ServiceAccount",
       (f) => {
         f.identity();
-        new RunnerIdentity(f.app, "again", { cluster: f.flux, aksCluster: AKS, subscriptionId: SUBSCRIPTION, tenantId: TENANT, identityName: "again-runner" });
+        new RunnerIdentity(f.app, "again", {
+          cluster: f.flux,
+          aksCluster: AKS,
+          subscriptionId: SUBSCRIPTION,
+          tenantId: TENANT,
+          identityName: "again-runner",
+        });
       },
       /\[again\] serviceAccountName = "tf-runner-azure": allowed is a ServiceAccount no other RunnerIdentity of aks-prod\/flux-system uses \(runner-identity has it\)/,
     ],
@@ -367,7 +486,14 @@ describe("bad input", () => {
       (f) => {
         f.tf("pools", { runnerIdentity: f.identity() });
         const infra = new GitRepositorySource(f.flux, "infra-src", { cluster: f.flux, ref: GitRef.branch("main"), namespace: "infra" });
-        const other = new RunnerIdentity(f.app, "infra-id", { cluster: f.flux, aksCluster: AKS, subscriptionId: SUBSCRIPTION, tenantId: TENANT, identityName: "infra-runner", namespace: "infra" });
+        const other = new RunnerIdentity(f.app, "infra-id", {
+          cluster: f.flux,
+          aksCluster: AKS,
+          subscriptionId: SUBSCRIPTION,
+          tenantId: TENANT,
+          identityName: "infra-runner",
+          namespace: "infra",
+        });
         f.tf("infra-pools", { source: infra, runnerIdentity: other });
       },
       /\[infra-id\] serviceAccountName = "tf-runner-azure": allowed is a name no other file of clusters\/aks-prod\/terraform uses \(runner-identity writes tf-runner-azure\.serviceaccount\.yaml too\)/,
@@ -394,7 +520,9 @@ describe("the kubelet identity: only as an explicit opt-in, with a warning about
     expect(f.flux.bootstrapStack).toBeUndefined(); // nothing created in Azure
     synthLog(f.app, lines);
     const [warning] = f.app.report!.warnings;
-    expect(warning).toMatch(/^\[pools\] Terraform object flux-system\/pools authenticates with the nodes' kubelet identity \(ARM_USE_MSI, explicit opt-in\)/);
+    expect(warning).toMatch(
+      /^\[pools\] Terraform object flux-system\/pools authenticates with the nodes' kubelet identity \(ARM_USE_MSI, explicit opt-in\)/,
+    );
     expect(warning).toMatch(/every pod on every node the runner can land on can get a token for it from IMDS/);
     expect(warning).toMatch(/agentPools write and delete/);
     expect(lines).toContain(`gitops: warning: ${warning}`);
@@ -413,7 +541,8 @@ describe("the kubelet identity: only as an explicit opt-in, with a warning about
     const manual = f.tf("manual", { secretSuffix: "manual", runnerPod: { env: [{ name: "ARM_USE_MSI", value: "true" }] } });
     const off = f.tf("off", { secretSuffix: "off", runnerPod: { env: [{ name: "ARM_USE_MSI", value: "false" }] } });
     const wi = f.tf("wi", { secretSuffix: "wi", runnerIdentity: f.identity() });
-    const warnings = (c: TerraformControllerCR): string[] => c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
+    const warnings = (c: TerraformControllerCR): string[] =>
+      c.node.metadata.filter((m) => m.type === "@cdktf/warn").map((m) => String(m.data));
     expect(warnings(manual)).toEqual([expect.stringMatching(/sets ARM_USE_MSI in its runner env.*RunnerIdentity\.kubeletIdentity/)]);
     expect(warnings(off)).toEqual([]);
     expect(warnings(wi)).toEqual([]);
@@ -422,6 +551,8 @@ describe("the kubelet identity: only as an explicit opt-in, with a warning about
   test("a kubelet client id that is not a GUID is refused", () => {
     const f = fixture();
     f.tf("pools", { runnerIdentity: RunnerIdentity.kubeletIdentity({ clientId: "kubelet" }) });
-    expect(validateTree(f.app).join("\n")).toMatch(/\[pools\] runnerIdentity \(kubelet identity\) clientId = "kubelet": allowed is the client id GUID of the kubelet identity/);
+    expect(validateTree(f.app).join("\n")).toMatch(
+      /\[pools\] runnerIdentity \(kubelet identity\) clientId = "kubelet": allowed is the client id GUID of the kubelet identity/,
+    );
   });
 });

@@ -16,7 +16,11 @@ export type Variant = "v1" | "v2" | "a" | "b";
  */
 export function buildVariant(app: GitOpsApp, variant: Variant): void {
   const many = variant === "a" || variant === "b";
-  const ids = many ? Array.from({ length: 20 }, (_, i) => `s${i}`) : variant === "v1" ? ["s0", "s1", "s2", "s3"] : ["s0", "s1", "s2", "added"];
+  const ids = many
+    ? Array.from({ length: 20 }, (_, i) => `s${i}`)
+    : variant === "v1"
+      ? ["s0", "s1", "s2", "s3"]
+      : ["s0", "s1", "s2", "added"];
   const minCount = variant === "v1" || variant === "a" ? 3 : 4;
   const stacks = ids.map((id) => {
     const stack = new InfrastructureStack(app, id, { subscriptionId: SUBSCRIPTION });

@@ -22,7 +22,19 @@ import {
 import { OWNERSHIP_RECORD_PATH } from "../lib/synth/ownership";
 import { renderFiles } from "../lib/app/pipeline";
 import { JOURNAL_FILE } from "../lib/synth/write";
-import { cleanupTempDirs, listFiles, LOCK_FILE, newApp, readText, snapshotTree, SUBSCRIPTION, tempDir, thrownBy, workspace, Workspace } from "./helpers";
+import {
+  cleanupTempDirs,
+  listFiles,
+  LOCK_FILE,
+  newApp,
+  readText,
+  snapshotTree,
+  SUBSCRIPTION,
+  tempDir,
+  thrownBy,
+  workspace,
+  Workspace,
+} from "./helpers";
 import { buildVariant, Variant } from "./safe-writes-app";
 
 afterAll(cleanupTempDirs);
@@ -102,7 +114,12 @@ describe("a synth that fails midway leaves the previous tree byte-identical", ()
     synthVariant(ws, "v1");
     const app = synthVariant(ws, "v2");
     expect(app.report).toMatchObject({
-      written: ["infrastructure/added/main.tf.json", "infrastructure/s0/main.tf.json", "infrastructure/s1/main.tf.json", "infrastructure/s2/main.tf.json"],
+      written: [
+        "infrastructure/added/main.tf.json",
+        "infrastructure/s0/main.tf.json",
+        "infrastructure/s1/main.tf.json",
+        "infrastructure/s2/main.tf.json",
+      ],
       removed: ["infrastructure/s3/main.tf.json"],
     });
     // journal ("applying"), 4 files, the record, journal ("committed")
@@ -110,21 +127,24 @@ describe("a synth that fails midway leaves the previous tree byte-identical", ()
     expect(snapshotTree(ws.repo)).toEqual(reference("v2"));
   });
 
-  test.each(Array.from({ length: total }, (_, n) => n))("rename %i into the repo fails: rolled back in process, no leftovers, next synth writes the new tree", (n) => {
-    const ws = workspace();
-    synthVariant(ws, "v1");
-    const before = snapshotTree(ws.repo);
-    failRenamesFrom(ws, n);
-    const err = thrownBy(() => synthVariant(ws, "v2"));
-    expect(err.message).toMatch(/EIO: injected failure/);
-    expect(snapshotTree(ws.repo)).toEqual(before); // byte-identical: every file, no more, no fewer (no lock, no journal)
-    expect(transient(ws.repo)).toEqual([]);
-    expect(fs.existsSync(path.join(ws.repo, "infrastructure", "added"))).toBe(false); // the folder it created is gone
+  test.each(Array.from({ length: total }, (_, n) => n))(
+    "rename %i into the repo fails: rolled back in process, no leftovers, next synth writes the new tree",
+    (n) => {
+      const ws = workspace();
+      synthVariant(ws, "v1");
+      const before = snapshotTree(ws.repo);
+      failRenamesFrom(ws, n);
+      const err = thrownBy(() => synthVariant(ws, "v2"));
+      expect(err.message).toMatch(/EIO: injected failure/);
+      expect(snapshotTree(ws.repo)).toEqual(before); // byte-identical: every file, no more, no fewer (no lock, no journal)
+      expect(transient(ws.repo)).toEqual([]);
+      expect(fs.existsSync(path.join(ws.repo, "infrastructure", "added"))).toBe(false); // the folder it created is gone
 
-    jest.restoreAllMocks();
-    synthVariant(ws, "v2");
-    expect(snapshotTree(ws.repo)).toEqual(reference("v2"));
-  });
+      jest.restoreAllMocks();
+      synthVariant(ws, "v2");
+      expect(snapshotTree(ws.repo)).toEqual(reference("v2"));
+    },
+  );
 
   test.each([0, 2, 4])("writing temp file %i fails (disk full): nothing changed, no leftovers", (n) => {
     const ws = workspace();
@@ -158,7 +178,9 @@ describe("a synth that fails midway leaves the previous tree byte-identical", ()
     const before = snapshotTree(ws.repo);
     failRenamesFrom(ws, 3, { alsoRollback: true });
     const err = thrownBy(() => synthVariant(ws, "v2"));
-    expect(err.message).toMatch(/could not roll back .*\.gitops-synth\.journal is left in the repo: the next synth restores the previous tree from it/);
+    expect(err.message).toMatch(
+      /could not roll back .*\.gitops-synth\.journal is left in the repo: the next synth restores the previous tree from it/,
+    );
     expect(fs.existsSync(path.join(ws.repo, JOURNAL_FILE))).toBe(true);
     expect(snapshotTree(ws.repo)).not.toEqual(before); // half written: two files of v2 are in place
 
@@ -172,12 +194,18 @@ describe("a synth that fails midway leaves the previous tree byte-identical", ()
 });
 
 /** Runs test/safe-writes-child.ts in a child process. */
-function child(options: Record<string, unknown>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function child(
+  options: Record<string, unknown>,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", path.join(__dirname, "safe-writes-child.ts"), JSON.stringify(options)], {
-      cwd: path.resolve(__dirname, ".."),
-      env: { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, "..", "tsconfig.json") },
-    });
+    const p = spawn(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", path.join(__dirname, "safe-writes-child.ts"), JSON.stringify(options)],
+      {
+        cwd: path.resolve(__dirname, ".."),
+        env: { ...process.env, TS_NODE_PROJECT: path.resolve(__dirname, "..", "tsconfig.json") },
+      },
+    );
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += d));
@@ -262,12 +290,15 @@ describe("two synths started at once", () => {
     // Every synth succeeded or was told clearly that another one holds the lock.
     for (const r of [...results.a, ...results.b]) {
       if (!r.ok) {
-        expect(r.error).toMatch(/^another synth is writing this GitOps repo \(lock \.gitops-synth\.lock held by pid (\d+|\?)\); wait for it to finish and run synth again/);
+        expect(r.error).toMatch(
+          /^another synth is writing this GitOps repo \(lock \.gitops-synth\.lock held by pid (\d+|\?)\); wait for it to finish and run synth again/,
+        );
         expect(r.renames).toEqual([]); // a refused synth wrote nothing
       }
     }
     // The writes of two synths never overlap in time.
-    const windows = (rs: SynthResult[]): [number, number][] => rs.filter((r) => r.renames.length).map((r) => [Math.min(...r.renames), Math.max(...r.renames)]);
+    const windows = (rs: SynthResult[]): [number, number][] =>
+      rs.filter((r) => r.renames.length).map((r) => [Math.min(...r.renames), Math.max(...r.renames)]);
     for (const [s1, e1] of windows(results.a)) for (const [s2, e2] of windows(results.b)) expect(e1 < s2 || e2 < s1).toBe(true);
     expect(results.a.some((r) => r.ok) || results.b.some((r) => r.ok)).toBe(true);
 
@@ -280,19 +311,23 @@ describe("two synths started at once", () => {
 
 describe("output paths stay inside the GitOps repo", () => {
   test.each([
-    ["../outside.yaml", "a path with an empty, \".\" or \"..\" segment"],
-    ["clusters/../../outside.yaml", "a path with an empty, \".\" or \"..\" segment"],
+    ["../outside.yaml", 'a path with an empty, "." or ".." segment'],
+    ["clusters/../../outside.yaml", 'a path with an empty, "." or ".." segment'],
     ["/etc/passwd", "an absolute path"],
     ["C:/Windows/x.yaml", "an absolute path"],
     ["clusters\\x.yaml", "a path with a backslash (use forward slashes)"],
-    ["clusters//x.yaml", "a path with an empty, \".\" or \"..\" segment"],
-    ["clusters/./x.yaml", "a path with an empty, \".\" or \"..\" segment"],
+    ["clusters//x.yaml", 'a path with an empty, "." or ".." segment'],
+    ["clusters/./x.yaml", 'a path with an empty, "." or ".." segment'],
     ["", "an empty path"],
     ["clusters/a b.yaml", 'a path segment "a b.yaml" with characters outside [A-Za-z0-9._-]'],
   ])("%j is refused before anything is written", (rel, reason) => {
-    const err = thrownBy(() => renderFiles([{ path: rel, source: "app/x", content: { format: "yaml", documents: [{}] } }])) as GitOpsSynthError;
+    const err = thrownBy(() =>
+      renderFiles([{ path: rel, source: "app/x", content: { format: "yaml", documents: [{}] } }]),
+    ) as GitOpsSynthError;
     expect(err).toBeInstanceOf(GitOpsSynthError);
-    expect(err.problems).toEqual([`[app/x] output path = ${JSON.stringify(rel)}: allowed is a relative path inside the repo, not ${reason}`]);
+    expect(err.problems).toEqual([
+      `[app/x] output path = ${JSON.stringify(rel)}: allowed is a relative path inside the repo, not ${reason}`,
+    ]);
   });
 
   test("a generated file replaced by a symlink to a file outside: refused, the outside file untouched, the tree unchanged", () => {
@@ -355,7 +390,7 @@ describe("generated files say so; hand edits are restored", () => {
     return app;
   }
 
-  test("every file of the tree carries the generated marker: JSON in \"//\", YAML in its first line", () => {
+  test('every file of the tree carries the generated marker: JSON in "//", YAML in its first line', () => {
     const ws = workspace();
     richApp(ws).synth();
     const files = listFiles(ws.repo);
@@ -369,9 +404,16 @@ describe("generated files say so; hand edits are restored", () => {
         const marker = JSON.parse(text)["//"];
         const notice = typeof marker === "string" ? marker : marker.notice;
         expect([f, notice]).toEqual([f, expect.stringMatching(/(Generated by|generated by) cdktf-aks-gitops/)]);
-        if (f !== OWNERSHIP_RECORD_PATH) expect([f, notice]).toEqual([f, expect.stringMatching(/^Generated by cdktf-aks-gitops from construct \S+\. Do not edit: the next synth overwrites it\.$/)]);
+        if (f !== OWNERSHIP_RECORD_PATH)
+          expect([f, notice]).toEqual([
+            f,
+            expect.stringMatching(/^Generated by cdktf-aks-gitops from construct \S+\. Do not edit: the next synth overwrites it\.$/),
+          ]);
       } else {
-        expect([f, text.split("\n")[0]]).toEqual([f, expect.stringMatching(/^# Generated by cdktf-aks-gitops from construct \S+\. Do not edit: the next synth overwrites it\.$/)]);
+        expect([f, text.split("\n")[0]]).toEqual([
+          f,
+          expect.stringMatching(/^# Generated by cdktf-aks-gitops from construct \S+\. Do not edit: the next synth overwrites it\.$/),
+        ]);
       }
     }
   });

@@ -20,7 +20,18 @@ import {
   NodePoolCluster,
   NodePoolOsType,
 } from "../lib";
-import { CLUSTER_ID, cleanupTempDirs, listFiles, newApp, readText, snapshotTree, SUBSCRIPTION, thrownBy, workspace, Workspace } from "./helpers";
+import {
+  CLUSTER_ID,
+  cleanupTempDirs,
+  listFiles,
+  newApp,
+  readText,
+  snapshotTree,
+  SUBSCRIPTION,
+  thrownBy,
+  workspace,
+  Workspace,
+} from "./helpers";
 
 afterAll(cleanupTempDirs);
 
@@ -69,7 +80,9 @@ function build(app: GitOpsApp, spec: AppSpec): void {
   const flux = new FluxBootstrap(app, "flux", { clusterName: "aks-prod", repositoryUrl: "https://github.com/example-org/gitops.git" });
   const t = s.terraform;
   if (t) {
-    const source = t.namespace ? new GitRepositorySource(app, "infra-source", { cluster: flux, ref: GitRef.branch("main"), namespace: t.namespace }) : undefined;
+    const source = t.namespace
+      ? new GitRepositorySource(app, "infra-source", { cluster: flux, ref: GitRef.branch("main"), namespace: t.namespace })
+      : undefined;
     flux.addTerraform(t.id ?? "aks", {
       stack,
       approval: ApprovalMode.AUTO,
@@ -118,7 +131,12 @@ const cases: Case[] = [
     asks: [new RegExp(`^destroy:${POOL_ADDRESS}$`)],
     says: /has prevent_destroy and would be destroyed .*looks renamed to azurerm_kubernetes_cluster_node_pool\.workers_pool_[0-9A-F]+: keep the state with a moved block/,
   },
-  { what: "a pool's name changed", after: { pools: [{ id: "apps", name: "workers" }] }, asks: [new RegExp(`^replace:${POOL_ADDRESS}$`)], says: /would be replaced .*because name: "apps" → "workers"/ },
+  {
+    what: "a pool's name changed",
+    after: { pools: [{ id: "apps", name: "workers" }] },
+    asks: [new RegExp(`^replace:${POOL_ADDRESS}$`)],
+    says: /would be replaced .*because name: "apps" → "workers"/,
+  },
   {
     what: "a pool's osType changed",
     after: { pools: [{ id: "apps", name: "apps", osType: NodePoolOsType.WINDOWS }] },
@@ -230,7 +248,14 @@ describe("a destructive change is refused with its acknowledgement, the repo unt
 describe("never refused", () => {
   test("the first synth, with every kind of resource and object, into an empty repo", () => {
     const ws = workspace();
-    const app = synth(ws, { pools: [{ id: "apps", name: "apps" }, { id: "spot", name: "spot", spot: true }, { id: "win", name: "win", osType: NodePoolOsType.WINDOWS }], terraform: { destroyResourcesOnDeletion: true } });
+    const app = synth(ws, {
+      pools: [
+        { id: "apps", name: "apps" },
+        { id: "spot", name: "spot", spot: true },
+        { id: "win", name: "win", osType: NodePoolOsType.WINDOWS },
+      ],
+      terraform: { destroyResourcesOnDeletion: true },
+    });
     expect(app.report!.written.length).toBeGreaterThan(5);
   });
 
@@ -251,7 +276,11 @@ describe("never refused", () => {
   test("an unchanged re-synth, and in-place changes (counts, VM size, a renamed object with a stable state suffix)", () => {
     const ws = workspace();
     synth(ws, {});
-    expect(synth(ws, {}).report).toMatchObject({ written: [], removed: [], unchanged: expect.arrayContaining(["infrastructure/prod/main.tf.json"]) });
+    expect(synth(ws, {}).report).toMatchObject({
+      written: [],
+      removed: [],
+      unchanged: expect.arrayContaining(["infrastructure/prod/main.tf.json"]),
+    });
     // Renaming the object keeps its state: the suffix is the stack folder, not the object name.
     const renamed = synth(ws, { terraform: { id: "aks", name: "pools" } });
     expect(renamed.report!.written).toContain("clusters/aks-prod/terraform/pools.yaml");

@@ -14,17 +14,36 @@ jest.mock("yaml", () => {
 const POOL = "azurerm_kubernetes_cluster_node_pool";
 
 function pool(name: string, extra: Record<string, unknown> = {}, preventDestroy = true) {
-  return { name, vm_size: "Standard_D2s_v3", os_type: "Linux", priority: "Regular", min_count: 3, max_count: 5, lifecycle: { ignore_changes: ["node_count"], prevent_destroy: preventDestroy }, ...extra };
+  return {
+    name,
+    vm_size: "Standard_D2s_v3",
+    os_type: "Linux",
+    priority: "Regular",
+    min_count: 3,
+    max_count: 5,
+    lifecycle: { ignore_changes: ["node_count"], prevent_destroy: preventDestroy },
+    ...extra,
+  };
 }
 function tf(resources: Record<string, unknown>): GitOpsFile {
-  return { path: "infrastructure/prod/main.tf.json", source: "app/prod", content: { format: "json", value: { resource: { [POOL]: resources } } } };
+  return {
+    path: "infrastructure/prod/main.tf.json",
+    source: "app/prod",
+    content: { format: "json", value: { resource: { [POOL]: resources } } },
+  };
 }
 function cr(name: string, spec: Record<string, unknown> = {}): GitOpsFile {
   const doc = {
     apiVersion: "infra.contrib.fluxcd.io/v1alpha2",
     kind: "Terraform",
     metadata: { name, namespace: "flux-system" },
-    spec: { interval: "5m", path: "./infrastructure/prod", sourceRef: { kind: "GitRepository", name: "flux-system" }, backendConfig: { secretSuffix: "prod", inClusterConfig: true }, ...spec },
+    spec: {
+      interval: "5m",
+      path: "./infrastructure/prod",
+      sourceRef: { kind: "GitRepository", name: "flux-system" },
+      backendConfig: { secretSuffix: "prod", inClusterConfig: true },
+      ...spec,
+    },
   };
   return { path: `clusters/prod/terraform/${name}.yaml`, source: `app/cluster/${name}`, content: { format: "yaml", documents: [doc] } };
 }
@@ -41,7 +60,9 @@ function check(before: GitOpsFile[], after: GitOpsFile[], acknowledged: string[]
 
 describe("state safety against the tree on disk", () => {
   test("first synth (no tree) and an unchanged tree pass", () => {
-    expect(checkStateSafety([renderFile(tf({ a: pool("core") }))], { record: undefined, read: () => undefined }, { acknowledged: new Set() })).toEqual([]);
+    expect(
+      checkStateSafety([renderFile(tf({ a: pool("core") }))], { record: undefined, read: () => undefined }, { acknowledged: new Set() }),
+    ).toEqual([]);
     expect(check([tf({ a: pool("core") }), cr("aks")], [tf({ a: pool("core") }), cr("aks")])).toEqual([]);
   });
 
@@ -50,19 +71,33 @@ describe("state safety against the tree on disk", () => {
     parse.mockClear();
     expect(check([tf({ a: pool("core") }), cr("aks"), cr("other")], [tf({ a: pool("core") }), cr("aks"), cr("other")])).toEqual([]);
     expect(parse).not.toHaveBeenCalled();
-    const problems = check([tf({ a: pool("core") }), cr("aks"), cr("other")], [tf({ a: pool("core") }), cr("aks", { backendConfig: { secretSuffix: "moved", inClusterConfig: true } }), cr("other")]);
+    const problems = check(
+      [tf({ a: pool("core") }), cr("aks"), cr("other")],
+      [tf({ a: pool("core") }), cr("aks", { backendConfig: { secretSuffix: "moved", inClusterConfig: true } }), cr("other")],
+    );
     expect(parse).toHaveBeenCalledTimes(1);
-    expect(problems).toEqual([expect.stringContaining("Terraform object flux-system/aks (cluster prod) would move from state flux-system/tfstate-default-prod to flux-system/tfstate-default-moved")]);
+    expect(problems).toEqual([
+      expect.stringContaining(
+        "Terraform object flux-system/aks (cluster prod) would move from state flux-system/tfstate-default-prod to flux-system/tfstate-default-moved",
+      ),
+    ]);
   });
 
   test("in-place changes pass (min/max counts, vm size rotates, labels)", () => {
-    expect(check([tf({ a: pool("core") })], [tf({ a: pool("core", { min_count: 4, max_count: 9, vm_size: "Standard_D4s_v3", node_labels: { a: "b" } }) })])).toEqual([]);
+    expect(
+      check(
+        [tf({ a: pool("core") })],
+        [tf({ a: pool("core", { min_count: 4, max_count: 9, vm_size: "Standard_D4s_v3", node_labels: { a: "b" } }) })],
+      ),
+    ).toEqual([]);
   });
 
   test("a guarded pool whose address disappears is refused, with the acknowledgement to give", () => {
     const problems = check([tf({ a: pool("core") })], [tf({})]);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^\[app\/prod\] azurerm_kubernetes_cluster_node_pool\.a in infrastructure\/prod has prevent_destroy and would be destroyed/);
+    expect(problems[0]).toMatch(
+      /^\[app\/prod\] azurerm_kubernetes_cluster_node_pool\.a in infrastructure\/prod has prevent_destroy and would be destroyed/,
+    );
     expect(problems[0]).toContain('acknowledgedChanges: ["destroy:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.a"]');
     expect(check([tf({ a: pool("core") })], [tf({})], ["destroy:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.a"])).toEqual([]);
   });
@@ -73,7 +108,9 @@ describe("state safety against the tree on disk", () => {
 
   test("a renamed address suggests a moved block", () => {
     const [problem] = check([tf({ a: pool("core") })], [tf({ b: pool("core") })]);
-    expect(problem).toMatch(/looks renamed to azurerm_kubernetes_cluster_node_pool\.b: keep the state with a moved block \(cdktf: resource\.moveFromId\("azurerm_kubernetes_cluster_node_pool\.a"\)\)/);
+    expect(problem).toMatch(
+      /looks renamed to azurerm_kubernetes_cluster_node_pool\.b: keep the state with a moved block \(cdktf: resource\.moveFromId\("azurerm_kubernetes_cluster_node_pool\.a"\)\)/,
+    );
   });
 
   test.each([
@@ -81,7 +118,10 @@ describe("state safety against the tree on disk", () => {
     ["os_type", { os_type: "Windows" }],
     ["priority", { priority: "Spot" }],
     ["eviction_policy", { eviction_policy: "Deallocate" }],
-    ["kubernetes_cluster_id", { kubernetes_cluster_id: "/subscriptions/x/resourceGroups/y/providers/Microsoft.ContainerService/managedClusters/other" }],
+    [
+      "kubernetes_cluster_id",
+      { kubernetes_cluster_id: "/subscriptions/x/resourceGroups/y/providers/Microsoft.ContainerService/managedClusters/other" },
+    ],
     ["os_sku", { os_sku: "Windows2022" }],
   ])("a change of %s replaces the pool and is refused", (attr, change) => {
     const problems = check([tf({ a: pool("core", { os_sku: "Ubuntu" }) })], [tf({ a: pool("core", { os_sku: "Ubuntu", ...change }) })]);
@@ -98,7 +138,9 @@ describe("state safety against the tree on disk", () => {
     for (const spec of [{ backendConfig: { secretSuffix: "prod2", inClusterConfig: true } }, { workspace: "blue" }]) {
       const problems = check([cr("aks")], [cr("aks", spec)]);
       expect(problems).toHaveLength(1);
-      expect(problems[0]).toMatch(/Terraform object flux-system\/aks \(cluster prod\) would move from state flux-system\/tfstate-default-prod to .*empty state/);
+      expect(problems[0]).toMatch(
+        /Terraform object flux-system\/aks \(cluster prod\) would move from state flux-system\/tfstate-default-prod to .*empty state/,
+      );
       expect(problems[0]).toContain('"state:prod/flux-system/aks"');
     }
   });
@@ -107,7 +149,9 @@ describe("state safety against the tree on disk", () => {
     expect(check([cr("aks")], [cr("aks-renamed")])).toEqual([]);
     const noSuffix = (name: string) => cr(name, { backendConfig: undefined });
     const [problem] = check([noSuffix("aks")], [noSuffix("aks-renamed")]);
-    expect(problem).toMatch(/becomes flux-system\/aks-renamed with state flux-system\/tfstate-default-aks-renamed instead of flux-system\/tfstate-default-aks/);
+    expect(problem).toMatch(
+      /becomes flux-system\/aks-renamed with state flux-system\/tfstate-default-aks-renamed instead of flux-system\/tfstate-default-aks/,
+    );
   });
 
   test("a path move with the same state is refused", () => {
@@ -131,7 +175,9 @@ describe("Terraform objects of different clusters", () => {
     const fleet = [inCluster("aks-a", "a"), inCluster("aks-b", "b")];
     expect(check(fleet, fleet)).toEqual([]);
     const [problem] = check(fleet, [inCluster("aks-a", "a"), inCluster("aks-b", "b2")]);
-    expect(problem).toMatch(/Terraform object flux-system\/pools \(cluster aks-b\) would move from state flux-system\/tfstate-default-b to flux-system\/tfstate-default-b2/);
+    expect(problem).toMatch(
+      /Terraform object flux-system\/pools \(cluster aks-b\) would move from state flux-system\/tfstate-default-b to flux-system\/tfstate-default-b2/,
+    );
     expect(problem).toContain('"state:aks-b/flux-system/pools"');
   });
 });

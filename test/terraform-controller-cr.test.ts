@@ -97,7 +97,9 @@ describe("the Terraform object it writes", () => {
     const after = b.tf("aks-drift-reconciler");
     expect(before.stateSecretName).toBe("tfstate-default-aks-gitops-tf");
     expect(after.stateSecretName).toBe(before.stateSecretName);
-    expect(terraformDoc(b.app, "aks-drift-reconciler").spec.backendConfig).toEqual(terraformDoc(a.app, "drift-reconciler").spec.backendConfig);
+    expect(terraformDoc(b.app, "aks-drift-reconciler").spec.backendConfig).toEqual(
+      terraformDoc(a.app, "drift-reconciler").spec.backendConfig,
+    );
   });
 
   test("every typed prop, rendered where the CRD has it; nothing secret embedded (env from a Secret)", () => {
@@ -205,7 +207,12 @@ describe("the Terraform object it writes", () => {
 
   test("addDependency adds once; an object in an OCI artifact pushed from infrastructure/ gets the path inside it", () => {
     const f = fixture();
-    const oci = new OciRepositorySource(f.app, "tf-code", { cluster: f.flux, url: "oci://example.azurecr.io/gitops/infra", ref: OciRef.semver(">=1.0.0"), contentRoot: "infrastructure" });
+    const oci = new OciRepositorySource(f.app, "tf-code", {
+      cluster: f.flux,
+      url: "oci://example.azurecr.io/gitops/infra",
+      ref: OciRef.semver(">=1.0.0"),
+      contentRoot: "infrastructure",
+    });
     const a = f.tf("network");
     const b = f.tf("pools", { source: oci, approval: ApprovalMode.MANUAL, secretSuffix: "pools" });
     b.addDependency(a);
@@ -218,7 +225,8 @@ describe("the Terraform object it writes", () => {
 });
 
 describe("approval-loop guard (tofu-controller #1878)", () => {
-  const LOOP = /approval = "MANUAL": allowed is AUTO or DRIFT_DETECTION_ONLY with source .*: with the cluster's own GitRepository as source, approving a plan is a commit to that repo, which is a new source revision, so the controller plans again under a new plan id and the approval never matches: it loops forever \(tofu-controller #1878, open in 0\.16\.5\)\. Use ApprovalMode\.AUTO, ApprovalMode\.DRIFT_DETECTION_ONLY, or MANUAL with `source:` a GitRepositorySource on another branch\/tag\/repo or an OciRepositorySource that holds only the Terraform$/;
+  const LOOP =
+    /approval = "MANUAL": allowed is AUTO or DRIFT_DETECTION_ONLY with source .*: with the cluster's own GitRepository as source, approving a plan is a commit to that repo, which is a new source revision, so the controller plans again under a new plan id and the approval never matches: it loops forever \(tofu-controller #1878, open in 0\.16\.5\)\. Use ApprovalMode\.AUTO, ApprovalMode\.DRIFT_DETECTION_ONLY, or MANUAL with `source:` a GitRepositorySource on another branch\/tag\/repo or an OciRepositorySource that holds only the Terraform$/;
 
   test("MANUAL on the cluster's own GitRepository is refused with the explanation and the alternatives", () => {
     const f = fixture();
@@ -227,21 +235,49 @@ describe("approval-loop guard (tofu-controller #1878)", () => {
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/^\[aks-drift-reconciler\] /);
     expect(found[0].replace(/^\[aks-drift-reconciler\] /, "")).toMatch(LOOP);
-    expect(found[0]).toContain("https://github.com/example-org/gitops.git (branch main, the cluster's own GitRepository flux-system/flux-system)");
+    expect(found[0]).toContain(
+      "https://github.com/example-org/gitops.git (branch main, the cluster's own GitRepository flux-system/flux-system)",
+    );
   });
 
   test("a separate GitRepository on the same repo and branch is the same revision: refused (URL spellings compared)", () => {
     const f = fixture();
-    const same = new GitRepositorySource(f.app, "same", { cluster: f.flux, url: "ssh://git@github.com/Example-Org/gitops", ref: GitRef.branch("main") });
+    const same = new GitRepositorySource(f.app, "same", {
+      cluster: f.flux,
+      url: "ssh://git@github.com/Example-Org/gitops",
+      ref: GitRef.branch("main"),
+    });
     f.tf("pools", { approval: ApprovalMode.MANUAL, source: same });
-    expect(problems(f.app)).toEqual([expect.stringMatching(/^\[pools\] approval = "MANUAL": allowed is AUTO or DRIFT_DETECTION_ONLY with source ssh:\/\/git@github.com\/Example-Org\/gitops \(branch main, GitRepository flux-system\/same\): .*#1878/)]);
+    expect(problems(f.app)).toEqual([
+      expect.stringMatching(
+        /^\[pools\] approval = "MANUAL": allowed is AUTO or DRIFT_DETECTION_ONLY with source ssh:\/\/git@github.com\/Example-Org\/gitops \(branch main, GitRepository flux-system\/same\): .*#1878/,
+      ),
+    ]);
   });
 
   test.each([
-    ["a release branch of the same repo", (f: Fixture) => new GitRepositorySource(f.app, "release", { cluster: f.flux, ref: GitRef.branch("release") })],
-    ["semver tags of the same repo", (f: Fixture) => new GitRepositorySource(f.app, "tags", { cluster: f.flux, ref: GitRef.semver(">=1.0.0") })],
-    ["the same branch of another repo", (f: Fixture) => new GitRepositorySource(f.app, "infra-repo", { cluster: f.flux, url: "https://github.com/example-org/infra.git", ref: GitRef.branch("main") })],
-    ["an OCI artifact", (f: Fixture) => new OciRepositorySource(f.app, "oci", { cluster: f.flux, url: "oci://example.azurecr.io/infra", ref: OciRef.tag("prod") })],
+    [
+      "a release branch of the same repo",
+      (f: Fixture) => new GitRepositorySource(f.app, "release", { cluster: f.flux, ref: GitRef.branch("release") }),
+    ],
+    [
+      "semver tags of the same repo",
+      (f: Fixture) => new GitRepositorySource(f.app, "tags", { cluster: f.flux, ref: GitRef.semver(">=1.0.0") }),
+    ],
+    [
+      "the same branch of another repo",
+      (f: Fixture) =>
+        new GitRepositorySource(f.app, "infra-repo", {
+          cluster: f.flux,
+          url: "https://github.com/example-org/infra.git",
+          ref: GitRef.branch("main"),
+        }),
+    ],
+    [
+      "an OCI artifact",
+      (f: Fixture) =>
+        new OciRepositorySource(f.app, "oci", { cluster: f.flux, url: "oci://example.azurecr.io/infra", ref: OciRef.tag("prod") }),
+    ],
   ])("MANUAL with %s is accepted", (_what, source) => {
     const f = fixture();
     f.tf("pools", { approval: ApprovalMode.MANUAL, source: source(f) });
@@ -258,25 +294,78 @@ describe("approval-loop guard (tofu-controller #1878)", () => {
 describe("each bad input, with its message", () => {
   type Case = [string, (f: Fixture) => void, string[]];
   const cases: Case[] = [
-    ["a name ending in -<digits>", (f) => f.tf("stack-1"), ['[stack-1] name = "stack-1": allowed is a name not ending in -<digits> (Terraform\'s kubernetes backend refuses such state suffixes; tofu-controller reference §4)']],
-    ["a name that is not a DNS label", (f) => f.tf("x", { name: "Drift_Reconciler" }), ['[x] name = "Drift_Reconciler": allowed is a DNS label: lower-case letters, digits and \'-\', 1 to 63 characters, starting and ending alphanumeric']],
-    ["a secretSuffix ending in -<digits>", (f) => f.tf("x", { secretSuffix: "pools-2" }), ['[x] secretSuffix = "pools-2": allowed is a suffix not ending in -<digits> (Terraform\'s kubernetes backend refuses it)']],
-    ["a secretSuffix with a dot", (f) => f.tf("x", { secretSuffix: "a.b" }), ['[x] secretSuffix = "a.b": allowed is lower-case letters, digits and \'-\', starting and ending alphanumeric (it ends the state Secret name)']],
-    ["a workspace with upper case", (f) => f.tf("x", { workspace: "Prod" }), ['[x] workspace = "Prod": allowed is lower-case letters, digits and \'-\' (it is part of the state Secret name)']],
-    ["approvedPlan without MANUAL", (f) => f.tf("x", { approvedPlan: "plan-main-b8e362c206" }), ['[x] approvedPlan = "plan-main-b8e362c206": allowed is unset unless approval is ApprovalMode.MANUAL']],
+    [
+      "a name ending in -<digits>",
+      (f) => f.tf("stack-1"),
+      [
+        '[stack-1] name = "stack-1": allowed is a name not ending in -<digits> (Terraform\'s kubernetes backend refuses such state suffixes; tofu-controller reference §4)',
+      ],
+    ],
+    [
+      "a name that is not a DNS label",
+      (f) => f.tf("x", { name: "Drift_Reconciler" }),
+      [
+        "[x] name = \"Drift_Reconciler\": allowed is a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric",
+      ],
+    ],
+    [
+      "a secretSuffix ending in -<digits>",
+      (f) => f.tf("x", { secretSuffix: "pools-2" }),
+      ['[x] secretSuffix = "pools-2": allowed is a suffix not ending in -<digits> (Terraform\'s kubernetes backend refuses it)'],
+    ],
+    [
+      "a secretSuffix with a dot",
+      (f) => f.tf("x", { secretSuffix: "a.b" }),
+      [
+        "[x] secretSuffix = \"a.b\": allowed is lower-case letters, digits and '-', starting and ending alphanumeric (it ends the state Secret name)",
+      ],
+    ],
+    [
+      "a workspace with upper case",
+      (f) => f.tf("x", { workspace: "Prod" }),
+      ["[x] workspace = \"Prod\": allowed is lower-case letters, digits and '-' (it is part of the state Secret name)"],
+    ],
+    [
+      "approvedPlan without MANUAL",
+      (f) => f.tf("x", { approvedPlan: "plan-main-b8e362c206" }),
+      ['[x] approvedPlan = "plan-main-b8e362c206": allowed is unset unless approval is ApprovalMode.MANUAL'],
+    ],
     [
       "an approvedPlan that is not a plan id",
-      (f) => f.tf("x", { approval: ApprovalMode.MANUAL, approvedPlan: "yes", source: new GitRepositorySource(f.app, "rel", { cluster: f.flux, ref: GitRef.tag("v1.0.0") }) }),
+      (f) =>
+        f.tf("x", {
+          approval: ApprovalMode.MANUAL,
+          approvedPlan: "yes",
+          source: new GitRepositorySource(f.app, "rel", { cluster: f.flux, ref: GitRef.tag("v1.0.0") }),
+        }),
       ['[x] approvedPlan = "yes": allowed is a plan id as the object\'s status prints it, e.g. plan-main-b8e362c206'],
     ],
-    ["an unknown approval", (f) => f.tf("x", { approval: "sometimes" as ApprovalMode }), ['[x] approval = "sometimes": allowed is one of "auto", "", "disable"']],
-    ["an interval below 1m", (f) => f.tf("x", { interval: Duration.seconds(30) }), ['[x] interval = "30s": allowed is at least 1m (every run starts a runner pod and refreshes every resource against Azure)']],
-    ["a zero interval", (f) => f.tf("x", { interval: Duration.minutes(0) }), [expect.stringMatching(/^\[x\] interval = <0m: zero>: allowed is a duration above zero/) as unknown as string]],
-    ["a retryInterval below 15s", (f) => f.tf("x", { retryInterval: Duration.seconds(5) }), ['[x] retryInterval = "5s": allowed is at least 15s (the controller\'s own default; every retry starts a runner pod)']],
+    [
+      "an unknown approval",
+      (f) => f.tf("x", { approval: "sometimes" as ApprovalMode }),
+      ['[x] approval = "sometimes": allowed is one of "auto", "", "disable"'],
+    ],
+    [
+      "an interval below 1m",
+      (f) => f.tf("x", { interval: Duration.seconds(30) }),
+      ['[x] interval = "30s": allowed is at least 1m (every run starts a runner pod and refreshes every resource against Azure)'],
+    ],
+    [
+      "a zero interval",
+      (f) => f.tf("x", { interval: Duration.minutes(0) }),
+      [expect.stringMatching(/^\[x\] interval = <0m: zero>: allowed is a duration above zero/) as unknown as string],
+    ],
+    [
+      "a retryInterval below 15s",
+      (f) => f.tf("x", { retryInterval: Duration.seconds(5) }),
+      ['[x] retryInterval = "5s": allowed is at least 15s (the controller\'s own default; every retry starts a runner pod)'],
+    ],
     [
       "a namespace other than the source's",
       (f) => f.tf("x", { namespace: "infra" }),
-      ['[x] namespace = "infra": allowed is the namespace of its source GitRepository flux-system/flux-system (tofu-controller denies cross-namespace source references)'],
+      [
+        '[x] namespace = "infra": allowed is the namespace of its source GitRepository flux-system/flux-system (tofu-controller denies cross-namespace source references)',
+      ],
     ],
     [
       "a source of another cluster",
@@ -310,7 +399,9 @@ describe("each bad input, with its message", () => {
         f.tf("a");
         f.tf("b");
       },
-      ['[b] secretSuffix = "aks-gitops-tf": allowed is a state Secret of its own: a already uses flux-system/tfstate-default-aks-gitops-tf, and two objects on one state overwrite each other'],
+      [
+        '[b] secretSuffix = "aks-gitops-tf": allowed is a state Secret of its own: a already uses flux-system/tfstate-default-aks-gitops-tf, and two objects on one state overwrite each other',
+      ],
     ],
     [
       "one name twice in a cluster",
@@ -320,28 +411,83 @@ describe("each bad input, with its message", () => {
       },
       ['[b] name = "a": allowed is a name not used by another Terraform object in aks-gitops-tf/flux-system (a has it)'],
     ],
-    ["env with value and valueFrom", (f) => f.tf("x", { runnerPod: { env: [{ name: "A", value: "1", valueFrom: { fieldRef: { fieldPath: "x" } } }] } }), ['[x] runnerPod.env[0] = "A": allowed is exactly one of value and valueFrom']],
+    [
+      "env with value and valueFrom",
+      (f) => f.tf("x", { runnerPod: { env: [{ name: "A", value: "1", valueFrom: { fieldRef: { fieldPath: "x" } } }] } }),
+      ['[x] runnerPod.env[0] = "A": allowed is exactly one of value and valueFrom'],
+    ],
     [
       "env valueFrom with two sources",
-      (f) => f.tf("x", { runnerPod: { env: [{ name: "A", valueFrom: { secretKeyRef: { name: "s", key: "k" }, configMapKeyRef: { name: "c", key: "k" } } }] } }),
+      (f) =>
+        f.tf("x", {
+          runnerPod: {
+            env: [{ name: "A", valueFrom: { secretKeyRef: { name: "s", key: "k" }, configMapKeyRef: { name: "c", key: "k" } } }],
+          },
+        }),
       ['[x] runnerPod.env[0].valueFrom = "A": allowed is exactly one of secretKeyRef, configMapKeyRef and fieldRef'],
     ],
-    ["an env name with a space", (f) => f.tf("x", { runnerPod: { env: [{ name: "MY VAR", value: "1" }] } }), ['[x] runnerPod.env[0].name = "MY VAR": allowed is an environment variable name']],
-    ["envFrom with both", (f) => f.tf("x", { runnerPod: { envFrom: [{ secretName: "a", configMapName: "b" }] } }), ['[x] runnerPod.envFrom[0] = {"secretName":"a","configMapName":"b"}: allowed is exactly one of secretName and configMapName']],
-    ["a bad quantity", (f) => f.tf("x", { runnerPod: { resources: { limits: { memory: "1 GB" } } } }), ['[x] runnerPod.resources.limits.memory = "1 GB": allowed is a Kubernetes quantity such as "500m" or "1Gi", not negative']],
-    ["Exists with a value", (f) => f.tf("x", { runnerPod: { tolerations: [{ key: "a", operator: TolerationOperator.EXISTS, value: "b" }] } }), ['[x] runnerPod.tolerations[0].value = "b": allowed is unset with operator Exists']],
+    [
+      "an env name with a space",
+      (f) => f.tf("x", { runnerPod: { env: [{ name: "MY VAR", value: "1" }] } }),
+      ['[x] runnerPod.env[0].name = "MY VAR": allowed is an environment variable name'],
+    ],
+    [
+      "envFrom with both",
+      (f) => f.tf("x", { runnerPod: { envFrom: [{ secretName: "a", configMapName: "b" }] } }),
+      ['[x] runnerPod.envFrom[0] = {"secretName":"a","configMapName":"b"}: allowed is exactly one of secretName and configMapName'],
+    ],
+    [
+      "a bad quantity",
+      (f) => f.tf("x", { runnerPod: { resources: { limits: { memory: "1 GB" } } } }),
+      ['[x] runnerPod.resources.limits.memory = "1 GB": allowed is a Kubernetes quantity such as "500m" or "1Gi", not negative'],
+    ],
+    [
+      "Exists with a value",
+      (f) => f.tf("x", { runnerPod: { tolerations: [{ key: "a", operator: TolerationOperator.EXISTS, value: "b" }] } }),
+      ['[x] runnerPod.tolerations[0].value = "b": allowed is unset with operator Exists'],
+    ],
     [
       "tolerationSeconds without NoExecute",
       (f) => f.tf("x", { runnerPod: { tolerations: [{ key: "a", value: "b", effect: TaintEffect.NO_SCHEDULE, tolerationSeconds: 5 }] } }),
-      ['[x] runnerPod.tolerations[0].tolerationSeconds = 5: allowed is unset unless effect is NoExecute'],
+      ["[x] runnerPod.tolerations[0].tolerationSeconds = 5: allowed is unset unless effect is NoExecute"],
     ],
-    ["a bad pod label", (f) => f.tf("x", { runnerPod: { labels: { "bad key!": "x" } } }), ['[x] runnerPod.labels["bad key!"] = "bad key!": allowed is a Kubernetes label key ([prefix/]name, name 1 to 63 characters)']],
-    ["an unknown varsFrom kind", (f) => f.tf("x", { varsFrom: [{ kind: "Vault" as VarsFromKind, name: "v" }] }), ['[x] varsFrom[0].kind = "Vault": allowed is one of "Secret", "ConfigMap"']],
-    ["a bad outputs Secret name", (f) => f.tf("x", { writeOutputsToSecret: { name: "Outputs" } }), ['[x] writeOutputsToSecret.name = "Outputs": allowed is a Secret name']],
-    ["outputs into the state Secret", (f) => f.tf("x", { writeOutputsToSecret: { name: "tfstate-default-aks-gitops-tf" } }), ['[x] writeOutputsToSecret.name = "tfstate-default-aks-gitops-tf": allowed is a name other than the state Secret tfstate-default-aks-gitops-tf']],
-    ["a bad variable name", (f) => f.tf("x", { vars: { "cluster id": "x" } }), ['[x] vars["cluster id"] = "cluster id": allowed is a Terraform variable name']],
-    ["a non-boolean flag", (f) => f.tf("x", { upgradeOnInit: "yes" as unknown as boolean }), ['[x] upgradeOnInit = "yes": allowed is true or false']],
-    ["no stack (JavaScript)", (f) => f.tf("x", { stack: undefined as unknown as InfrastructureStack, secretSuffix: "x" }), ["[x] stack = (unset): allowed is an InfrastructureStack"]],
+    [
+      "a bad pod label",
+      (f) => f.tf("x", { runnerPod: { labels: { "bad key!": "x" } } }),
+      ['[x] runnerPod.labels["bad key!"] = "bad key!": allowed is a Kubernetes label key ([prefix/]name, name 1 to 63 characters)'],
+    ],
+    [
+      "an unknown varsFrom kind",
+      (f) => f.tf("x", { varsFrom: [{ kind: "Vault" as VarsFromKind, name: "v" }] }),
+      ['[x] varsFrom[0].kind = "Vault": allowed is one of "Secret", "ConfigMap"'],
+    ],
+    [
+      "a bad outputs Secret name",
+      (f) => f.tf("x", { writeOutputsToSecret: { name: "Outputs" } }),
+      ['[x] writeOutputsToSecret.name = "Outputs": allowed is a Secret name'],
+    ],
+    [
+      "outputs into the state Secret",
+      (f) => f.tf("x", { writeOutputsToSecret: { name: "tfstate-default-aks-gitops-tf" } }),
+      [
+        '[x] writeOutputsToSecret.name = "tfstate-default-aks-gitops-tf": allowed is a name other than the state Secret tfstate-default-aks-gitops-tf',
+      ],
+    ],
+    [
+      "a bad variable name",
+      (f) => f.tf("x", { vars: { "cluster id": "x" } }),
+      ['[x] vars["cluster id"] = "cluster id": allowed is a Terraform variable name'],
+    ],
+    [
+      "a non-boolean flag",
+      (f) => f.tf("x", { upgradeOnInit: "yes" as unknown as boolean }),
+      ['[x] upgradeOnInit = "yes": allowed is true or false'],
+    ],
+    [
+      "no stack (JavaScript)",
+      (f) => f.tf("x", { stack: undefined as unknown as InfrastructureStack, secretSuffix: "x" }),
+      ["[x] stack = (unset): allowed is an InfrastructureStack"],
+    ],
   ];
 
   test.each(cases)("%s", (_what, build, expected) => {

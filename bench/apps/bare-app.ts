@@ -19,7 +19,12 @@ let resources = 0;
 for (let i = 0; i < args.clusters; i++) {
   const name = clusterName(i);
   const stack = new TerraformStack(app, name);
-  new AzurermProvider(stack, "azurerm", { features: [{}], subscriptionId: SUBSCRIPTION_ID, useCli: false, resourceProviderRegistrations: "none" });
+  new AzurermProvider(stack, "azurerm", {
+    features: [{}],
+    subscriptionId: SUBSCRIPTION_ID,
+    useCli: false,
+    resourceProviderRegistrations: "none",
+  });
   stack.addOverride("terraform.required_providers.azurerm", { source: "hashicorp/azurerm", version: AZURERM_VERSION });
   stack.addOverride("terraform.backend", undefined);
   const data = new DataAzurermKubernetesCluster(stack, `cluster-${RESOURCE_GROUP}-${name}`, { name, resourceGroupName: RESOURCE_GROUP });

@@ -15,7 +15,10 @@ const stack = new TerraformStack(app, "aks-gitops-tf");
 new AzurermProvider(stack, "azurerm", { features: [{}], subscriptionId, useCli: false, resourceProviderRegistrations: "none" });
 stack.addOverride("terraform.required_providers.azurerm", { source: "hashicorp/azurerm", version: "4.55.0" });
 stack.addOverride("terraform.backend", undefined);
-const cluster = new DataAzurermKubernetesCluster(stack, "cluster-rg-gitops-flux-aks-gitops-tf", { name: "aks-gitops-tf", resourceGroupName: "rg-gitops-flux" });
+const cluster = new DataAzurermKubernetesCluster(stack, "cluster-rg-gitops-flux-aks-gitops-tf", {
+  name: "aks-gitops-tf",
+  resourceGroupName: "rg-gitops-flux",
+});
 new KubernetesClusterNodePool(new Construct(stack, "corepool"), "pool", {
   name: "corepool",
   kubernetesClusterId: cluster.id,

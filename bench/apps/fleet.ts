@@ -52,7 +52,12 @@ export function parseArgs(argv: readonly string[]): FleetArgs {
     if (i < 0 || i + 1 >= argv.length) throw new Error(`missing --${name}`);
     return argv[i + 1];
   };
-  return { clusters: Number(get("clusters")), pools: Number(get("pools")), outdir: get("outdir"), gitopsRoot: argv.includes("--gitops") ? get("gitops") : "" };
+  return {
+    clusters: Number(get("clusters")),
+    pools: Number(get("pools")),
+    outdir: get("outdir"),
+    gitopsRoot: argv.includes("--gitops") ? get("gitops") : "",
+  };
 }
 
 /** One line of JSON on stdout, read by bench/run.ts. Times in ms since the process started. */

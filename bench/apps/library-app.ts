@@ -72,6 +72,8 @@ function timePhases(): Record<string, number> {
   wrap(pipeline, "renderFiles", "render");
   wrap(pipeline, "checkAndPlan", "checks + plan");
   wrap(write, "applyPlan", "write");
-  checks.defaultChecks.forEach((_, i) => wrap(checks.defaultChecks as unknown as Record<string, unknown>, String(i), `check: ${checks.defaultChecks[i].name}`));
+  checks.defaultChecks.forEach((_, i) =>
+    wrap(checks.defaultChecks as unknown as Record<string, unknown>, String(i), `check: ${checks.defaultChecks[i].name}`),
+  );
   return totals;
 }

@@ -37,7 +37,9 @@ export function validateAppProps(c: PropChecks, p: { configuredRoot: unknown; gi
     c.fail("acknowledgedChanges", a, `a list of strings, each ${ACK_ALLOWED}`);
     return;
   }
-  a.forEach((entry, i) => c.check(typeof entry === "string" && ACKNOWLEDGEMENT.test(entry), `acknowledgedChanges[${i}]`, entry, ACK_ALLOWED));
+  a.forEach((entry, i) =>
+    c.check(typeof entry === "string" && ACKNOWLEDGEMENT.test(entry), `acknowledgedChanges[${i}]`, entry, ACK_ALLOWED),
+  );
 }
 
 /** The first existing path on the way to dir (dir itself, else its nearest existing ancestor) if it is not a directory. */

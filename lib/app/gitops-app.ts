@@ -85,7 +85,9 @@ export class GitOpsApp extends App {
   static of(c: IConstruct): GitOpsApp {
     const root = c.node.root;
     if (!(root instanceof GitOpsApp)) {
-      throw new Error(`[${c.node.path}] must be created inside a GitOpsApp (found ${root.constructor.name}): use new GitOpsApp() instead of new App()`);
+      throw new Error(
+        `[${c.node.path}] must be created inside a GitOpsApp (found ${root.constructor.name}): use new GitOpsApp() instead of new App()`,
+      );
     }
     return root;
   }
@@ -112,7 +114,10 @@ export class GitOpsApp extends App {
       // A synth that died while writing left a journal: its changes are rolled back before anything is planned.
       const recovered = recoverInterruptedSynth(this.gitopsRoot);
       if (recovered) this.log(`gitops: ${recovered}`);
-      const plan = checkAndPlan(files, diskRepoView(this.gitopsRoot), defaultChecks, { acknowledged: this.acknowledged, used: usedAcknowledgements });
+      const plan = checkAndPlan(files, diskRepoView(this.gitopsRoot), defaultChecks, {
+        acknowledged: this.acknowledged,
+        used: usedAcknowledgements,
+      });
       applyPlan(this.gitopsRoot, plan);
       return toReport(this.gitopsRoot, plan, collectWarnings(this));
     });

@@ -43,14 +43,20 @@ export function renderFiles(files: readonly GitOpsFile[]): RenderedFile[] {
   const problems: string[] = [];
   for (const f of files) {
     const reason = checkRelativePath(f.path);
-    if (reason) problems.push(`[${f.source}] output path = ${JSON.stringify(f.path)}: allowed is a relative path inside the repo, not ${reason}`);
+    if (reason)
+      problems.push(`[${f.source}] output path = ${JSON.stringify(f.path)}: allowed is a relative path inside the repo, not ${reason}`);
   }
   if (problems.length) throw new GitOpsSynthError("Synth refused: unsafe output paths", problems);
   return files.map(renderFile).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 /** Checks, then plans. Throws with every problem found; returns the plan otherwise. Reads the repo only through the view. */
-export function checkAndPlan(files: readonly RenderedFile[], repo: RepoView, checks: readonly TreeCheck[], options: CheckOptions): WritePlan {
+export function checkAndPlan(
+  files: readonly RenderedFile[],
+  repo: RepoView,
+  checks: readonly TreeCheck[],
+  options: CheckOptions,
+): WritePlan {
   const problems = runChecks(checks, files, repo, options);
   const { plan, problems: planProblems } = planWrites(files, repo);
   const all = [...problems, ...planProblems];

@@ -325,7 +325,11 @@ export class GuardedNodePool extends Construct {
       const theirs = [other.name, other.temporaryNameForRotation];
       if (other.name === this.name) c.fail("name", this.name, `a name no other pool of the same cluster uses (${other.node.path} has it)`);
       else if (mine.some((n) => theirs.includes(n))) {
-        c.fail("name", this.name, `names (name and temporaryNameForRotation ${JSON.stringify(this.temporaryNameForRotation)}) that no other pool of the same cluster uses (${other.node.path} uses ${theirs.map((n) => JSON.stringify(n)).join(" and ")})`);
+        c.fail(
+          "name",
+          this.name,
+          `names (name and temporaryNameForRotation ${JSON.stringify(this.temporaryNameForRotation)}) that no other pool of the same cluster uses (${other.node.path} uses ${theirs.map((n) => JSON.stringify(n)).join(" and ")})`,
+        );
       }
     }
   }
@@ -366,42 +370,84 @@ interface Resolved {
 function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): void {
   if (p.cluster instanceof NodePoolCluster) {
     if (r.checksCluster) p.cluster._validate(c);
-  }
-  else c.fail("cluster", p.cluster, "a NodePoolCluster: NodePoolCluster.fromClusterId(…), .fromClusterName(…) or .fromCluster(…)");
+  } else c.fail("cluster", p.cluster, "a NodePoolCluster: NodePoolCluster.fromClusterId(…), .fromClusterName(…) or .fromCluster(…)");
   const nameMax = r.osType === NodePoolOsType.WINDOWS ? 6 : 12;
   const nameRule = `a lower-case letter, then lower-case letters and digits, 1 to ${nameMax} characters${r.osType === NodePoolOsType.WINDOWS ? " (Windows)" : ""}`;
   const nameOk = c.pattern("name", p.name, POOL_NAME, nameRule);
   if (nameOk) c.check(p.name.length <= nameMax, "name", p.name, nameRule);
   // A derived rotation name is valid whenever the name is; only a given one needs its own message.
   if ((nameOk || p.temporaryNameForRotation !== undefined) && c.pattern("temporaryNameForRotation", r.temporaryName, POOL_NAME, nameRule)) {
-    c.check(r.temporaryName.length <= nameMax && r.temporaryName !== p.name, "temporaryNameForRotation", r.temporaryName, `${nameRule}, different from name`);
+    c.check(
+      r.temporaryName.length <= nameMax && r.temporaryName !== p.name,
+      "temporaryNameForRotation",
+      r.temporaryName,
+      `${nameRule}, different from name`,
+    );
   }
 
   const g = r.guardrails;
   const floorOk = c.integer("guardrails.minCountFloor", g.minCountFloor, 0, AKS_MAX_NODES);
   const ceilingOk = c.integer("guardrails.maxCountCeiling", g.maxCountCeiling, 0, AKS_MAX_NODES);
-  if (floorOk && ceilingOk) c.check(g.minCountFloor <= g.maxCountCeiling, "guardrails.maxCountCeiling", g.maxCountCeiling, `at least guardrails.minCountFloor (${g.minCountFloor})`);
+  if (floorOk && ceilingOk)
+    c.check(
+      g.minCountFloor <= g.maxCountCeiling,
+      "guardrails.maxCountCeiling",
+      g.maxCountCeiling,
+      `at least guardrails.minCountFloor (${g.minCountFloor})`,
+    );
   // Guardrails that contradict each other are one mistake: no count could satisfy them, so counts are not held to them.
   const guardsOk = floorOk && ceilingOk && g.minCountFloor <= g.maxCountCeiling;
   const minOk = c.integer("minCount", p.minCount, 0, AKS_MAX_NODES);
   const maxOk = c.integer("maxCount", p.maxCount, 0, AKS_MAX_NODES);
-  if (minOk && guardsOk) c.check(p.minCount >= g.minCountFloor, "minCount", p.minCount, `at least the floor guardrails.minCountFloor = ${g.minCountFloor} (range ${g.minCountFloor}..${AKS_MAX_NODES})`);
-  if (maxOk && guardsOk) c.check(p.maxCount <= g.maxCountCeiling, "maxCount", p.maxCount, `at most the ceiling guardrails.maxCountCeiling = ${g.maxCountCeiling}`);
+  if (minOk && guardsOk)
+    c.check(
+      p.minCount >= g.minCountFloor,
+      "minCount",
+      p.minCount,
+      `at least the floor guardrails.minCountFloor = ${g.minCountFloor} (range ${g.minCountFloor}..${AKS_MAX_NODES})`,
+    );
+  if (maxOk && guardsOk)
+    c.check(
+      p.maxCount <= g.maxCountCeiling,
+      "maxCount",
+      p.maxCount,
+      `at most the ceiling guardrails.maxCountCeiling = ${g.maxCountCeiling}`,
+    );
   const rangeOk = minOk && maxOk && p.minCount <= p.maxCount;
   if (minOk && maxOk) c.check(rangeOk, "maxCount", p.maxCount, `at least minCount (${p.minCount})`);
   if (rangeOk) c.check(p.maxCount >= 1, "maxCount", p.maxCount, "at least 1 (a pool that can never have a node)");
   if (p.nodeCount !== undefined && c.integer("nodeCount", p.nodeCount, 0, AKS_MAX_NODES) && rangeOk) {
-    c.check(p.nodeCount >= p.minCount && p.nodeCount <= p.maxCount, "nodeCount", p.nodeCount, `a count within [minCount, maxCount] = [${p.minCount}, ${p.maxCount}]`);
+    c.check(
+      p.nodeCount >= p.minCount && p.nodeCount <= p.maxCount,
+      "nodeCount",
+      p.nodeCount,
+      `a count within [minCount, maxCount] = [${p.minCount}, ${p.maxCount}]`,
+    );
   }
 
   if (c.literal("vmSize", p.vmSize)) {
-    c.check(typeof p.vmSize === "string" && /^Standard_[A-Za-z0-9_]+$/.test(p.vmSize), "vmSize", p.vmSize, "an Azure VM size such as Standard_D2s_v3");
+    c.check(
+      typeof p.vmSize === "string" && /^Standard_[A-Za-z0-9_]+$/.test(p.vmSize),
+      "vmSize",
+      p.vmSize,
+      "an Azure VM size such as Standard_D2s_v3",
+    );
     if (g.allowedVmSizes !== undefined && c.literal("guardrails.allowedVmSizes", g.allowedVmSizes)) {
-      c.check(Array.isArray(g.allowedVmSizes) && g.allowedVmSizes.length > 0, "guardrails.allowedVmSizes", g.allowedVmSizes, "at least one VM size (leave it unset to allow any size)");
+      c.check(
+        Array.isArray(g.allowedVmSizes) && g.allowedVmSizes.length > 0,
+        "guardrails.allowedVmSizes",
+        g.allowedVmSizes,
+        "at least one VM size (leave it unset to allow any size)",
+      );
     }
     if (Array.isArray(g.allowedVmSizes) && g.allowedVmSizes.length > 0) {
       const allowed = g.allowedVmSizes.map((s) => s.toLowerCase());
-      c.check(allowed.includes(String(p.vmSize).toLowerCase()), "vmSize", p.vmSize, `one of guardrails.allowedVmSizes: ${g.allowedVmSizes.join(", ")}`);
+      c.check(
+        allowed.includes(String(p.vmSize).toLowerCase()),
+        "vmSize",
+        p.vmSize,
+        `one of guardrails.allowedVmSizes: ${g.allowedVmSizes.join(", ")}`,
+      );
     }
   }
 
@@ -409,7 +455,12 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   c.oneOf("osType", r.osType, Object.values(NodePoolOsType));
   if (r.mode === NodePoolMode.SYSTEM) {
     c.check(r.osType === NodePoolOsType.LINUX, "osType", r.osType, "Linux for a System pool");
-    c.check(!p.spot, "spot", p.spot, "unset for a System pool (System pools run on Regular priority; a Spot pool needs mode: NodePoolMode.USER)");
+    c.check(
+      !p.spot,
+      "spot",
+      p.spot,
+      "unset for a System pool (System pools run on Regular priority; a Spot pool needs mode: NodePoolMode.USER)",
+    );
     if (minOk) c.check(p.minCount >= 1, "minCount", p.minCount, "at least 1 for a System pool");
   }
   if (p.osSku !== undefined && c.oneOf("osSku", p.osSku, Object.values(NodePoolOsSku))) {
@@ -431,21 +482,37 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   }
   if (p.nodeLabels !== undefined && c.literal("nodeLabels", p.nodeLabels)) {
     for (const [k, v] of Object.entries(p.nodeLabels)) {
-      c.check(!RESERVED_LABEL_PREFIXES.some((pre) => k.startsWith(pre)), `nodeLabels[${JSON.stringify(k)}]`, k, `a key outside the reserved prefixes ${RESERVED_LABEL_PREFIXES.join(", ")}`);
+      c.check(
+        !RESERVED_LABEL_PREFIXES.some((pre) => k.startsWith(pre)),
+        `nodeLabels[${JSON.stringify(k)}]`,
+        k,
+        `a key outside the reserved prefixes ${RESERVED_LABEL_PREFIXES.join(", ")}`,
+      );
       c.check(LABEL_KEY.test(k), `nodeLabels[${JSON.stringify(k)}]`, k, "a Kubernetes label key ([prefix/]name, name 1 to 63 characters)");
-      c.check(typeof v === "string" && LABEL_VALUE.test(v), `nodeLabels[${JSON.stringify(k)}]`, v, "a Kubernetes label value (0 to 63 letters, digits, '-', '_', '.', alphanumeric at both ends)");
+      c.check(
+        typeof v === "string" && LABEL_VALUE.test(v),
+        `nodeLabels[${JSON.stringify(k)}]`,
+        v,
+        "a Kubernetes label value (0 to 63 letters, digits, '-', '_', '.', alphanumeric at both ends)",
+      );
     }
   }
   if (p.nodeTaints !== undefined && c.literal("nodeTaints", p.nodeTaints)) {
     p.nodeTaints.forEach((t, i) => {
       c.check(LABEL_KEY.test(t.key), `nodeTaints[${i}].key`, t.key, "a Kubernetes taint key ([prefix/]name)");
-      if (t.value !== undefined) c.check(LABEL_VALUE.test(t.value), `nodeTaints[${i}].value`, t.value, "a taint value (0 to 63 letters, digits, '-', '_', '.')");
+      if (t.value !== undefined)
+        c.check(LABEL_VALUE.test(t.value), `nodeTaints[${i}].value`, t.value, "a taint value (0 to 63 letters, digits, '-', '_', '.')");
       c.oneOf(`nodeTaints[${i}].effect`, t.effect, Object.values(TaintEffect));
     });
   }
   const u = p.upgradeSettings;
   if (u) {
-    c.check(!(u.maxSurge !== undefined && u.maxUnavailable !== undefined), "upgradeSettings", u, "exactly one of maxSurge and maxUnavailable");
+    c.check(
+      !(u.maxSurge !== undefined && u.maxUnavailable !== undefined),
+      "upgradeSettings",
+      u,
+      "exactly one of maxSurge and maxUnavailable",
+    );
     c.pattern("upgradeSettings.maxSurge", u.maxSurge, SURGE, `a node count ("1") or a percentage from 1% to 100% ("33%")`);
     c.pattern("upgradeSettings.maxUnavailable", u.maxUnavailable, SURGE, `a node count ("1") or a percentage from 1% to 100% ("33%")`);
     c.integer("upgradeSettings.drainTimeoutInMinutes", u.drainTimeoutInMinutes, 0, 1440);
@@ -462,7 +529,12 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   if (p.tags !== undefined && c.literal("tags", p.tags)) {
     for (const [k, v] of Object.entries(p.tags)) {
       c.check(TAG_NAME.test(k), `tags[${JSON.stringify(k)}]`, k, "an Azure tag name: 1 to 512 characters, none of < > % & \\ ? /");
-      c.check(typeof v === "string" && v.length <= 256, `tags[${JSON.stringify(k)}]`, v, "an Azure tag value: a string of at most 256 characters");
+      c.check(
+        typeof v === "string" && v.length <= 256,
+        `tags[${JSON.stringify(k)}]`,
+        v,
+        "an Azure tag value: a string of at most 256 characters",
+      );
     }
   }
   c.check(typeof (p.preventDestroy ?? true) === "boolean", "preventDestroy", p.preventDestroy, "true or false");

@@ -79,15 +79,31 @@ export class InfrastructureStack extends RepoTerraformStack {
 
     addPropValidation(this, (c) => {
       // A plain cdktf App never runs the GitOps pipeline: the stack would synthesize and write nothing to the repo.
-      c.check(this.node.root instanceof GitOpsApp, "scope", this.node.root.constructor.name, "a construct tree rooted in a GitOpsApp (new GitOpsApp() instead of new App())");
+      c.check(
+        this.node.root instanceof GitOpsApp,
+        "scope",
+        this.node.root.constructor.name,
+        "a construct tree rooted in a GitOpsApp (new GitOpsApp() instead of new App())",
+      );
       if (c.literal("folderName", this.folderName)) {
-        c.check(DNS_LABEL.test(this.folderName), "folderName", this.folderName, "a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric");
+        c.check(
+          DNS_LABEL.test(this.folderName),
+          "folderName",
+          this.folderName,
+          "a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric",
+        );
         // Two stacks on one folder: refused here, before cdktf writes anything (reported on the later stacks only).
         const first = stacksWithFolder(this)[0];
-        if (first !== this) c.fail("folderName", this.folderName, `a folder no other stack writes (${first.node.path} writes ${this.repoPath} too)`);
+        if (first !== this)
+          c.fail("folderName", this.folderName, `a folder no other stack writes (${first.node.path} writes ${this.repoPath} too)`);
       }
       if (c.literal("subscriptionId", props.subscriptionId)) {
-        c.check(GUID.test(props.subscriptionId), "subscriptionId", props.subscriptionId, "a subscription GUID such as 00000000-0000-0000-0000-000000000000");
+        c.check(
+          GUID.test(props.subscriptionId),
+          "subscriptionId",
+          props.subscriptionId,
+          "a subscription GUID such as 00000000-0000-0000-0000-000000000000",
+        );
       }
       c.oneOf("resourceProviderRegistrations", registrations, Object.values(ResourceProviderRegistrations));
     });

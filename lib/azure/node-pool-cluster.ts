@@ -68,7 +68,12 @@ class ClusterById extends NodePoolCluster {
   }
   _validate(c: PropChecks): void {
     if (Token.isUnresolved(this.clusterId)) return; // a reference to another resource is fine here
-    c.check(CLUSTER_ID.test(this.clusterId), "cluster (clusterId)", this.clusterId, "an AKS resource id /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>");
+    c.check(
+      CLUSTER_ID.test(this.clusterId),
+      "cluster (clusterId)",
+      this.clusterId,
+      "an AKS resource id /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.ContainerService/managedClusters/<name>",
+    );
   }
   _bind(): BoundCluster {
     if (Token.isUnresolved(this.clusterId)) return { id: this.clusterId };
@@ -91,7 +96,12 @@ class ClusterByName extends NodePoolCluster {
   }
   _validate(c: PropChecks): void {
     c.pattern("cluster (name)", this.name, AKS_CLUSTER_NAME, "an AKS cluster name: 1 to 63 letters, digits, '-' and '_'");
-    c.pattern("cluster (resourceGroupName)", this.resourceGroupName, RESOURCE_GROUP, "a resource group name: 1 to 90 letters, digits, '-', '_', '.', '(' and ')', not ending in '.'");
+    c.pattern(
+      "cluster (resourceGroupName)",
+      this.resourceGroupName,
+      RESOURCE_GROUP,
+      "a resource group name: 1 to 90 letters, digits, '-', '_', '.', '(' and ')', not ending in '.'",
+    );
   }
   _bind(scope: Construct): BoundCluster {
     // One data source per cluster and stack, shared by all pools of that cluster.
@@ -104,12 +114,19 @@ class ClusterByName extends NodePoolCluster {
     const existing = [readable, hashed].map((id) => stack.node.tryFindChild(id)).find(sameCluster);
     const data =
       existing ??
-      new DataAzurermKubernetesCluster(stack, stack.node.tryFindChild(readable) ? hashed : readable, { name: this.name, resourceGroupName: this.resourceGroupName });
+      new DataAzurermKubernetesCluster(stack, stack.node.tryFindChild(readable) ? hashed : readable, {
+        name: this.name,
+        resourceGroupName: this.resourceGroupName,
+      });
     return { id: data.id, key: clusterKey(stack.subscriptionId, this.resourceGroupName, this.name) };
   }
   _locate(): ClusterLocation | undefined {
     if (Token.isUnresolved(this.name) || Token.isUnresolved(this.resourceGroupName)) return undefined;
-    return { name: this.name, resourceGroupName: this.resourceGroupName, keyIn: (sub) => clusterKey(sub, this.resourceGroupName, this.name) };
+    return {
+      name: this.name,
+      resourceGroupName: this.resourceGroupName,
+      keyIn: (sub) => clusterKey(sub, this.resourceGroupName, this.name),
+    };
   }
 }
 
@@ -129,9 +146,11 @@ class ClusterByResource extends NodePoolCluster {
   _locate(): ClusterLocation | undefined {
     const name = this.cluster.nameInput;
     const resourceGroupName = this.cluster.resourceGroupNameInput;
-    if (name === undefined || resourceGroupName === undefined || Token.isUnresolved(name) || Token.isUnresolved(resourceGroupName)) return undefined;
+    if (name === undefined || resourceGroupName === undefined || Token.isUnresolved(name) || Token.isUnresolved(resourceGroupName))
+      return undefined;
     let subscriptionId: string | undefined;
-    for (let c: IConstruct | undefined = this.cluster; c && subscriptionId === undefined; c = c.node.scope) if (c instanceof InfrastructureStack) subscriptionId = c.subscriptionId;
+    for (let c: IConstruct | undefined = this.cluster; c && subscriptionId === undefined; c = c.node.scope)
+      if (c instanceof InfrastructureStack) subscriptionId = c.subscriptionId;
     return { name, resourceGroupName, subscriptionId, resource: this.cluster, keyIn: () => `resource:${this.cluster.node.path}` };
   }
 }

@@ -56,7 +56,8 @@ export function crdSchemaPatchesOf(doc: unknown): { patches: SchemaPatch[]; prob
   const o = doc as { apiVersion?: unknown; patches?: unknown };
   const patches: SchemaPatch[] = [];
   const problems: string[] = [];
-  if (typeof o?.apiVersion !== "string" || !o.apiVersion.startsWith(KUSTOMIZE_CONFIG) || !Array.isArray(o.patches)) return { patches, problems };
+  if (typeof o?.apiVersion !== "string" || !o.apiVersion.startsWith(KUSTOMIZE_CONFIG) || !Array.isArray(o.patches))
+    return { patches, problems };
   for (const entry of o.patches as { target?: { kind?: unknown; name?: unknown }; patch?: unknown }[]) {
     if (entry?.target?.kind !== "CustomResourceDefinition") continue;
     const crd = String(entry.target.name);
@@ -70,7 +71,9 @@ export function crdSchemaPatchesOf(doc: unknown): { patches: SchemaPatch[]; prob
       if (!m) continue; // not about the schema (e.g. metadata): does not change what objects are checked against
       const key = crdSchemaKey(crd, Number(m[1]));
       if (op.op !== "add" || !key) {
-        problems.push(`the patch ${String(op.op)} ${String(op.path)} of CRD ${crd} cannot be checked (only "add" into the schema of a CRD with one version is)`);
+        problems.push(
+          `the patch ${String(op.op)} ${String(op.path)} of CRD ${crd} cannot be checked (only "add" into the schema of a CRD with one version is)`,
+        );
         continue;
       }
       const patch: SchemaPatch = { key, path: m[2], value: op.value };

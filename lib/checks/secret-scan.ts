@@ -7,19 +7,29 @@ const PATTERNS: readonly { readonly what: string; readonly re: RegExp }[] = [
   { what: "a GitHub token (ghp_/gho_/ghu_/ghs_/ghr_…)", re: /\bgh[pousr]_[A-Za-z0-9]{36,}\b/ },
   { what: "a GitHub fine-grained token (github_pat_…)", re: /\bgithub_pat_[A-Za-z0-9_]{22,}/ },
   { what: "a private key block", re: /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----/ },
-  { what: "a URL with a user and password or token (scheme://user:secret@host)", re: /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"'${}]+:[^/\s@"'${}]+@[^\s/"']+/i },
+  {
+    what: "a URL with a user and password or token (scheme://user:secret@host)",
+    re: /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"'${}]+:[^/\s@"'${}]+@[^\s/"']+/i,
+  },
   { what: "an Azure storage account key", re: /AccountKey=[A-Za-z0-9+/]{86}==/ },
   { what: "an Azure SAS signature", re: /[?&]sig=[A-Za-z0-9%+/=]{30,}/ },
   { what: "an Azure AD client secret", re: /\b[A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34}\b/ },
   { what: "a Slack webhook address", re: /hooks\.slack\.com\/services\/[A-Za-z0-9/]+/ },
-  { what: "a Microsoft Teams webhook address", re: /\.(?:webhook\.office\.com|logic\.azure\.com|environment\.api\.powerplatform\.com)[^\s"']*(?:sig=|IncomingWebhook\/)/i },
+  {
+    what: "a Microsoft Teams webhook address",
+    re: /\.(?:webhook\.office\.com|logic\.azure\.com|environment\.api\.powerplatform\.com)[^\s"']*(?:sig=|IncomingWebhook\/)/i,
+  },
   { what: "a Discord webhook address", re: /discord(?:app)?\.com\/api\/webhooks\/\d+\/[A-Za-z0-9_-]{20,}/i },
   // A generic webhook (notification Provider type generic, Azure Functions, …) whose key is in its query string.
-  { what: "a URL with a key or token in its query (?code=, ?token=, ?key=…)", re: /\bhttps?:\/\/[^\s"'?]+\?(?:[^\s"'#]*&)?(?:code|token|access_token|api[-_]?key|apikey|key|secret|password|auth)=[A-Za-z0-9%+/=_~.-]{16,}/i },
+  {
+    what: "a URL with a key or token in its query (?code=, ?token=, ?key=…)",
+    re: /\bhttps?:\/\/[^\s"'?]+\?(?:[^\s"'#]*&)?(?:code|token|access_token|api[-_]?key|apikey|key|secret|password|auth)=[A-Za-z0-9%+/=_~.-]{16,}/i,
+  },
 ];
 
 /** Keys whose literal string value is a credential (YAML and Terraform JSON alike). */
-const SECRET_KEY = /^(password|passwd|pwd|client_?secret|token|access_?token|api_?key|private_?key|secret_?key|access_?key|account_?key|https_key_base64|ssh_private_key_base64|sas_?token|bearer_?token|webhook_?url)$/i;
+const SECRET_KEY =
+  /^(password|passwd|pwd|client_?secret|token|access_?token|api_?key|private_?key|secret_?key|access_?key|account_?key|https_key_base64|ssh_private_key_base64|sas_?token|bearer_?token|webhook_?url)$/i;
 /** Environment variable names whose literal value is a credential; paths and ids are fine. */
 const SECRET_ENV = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|ACCOUNT_?KEY)(?!.*_(PATH|FILE|FILE_PATH|ID)$)/i;
 /** A value that refers to something else rather than holding it: a Terraform reference or a Flux substitution. */

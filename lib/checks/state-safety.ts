@@ -27,7 +27,14 @@ const FORCE_NEW: Record<string, Record<string, true | ((before: unknown, after: 
     os_sku: (a, b) => !(isLinuxSku(a) && isLinuxSku(b)),
   },
   azurerm_kubernetes_cluster_extension: {
-    name: true, cluster_id: true, extension_type: true, release_train: true, release_namespace: true, target_namespace: true, version: true, plan: true,
+    name: true,
+    cluster_id: true,
+    extension_type: true,
+    release_train: true,
+    release_namespace: true,
+    target_namespace: true,
+    version: true,
+    plan: true,
   },
   azurerm_kubernetes_flux_configuration: { name: true, cluster_id: true, namespace: true, scope: true },
   azurerm_federated_identity_credential: { name: true, resource_group_name: true, parent_id: true },
@@ -68,7 +75,9 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
   const refuse = (ack: string, source: string, message: string): void => {
     if (options.acknowledged.has(ack)) options.used?.add(ack);
     else {
-      problems.push(`[${source}] ${message}. If this is intended, acknowledge exactly this change: acknowledgedChanges: [${JSON.stringify(ack)}]`);
+      problems.push(
+        `[${source}] ${message}. If this is intended, acknowledge exactly this change: acknowledgedChanges: [${JSON.stringify(ack)}]`,
+      );
     }
   };
 
@@ -91,7 +100,8 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
   }
   const after = new Map<string, TfResource>();
   for (const f of files) {
-    if (f.path.endsWith(".tf.json") && f.file.content.format === "json") for (const r of tfResources(f.path, f.file.content.value)) after.set(`${r.folder}/${r.address}`, r);
+    if (f.path.endsWith(".tf.json") && f.file.content.format === "json")
+      for (const r of tfResources(f.path, f.file.content.value)) after.set(`${r.folder}/${r.address}`, r);
   }
 
   for (const [key, old] of before) {
@@ -100,12 +110,21 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
     if (!next) {
       if (!preventsDestroy(old)) continue;
       const renamedTo = [...after.values()].find(
-        (r) => r.folder === old.folder && r.type === old.type && !before.has(`${r.folder}/${r.address}`) && r.body.name !== undefined && r.body.name === old.body.name,
+        (r) =>
+          r.folder === old.folder &&
+          r.type === old.type &&
+          !before.has(`${r.folder}/${r.address}`) &&
+          r.body.name !== undefined &&
+          r.body.name === old.body.name,
       );
       const hint = renamedTo
         ? `; it looks renamed to ${renamedTo.address}: keep the state with a moved block (cdktf: resource.moveFromId("${old.address}")) instead`
         : "";
-      refuse(`destroy:${key}`, source, `${old.address} in ${old.folder} has prevent_destroy and would be destroyed (its resource address disappears)${hint}`);
+      refuse(
+        `destroy:${key}`,
+        source,
+        `${old.address} in ${old.folder} has prevent_destroy and would be destroyed (its resource address disappears)${hint}`,
+      );
       continue;
     }
     const rules = FORCE_NEW[old.type] ?? {};
@@ -118,20 +137,28 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
       })
       .map(([attr]) => `${attr}: ${JSON.stringify(old.body[attr])} → ${JSON.stringify(next.body[attr])}`);
     if (replaced.length) {
-      refuse(`replace:${key}`, source, `${old.address} in ${old.folder} would be replaced (destroyed and created again) because ${replaced.join(", ")} force a new resource`);
+      refuse(
+        `replace:${key}`,
+        source,
+        `${old.address} in ${old.folder} would be replaced (destroyed and created again) because ${replaced.join(", ")} force a new resource`,
+      );
     }
   }
 
   // Terraform objects: their state lives in tfstate-<workspace>-<secretSuffix> in their namespace.
-  const crsBefore = owned.filter((p) => p.endsWith(".yaml")).flatMap((p) => {
-    const bytes = repo.read(p);
-    if (!bytes) return [];
-    const same = unchangedContent(p, bytes);
-    const documents = same?.format === "yaml" ? same.documents : parseYaml(bytes.toString("utf8"));
-    return terraformObjects(documents).map((o) => ({ ...o, file: p, cluster: clusterOf(p) }));
-  });
+  const crsBefore = owned
+    .filter((p) => p.endsWith(".yaml"))
+    .flatMap((p) => {
+      const bytes = repo.read(p);
+      if (!bytes) return [];
+      const same = unchangedContent(p, bytes);
+      const documents = same?.format === "yaml" ? same.documents : parseYaml(bytes.toString("utf8"));
+      return terraformObjects(documents).map((o) => ({ ...o, file: p, cluster: clusterOf(p) }));
+    });
   const crsAfter = files.flatMap((f) =>
-    f.file.content.format === "yaml" ? terraformObjects(f.file.content.documents).map((o) => ({ ...o, file: f.path, source: f.source, cluster: clusterOf(f.path) })) : [],
+    f.file.content.format === "yaml"
+      ? terraformObjects(f.file.content.documents).map((o) => ({ ...o, file: f.path, source: f.source, cluster: clusterOf(f.path) }))
+      : [],
   );
   for (const old of crsBefore) {
     // Objects of different clusters are different objects, whatever their names: their state lives in their own cluster.
@@ -142,15 +169,31 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
     const source = sameObject?.source ?? samePath?.source ?? sourceOf.get(old.file) ?? "app";
     const ackId = old.cluster ? `${old.cluster}/${old.id}` : old.id;
     if (sameObject && sameObject.stateKey !== old.stateKey) {
-      refuse(`state:${ackId}`, source, `Terraform object ${old.id}${inCluster(old.cluster)} would move from state ${old.stateKey} to ${sameObject.stateKey}: the controller would start from an empty state and try to create everything again`);
+      refuse(
+        `state:${ackId}`,
+        source,
+        `Terraform object ${old.id}${inCluster(old.cluster)} would move from state ${old.stateKey} to ${sameObject.stateKey}: the controller would start from an empty state and try to create everything again`,
+      );
     } else if (!sameObject && !sameState && samePath) {
-      refuse(`state:${ackId}`, source, `Terraform object ${old.id}${inCluster(old.cluster)} becomes ${samePath.id} with state ${samePath.stateKey} instead of ${old.stateKey}: the controller would start from an empty state and try to create everything again (keep backendConfig.secretSuffix and the namespace stable)`);
+      refuse(
+        `state:${ackId}`,
+        source,
+        `Terraform object ${old.id}${inCluster(old.cluster)} becomes ${samePath.id} with state ${samePath.stateKey} instead of ${old.stateKey}: the controller would start from an empty state and try to create everything again (keep backendConfig.secretSuffix and the namespace stable)`,
+      );
     } else if (!sameObject && !sameState && old.destroyOnDeletion) {
-      refuse(`destroy:${ackId}`, source, `Terraform object ${old.id}${inCluster(old.cluster)} is removed and has destroyResourcesOnDeletion: the controller would destroy everything it manages`);
+      refuse(
+        `destroy:${ackId}`,
+        source,
+        `Terraform object ${old.id}${inCluster(old.cluster)} is removed and has destroyResourcesOnDeletion: the controller would destroy everything it manages`,
+      );
     }
     const holder = sameObject ?? sameState;
     if (holder && holder.stateKey === old.stateKey && holder.path !== old.path) {
-      refuse(`path:${ackId}`, source, `Terraform object ${old.id}${inCluster(old.cluster)} would read ${holder.path} instead of ${old.path} with the same state: whatever the old folder created and the new one lacks would be destroyed`);
+      refuse(
+        `path:${ackId}`,
+        source,
+        `Terraform object ${old.id}${inCluster(old.cluster)} would read ${holder.path} instead of ${old.path} with the same state: whatever the old folder created and the new one lacks would be destroyed`,
+      );
     }
   }
   return problems;
@@ -205,11 +248,13 @@ function terraformObjects(documents: readonly unknown[]): TerraformObject[] {
     const spec = o.spec ?? {};
     const backend = (spec.backendConfig ?? {}) as { secretSuffix?: string };
     const workspace = (spec.workspace as string | undefined) ?? "default";
-    return [{
-      id: `${ns}/${name}`,
-      stateKey: `${ns}/tfstate-${workspace}-${backend.secretSuffix ?? name}`,
-      path: spec.path as string | undefined,
-      destroyOnDeletion: spec.destroyResourcesOnDeletion === true,
-    }];
+    return [
+      {
+        id: `${ns}/${name}`,
+        stateKey: `${ns}/tfstate-${workspace}-${backend.secretSuffix ?? name}`,
+        path: spec.path as string | undefined,
+        destroyOnDeletion: spec.destroyResourcesOnDeletion === true,
+      },
+    ];
   });
 }

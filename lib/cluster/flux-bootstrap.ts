@@ -414,7 +414,8 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
   }
 
   /** @internal The AKS cluster of the extension (AKS extension mode), else undefined. */
-  get _aksExtensionCluster(): { readonly subscriptionId: string; readonly clusterName: string; readonly resourceGroupName: string } | undefined {
+  get _aksExtensionCluster():
+    { readonly subscriptionId: string; readonly clusterName: string; readonly resourceGroupName: string } | undefined {
     return this.mode === FluxInstallMode.AKS_EXTENSION ? this.props.aksExtension : undefined;
   }
 
@@ -505,21 +506,44 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
 
   private validate(c: PropChecks): void {
     const p = this.props;
-    c.pattern("clusterName", p.clusterName, DNS_LABEL, "a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric");
+    c.pattern(
+      "clusterName",
+      p.clusterName,
+      DNS_LABEL,
+      "a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric",
+    );
     c.oneOf("mode", this.mode, Object.values(FluxInstallMode));
     c.pattern("namespace", this.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
     const aksMode = this.mode === FluxInstallMode.AKS_EXTENSION;
     if (c.literal("repositoryUrl", p.repositoryUrl)) {
       const ok = typeof p.repositoryUrl === "string" && (aksMode ? AKS_GIT_URL : FLUX_GIT_URL).test(p.repositoryUrl);
-      c.check(ok, "repositoryUrl", p.repositoryUrl, aksMode ? "a Git URL starting with https://, http://, ssh:// or git@" : "a Git URL starting with https://, http:// or ssh:// (what Flux's GitRepository accepts)");
-      c.check(!URL_WITH_CREDENTIALS.test(String(p.repositoryUrl)), "repositoryUrl", "<a URL with user:password@>", "a URL without credentials (they go into a Secret: the bootstrap's, or aksExtension.localAuthReference)");
+      c.check(
+        ok,
+        "repositoryUrl",
+        p.repositoryUrl,
+        aksMode
+          ? "a Git URL starting with https://, http://, ssh:// or git@"
+          : "a Git URL starting with https://, http:// or ssh:// (what Flux's GitRepository accepts)",
+      );
+      c.check(
+        !URL_WITH_CREDENTIALS.test(String(p.repositoryUrl)),
+        "repositoryUrl",
+        "<a URL with user:password@>",
+        "a URL without credentials (they go into a Secret: the bootstrap's, or aksExtension.localAuthReference)",
+      );
     }
     GitRef.branch(this.branch)._validate(c, "branch");
 
-    for (const [prop, d] of [["sourceInterval", this.sourceInterval], ["sourceTimeout", this.sourceTimeout], ["retryInterval", this.retryInterval], ["timeout", this.timeout]] as const) {
+    for (const [prop, d] of [
+      ["sourceInterval", this.sourceInterval],
+      ["sourceTimeout", this.sourceTimeout],
+      ["retryInterval", this.retryInterval],
+      ["timeout", this.timeout],
+    ] as const) {
       if (Duration._check(c, prop, d) && aksMode) wholeSeconds(c, prop, d);
     }
-    if (Duration._check(c, "interval", this.interval, { min: Duration.minutes(1), why: "Flux's minimum for Kustomizations" }) && aksMode) wholeSeconds(c, "interval", this.interval);
+    if (Duration._check(c, "interval", this.interval, { min: Duration.minutes(1), why: "Flux's minimum for Kustomizations" }) && aksMode)
+      wholeSeconds(c, "interval", this.interval);
 
     // tofu-controller
     const v = this.tofuControllerChartVersion;
@@ -527,9 +551,18 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
       const m = typeof v === "string" ? CHART_VERSION.exec(v.trim()) : null;
       const bound = m ? (m.groups!.exact ?? m.groups!.lower) : undefined;
       if (!bound) {
-        c.fail("tofuController.chartVersion", v, `an exact chart version (0.16.5) or a range with a lower bound (>=0.16.5, ~0.16.5, ^0.16.5, ">=0.16.5 <0.17.0"), at least ${TOFU_CONTROLLER_MINIMUM}`);
+        c.fail(
+          "tofuController.chartVersion",
+          v,
+          `an exact chart version (0.16.5) or a range with a lower bound (>=0.16.5, ~0.16.5, ^0.16.5, ">=0.16.5 <0.17.0"), at least ${TOFU_CONTROLLER_MINIMUM}`,
+        );
       } else {
-        c.check(compareVersions(bound, TOFU_CONTROLLER_MINIMUM) >= 0, "tofuController.chartVersion", v, `${TOFU_CONTROLLER_MINIMUM} or later as its lower bound: ${MINIMUM_WHY}`);
+        c.check(
+          compareVersions(bound, TOFU_CONTROLLER_MINIMUM) >= 0,
+          "tofuController.chartVersion",
+          v,
+          `${TOFU_CONTROLLER_MINIMUM} or later as its lower bound: ${MINIMUM_WHY}`,
+        );
       }
     }
     // Checked only when given: the default is the Flux namespace, whose own check already names a bad value.
@@ -539,31 +572,56 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
     if (p.tofuController?.values !== undefined) {
       const values = p.tofuController.values;
       if (c.literal("tofuController.values", values)) {
-        c.check(values !== null && typeof values === "object" && !Array.isArray(values), "tofuController.values", values, "an object of Helm values");
+        c.check(
+          values !== null && typeof values === "object" && !Array.isArray(values),
+          "tofuController.values",
+          values,
+          "an object of Helm values",
+        );
       }
     }
 
     if (p.sops !== undefined && c.literal("sops", p.sops)) {
       c.pattern("sops.secretName", p.sops?.secretName, DNS_SUBDOMAIN, "the name of a Secret in the Flux namespace holding the SOPS keys");
-      c.check(p.sops?.secretName !== undefined, "sops.secretName", undefined, "the name of a Secret in the Flux namespace holding the SOPS keys");
+      c.check(
+        p.sops?.secretName !== undefined,
+        "sops.secretName",
+        undefined,
+        "the name of a Secret in the Flux namespace holding the SOPS keys",
+      );
     }
     if (p.bootstrapStateBackend !== undefined) {
-      if (aksMode) c.fail("bootstrapStateBackend", "<set>", "unset in AKS extension mode (use aksExtension.stateBackend: it is the same bootstrap stack)");
+      if (aksMode)
+        c.fail(
+          "bootstrapStateBackend",
+          "<set>",
+          "unset in AKS extension mode (use aksExtension.stateBackend: it is the same bootstrap stack)",
+        );
       else validateStateBackend(c, "bootstrapStateBackend", p.bootstrapStateBackend);
     }
 
     // Mode-specific settings
     if (aksMode) {
-      if (!p.aksExtension) c.fail("aksExtension", undefined, "the AKS extension settings (subscriptionId, clusterName, resourceGroupName) with mode AKS_EXTENSION");
+      if (!p.aksExtension)
+        c.fail(
+          "aksExtension",
+          undefined,
+          "the AKS extension settings (subscriptionId, clusterName, resourceGroupName) with mode AKS_EXTENSION",
+        );
       else this.validateAks(c, p.aksExtension);
     } else if (p.aksExtension) {
-      c.fail("aksExtension", "<set>", `unset with mode ${this.mode} (flux bootstrap installs Flux; set mode: FluxInstallMode.AKS_EXTENSION to use the extension)`);
+      c.fail(
+        "aksExtension",
+        "<set>",
+        `unset with mode ${this.mode} (flux bootstrap installs Flux; set mode: FluxInstallMode.AKS_EXTENSION to use the extension)`,
+      );
     }
 
     // One folder per cluster, from the per-app registry (a walk of the whole tree per bootstrap made synth quadratic
     // in the number of clusters). Reported on the later bootstraps only: one clash, one message.
     const first = bootstrapsNamed(this)[0];
-    if (first !== this) c.fail("clusterName", this.clusterName, `a cluster name no other FluxBootstrap uses (${first.node.path} writes ${this.folder} too)`);
+    if (first !== this)
+      c.fail("clusterName", this.clusterName, `a cluster name no other FluxBootstrap uses (${first.node.path} writes ${this.folder} too)`);
     // Names in the terraform/ folder: the Terraform objects and the sources check their own names (so the message is
     // on the construct and prop that clash), see TerraformControllerCR and _sourceWithSameFile.
   }
@@ -576,42 +634,110 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
 
   private validateAks(c: PropChecks, a: AksFluxExtensionOptions): void {
     if (c.literal("aksExtension.subscriptionId", a.subscriptionId)) {
-      c.check(GUID.test(String(a.subscriptionId)), "aksExtension.subscriptionId", a.subscriptionId, "a subscription GUID such as 00000000-0000-0000-0000-000000000000");
+      c.check(
+        GUID.test(String(a.subscriptionId)),
+        "aksExtension.subscriptionId",
+        a.subscriptionId,
+        "a subscription GUID such as 00000000-0000-0000-0000-000000000000",
+      );
     }
     c.pattern("aksExtension.clusterName", a.clusterName, AKS_CLUSTER_NAME, "an AKS cluster name: 1 to 63 letters, digits, '-' and '_'");
-    c.pattern("aksExtension.resourceGroupName", a.resourceGroupName, RESOURCE_GROUP, "a resource group name: 1 to 90 letters, digits, '-', '_', '.', '(' and ')', not ending in '.'");
-    c.pattern("aksExtension.configurationName", this.source.name, FLUX_CONFIG_NAME, "a flux configuration name: lower-case letters, digits and '-', 1 to 30 characters, starting and ending alphanumeric");
-    c.pattern("aksExtension.extensionName", a.extensionName, EXTENSION_NAME, "an extension name: letters, digits, '-' and '.', 1 to 63 characters");
+    c.pattern(
+      "aksExtension.resourceGroupName",
+      a.resourceGroupName,
+      RESOURCE_GROUP,
+      "a resource group name: 1 to 90 letters, digits, '-', '_', '.', '(' and ')', not ending in '.'",
+    );
+    c.pattern(
+      "aksExtension.configurationName",
+      this.source.name,
+      FLUX_CONFIG_NAME,
+      "a flux configuration name: lower-case letters, digits and '-', 1 to 30 characters, starting and ending alphanumeric",
+    );
+    c.pattern(
+      "aksExtension.extensionName",
+      a.extensionName,
+      EXTENSION_NAME,
+      "an extension name: letters, digits, '-' and '.', 1 to 63 characters",
+    );
     c.pattern("aksExtension.extensionVersion", a.extensionVersion, /^\d+\.\d+\.\d+$/, "an extension version such as 1.24.1");
-    c.pattern("aksExtension.localAuthReference", a.localAuthReference, DNS_SUBDOMAIN, "the name of a Secret in the configuration namespace");
+    c.pattern(
+      "aksExtension.localAuthReference",
+      a.localAuthReference,
+      DNS_SUBDOMAIN,
+      "the name of a Secret in the configuration namespace",
+    );
     c.oneOf("aksExtension.resourceProviderRegistrations", a.resourceProviderRegistrations, Object.values(ResourceProviderRegistrations));
     if (a.stateBackend) {
       c.literal("aksExtension.stateBackend", a.stateBackend);
       const sb = a.stateBackend;
-      c.pattern("aksExtension.stateBackend.storageAccountName", sb.storageAccountName, /^[a-z0-9]{3,24}$/, "a storage account name: 3 to 24 lower-case letters and digits");
-      c.pattern("aksExtension.stateBackend.containerName", sb.containerName, /^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/, "a blob container name: 3 to 63 lower-case letters, digits and single '-'");
-      c.check(typeof sb.key === "string" && sb.key.length > 0, "aksExtension.stateBackend.key", sb.key, "a blob name such as bootstrap/aks-dev.tfstate");
+      c.pattern(
+        "aksExtension.stateBackend.storageAccountName",
+        sb.storageAccountName,
+        /^[a-z0-9]{3,24}$/,
+        "a storage account name: 3 to 24 lower-case letters and digits",
+      );
+      c.pattern(
+        "aksExtension.stateBackend.containerName",
+        sb.containerName,
+        /^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/,
+        "a blob container name: 3 to 63 lower-case letters, digits and single '-'",
+      );
+      c.check(
+        typeof sb.key === "string" && sb.key.length > 0,
+        "aksExtension.stateBackend.key",
+        sb.key,
+        "a blob name such as bootstrap/aks-dev.tfstate",
+      );
       c.pattern("aksExtension.stateBackend.resourceGroupName", sb.resourceGroupName, RESOURCE_GROUP, "a resource group name");
-      if (sb.subscriptionId !== undefined) c.check(GUID.test(String(sb.subscriptionId)), "aksExtension.stateBackend.subscriptionId", sb.subscriptionId, "a subscription GUID such as 00000000-0000-0000-0000-000000000000");
+      if (sb.subscriptionId !== undefined)
+        c.check(
+          GUID.test(String(sb.subscriptionId)),
+          "aksExtension.stateBackend.subscriptionId",
+          sb.subscriptionId,
+          "a subscription GUID such as 00000000-0000-0000-0000-000000000000",
+        );
     }
     const names = new Set<string>([FluxBootstrap.AKS_ROOT_KUSTOMIZATION]);
     (a.additionalKustomizations ?? []).forEach((k, i) => {
       const prop = `aksExtension.additionalKustomizations[${i}]`;
-      if (c.pattern(`${prop}.name`, k.name, FLUX_CONFIG_NAME, "a kustomization name: lower-case letters, digits and '-', 1 to 30 characters")) {
-        c.check(!names.has(k.name), `${prop}.name`, k.name, `a name not used by another kustomization of the configuration ("${FluxBootstrap.AKS_ROOT_KUSTOMIZATION}" applies ${this.folder})`);
+      if (
+        c.pattern(`${prop}.name`, k.name, FLUX_CONFIG_NAME, "a kustomization name: lower-case letters, digits and '-', 1 to 30 characters")
+      ) {
+        c.check(
+          !names.has(k.name),
+          `${prop}.name`,
+          k.name,
+          `a name not used by another kustomization of the configuration ("${FluxBootstrap.AKS_ROOT_KUSTOMIZATION}" applies ${this.folder})`,
+        );
         names.add(k.name);
       }
       if (c.literal(`${prop}.path`, k.path)) {
         const path = String(k.path);
         const norm = path.replace(/^\.\//, "").replace(/\/+$/, "");
         const ok = /^\.\/[A-Za-z0-9._/-]+$/.test(path) && !path.split("/").includes("..") && norm !== "" && norm !== ".";
-        c.check(ok, `${prop}.path`, k.path, "a repo path starting with ./ below the repo root (never the root: every YAML in the repo would be applied)");
-        c.check(!(norm === this.folder || norm.startsWith(`${this.folder}/`)), `${prop}.path`, k.path, `a path outside ${this.folder} (the "${FluxBootstrap.AKS_ROOT_KUSTOMIZATION}" kustomization applies it already)`);
+        c.check(
+          ok,
+          `${prop}.path`,
+          k.path,
+          "a repo path starting with ./ below the repo root (never the root: every YAML in the repo would be applied)",
+        );
+        c.check(
+          !(norm === this.folder || norm.startsWith(`${this.folder}/`)),
+          `${prop}.path`,
+          k.path,
+          `a path outside ${this.folder} (the "${FluxBootstrap.AKS_ROOT_KUSTOMIZATION}" kustomization applies it already)`,
+        );
       }
     });
     (a.additionalKustomizations ?? []).forEach((k, i) => {
       for (const d of k.dependsOn ?? []) {
-        c.check(names.has(d) && d !== k.name, `aksExtension.additionalKustomizations[${i}].dependsOn`, d, `the name of another kustomization of this configuration: ${[...names].filter((n) => n !== k.name).join(", ")}`);
+        c.check(
+          names.has(d) && d !== k.name,
+          `aksExtension.additionalKustomizations[${i}].dependsOn`,
+          d,
+          `the name of another kustomization of this configuration: ${[...names].filter((n) => n !== k.name).join(", ")}`,
+        );
       }
     });
   }
@@ -619,7 +745,11 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
   /** @internal */
   _gitOpsFiles(): GitOpsFile[] {
     const src = this.node.path;
-    const yaml = (path: string, documents: unknown[]): GitOpsFile => ({ path: `${this.folder}/${path}`, source: src, content: { format: "yaml", documents } });
+    const yaml = (path: string, documents: unknown[]): GitOpsFile => ({
+      path: `${this.folder}/${path}`,
+      source: src,
+      content: { format: "yaml", documents },
+    });
     const sourceRef = FluxBootstrap._sourceRef(this.source, this.namespace);
     const hasTerraform = this.terraformObjects.length > 0;
 
@@ -637,7 +767,13 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
 
     // Alerts: providers and Flux-kind alerts at the root; the Terraform alerts in bootstrap's folder, next to (and only
     // applied by) the kustomization.yaml that patches the Alert CRD to accept the kind Terraform.
-    if (hasAlerts) files.push(yaml("notifications.yaml", this.alertSets.flatMap((a) => a._fluxDocuments())));
+    if (hasAlerts)
+      files.push(
+        yaml(
+          "notifications.yaml",
+          this.alertSets.flatMap((a) => a._fluxDocuments()),
+        ),
+      );
     const terraformAlerts = this.alertSets.flatMap((a) => a._terraformDocuments());
     if (terraformAlerts.length) {
       files.push({
@@ -695,16 +831,26 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
     }
 
     // tofu-controller/
-    const extraNamespaces = [...new Set([...this.terraformNamespaces, this.tofuControllerNamespace])].filter((n) => n !== this.namespace).sort();
+    const extraNamespaces = [...new Set([...this.terraformNamespaces, this.tofuControllerNamespace])]
+      .filter((n) => n !== this.namespace)
+      .sort();
     const controllerFiles = [...(extraNamespaces.length ? ["namespaces.yaml"] : []), "helm-repository.yaml", "helm-release.yaml"];
     files.push(yaml("tofu-controller/kustomization.yaml", [kustomizeConfig(controllerFiles)]));
     if (extraNamespaces.length) {
       // Never pruned: deleting a namespace deletes the Terraform state Secrets in it.
-      files.push(yaml("tofu-controller/namespaces.yaml", extraNamespaces.map((n) => namespaceObject(n, { "kustomize.toolkit.fluxcd.io/prune": "disabled" }))));
+      files.push(
+        yaml(
+          "tofu-controller/namespaces.yaml",
+          extraNamespaces.map((n) => namespaceObject(n, { "kustomize.toolkit.fluxcd.io/prune": "disabled" })),
+        ),
+      );
     }
     files.push(
       yaml("tofu-controller/helm-repository.yaml", [
-        helmRepositoryObject({ name: "tofu-controller", namespace: this.namespace }, { url: TOFU_CONTROLLER_HELM_REPOSITORY, interval: "1h", timeout: "1m" }),
+        helmRepositoryObject(
+          { name: "tofu-controller", namespace: this.namespace },
+          { url: TOFU_CONTROLLER_HELM_REPOSITORY, interval: "1h", timeout: "1m" },
+        ),
       ]),
     );
     const separateNamespace = this.tofuControllerNamespace !== this.namespace;
@@ -719,7 +865,11 @@ export class FluxBootstrap extends Construct implements IGitOpsFileProducer {
             releaseName: "tofu-controller",
             targetNamespace: separateNamespace ? this.tofuControllerNamespace : undefined,
             storageNamespace: separateNamespace ? this.tofuControllerNamespace : undefined,
-            chart: { chart: "tofu-controller", version: this.tofuControllerChartVersion, sourceRef: { kind: "HelmRepository", name: "tofu-controller" } },
+            chart: {
+              chart: "tofu-controller",
+              version: this.tofuControllerChartVersion,
+              sourceRef: { kind: "HelmRepository", name: "tofu-controller" },
+            },
             install: { crds: "Create", remediation: { retries: 3 } },
             upgrade: { crds: "CreateReplace", remediation: { retries: 3, remediateLastFailure: true } },
             driftDetection: { mode: "enabled" },
@@ -774,8 +924,18 @@ class BootstrapGitSource implements ITerraformSource {
 
 function validateStateBackend(c: PropChecks, prop: string, sb: BootstrapStateBackend): void {
   if (!c.literal(prop, sb)) return;
-  c.pattern(`${prop}.storageAccountName`, sb.storageAccountName, /^[a-z0-9]{3,24}$/, "a storage account name: 3 to 24 lower-case letters and digits");
-  c.pattern(`${prop}.containerName`, sb.containerName, /^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/, "a blob container name: 3 to 63 lower-case letters, digits and single '-'");
+  c.pattern(
+    `${prop}.storageAccountName`,
+    sb.storageAccountName,
+    /^[a-z0-9]{3,24}$/,
+    "a storage account name: 3 to 24 lower-case letters and digits",
+  );
+  c.pattern(
+    `${prop}.containerName`,
+    sb.containerName,
+    /^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/,
+    "a blob container name: 3 to 63 lower-case letters, digits and single '-'",
+  );
   c.check(typeof sb.key === "string" && sb.key.length > 0, `${prop}.key`, sb.key, "a blob name such as bootstrap/aks-dev.tfstate");
   c.pattern(`${prop}.resourceGroupName`, sb.resourceGroupName, RESOURCE_GROUP, "a resource group name");
   c.pattern(`${prop}.subscriptionId`, sb.subscriptionId, GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000");

@@ -61,7 +61,10 @@ export class FluxExtensionStack extends RepoTerraformStack {
     });
     if (props.stateBackend) new AzurermBackend(this, { ...props.stateBackend, useAzureadAuth: true });
 
-    const cluster = new DataAzurermKubernetesCluster(this, "cluster", { name: props.clusterName, resourceGroupName: props.resourceGroupName });
+    const cluster = new DataAzurermKubernetesCluster(this, "cluster", {
+      name: props.clusterName,
+      resourceGroupName: props.resourceGroupName,
+    });
 
     this.extension = new KubernetesClusterExtension(this, "flux-extension", {
       name: props.extensionName,

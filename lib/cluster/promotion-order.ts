@@ -3,7 +3,6 @@ import { FluxBootstrap } from "./flux-bootstrap";
 import { addPropValidation, PropChecks } from "../core/validation";
 import type { TerraformControllerCR } from "../tofu/terraform-controller-cr";
 
-
 /** Props of a PromotionOrder: the clusters a change goes through, first to last. */
 export interface PromotionOrderProps {
   /**
@@ -53,7 +52,11 @@ export class PromotionOrder extends Construct {
     this.stages.forEach((cluster, i) => {
       if (!(cluster instanceof FluxBootstrap) || this.stages.indexOf(cluster) !== i) return;
       if (cluster.promotion && cluster.promotion.order !== this) {
-        c.fail(`stages[${i}]`, cluster.clusterName, `a cluster of one PromotionOrder only (it is in ${cluster.promotion.order.node.path} too)`);
+        c.fail(
+          `stages[${i}]`,
+          cluster.clusterName,
+          `a cluster of one PromotionOrder only (it is in ${cluster.promotion.order.node.path} too)`,
+        );
       }
       for (const t of cluster.terraforms) {
         const before = earlier.find((e) => e.stack === t.stack && e.source._revisionKey === t.source._revisionKey);

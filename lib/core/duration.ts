@@ -76,7 +76,8 @@ export class Duration {
 
   /** Go duration syntax with zero parts left out: `5m`, `1h30m`, `1m30s`, `1s500ms`. */
   toGo(): string {
-    if (this.problem !== undefined) throw new Error(`invalid duration ${this.description} (${this.problem}); validation should have refused it`);
+    if (this.problem !== undefined)
+      throw new Error(`invalid duration ${this.description} (${this.problem}); validation should have refused it`);
     let rest = this.ms;
     let out = "";
     for (const unit of ["h", "m", "s", "ms"]) {
@@ -96,7 +97,12 @@ export class Duration {
    * @internal Records a problem unless the value is a valid Duration within [min, max]. True if it is.
    * Also refuses values that are not Duration objects (plain strings from JavaScript callers).
    */
-  static _check(c: PropChecks, prop: string, value: unknown, range: { min?: Duration; max?: Duration; why?: string } = {}): value is Duration {
+  static _check(
+    c: PropChecks,
+    prop: string,
+    value: unknown,
+    range: { min?: Duration; max?: Duration; why?: string } = {},
+  ): value is Duration {
     if (value === undefined) return true;
     if (!(value instanceof Duration)) {
       c.fail(prop, value, `a Duration object (${ALLOWED})`);

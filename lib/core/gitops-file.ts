@@ -2,8 +2,7 @@ import { IConstruct } from "constructs";
 
 /** The content of one generated file, as data; rendering to bytes happens later, in one place. */
 export type GitOpsFileContent =
-  | { readonly format: "json"; readonly value: unknown }
-  | { readonly format: "yaml"; readonly documents: readonly unknown[] };
+  { readonly format: "json"; readonly value: unknown } | { readonly format: "yaml"; readonly documents: readonly unknown[] };
 
 /** One file of the GitOps repo, declared by a construct. */
 export interface GitOpsFile {

@@ -137,10 +137,26 @@ export class FluxAlerts extends Construct {
     if (c.pattern("name", this.name, DNS_LABEL, "a DNS label (the Provider and Alert name)")) {
       c.check(this.name.length <= 53, "name", this.name, "at most 53 characters (the Terraform Alert is <name>-terraform)");
     }
-    c.check(p.provider instanceof NotificationProvider, "provider", p.provider, "NotificationProvider.msteams(…), .slack(…) or .generic(…)");
+    c.check(
+      p.provider instanceof NotificationProvider,
+      "provider",
+      p.provider,
+      "NotificationProvider.msteams(…), .slack(…) or .generic(…)",
+    );
     if (p.provider instanceof NotificationProvider) {
-      c.pattern("provider.secretName", p.provider.secretName, DNS_SUBDOMAIN, "the name of a Secret in the cluster's Flux namespace holding the address (never the address itself)");
-      if (p.provider.channel !== undefined) c.check(typeof p.provider.channel === "string" && p.provider.channel.length > 0 && p.provider.channel.length <= 2048, "provider.channel", p.provider.channel, "a channel name");
+      c.pattern(
+        "provider.secretName",
+        p.provider.secretName,
+        DNS_SUBDOMAIN,
+        "the name of a Secret in the cluster's Flux namespace holding the address (never the address itself)",
+      );
+      if (p.provider.channel !== undefined)
+        c.check(
+          typeof p.provider.channel === "string" && p.provider.channel.length > 0 && p.provider.channel.length <= 2048,
+          "provider.channel",
+          p.provider.channel,
+          "a channel name",
+        );
     }
     c.oneOf("eventSeverity", p.eventSeverity, Object.values(AlertSeverity));
     c.oneOf("terraformEventSeverity", p.terraformEventSeverity, Object.values(AlertSeverity));
@@ -153,7 +169,8 @@ export class FluxAlerts extends Construct {
     }
     for (const other of this.cluster._alerts) {
       if (other === this) break;
-      if (other.name === this.name) c.fail("name", this.name, `a name no other alerts of cluster ${this.cluster.clusterName} use (${other.node.path} has it)`);
+      if (other.name === this.name)
+        c.fail("name", this.name, `a name no other alerts of cluster ${this.cluster.clusterName} use (${other.node.path} has it)`);
     }
   }
 
@@ -161,10 +178,22 @@ export class FluxAlerts extends Construct {
   _fluxDocuments(): Record<string, unknown>[] {
     const ns = this.cluster.namespace;
     return [
-      providerObject({ name: this.name, namespace: ns }, { type: this.provider.type, channel: this.provider.channel, username: this.provider.username, secretRef: { name: this.provider.secretName } }),
+      providerObject(
+        { name: this.name, namespace: ns },
+        {
+          type: this.provider.type,
+          channel: this.provider.channel,
+          username: this.provider.username,
+          secretRef: { name: this.provider.secretName },
+        },
+      ),
       alertObject(
         { name: this.name, namespace: ns },
-        { providerRef: { name: this.name }, eventSeverity: this.eventSeverity, eventSources: ALERTED_FLUX_KINDS.map((kind) => ({ kind, name: "*" })) },
+        {
+          providerRef: { name: this.name },
+          eventSeverity: this.eventSeverity,
+          eventSources: ALERTED_FLUX_KINDS.map((kind) => ({ kind, name: "*" })),
+        },
       ),
     ];
   }
@@ -173,7 +202,16 @@ export class FluxAlerts extends Construct {
   _terraformDocuments(): Record<string, unknown>[] {
     if (!this.terraformEvents) return [];
     const ns = this.cluster.namespace;
-    const sources: AlertEventSource[] = this.cluster.terraformNamespaces.map((n) => ({ kind: "Terraform", name: "*", namespace: n === ns ? undefined : n }));
-    return [alertObject({ name: `${this.name}-terraform`, namespace: ns }, { providerRef: { name: this.name }, eventSeverity: this.terraformEventSeverity, eventSources: sources })];
+    const sources: AlertEventSource[] = this.cluster.terraformNamespaces.map((n) => ({
+      kind: "Terraform",
+      name: "*",
+      namespace: n === ns ? undefined : n,
+    }));
+    return [
+      alertObject(
+        { name: `${this.name}-terraform`, namespace: ns },
+        { providerRef: { name: this.name }, eventSeverity: this.terraformEventSeverity, eventSources: sources },
+      ),
+    ];
   }
 }

@@ -60,13 +60,28 @@ export class GitRef {
     switch (this.type) {
       case "branch":
       case "tag":
-        c.check(typeof this.value === "string" && GIT_REF_NAME.test(this.value), prop, this.value, `a Git ${this.type} name (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\')`);
+        c.check(
+          typeof this.value === "string" && GIT_REF_NAME.test(this.value),
+          prop,
+          this.value,
+          `a Git ${this.type} name (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\')`,
+        );
         break;
       case "semver":
-        c.check(typeof this.value === "string" && this.value.trim() !== "" && SEMVER_RANGE.test(this.value), prop, this.value, "a semver range such as >=1.0.0 or 1.x");
+        c.check(
+          typeof this.value === "string" && this.value.trim() !== "" && SEMVER_RANGE.test(this.value),
+          prop,
+          this.value,
+          "a semver range such as >=1.0.0 or 1.x",
+        );
         break;
       case "commit":
-        c.check(typeof this.value === "string" && SHA.test(this.value), prop, this.value, "a full commit SHA (40 or 64 lower-case hex characters)");
+        c.check(
+          typeof this.value === "string" && SHA.test(this.value),
+          prop,
+          this.value,
+          "a full commit SHA (40 or 64 lower-case hex characters)",
+        );
         break;
     }
   }
@@ -118,7 +133,10 @@ export function normalizeGitUrl(url: string): string {
       return url;
     }
   }
-  return `${host}/${path.replace(/^\/+/, "").replace(/\/+$/, "").replace(/\.git$/, "")}`.toLowerCase();
+  return `${host}/${path
+    .replace(/^\/+/, "")
+    .replace(/\/+$/, "")
+    .replace(/\.git$/, "")}`.toLowerCase();
 }
 
 /** The repo path of a stack as a Terraform object's `spec.path` in an artifact holding the whole repo. */

@@ -29,10 +29,19 @@ interface JsonPatchOp {
 
 function operations(namespace: string): { target: KustomizePatch["target"]; ops: JsonPatchOp[] }[] {
   return [
-    { target: { kind: "CustomResourceDefinition", name: "alerts.notification.toolkit.fluxcd.io" }, ops: [{ op: "add", path: ALERT_KIND_ENUM, value: "Terraform" }] },
+    {
+      target: { kind: "CustomResourceDefinition", name: "alerts.notification.toolkit.fluxcd.io" },
+      ops: [{ op: "add", path: ALERT_KIND_ENUM, value: "Terraform" }],
+    },
     {
       target: { kind: "ClusterRole", name: `crd-controller-${namespace}` },
-      ops: [{ op: "add", path: "/rules/-", value: { apiGroups: ["infra.contrib.fluxcd.io"], resources: ["terraforms"], verbs: ["get", "list", "watch"] } }],
+      ops: [
+        {
+          op: "add",
+          path: "/rules/-",
+          value: { apiGroups: ["infra.contrib.fluxcd.io"], resources: ["terraforms"], verbs: ["get", "list", "watch"] },
+        },
+      ],
     },
   ];
 }
@@ -49,7 +58,10 @@ export function fluxSystemKustomization(namespace: string): Record<string, unkno
 
 /** What a kept `flux-system/kustomization.yaml` of the user's must get, as YAML to merge into it. */
 export function fluxSystemAdvice(namespace: string): string {
-  const add = stringify({ resources: [TERRAFORM_ALERTS_FILE], patches: terraformEventPatches(namespace).map((p) => ({ target: p.target, patch: p.patch })) }, { lineWidth: 0 });
+  const add = stringify(
+    { resources: [TERRAFORM_ALERTS_FILE], patches: terraformEventPatches(namespace).map((p) => ({ target: p.target, patch: p.patch })) },
+    { lineWidth: 0 },
+  );
   return (
     `the Terraform Alerts in ${TERRAFORM_ALERTS_FILE} are not applied, and Flux would reject them, until you add this to it ` +
     `(or delete the file if it only lists ${BOOTSTRAP_FILES.join(" and ")}, and synth again: the library then writes it):\n${add}`
@@ -62,7 +74,10 @@ export function hasTerraformEventPatches(namespace: string): (current: Buffer) =
     const docs = parseAllDocuments(current.toString("utf8")).map((d) => d.toJS() as { resources?: unknown; patches?: unknown });
     const config = docs.find((d) => d !== null && typeof d === "object");
     if (!config || !Array.isArray(config.resources) || !config.resources.includes(TERRAFORM_ALERTS_FILE)) return false;
-    const theirs = (Array.isArray(config.patches) ? config.patches : []) as { target?: { kind?: unknown; name?: unknown }; patch?: unknown }[];
+    const theirs = (Array.isArray(config.patches) ? config.patches : []) as {
+      target?: { kind?: unknown; name?: unknown };
+      patch?: unknown;
+    }[];
     return operations(namespace).every(({ target, ops }) =>
       ops.every((op) =>
         theirs.some((p) => {

@@ -127,16 +127,40 @@ export class GitRepositorySource extends Construct implements ITerraformSource, 
   private validate(c: PropChecks): void {
     if (c.pattern("name", this.name, DNS_LABEL, "a DNS label: lower-case letters, digits and '-', 1 to 63 characters")) {
       const first = this.cluster._sourceWithSameFile(this);
-      if (first) c.fail("name", this.name, `a name no other GitRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be written to ${this.cluster.folder}/terraform/${this._fileName})`);
+      if (first)
+        c.fail(
+          "name",
+          this.name,
+          `a name no other GitRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be written to ${this.cluster.folder}/terraform/${this._fileName})`,
+        );
     }
     // Defaulted from the cluster, the namespace and the URL are checked there (one mistake, one message).
     c.pattern("namespace", this.props.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
     if (this.props.url !== undefined && c.literal("url", this.url)) {
-      c.check(typeof this.url === "string" && FLUX_GIT_URL.test(this.url), "url", this.url, "a Git URL starting with https://, http:// or ssh:// (git@host:path is not accepted by Flux)");
-      c.check(!URL_WITH_CREDENTIALS.test(String(this.url)), "url", "<a URL with user:password@>", "a URL without credentials (use secretName)");
-    } else if (this.props.url === undefined && String(this.cluster.mode) === "aks-extension" && typeof this.url === "string" && SCP_GIT_URL.test(this.url)) {
+      c.check(
+        typeof this.url === "string" && FLUX_GIT_URL.test(this.url),
+        "url",
+        this.url,
+        "a Git URL starting with https://, http:// or ssh:// (git@host:path is not accepted by Flux)",
+      );
+      c.check(
+        !URL_WITH_CREDENTIALS.test(String(this.url)),
+        "url",
+        "<a URL with user:password@>",
+        "a URL without credentials (use secretName)",
+      );
+    } else if (
+      this.props.url === undefined &&
+      String(this.cluster.mode) === "aks-extension" &&
+      typeof this.url === "string" &&
+      SCP_GIT_URL.test(this.url)
+    ) {
       // The AKS extension takes git@host:path for the cluster; Flux's GitRepository, which this is, does not.
-      c.fail("url", this.url, "a Git URL starting with https://, http:// or ssh://: the cluster's repositoryUrl is git@host:path, which Flux's GitRepository does not accept, so give url explicitly");
+      c.fail(
+        "url",
+        this.url,
+        "a Git URL starting with https://, http:// or ssh://: the cluster's repositoryUrl is git@host:path, which Flux's GitRepository does not accept, so give url explicitly",
+      );
     }
     if (!(this.ref instanceof GitRef)) c.fail("ref", this.ref, "a GitRef (GitRef.branch, .tag, .semver or .commit)");
     else this.ref._validate(c, "ref");
@@ -161,6 +185,8 @@ export class GitRepositorySource extends Construct implements ITerraformSource, 
         ignore: this.props.onlyInfrastructure === false ? undefined : ONLY_INFRASTRUCTURE_IGNORE,
       },
     );
-    return [{ path: `${this.cluster.folder}/terraform/${this._fileName}`, source: this.node.path, content: { format: "yaml", documents: [doc] } }];
+    return [
+      { path: `${this.cluster.folder}/terraform/${this._fileName}`, source: this.node.path, content: { format: "yaml", documents: [doc] } },
+    ];
   }
 }

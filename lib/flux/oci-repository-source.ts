@@ -154,7 +154,12 @@ export class OciRepositorySource extends Construct implements ITerraformSource, 
   private validate(c: PropChecks): void {
     if (c.pattern("name", this.name, DNS_LABEL, "a DNS label: lower-case letters, digits and '-', 1 to 63 characters")) {
       const first = this.cluster._sourceWithSameFile(this);
-      if (first) c.fail("name", this.name, `a name no other OciRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be written to ${this.cluster.folder}/terraform/${this._fileName})`);
+      if (first)
+        c.fail(
+          "name",
+          this.name,
+          `a name no other OciRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be written to ${this.cluster.folder}/terraform/${this._fileName})`,
+        );
     }
     // Defaulted from the cluster, the namespace is checked there (one mistake, one message).
     c.pattern("namespace", this.props.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
@@ -162,9 +167,12 @@ export class OciRepositorySource extends Construct implements ITerraformSource, 
     if (!(this.ref instanceof OciRef)) c.fail("ref", this.ref, "an OciRef (OciRef.tag, .semver or .digest)");
     else if (this.ref.type === "tag") c.pattern("ref", this.ref.value, TAG, "an OCI tag");
     else if (this.ref.type === "digest") c.pattern("ref", this.ref.value, DIGEST, "a digest sha256:<64 hex>");
-    else c.check(typeof this.ref.value === "string" && this.ref.value.trim() !== "", "ref", this.ref.value, "a semver range such as >=1.0.0");
+    else
+      c.check(typeof this.ref.value === "string" && this.ref.value.trim() !== "", "ref", this.ref.value, "a semver range such as >=1.0.0");
     c.check(
-      /^[A-Za-z0-9._/-]*$/.test(this.contentRoot) && !this.contentRoot.startsWith("/") && !this.contentRoot.split("/").some((seg) => seg === ".." || seg === "."),
+      /^[A-Za-z0-9._/-]*$/.test(this.contentRoot) &&
+        !this.contentRoot.startsWith("/") &&
+        !this.contentRoot.split("/").some((seg) => seg === ".." || seg === "."),
       "contentRoot",
       this.props.contentRoot,
       "a repo folder such as infrastructure, or . (relative, inside the repo)",
@@ -175,7 +183,11 @@ export class OciRepositorySource extends Construct implements ITerraformSource, 
     Duration._check(c, "timeout", this.timeout, { max: Duration.minutes(59), why: "the OCIRepository CRD takes ms, s and m only" });
     for (const t of this.cluster.terraforms) {
       if (t.source === this && !this._contains(t.stack)) {
-        c.fail("contentRoot", this.props.contentRoot, `a folder containing ${t.stack.repoPath} (Terraform object ${t.name} reads it from this artifact)`);
+        c.fail(
+          "contentRoot",
+          this.props.contentRoot,
+          `a folder containing ${t.stack.repoPath} (Terraform object ${t.name} reads it from this artifact)`,
+        );
       }
     }
   }
@@ -193,6 +205,8 @@ export class OciRepositorySource extends Construct implements ITerraformSource, 
         secretRef: this.props.secretName ? { name: this.props.secretName } : undefined,
       },
     );
-    return [{ path: `${this.cluster.folder}/terraform/${this._fileName}`, source: this.node.path, content: { format: "yaml", documents: [doc] } }];
+    return [
+      { path: `${this.cluster.folder}/terraform/${this._fileName}`, source: this.node.path, content: { format: "yaml", documents: [doc] } },
+    ];
   }
 }

@@ -73,7 +73,8 @@ export function terraformObject(meta: ObjectMeta, spec: TerraformSpec): Record<s
         tolerations: nonEmpty(pod.spec.tolerations?.map((t) => ({ ...t }))),
       }
     : undefined;
-  const template = podMeta || podSpec ? { metadata: podMeta && (podMeta.labels || podMeta.annotations) ? podMeta : undefined, spec: podSpec } : undefined;
+  const template =
+    podMeta || podSpec ? { metadata: podMeta && (podMeta.labels || podMeta.annotations) ? podMeta : undefined, spec: podSpec } : undefined;
   return {
     apiVersion: TERRAFORM_API_VERSION,
     kind: "Terraform",

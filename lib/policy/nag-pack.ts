@@ -150,11 +150,15 @@ export abstract class PolicyPack implements IAspect {
       result = params.rule(params.node, context);
     } catch (e) {
       // A rule that cannot evaluate a construct must not let it pass silently.
-      this.report(params.node, ruleId, PolicyLevel.ERROR, `${ruleId}:${where} the rule ${params.rule.name} failed on this construct: ${(e as Error).message}`);
+      this.report(
+        params.node,
+        ruleId,
+        PolicyLevel.ERROR,
+        `${ruleId}:${where} the rule ${params.rule.name} failed on this construct: ${(e as Error).message}`,
+      );
       return;
     }
-    const findings =
-      result === RuleCompliance.NON_COMPLIANT ? [""] : Array.isArray(result) ? result.map((f) => `[${f}]`) : [];
+    const findings = result === RuleCompliance.NON_COMPLIANT ? [""] : Array.isArray(result) ? result.map((f) => `[${f}]`) : [];
     for (const finding of findings) {
       const id = `${ruleId}${finding}`;
       const suppression = findSuppression(params.node, ruleId, finding ? id : undefined);

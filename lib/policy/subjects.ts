@@ -67,15 +67,14 @@ export function terraformObjectsOf(node: IConstruct): TerraformObjectManifest[] 
  * Applies a check to every Terraform object of a construct: NOT_APPLICABLE without any, a compliance for one, and
  * for several the `namespace/name` of each failing object as findings.
  */
-export function eachTerraformObject(
-  node: IConstruct,
-  check: (tf: TerraformObjectManifest) => RuleCompliance,
-): RuleCompliance | string[] {
+export function eachTerraformObject(node: IConstruct, check: (tf: TerraformObjectManifest) => RuleCompliance): RuleCompliance | string[] {
   const objects = terraformObjectsOf(node);
   if (objects.length === 0) return RuleCompliance.NOT_APPLICABLE;
   const results = objects.map((tf) => ({ tf, result: check(tf) }));
   if (objects.length === 1) return results[0].result;
-  return results.filter((r) => r.result === RuleCompliance.NON_COMPLIANT).map((r) => `${r.tf.metadata.namespace ?? ""}/${r.tf.metadata.name ?? ""}`);
+  return results
+    .filter((r) => r.result === RuleCompliance.NON_COMPLIANT)
+    .map((r) => `${r.tf.metadata.namespace ?? ""}/${r.tf.metadata.name ?? ""}`);
 }
 
 /**
@@ -88,7 +87,8 @@ export const KUBELET_IDENTITY_OPT_IN = Symbol.for("cdktf-aks-gitops/runner-uses-
 
 /** True if the construct, an ancestor, or its `runnerIdentity` carries the kubelet-identity opt-in mark. */
 export function optedIntoKubeletIdentity(node: IConstruct): boolean {
-  const marked = (x: unknown): boolean => x !== null && typeof x === "object" && (x as Record<symbol, unknown>)[KUBELET_IDENTITY_OPT_IN] === true;
+  const marked = (x: unknown): boolean =>
+    x !== null && typeof x === "object" && (x as Record<symbol, unknown>)[KUBELET_IDENTITY_OPT_IN] === true;
   if (marked((node as { runnerIdentity?: unknown }).runnerIdentity)) return true;
   for (let c: IConstruct | undefined = node; c; c = c.node.scope) if (marked(c)) return true;
   return false;

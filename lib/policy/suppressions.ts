@@ -50,18 +50,25 @@ export class PolicySuppressions {
 
   /** The suppressions stored on one construct (not its ancestors). */
   static of(construct: IConstruct): readonly PolicySuppression[] {
-    return ((construct as unknown as Record<symbol, StoredSuppression[] | undefined>)[SUPPRESSIONS] ?? []).map((s) => ({ id: s.id, reason: s.reason }));
+    return ((construct as unknown as Record<symbol, StoredSuppression[] | undefined>)[SUPPRESSIONS] ?? []).map((s) => ({
+      id: s.id,
+      reason: s.reason,
+    }));
   }
 }
 
 function problemsOf(s: PolicySuppression): string[] {
   const problems: string[] = [];
   if (typeof s.id !== "string" || !RULE_ID.test(s.id)) {
-    problems.push(`id = ${JSON.stringify(s.id)}: allowed is a rule id such as "GitOps-NP4" or a finding id such as "GitOps-TF2[ARM_USE_MSI]"`);
+    problems.push(
+      `id = ${JSON.stringify(s.id)}: allowed is a rule id such as "GitOps-NP4" or a finding id such as "GitOps-TF2[ARM_USE_MSI]"`,
+    );
   }
   const reason = typeof s.reason === "string" ? s.reason.trim() : "";
   if (reason.length < MIN_REASON) {
-    problems.push(`reason of ${s.id} = ${JSON.stringify(s.reason)}: allowed is a reason of at least ${MIN_REASON} characters that says why the finding is acceptable`);
+    problems.push(
+      `reason of ${s.id} = ${JSON.stringify(s.reason)}: allowed is a reason of at least ${MIN_REASON} characters that says why the finding is acceptable`,
+    );
   }
   return problems;
 }

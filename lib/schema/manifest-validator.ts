@@ -202,7 +202,12 @@ interface PreparedNode {
   readonly enumValues?: readonly unknown[];
   readonly enumMessage: string;
   readonly number?: { readonly maximum?: number; readonly minimum?: number };
-  readonly string?: { readonly maxLength?: number; readonly minLength?: number; readonly pattern?: RegExp; readonly patternSource?: string };
+  readonly string?: {
+    readonly maxLength?: number;
+    readonly minLength?: number;
+    readonly pattern?: RegExp;
+    readonly patternSource?: string;
+  };
   readonly array?: { readonly maxItems?: number; readonly minItems?: number; readonly items?: StructuralSchema };
   readonly object?: {
     readonly required: readonly string[];
@@ -232,18 +237,32 @@ function prepare(s: StructuralSchema): PreparedNode {
   const number = s.maximum !== undefined || s.minimum !== undefined ? { maximum: s.maximum, minimum: s.minimum } : undefined;
   const string =
     s.maxLength !== undefined || s.minLength !== undefined || s.pattern !== undefined
-      ? { maxLength: s.maxLength, minLength: s.minLength, pattern: s.pattern === undefined ? undefined : regExp(s.pattern), patternSource: s.pattern }
+      ? {
+          maxLength: s.maxLength,
+          minLength: s.minLength,
+          pattern: s.pattern === undefined ? undefined : regExp(s.pattern),
+          patternSource: s.pattern,
+        }
       : undefined;
-  const array = s.maxItems !== undefined || s.minItems !== undefined || s.items ? { maxItems: s.maxItems, minItems: s.minItems, items: s.items } : undefined;
+  const array =
+    s.maxItems !== undefined || s.minItems !== undefined || s.items
+      ? { maxItems: s.maxItems, minItems: s.minItems, items: s.items }
+      : undefined;
 
   const full = withEmbeddedFields(s);
-  const properties = s.properties || s["x-kubernetes-embedded-resource"] === true ? full.properties ?? {} : undefined;
+  const properties = s.properties || s["x-kubernetes-embedded-resource"] === true ? (full.properties ?? {}) : undefined;
   const required = requiredFields(s);
   const preserve = s["x-kubernetes-preserve-unknown-fields"] === true;
-  const additional = s.additionalProperties !== undefined ? s.additionalProperties : !preserve && (s.type === "object" || s.properties) ? false : undefined;
+  const additional =
+    s.additionalProperties !== undefined ? s.additionalProperties : !preserve && (s.type === "object" || s.properties) ? false : undefined;
   const object =
     required.length > 0 || properties !== undefined || additional !== undefined
-      ? { required, properties, propertyEntries: Object.entries(properties ?? {}), additional: additional === true ? undefined : additional }
+      ? {
+          required,
+          properties,
+          propertyEntries: Object.entries(properties ?? {}),
+          additional: additional === true ? undefined : additional,
+        }
       : undefined;
 
   const groups = { number, string, array, object };
@@ -299,7 +318,11 @@ export function validateManifest(manifest: unknown, schemaPatches: readonly Sche
   const key = schemaKey(apiVersion, kind);
   const entry = lookup(key);
   if (!entry) return [{ path: "", message: `no schema for ${apiVersion} ${kind}` }];
-  const root = rootSchemaFor(key, entry, schemaPatches.filter((p) => p.key === key));
+  const root = rootSchemaFor(
+    key,
+    entry,
+    schemaPatches.filter((p) => p.key === key),
+  );
   const walk: Walk = { issues, segments: [], clusterScopedKind: entry.scope === "Cluster" ? kind : undefined };
   check(root, manifest, walk);
   issues.push(...metadataKeyIssues(manifest.metadata));
@@ -357,7 +380,8 @@ function check(schema: StructuralSchema, value: unknown, walk: Walk): void {
   }
   if (object) {
     if (isPlainObject(value)) {
-      for (const field of object.required) if (ownValue(value, field) === undefined) report(walk, `missing required field ${JSON.stringify(field)}`);
+      for (const field of object.required)
+        if (ownValue(value, field) === undefined) report(walk, `missing required field ${JSON.stringify(field)}`);
       if (object.additional !== undefined) {
         for (const field of Object.keys(value)) {
           const v = value[field];
@@ -376,7 +400,8 @@ function check(schema: StructuralSchema, value: unknown, walk: Walk): void {
 
 function unknownField(field: string, walk: Walk): string {
   const atRootMetadata = walk.segments.length === 1 && walk.segments[0] === "metadata";
-  const note = walk.clusterScopedKind !== undefined && field === "namespace" && atRootMetadata ? ` (${walk.clusterScopedKind} is cluster-scoped)` : "";
+  const note =
+    walk.clusterScopedKind !== undefined && field === "namespace" && atRootMetadata ? ` (${walk.clusterScopedKind} is cluster-scoped)` : "";
   return `unknown field ${JSON.stringify(field)}${note}`;
 }
 
@@ -544,7 +569,10 @@ function describeType(v: unknown): string {
 
 function pointerSegments(pointer: string): string[] {
   if (pointer === "") return [];
-  return pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+  return pointer
+    .slice(1)
+    .split("/")
+    .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
 const SIMPLE_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;

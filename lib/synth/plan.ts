@@ -51,7 +51,9 @@ export function planWrites(files: readonly RenderedFile[], repo: RepoView): { pl
   for (const f of files) {
     const other = byPath.get(f.path);
     if (other) {
-      problems.push(`[${f.source}] output path = ${JSON.stringify(f.path)}: allowed is a path no other construct writes (also written by ${other.source})`);
+      problems.push(
+        `[${f.source}] output path = ${JSON.stringify(f.path)}: allowed is a path no other construct writes (also written by ${other.source})`,
+      );
       continue;
     }
     if (f.path === OWNERSHIP_RECORD_PATH) {
@@ -75,7 +77,9 @@ export function planWrites(files: readonly RenderedFile[], repo: RepoView): { pl
     } else if (f.file.ifForeign) {
       keptForeign.push(f.path);
       if (!satisfies(f.file.ifForeign.satisfiedBy, current)) {
-        warnings.push(`[${f.source}] ${f.path}: a file that ${GENERATOR} did not generate is there; it is kept as it is, and ${f.file.ifForeign.warning}`);
+        warnings.push(
+          `[${f.source}] ${f.path}: a file that ${GENERATOR} did not generate is there; it is kept as it is, and ${f.file.ifForeign.warning}`,
+        );
       }
     } else {
       problems.push(

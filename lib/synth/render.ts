@@ -59,7 +59,8 @@ export function renderJson(value: unknown, source: string): string {
 }
 
 export function renderFile(file: GitOpsFile): RenderedFile {
-  const text = file.content.format === "json" ? renderJson(file.content.value, file.source) : renderYaml(file.content.documents, file.source);
+  const text =
+    file.content.format === "json" ? renderJson(file.content.value, file.source) : renderYaml(file.content.documents, file.source);
   const bytes = Buffer.from(text, "utf8");
   return { path: file.path, source: file.source, bytes, sha256: sha256(bytes), file };
 }

@@ -55,7 +55,9 @@ export class RepoPathResolver {
     const abs = path.join(this.realRoot, ...rel.split("/"));
     const folder = this.folder(path.dirname(abs));
     if (!folder.inside) {
-      throw new Error(`output path ${JSON.stringify(rel)} leaves the GitOps repo through a symlink (${path.relative(this.realRoot, folder.probe)} → outside)`);
+      throw new Error(
+        `output path ${JSON.stringify(rel)} leaves the GitOps repo through a symlink (${path.relative(this.realRoot, folder.probe)} → outside)`,
+      );
     }
     if (!folder.exists) return { abs, exists: false };
     // lstat without throwing: most targets of a first synth do not exist, and an exception per file is costly.
@@ -73,7 +75,8 @@ export class RepoPathResolver {
   /** The folders from the nearest existing ancestor of dir (an absolute path under the real root) down to dir, parents first. */
   missingFolders(dir: string): string[] {
     const out: string[] = [];
-    for (let d = dir; d !== this.realRoot && d.startsWith(this.realRoot + path.sep) && !this.folder(d).exists; d = path.dirname(d)) out.unshift(d);
+    for (let d = dir; d !== this.realRoot && d.startsWith(this.realRoot + path.sep) && !this.folder(d).exists; d = path.dirname(d))
+      out.unshift(d);
     return out;
   }
 

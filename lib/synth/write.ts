@@ -234,7 +234,8 @@ function writeJournal(realRoot: string, j: Journal): void {
 
 /** The journal is read back from the repo: every path in it is checked before it is used. */
 function parseJournal(text: string): Journal {
-  const bad = (why: string): Error => new Error(`${JOURNAL_FILE} (left by an interrupted synth) ${why}; restore the tree from Git and delete ${JOURNAL_FILE}`);
+  const bad = (why: string): Error =>
+    new Error(`${JOURNAL_FILE} (left by an interrupted synth) ${why}; restore the tree from Git and delete ${JOURNAL_FILE}`);
   let j: Journal;
   try {
     j = JSON.parse(text) as Journal;

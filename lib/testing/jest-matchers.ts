@@ -77,7 +77,9 @@ export const gitOpsMatchers = {
 export function setupGitOpsMatchers(): void {
   const expect = (globalThis as { expect?: { extend?: (m: object) => void } }).expect;
   if (!expect || typeof expect.extend !== "function") {
-    throw new Error("setupGitOpsMatchers() needs the global expect of jest (or a compatible runner): call it from a test or a jest setup file");
+    throw new Error(
+      "setupGitOpsMatchers() needs the global expect of jest (or a compatible runner): call it from a test or a jest setup file",
+    );
   }
   expect.extend(gitOpsMatchers);
 }

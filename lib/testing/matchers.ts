@@ -43,7 +43,11 @@ export function crdSchemaProblems(received: unknown): string[] {
   }
   const problems: string[] = [];
   for (const { where, doc } of docs) {
-    if (typeof (doc as { apiVersion?: unknown })?.apiVersion === "string" && (doc as { apiVersion: string }).apiVersion.startsWith(KUSTOMIZE_CONFIG)) continue;
+    if (
+      typeof (doc as { apiVersion?: unknown })?.apiVersion === "string" &&
+      (doc as { apiVersion: string }).apiVersion.startsWith(KUSTOMIZE_CONFIG)
+    )
+      continue;
     const o = doc as { kind?: unknown; metadata?: { name?: unknown } } | null;
     for (const issue of validateManifest(doc)) {
       problems.push(`${String(o?.kind)} ${String(o?.metadata?.name)} (${where}) field ${issue.path || "(object)"}: ${issue.message}`);
@@ -62,15 +66,18 @@ export function crdSchemaProblems(received: unknown): string[] {
  */
 export function guardedNodePoolProblems(received: unknown, expectation: GuardedNodePoolExpectation = {}): string[] {
   const attributes = nodePoolBlock(received);
-  if (!attributes) return [`expected a node pool (GuardedNodePool, KubernetesClusterNodePool or its ${NODE_POOL_TYPE} block), got ${describe(received)}`];
+  if (!attributes)
+    return [`expected a node pool (GuardedNodePool, KubernetesClusterNodePool or its ${NODE_POOL_TYPE} block), got ${describe(received)}`];
   const floor = expectation.minCountFloor ?? 3;
   const problems: string[] = [];
   const lifecycle = (attributes.lifecycle ?? {}) as Record<string, unknown>;
-  if (attributes.auto_scaling_enabled !== true) problems.push(`auto_scaling_enabled = ${describe(attributes.auto_scaling_enabled)}, expected true`);
+  if (attributes.auto_scaling_enabled !== true)
+    problems.push(`auto_scaling_enabled = ${describe(attributes.auto_scaling_enabled)}, expected true`);
   const min = attributes.min_count;
   const max = attributes.max_count;
   if (typeof min !== "number" || min < floor) problems.push(`min_count = ${describe(min)}, expected a number ≥ the floor ${floor}`);
-  if (typeof max !== "number" || (typeof min === "number" && max < min)) problems.push(`max_count = ${describe(max)}, expected a number ≥ min_count (${describe(min)})`);
+  if (typeof max !== "number" || (typeof min === "number" && max < min))
+    problems.push(`max_count = ${describe(max)}, expected a number ≥ min_count (${describe(min)})`);
   const ignore = lifecycle.ignore_changes;
   const ignored = ignore === "all" || (Array.isArray(ignore) && ignore.some((a) => a === "node_count" || a === "all"));
   if (!ignored) problems.push(`lifecycle.ignore_changes = ${describe(ignore)}, expected it to contain "node_count"`);
@@ -112,13 +119,22 @@ function nodePoolBlock(received: unknown): Record<string, unknown> | undefined {
   const c = received as Partial<IConstruct> & { resource?: unknown };
   if (c.node !== undefined) {
     // A GuardedNodePool exposes its provider resource as `resource`.
-    const resource = TerraformResource.isTerraformResource(c) ? c : TerraformResource.isTerraformResource(c.resource) ? c.resource : undefined;
+    const resource = TerraformResource.isTerraformResource(c)
+      ? c
+      : TerraformResource.isTerraformResource(c.resource)
+        ? c.resource
+        : undefined;
     if (!resource) return undefined;
-    const context: PolicyRuleContext = { options: { minCountFloor: 0, logSuppressions: false }, resolve: (v) => resolveTokens(resource, v) };
+    const context: PolicyRuleContext = {
+      options: { minCountFloor: 0, logSuppressions: false },
+      resolve: (v) => resolveTokens(resource, v),
+    };
     return nodePoolAttributes(resource, context);
   }
   const block = received as Record<string, unknown>;
-  return "auto_scaling_enabled" in block || "vm_size" in block || "min_count" in block || "kubernetes_cluster_id" in block ? block : undefined;
+  return "auto_scaling_enabled" in block || "vm_size" in block || "min_count" in block || "kubernetes_cluster_id" in block
+    ? block
+    : undefined;
 }
 
 function yamlDocs(text: string, where: string): { where: string; doc: unknown }[] {
@@ -153,7 +169,8 @@ function isFileMap(x: unknown): x is Record<string, string> {
 
 function describe(v: unknown): string {
   if (v === undefined) return "(unset)";
-  if (typeof v === "object" && v !== null && (v as Partial<IConstruct>).node !== undefined) return `construct ${(v as IConstruct).node.path}`;
+  if (typeof v === "object" && v !== null && (v as Partial<IConstruct>).node !== undefined)
+    return `construct ${(v as IConstruct).node.path}`;
   try {
     return JSON.stringify(v);
   } catch {

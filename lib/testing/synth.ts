@@ -151,9 +151,11 @@ function invokeAspects(root: IConstruct): void {
 }
 
 function annotationsOf(stack: TerraformStack): GitOpsAnnotation[] {
-  return stack.node.findAll().flatMap((c) =>
-    c.node.metadata
-      .filter((m) => LEVELS[m.type] !== undefined)
-      .map((m) => ({ constructPath: c.node.path, level: LEVELS[m.type], message: String(m.data) })),
-  );
+  return stack.node
+    .findAll()
+    .flatMap((c) =>
+      c.node.metadata
+        .filter((m) => LEVELS[m.type] !== undefined)
+        .map((m) => ({ constructPath: c.node.path, level: LEVELS[m.type], message: String(m.data) })),
+    );
 }

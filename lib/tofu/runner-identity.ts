@@ -215,7 +215,16 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
     this.props = props;
     this.cluster = props.cluster;
     const aks = props.cluster?._aksExtensionCluster;
-    this.location = props.aksCluster ? props.aksCluster._locate() : aks ? { name: aks.clusterName, resourceGroupName: aks.resourceGroupName, subscriptionId: aks.subscriptionId, keyIn: (s) => `${s}/${aks.resourceGroupName}/${aks.clusterName}`.toLowerCase() } : undefined;
+    this.location = props.aksCluster
+      ? props.aksCluster._locate()
+      : aks
+        ? {
+            name: aks.clusterName,
+            resourceGroupName: aks.resourceGroupName,
+            subscriptionId: aks.subscriptionId,
+            keyIn: (s) => `${s}/${aks.resourceGroupName}/${aks.clusterName}`.toLowerCase(),
+          }
+        : undefined;
     this.subscriptionId = props.subscriptionId ?? this.location?.subscriptionId ?? aks?.subscriptionId ?? "";
     this.namespace = props.namespace ?? props.cluster?.namespace;
     this.serviceAccountName = props.serviceAccountName ?? "tf-runner-azure";
@@ -302,52 +311,106 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
       c.fail(
         "aksCluster",
         p.aksCluster === undefined ? undefined : "<unresolved token>",
-        aksMode ? "a cluster whose name and resource group are literals" : "the AKS cluster the runners run on (NodePoolCluster.fromClusterName/fromClusterId/fromCluster, literals): flux CLI mode does not know it",
+        aksMode
+          ? "a cluster whose name and resource group are literals"
+          : "the AKS cluster the runners run on (NodePoolCluster.fromClusterName/fromClusterId/fromCluster, literals): flux CLI mode does not know it",
       );
     }
     // Without a cluster there is no subscription to derive: the aksCluster message above says what to give.
     if ((this.location || p.subscriptionId !== undefined) && c.literal("subscriptionId", this.subscriptionId)) {
-      c.check(GUID.test(this.subscriptionId), "subscriptionId", this.subscriptionId || undefined, "the subscription GUID of the AKS cluster");
+      c.check(
+        GUID.test(this.subscriptionId),
+        "subscriptionId",
+        this.subscriptionId || undefined,
+        "the subscription GUID of the AKS cluster",
+      );
     }
     const stackSub = p.cluster?._bootstrapSubscriptionId;
     if (stackSub !== undefined && GUID.test(this.subscriptionId) && stackSub.toLowerCase() !== this.subscriptionId.toLowerCase()) {
-      c.fail("subscriptionId", this.subscriptionId, `the subscription of ${p.cluster.bootstrapStack?.repoPath} (${stackSub}): one bootstrap stack per cluster, one provider`);
+      c.fail(
+        "subscriptionId",
+        this.subscriptionId,
+        `the subscription of ${p.cluster.bootstrapStack?.repoPath} (${stackSub}): one bootstrap stack per cluster, one provider`,
+      );
     }
-    if (this.location?.subscriptionId !== undefined && GUID.test(this.subscriptionId) && this.location.subscriptionId.toLowerCase() !== this.subscriptionId.toLowerCase()) {
+    if (
+      this.location?.subscriptionId !== undefined &&
+      GUID.test(this.subscriptionId) &&
+      this.location.subscriptionId.toLowerCase() !== this.subscriptionId.toLowerCase()
+    ) {
       c.fail("subscriptionId", this.subscriptionId, `the subscription of the AKS cluster (${this.location.subscriptionId})`);
     }
     if (this.tenantId === undefined) c.fail("tenantId", undefined, "the Entra tenant GUID (e.g. from the tenantId context entry)");
     else c.pattern("tenantId", this.tenantId, GUID, "the Entra tenant GUID (e.g. from the tenantId context entry)");
-    if (this.clientId !== undefined) c.pattern("clientId", this.clientId, GUID, `the client id GUID of the identity (${this.clientIdCommand})`);
-    c.pattern("identityName", this.identityName, IDENTITY_NAME, "a managed identity name: 3 to 128 letters, digits, '-' and '_', starting alphanumeric");
+    if (this.clientId !== undefined)
+      c.pattern("clientId", this.clientId, GUID, `the client id GUID of the identity (${this.clientIdCommand})`);
+    c.pattern(
+      "identityName",
+      this.identityName,
+      IDENTITY_NAME,
+      "a managed identity name: 3 to 128 letters, digits, '-' and '_', starting alphanumeric",
+    );
     c.pattern("resourceGroupName", p.resourceGroupName, RESOURCE_GROUP, "a resource group name");
     c.pattern("location", p.location, LOCATION, "an Azure region name such as westeurope");
     c.pattern("namespace", this.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
     if (c.pattern("serviceAccountName", this.serviceAccountName, DNS_SUBDOMAIN, "a ServiceAccount name")) {
-      c.check(this.serviceAccountName !== CHART_SERVICE_ACCOUNT, "serviceAccountName", this.serviceAccountName, `a name other than ${CHART_SERVICE_ACCOUNT} (the tofu-controller chart creates and owns that ServiceAccount)`);
+      c.check(
+        this.serviceAccountName !== CHART_SERVICE_ACCOUNT,
+        "serviceAccountName",
+        this.serviceAccountName,
+        `a name other than ${CHART_SERVICE_ACCOUNT} (the tofu-controller chart creates and owns that ServiceAccount)`,
+      );
     }
     const federatedName = `${this.namespace}-${this.serviceAccountName}`;
-    c.check(federatedName.length <= 120, "serviceAccountName", this.serviceAccountName, "a name short enough for the federated credential name <namespace>-<serviceAccount> (at most 120 characters)");
+    c.check(
+      federatedName.length <= 120,
+      "serviceAccountName",
+      this.serviceAccountName,
+      "a name short enough for the federated credential name <namespace>-<serviceAccount> (at most 120 characters)",
+    );
 
     // A cluster defined in this app must have what workload identity needs.
     const resource = this.location?.resource;
     if (resource) {
       const where = `KubernetesCluster ${resource.node.path}`;
-      c.check(resource.oidcIssuerEnabledInput === true, "aksCluster", where, "a cluster with oidcIssuerEnabled: true (the federated credential trusts its OIDC issuer)");
-      c.check(resource.workloadIdentityEnabledInput === true, "aksCluster", where, "a cluster with workloadIdentityEnabled: true (the webhook that mounts the runner's token)");
+      c.check(
+        resource.oidcIssuerEnabledInput === true,
+        "aksCluster",
+        where,
+        "a cluster with oidcIssuerEnabled: true (the federated credential trusts its OIDC issuer)",
+      );
+      c.check(
+        resource.workloadIdentityEnabledInput === true,
+        "aksCluster",
+        where,
+        "a cluster with workloadIdentityEnabled: true (the webhook that mounts the runner's token)",
+      );
     }
 
     const sameFile = this.users.length ? this.cluster?._sourceWithSameFile(this) : undefined;
     if (sameFile) {
-      c.fail("serviceAccountName", this.serviceAccountName, `a name no other file of ${this.cluster.folder}/terraform uses (${sameFile.node.path} writes ${this._fileName} too)`);
+      c.fail(
+        "serviceAccountName",
+        this.serviceAccountName,
+        `a name no other file of ${this.cluster.folder}/terraform uses (${sameFile.node.path} writes ${this._fileName} too)`,
+      );
     }
 
     // Two identities of one cluster must not share a name, a ServiceAccount or a federated credential.
     for (const other of this.cluster?._runnerIdentities ?? []) {
       if (other === this) break; // report on the later one only
-      if (other.identityName === this.identityName) c.fail("identityName", this.identityName, `a name no other RunnerIdentity of cluster ${this.cluster.clusterName} uses (${other.node.path} has it)`);
+      if (other.identityName === this.identityName)
+        c.fail(
+          "identityName",
+          this.identityName,
+          `a name no other RunnerIdentity of cluster ${this.cluster.clusterName} uses (${other.node.path} has it)`,
+        );
       if (other.namespace === this.namespace && other.serviceAccountName === this.serviceAccountName) {
-        c.fail("serviceAccountName", this.serviceAccountName, `a ServiceAccount no other RunnerIdentity of ${this.cluster.clusterName}/${this.namespace} uses (${other.node.path} has it)`);
+        c.fail(
+          "serviceAccountName",
+          this.serviceAccountName,
+          `a ServiceAccount no other RunnerIdentity of ${this.cluster.clusterName}/${this.namespace} uses (${other.node.path} has it)`,
+        );
       }
     }
   }
@@ -371,16 +434,32 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
   _validateFor(cr: TerraformControllerCR, c: PropChecks): void {
     const me = `<RunnerIdentity ${this.node.path}>`;
     if (cr.cluster !== this.cluster) {
-      c.fail("runnerIdentity", me, `a RunnerIdentity of cluster ${cr.cluster.clusterName} (this one is of ${this.cluster.clusterName}: its federated credential trusts that cluster's issuer)`);
+      c.fail(
+        "runnerIdentity",
+        me,
+        `a RunnerIdentity of cluster ${cr.cluster.clusterName} (this one is of ${this.cluster.clusterName}: its federated credential trusts that cluster's issuer)`,
+      );
       return;
     }
     if (cr.namespace !== this.namespace) {
-      c.fail("runnerIdentity", me, `a RunnerIdentity whose ServiceAccount is in the object's namespace ${cr.namespace} (it is in ${this.namespace}; a pod can only use a ServiceAccount of its own namespace)`);
+      c.fail(
+        "runnerIdentity",
+        me,
+        `a RunnerIdentity whose ServiceAccount is in the object's namespace ${cr.namespace} (it is in ${this.namespace}; a pod can only use a ServiceAccount of its own namespace)`,
+      );
     }
     const stack = cr.stack;
     if (!(stack instanceof InfrastructureStack)) return;
-    if (!Token.isUnresolved(stack.subscriptionId) && GUID.test(this.subscriptionId) && stack.subscriptionId.toLowerCase() !== this.subscriptionId.toLowerCase()) {
-      c.fail("runnerIdentity", me, `an identity of the stack's subscription ${stack.subscriptionId} (its role is on a cluster in ${this.subscriptionId}, and the stack's provider reads the cluster there)`);
+    if (
+      !Token.isUnresolved(stack.subscriptionId) &&
+      GUID.test(this.subscriptionId) &&
+      stack.subscriptionId.toLowerCase() !== this.subscriptionId.toLowerCase()
+    ) {
+      c.fail(
+        "runnerIdentity",
+        me,
+        `an identity of the stack's subscription ${stack.subscriptionId} (its role is on a cluster in ${this.subscriptionId}, and the stack's provider reads the cluster there)`,
+      );
     }
     // Every pool the stack manages must be on the cluster the role covers, or the runner gets 403 at apply.
     if (!this.location || !GUID.test(this.subscriptionId)) return;
@@ -389,7 +468,11 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
       if (!(pool instanceof GuardedNodePool) || pool.cluster.key === undefined) continue;
       const comparable = pool.cluster.key.startsWith("resource:") === mine.startsWith("resource:");
       if (comparable && pool.cluster.key !== mine) {
-        c.fail("runnerIdentity", me, `an identity whose role covers the cluster of every pool in ${stack.repoPath} (${pool.node.path} is on another cluster than ${this.location.resourceGroupName}/${this.location.name})`);
+        c.fail(
+          "runnerIdentity",
+          me,
+          `an identity whose role covers the cluster of every pool in ${stack.repoPath} (${pool.node.path} is on another cluster than ${this.location.resourceGroupName}/${this.location.name})`,
+        );
       }
     }
   }
@@ -422,10 +505,18 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
       namespace: this.namespace,
       annotations: this.clientId !== undefined ? { "azure.workload.identity/client-id": this.clientId } : undefined,
     });
-    const binding = roleBindingObject({ name: `${this.serviceAccountName}-tf-runner`, namespace: this.namespace }, { kind: "ClusterRole", name: TF_RUNNER_CLUSTER_ROLE }, [
-      { name: this.serviceAccountName, namespace: this.namespace },
-    ]);
-    return [{ path: `${this.cluster.folder}/terraform/${this._fileName}`, source: this.node.path, content: { format: "yaml", documents: [sa, binding] } }];
+    const binding = roleBindingObject(
+      { name: `${this.serviceAccountName}-tf-runner`, namespace: this.namespace },
+      { kind: "ClusterRole", name: TF_RUNNER_CLUSTER_ROLE },
+      [{ name: this.serviceAccountName, namespace: this.namespace }],
+    );
+    return [
+      {
+        path: `${this.cluster.folder}/terraform/${this._fileName}`,
+        source: this.node.path,
+        content: { format: "yaml", documents: [sa, binding] },
+      },
+    ];
   }
 }
 
@@ -439,11 +530,18 @@ class KubeletRunnerIdentity implements IRunnerIdentity {
   }
 
   _attach(cr: TerraformControllerCR): void {
-    Annotations.of(cr).addWarning(`Terraform object ${cr.namespace}/${cr.name} authenticates with the nodes' kubelet identity (ARM_USE_MSI, explicit opt-in): ${KUBELET_BLAST_RADIUS}.`);
+    Annotations.of(cr).addWarning(
+      `Terraform object ${cr.namespace}/${cr.name} authenticates with the nodes' kubelet identity (ARM_USE_MSI, explicit opt-in): ${KUBELET_BLAST_RADIUS}.`,
+    );
   }
 
   _validateFor(_cr: TerraformControllerCR, c: PropChecks): void {
-    c.pattern("runnerIdentity (kubelet identity) clientId", this.props.clientId, GUID, "the client id GUID of the kubelet identity (az aks show --query identityProfile.kubeletidentity.clientId)");
+    c.pattern(
+      "runnerIdentity (kubelet identity) clientId",
+      this.props.clientId,
+      GUID,
+      "the client id GUID of the kubelet identity (az aks show --query identityProfile.kubeletidentity.clientId)",
+    );
     c.pattern("runnerIdentity (kubelet identity) tenantId", this.props.tenantId, GUID, "the Entra tenant GUID");
   }
 

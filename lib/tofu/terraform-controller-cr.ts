@@ -429,23 +429,73 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
       c.fail("cluster", this.cluster, "a FluxBootstrap (the cluster whose tofu-controller reconciles the stack)");
       return; // everything else is relative to the cluster
     }
-    if (c.pattern("name", this.name, DNS_LABEL, "a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric")) {
-      c.check(!TRAILING_NUMBER.test(this.name), "name", this.name, "a name not ending in -<digits> (Terraform's kubernetes backend refuses such state suffixes; tofu-controller reference §4)");
-      c.check(this.name !== "kustomization", "name", this.name, `a name other than "kustomization" (${this.cluster.folder}/terraform/kustomization.yaml lists the folder)`);
+    if (
+      c.pattern(
+        "name",
+        this.name,
+        DNS_LABEL,
+        "a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric",
+      )
+    ) {
+      c.check(
+        !TRAILING_NUMBER.test(this.name),
+        "name",
+        this.name,
+        "a name not ending in -<digits> (Terraform's kubernetes backend refuses such state suffixes; tofu-controller reference §4)",
+      );
+      c.check(
+        this.name !== "kustomization",
+        "name",
+        this.name,
+        `a name other than "kustomization" (${this.cluster.folder}/terraform/kustomization.yaml lists the folder)`,
+      );
     }
     // A defaulted namespace (the source's) or suffix (the stack folder) is checked where it comes from: no second message.
     if (p.namespace === undefined || c.pattern("namespace", this.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)")) {
-      c.check(this.namespace === this.source.namespace, "namespace", this.namespace, `the namespace of its source ${this.source.kind} ${this.source.namespace}/${this.source.name} (tofu-controller denies cross-namespace source references)`);
+      c.check(
+        this.namespace === this.source.namespace,
+        "namespace",
+        this.namespace,
+        `the namespace of its source ${this.source.kind} ${this.source.namespace}/${this.source.name} (tofu-controller denies cross-namespace source references)`,
+      );
     }
     const suffixChecked = p.secretSuffix !== undefined || (typeof this.secretSuffix === "string" && DNS_LABEL.test(this.secretSuffix));
-    if (suffixChecked && c.pattern("secretSuffix", this.secretSuffix, STATE_SUFFIX, "lower-case letters, digits and '-', starting and ending alphanumeric (it ends the state Secret name)")) {
-      c.check(!TRAILING_NUMBER.test(this.secretSuffix), "secretSuffix", this.secretSuffix, "a suffix not ending in -<digits> (Terraform's kubernetes backend refuses it)");
+    if (
+      suffixChecked &&
+      c.pattern(
+        "secretSuffix",
+        this.secretSuffix,
+        STATE_SUFFIX,
+        "lower-case letters, digits and '-', starting and ending alphanumeric (it ends the state Secret name)",
+      )
+    ) {
+      c.check(
+        !TRAILING_NUMBER.test(this.secretSuffix),
+        "secretSuffix",
+        this.secretSuffix,
+        "a suffix not ending in -<digits> (Terraform's kubernetes backend refuses it)",
+      );
     }
-    if (c.pattern("workspace", this.workspace, STATE_SUFFIX, "lower-case letters, digits and '-' (it is part of the state Secret name)") && suffixChecked) {
-      c.check(this.stateSecretName.length <= 253, "secretSuffix", this.secretSuffix, `a suffix short enough for the state Secret name ${this.stateSecretName} (at most 253 characters)`);
+    if (
+      c.pattern("workspace", this.workspace, STATE_SUFFIX, "lower-case letters, digits and '-' (it is part of the state Secret name)") &&
+      suffixChecked
+    ) {
+      c.check(
+        this.stateSecretName.length <= 253,
+        "secretSuffix",
+        this.secretSuffix,
+        `a suffix short enough for the state Secret name ${this.stateSecretName} (at most 253 characters)`,
+      );
     }
     c.check(p.stack instanceof InfrastructureStack, "stack", p.stack?.node?.path ?? p.stack, "an InfrastructureStack");
-    if (p.approval === undefined) c.fail("approval", undefined, `one of ${Object.values(ApprovalMode).map((a) => JSON.stringify(a)).join(", ")} (required: it decides whether a merge applies to Azure without a human)`);
+    if (p.approval === undefined)
+      c.fail(
+        "approval",
+        undefined,
+        `one of ${Object.values(ApprovalMode)
+          .map((a) => JSON.stringify(a))
+          .join(", ")} (required: it decides whether a merge applies to Azure without a human)`,
+      );
     else c.oneOf("approval", p.approval, Object.values(ApprovalMode));
 
     // The approval loop guard (tofu-controller #1878).
@@ -461,10 +511,21 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
       else c.pattern("approvedPlan", p.approvedPlan, PLAN_ID, "a plan id as the object's status prints it, e.g. plan-main-b8e362c206");
     }
 
-    Duration._check(c, "interval", this.interval, { min: Duration.minutes(1), why: "every run starts a runner pod and refreshes every resource against Azure" });
-    Duration._check(c, "retryInterval", this.retryInterval, { min: Duration.seconds(15), why: "the controller's own default; every retry starts a runner pod" });
+    Duration._check(c, "interval", this.interval, {
+      min: Duration.minutes(1),
+      why: "every run starts a runner pod and refreshes every resource against Azure",
+    });
+    Duration._check(c, "retryInterval", this.retryInterval, {
+      min: Duration.seconds(15),
+      why: "the controller's own default; every retry starts a runner pod",
+    });
 
-    c.check(this.source.cluster === this.cluster, "source", `${this.source.kind} ${this.source.namespace}/${this.source.name}`, `a source of cluster ${this.cluster.clusterName} (it belongs to ${this.source.cluster.clusterName})`);
+    c.check(
+      this.source.cluster === this.cluster,
+      "source",
+      `${this.source.kind} ${this.source.namespace}/${this.source.name}`,
+      `a source of cluster ${this.cluster.clusterName} (it belongs to ${this.source.cluster.clusterName})`,
+    );
     for (const b of ["destroyResourcesOnDeletion", "disableDriftDetection", "upgradeOnInit"] as const) {
       if (p[b] !== undefined) c.check(typeof p[b] === "boolean", b, p[b], "true or false");
     }
@@ -472,9 +533,19 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
 
     if (p.writeOutputsToSecret !== undefined && c.literal("writeOutputsToSecret", p.writeOutputsToSecret)) {
       c.pattern("writeOutputsToSecret.name", p.writeOutputsToSecret.name, DNS_SUBDOMAIN, "a Secret name");
-      c.check(p.writeOutputsToSecret.name !== this.stateSecretName, "writeOutputsToSecret.name", p.writeOutputsToSecret.name, `a name other than the state Secret ${this.stateSecretName}`);
+      c.check(
+        p.writeOutputsToSecret.name !== this.stateSecretName,
+        "writeOutputsToSecret.name",
+        p.writeOutputsToSecret.name,
+        `a name other than the state Secret ${this.stateSecretName}`,
+      );
       (p.writeOutputsToSecret.outputs ?? []).forEach((o, i) => {
-        c.pattern(`writeOutputsToSecret.outputs[${i}]`, o, OUTPUT_MAPPING, "a Terraform output name, or output:key to store it under another Secret key");
+        c.pattern(
+          `writeOutputsToSecret.outputs[${i}]`,
+          o,
+          OUTPUT_MAPPING,
+          "a Terraform output name, or output:key to store it under another Secret key",
+        );
       });
       checkLabels(c, "writeOutputsToSecret.labels", p.writeOutputsToSecret.labels);
       checkKeys(c, "writeOutputsToSecret.annotations", p.writeOutputsToSecret.annotations);
@@ -485,7 +556,14 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
     (p.varsFrom ?? []).forEach((v, i) => {
       c.oneOf(`varsFrom[${i}].kind`, v.kind, Object.values(VarsFromKind));
       c.pattern(`varsFrom[${i}].name`, v.name, DNS_SUBDOMAIN, `a ${v.kind} name in the object's namespace`);
-      (v.keys ?? []).forEach((k, j) => c.pattern(`varsFrom[${i}].keys[${j}]`, k, KEY_MAPPING, `a key of the ${v.kind}, or key:variable to pass it under another variable name`));
+      (v.keys ?? []).forEach((k, j) =>
+        c.pattern(
+          `varsFrom[${i}].keys[${j}]`,
+          k,
+          KEY_MAPPING,
+          `a key of the ${v.kind}, or key:variable to pass it under another variable name`,
+        ),
+      );
       checkBoolean(c, `varsFrom[${i}].optional`, v.optional);
     });
 
@@ -493,22 +571,45 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
     for (const d of this.dependencies) {
       const what = `${d.namespace}/${d.name}`;
       if (d === this) c.fail("dependsOn", what, "other Terraform objects (not itself)");
-      else if (d.cluster !== this.cluster) c.fail("dependsOn", what, `Terraform objects of cluster ${this.cluster.clusterName} (${d.node.path} is on ${d.cluster.clusterName})`);
-      else if (d.namespace !== this.namespace) c.fail("dependsOn", what, `Terraform objects in namespace ${this.namespace} (tofu-controller denies cross-namespace dependencies)`);
+      else if (d.cluster !== this.cluster)
+        c.fail(
+          "dependsOn",
+          what,
+          `Terraform objects of cluster ${this.cluster.clusterName} (${d.node.path} is on ${d.cluster.clusterName})`,
+        );
+      else if (d.namespace !== this.namespace)
+        c.fail("dependsOn", what, `Terraform objects in namespace ${this.namespace} (tofu-controller denies cross-namespace dependencies)`);
     }
     // A cycle is one mistake: reported once, on its member with the last construct path (a self-dependency is reported above).
     const cycle = findCycle(this);
-    if (cycle && cycle.length > 2 && cycle.every((x) => x.node.path <= this.node.path)) c.fail("dependsOn", cycle.map((x) => x.name).join(" → "), "dependencies without a cycle (the objects would wait for each other forever)");
+    if (cycle && cycle.length > 2 && cycle.every((x) => x.node.path <= this.node.path))
+      c.fail(
+        "dependsOn",
+        cycle.map((x) => x.name).join(" → "),
+        "dependencies without a cycle (the objects would wait for each other forever)",
+      );
 
     // Two objects on one state, or one name twice, in one cluster (one name is one file in the cluster's terraform/ folder).
     for (const other of this.cluster.terraforms) {
       if (other === this) break; // report on the later one only
       if (other.name === this.name && other.namespace === this.namespace) {
-        c.fail("name", this.name, `a name not used by another Terraform object in ${this.cluster.clusterName}/${this.namespace} (${other.node.path} has it)`);
+        c.fail(
+          "name",
+          this.name,
+          `a name not used by another Terraform object in ${this.cluster.clusterName}/${this.namespace} (${other.node.path} has it)`,
+        );
       } else if (other.name === this.name) {
-        c.fail("name", this.name, `a name not used by another Terraform object of cluster ${this.cluster.clusterName} (${other.node.path} in namespace ${other.namespace} has it, and both would be written to ${this.cluster.folder}/terraform/${this._fileName})`);
+        c.fail(
+          "name",
+          this.name,
+          `a name not used by another Terraform object of cluster ${this.cluster.clusterName} (${other.node.path} in namespace ${other.namespace} has it, and both would be written to ${this.cluster.folder}/terraform/${this._fileName})`,
+        );
       } else if (other.namespace === this.namespace && other.stateSecretName === this.stateSecretName) {
-        c.fail("secretSuffix", this.secretSuffix, `a state Secret of its own: ${other.node.path} already uses ${this.namespace}/${this.stateSecretName}, and two objects on one state overwrite each other`);
+        c.fail(
+          "secretSuffix",
+          this.secretSuffix,
+          `a state Secret of its own: ${other.node.path} already uses ${this.namespace}/${this.stateSecretName}, and two objects on one state overwrite each other`,
+        );
       }
     }
 
@@ -525,18 +626,31 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
     }
     id._validateFor(this, c);
     const settings = id._runner(this);
-    if (settings.serviceAccountName !== undefined && p.serviceAccountName !== undefined && p.serviceAccountName !== settings.serviceAccountName) {
-      c.fail("serviceAccountName", p.serviceAccountName, `unset with a runnerIdentity (its ServiceAccount ${settings.serviceAccountName} is the one federated to the identity)`);
+    if (
+      settings.serviceAccountName !== undefined &&
+      p.serviceAccountName !== undefined &&
+      p.serviceAccountName !== settings.serviceAccountName
+    ) {
+      c.fail(
+        "serviceAccountName",
+        p.serviceAccountName,
+        `unset with a runnerIdentity (its ServiceAccount ${settings.serviceAccountName} is the one federated to the identity)`,
+      );
     }
     const ours = new Set(settings.env.map((e) => e.name));
     (p.runnerPod?.env ?? []).forEach((e, i) => {
       if (ours.has(e?.name) || e?.name === "ARM_USE_MSI" || e?.name === "ARM_USE_AKS_WORKLOAD_IDENTITY") {
-        c.fail(`runnerPod.env[${i}].name`, e.name, `a name the runnerIdentity does not set (it sets ${[...ours].join(", ")}; one way to authenticate per runner)`);
+        c.fail(
+          `runnerPod.env[${i}].name`,
+          e.name,
+          `a name the runnerIdentity does not set (it sets ${[...ours].join(", ")}; one way to authenticate per runner)`,
+        );
       }
     });
     for (const [k, v] of Object.entries(settings.labels)) {
       const mine = p.runnerPod?.labels?.[k];
-      if (mine !== undefined && mine !== v) c.fail(`runnerPod.labels[${JSON.stringify(k)}]`, mine, `unset or ${JSON.stringify(v)} (the runnerIdentity needs it)`);
+      if (mine !== undefined && mine !== v)
+        c.fail(`runnerPod.labels[${JSON.stringify(k)}]`, mine, `unset or ${JSON.stringify(v)} (the runnerIdentity needs it)`);
     }
   }
 
@@ -554,13 +668,27 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
       if (from) {
         const n = [from.secretKeyRef, from.configMapKeyRef, from.fieldRef].filter((x) => x !== undefined).length;
         c.check(n === 1, `${prop}.valueFrom`, e.name, "exactly one of secretKeyRef, configMapKeyRef and fieldRef");
-        for (const [k, ref] of [["secretKeyRef", from.secretKeyRef], ["configMapKeyRef", from.configMapKeyRef]] as const) {
+        for (const [k, ref] of [
+          ["secretKeyRef", from.secretKeyRef],
+          ["configMapKeyRef", from.configMapKeyRef],
+        ] as const) {
           if (!ref) continue;
           c.pattern(`${prop}.valueFrom.${k}.name`, ref.name, DNS_SUBDOMAIN, "an object name in the Terraform object's namespace");
-          c.check(typeof ref.key === "string" && /^[-._a-zA-Z0-9]+$/.test(ref.key), `${prop}.valueFrom.${k}.key`, ref.key, "a key: letters, digits, '-', '_' and '.'");
+          c.check(
+            typeof ref.key === "string" && /^[-._a-zA-Z0-9]+$/.test(ref.key),
+            `${prop}.valueFrom.${k}.key`,
+            ref.key,
+            "a key: letters, digits, '-', '_' and '.'",
+          );
           checkBoolean(c, `${prop}.valueFrom.${k}.optional`, ref.optional);
         }
-        if (from.fieldRef) c.check(typeof from.fieldRef.fieldPath === "string" && from.fieldRef.fieldPath !== "", `${prop}.valueFrom.fieldRef.fieldPath`, from.fieldRef.fieldPath, "a pod field path such as metadata.namespace");
+        if (from.fieldRef)
+          c.check(
+            typeof from.fieldRef.fieldPath === "string" && from.fieldRef.fieldPath !== "",
+            `${prop}.valueFrom.fieldRef.fieldPath`,
+            from.fieldRef.fieldPath,
+            "a pod field path such as metadata.namespace",
+          );
       }
     });
     (r.envFrom ?? []).forEach((e, i) => {
@@ -573,7 +701,12 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
     });
     for (const part of ["requests", "limits"] as const) {
       for (const [k, q] of Object.entries(r.resources?.[part] ?? {})) {
-        c.check(typeof q === "string" && QUANTITY.test(q) && !q.startsWith("-"), `runnerPod.resources.${part}.${k}`, q, `a Kubernetes quantity such as "500m" or "1Gi", not negative`);
+        c.check(
+          typeof q === "string" && QUANTITY.test(q) && !q.startsWith("-"),
+          `runnerPod.resources.${part}.${k}`,
+          q,
+          `a Kubernetes quantity such as "500m" or "1Gi", not negative`,
+        );
       }
     }
     (r.tolerations ?? []).forEach((t, i) => {
@@ -605,7 +738,11 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
         interval: this.interval.toGo(),
         retryInterval: this.retryInterval.toGo(),
         path: this.path,
-        sourceRef: { kind: this.source.kind, name: this.source.name, namespace: this.source.namespace === this.namespace ? undefined : this.source.namespace },
+        sourceRef: {
+          kind: this.source.kind,
+          name: this.source.name,
+          namespace: this.source.namespace === this.namespace ? undefined : this.source.namespace,
+        },
         approvePlan,
         backendConfig: { secretSuffix: this.secretSuffix, inClusterConfig: true },
         workspace: p.workspace,
@@ -622,7 +759,9 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
         runnerPodTemplate: runnerTemplate(p.runnerPod, identity),
       },
     );
-    return [{ path: `${this.cluster.folder}/terraform/${this._fileName}`, source: this.node.path, content: { format: "yaml", documents: [doc] } }];
+    return [
+      { path: `${this.cluster.folder}/terraform/${this._fileName}`, source: this.node.path, content: { format: "yaml", documents: [doc] } },
+    ];
   }
 }
 
@@ -631,26 +770,22 @@ function runnerTemplate(r: RunnerPodOptions | undefined, identity: RunnerIdentit
     requests: r?.resources?.requests ?? DEFAULT_RESOURCES.requests,
     limits: r?.resources?.limits ?? DEFAULT_RESOURCES.limits,
   };
-  const env = r?.env?.map(
-    (e): EnvVar => ({
-      name: e.name,
-      value: e.value,
-      valueFrom: e.valueFrom
-        ? {
-            secretKeyRef: e.valueFrom.secretKeyRef ? { ...e.valueFrom.secretKeyRef } : undefined,
-            configMapKeyRef: e.valueFrom.configMapKeyRef ? { ...e.valueFrom.configMapKeyRef } : undefined,
-            fieldRef: e.valueFrom.fieldRef ? { fieldPath: e.valueFrom.fieldRef.fieldPath } : undefined,
-          }
-        : undefined,
-    }),
-  );
-  const envFrom = r?.envFrom?.map(
-    (e): EnvFromSource => ({
-      prefix: e.prefix,
-      secretRef: e.secretName !== undefined ? { name: e.secretName, optional: e.optional } : undefined,
-      configMapRef: e.configMapName !== undefined ? { name: e.configMapName, optional: e.optional } : undefined,
-    }),
-  );
+  const env = r?.env?.map((e): EnvVar => ({
+    name: e.name,
+    value: e.value,
+    valueFrom: e.valueFrom
+      ? {
+          secretKeyRef: e.valueFrom.secretKeyRef ? { ...e.valueFrom.secretKeyRef } : undefined,
+          configMapKeyRef: e.valueFrom.configMapKeyRef ? { ...e.valueFrom.configMapKeyRef } : undefined,
+          fieldRef: e.valueFrom.fieldRef ? { fieldPath: e.valueFrom.fieldRef.fieldPath } : undefined,
+        }
+      : undefined,
+  }));
+  const envFrom = r?.envFrom?.map((e): EnvFromSource => ({
+    prefix: e.prefix,
+    secretRef: e.secretName !== undefined ? { name: e.secretName, optional: e.optional } : undefined,
+    configMapRef: e.configMapName !== undefined ? { name: e.configMapName, optional: e.optional } : undefined,
+  }));
   const tolerations = r?.tolerations?.map((t): Toleration => ({ ...t }));
   const labels = identity && Object.keys(identity.labels).length ? { ...r?.labels, ...identity.labels } : r?.labels;
   const allEnv = identity?.env.length ? [...identity.env.map((e): EnvVar => ({ name: e.name, value: e.value })), ...(env ?? [])] : env;
@@ -673,7 +808,12 @@ function checkLabels(c: PropChecks, prop: string, labels: Record<string, string>
   if (labels === undefined || !c.literal(prop, labels)) return;
   for (const [k, v] of Object.entries(labels)) {
     c.check(LABEL_KEY.test(k), `${prop}[${JSON.stringify(k)}]`, k, "a Kubernetes label key ([prefix/]name, name 1 to 63 characters)");
-    c.check(typeof v === "string" && LABEL_VALUE.test(v), `${prop}[${JSON.stringify(k)}]`, v, "a Kubernetes label value (0 to 63 letters, digits, '-', '_', '.', alphanumeric at both ends)");
+    c.check(
+      typeof v === "string" && LABEL_VALUE.test(v),
+      `${prop}[${JSON.stringify(k)}]`,
+      v,
+      "a Kubernetes label value (0 to 63 letters, digits, '-', '_', '.', alphanumeric at both ends)",
+    );
   }
 }
 

@@ -15,7 +15,10 @@ afterAll(cleanupTempDirs);
 type Finding = { id: string; level: string; path: string };
 
 /** GIVEN an app with one stack WHEN fill() adds constructs and the pack is applied THEN the GitOps-* findings. */
-function findings(fill: (stack: InfrastructureStack, app: GitOpsApp) => void, options?: ConstructorParameters<typeof GitOpsChecks>[0]): Finding[] {
+function findings(
+  fill: (stack: InfrastructureStack, app: GitOpsApp) => void,
+  options?: ConstructorParameters<typeof GitOpsChecks>[0],
+): Finding[] {
   const app = newApp(workspace());
   const stack = new InfrastructureStack(app, "prod", { subscriptionId: SUBSCRIPTION });
   fill(stack, app);
@@ -25,7 +28,11 @@ function findings(fill: (stack: InfrastructureStack, app: GitOpsApp) => void, op
     .map((a) => ({ id: a.message.split(":")[0], level: a.level, path: a.constructPath }));
 }
 
-function rawPool(stack: InfrastructureStack, id: string, overrides: Partial<KubernetesClusterNodePoolConfig> = {}): KubernetesClusterNodePool {
+function rawPool(
+  stack: InfrastructureStack,
+  id: string,
+  overrides: Partial<KubernetesClusterNodePoolConfig> = {},
+): KubernetesClusterNodePool {
   return new KubernetesClusterNodePool(stack, id, {
     name: id,
     kubernetesClusterId: CLUSTER_ID,
@@ -38,8 +45,19 @@ function rawPool(stack: InfrastructureStack, id: string, overrides: Partial<Kube
   });
 }
 
-function guarded(stack: InfrastructureStack, id = "corepool", extra: Partial<ConstructorParameters<typeof GuardedNodePool>[2]> = {}): GuardedNodePool {
-  return new GuardedNodePool(stack, id, { cluster: NodePoolCluster.fromClusterId(CLUSTER_ID), name: id, vmSize: "Standard_D2s_v3", minCount: 3, maxCount: 5, ...extra });
+function guarded(
+  stack: InfrastructureStack,
+  id = "corepool",
+  extra: Partial<ConstructorParameters<typeof GuardedNodePool>[2]> = {},
+): GuardedNodePool {
+  return new GuardedNodePool(stack, id, {
+    cluster: NodePoolCluster.fromClusterId(CLUSTER_ID),
+    name: id,
+    vmSize: "Standard_D2s_v3",
+    minCount: 3,
+    maxCount: 5,
+    ...extra,
+  });
 }
 
 describe("GuardedNodePool", () => {
@@ -48,7 +66,9 @@ describe("GuardedNodePool", () => {
   });
 
   test("preventDestroy: false is a warning (NP4), not an error", () => {
-    expect(findings((s) => guarded(s, "corepool", { preventDestroy: false }))).toEqual([{ id: "GitOps-NP4", level: "warning", path: "prod/corepool/pool" }]);
+    expect(findings((s) => guarded(s, "corepool", { preventDestroy: false }))).toEqual([
+      { id: "GitOps-NP4", level: "warning", path: "prod/corepool/pool" },
+    ]);
   });
 
   test("a pool whose own guardrails allow a lower minimum still meets the organisation floor of the pack (NP2)", () => {
@@ -72,12 +92,28 @@ describe("raw KubernetesClusterNodePool", () => {
   });
 
   test("NP1: autoscaling off (and NP2 on its fixed node_count below the floor)", () => {
-    const f = findings((s) => rawPool(s, "raw", { autoScalingEnabled: false, minCount: undefined, maxCount: undefined, nodeCount: 2, lifecycle: { preventDestroy: true } }));
+    const f = findings((s) =>
+      rawPool(s, "raw", {
+        autoScalingEnabled: false,
+        minCount: undefined,
+        maxCount: undefined,
+        nodeCount: 2,
+        lifecycle: { preventDestroy: true },
+      }),
+    );
     expect(f.map((x) => `${x.id}/${x.level}`)).toEqual(["GitOps-NP1/error", "GitOps-NP2/error"]);
   });
 
   test("NP1 alone for a fixed pool at the floor; NP3 does not apply without autoscaling", () => {
-    const f = findings((s) => rawPool(s, "raw", { autoScalingEnabled: undefined, minCount: undefined, maxCount: undefined, nodeCount: 3, lifecycle: { preventDestroy: true } }));
+    const f = findings((s) =>
+      rawPool(s, "raw", {
+        autoScalingEnabled: undefined,
+        minCount: undefined,
+        maxCount: undefined,
+        nodeCount: 3,
+        lifecycle: { preventDestroy: true },
+      }),
+    );
     expect(f.map((x) => x.id)).toEqual(["GitOps-NP1"]);
   });
 
@@ -91,7 +127,9 @@ describe("raw KubernetesClusterNodePool", () => {
   });
 
   test("NP4: no prevent_destroy", () => {
-    expect(findings((s) => rawPool(s, "raw", { lifecycle: { ignoreChanges: ["node_count"] } }))).toEqual([{ id: "GitOps-NP4", level: "warning", path: "prod/raw" }]);
+    expect(findings((s) => rawPool(s, "raw", { lifecycle: { ignoreChanges: ["node_count"] } }))).toEqual([
+      { id: "GitOps-NP4", level: "warning", path: "prod/raw" },
+    ]);
   });
 
   test("a pool in a plain TerraformStack of the app is checked too", () => {
@@ -127,10 +165,20 @@ describe("suppressions", () => {
 
   test("applyToChildren on a GuardedNodePool covers its resource; without it, it does not", () => {
     expect(
-      findings((s) => PolicySuppressions.addResourceSuppressions(guarded(s, "p", { preventDestroy: false }), [{ id: "GitOps-NP4", reason: "ephemeral test pool, recreated daily" }], true)),
+      findings((s) =>
+        PolicySuppressions.addResourceSuppressions(
+          guarded(s, "p", { preventDestroy: false }),
+          [{ id: "GitOps-NP4", reason: "ephemeral test pool, recreated daily" }],
+          true,
+        ),
+      ),
     ).toEqual([]);
     expect(
-      findings((s) => PolicySuppressions.addResourceSuppressions(guarded(s, "p", { preventDestroy: false }), [{ id: "GitOps-NP4", reason: "ephemeral test pool, recreated daily" }])).map((x) => x.id),
+      findings((s) =>
+        PolicySuppressions.addResourceSuppressions(guarded(s, "p", { preventDestroy: false }), [
+          { id: "GitOps-NP4", reason: "ephemeral test pool, recreated daily" },
+        ]),
+      ).map((x) => x.id),
     ).toEqual(["GitOps-NP4"]);
   });
 
@@ -157,7 +205,11 @@ describe("suppressions", () => {
     PolicySuppressions.addResourceSuppressions(p, [{ id: "GitOps-NP2", reason: "batch pool, scales down at night" }]);
     PolicyPack.applyTo(app, new GitOpsChecks({ logSuppressions: true }));
     expect(synthGitOps(app).annotations).toEqual([
-      { constructPath: "prod/raw", level: "info", message: "GitOps-NP2 suppressed (NodePoolMinCountFloor): batch pool, scales down at night" },
+      {
+        constructPath: "prod/raw",
+        level: "info",
+        message: "GitOps-NP2 suppressed (NodePoolMinCountFloor): batch pool, scales down at night",
+      },
     ]);
   });
 
@@ -178,7 +230,9 @@ describe("suppressions", () => {
   test("an id that is not a rule id is refused", () => {
     const app = newApp(workspace());
     const stack = new InfrastructureStack(app, "prod", { subscriptionId: SUBSCRIPTION });
-    expect(() => PolicySuppressions.addResourceSuppressions(stack, [{ id: "NP2", reason: "a long enough reason" }])).toThrow(/rule id such as "GitOps-NP4"/);
+    expect(() => PolicySuppressions.addResourceSuppressions(stack, [{ id: "NP2", reason: "a long enough reason" }])).toThrow(
+      /rule id such as "GitOps-NP4"/,
+    );
   });
 });
 
@@ -238,7 +292,9 @@ describe("a policy error blocks the GitOps write", () => {
       expect(logs).toEqual(["gitops: not written, the synth has error annotations"]);
       expect(listFiles(repo)).toEqual([]);
       const manifest = JSON.parse(fs.readFileSync(`${app.outdir}/manifest.json`, "utf8"));
-      expect(manifest.stacks.prod.annotations.map((a: { level: string; message: string }) => `${a.level} ${a.message.split(":")[0]}`)).toEqual(["@cdktf/error GitOps-NP2"]);
+      expect(
+        manifest.stacks.prod.annotations.map((a: { level: string; message: string }) => `${a.level} ${a.message.split(":")[0]}`),
+      ).toEqual(["@cdktf/error GitOps-NP2"]);
     } finally {
       if (before === undefined) delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
       else process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = before;

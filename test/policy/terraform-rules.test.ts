@@ -52,7 +52,12 @@ class RawTerraformObject extends Construct implements IGitOpsFileProducer {
     markFileProducer(this);
   }
   _gitOpsFiles(): GitOpsFile[] {
-    const doc = { apiVersion: "infra.contrib.fluxcd.io/v1alpha2", kind: "Terraform", metadata: { name: this.node.id, namespace: "flux-system" }, spec: this.spec };
+    const doc = {
+      apiVersion: "infra.contrib.fluxcd.io/v1alpha2",
+      kind: "Terraform",
+      metadata: { name: this.node.id, namespace: "flux-system" },
+      spec: this.spec,
+    };
     return [{ path: `extra/${this.node.id}.yaml`, source: this.node.path, content: { format: "yaml", documents: [doc] } }];
   }
 }
@@ -69,7 +74,11 @@ describe("TerraformControllerCR defaults", () => {
   test("MANUAL with a separate source (release branch, OCI artifact) complies", () => {
     const f = fixture();
     const release = new GitRepositorySource(f.flux, "release", { cluster: f.flux, ref: GitRef.branch("release") });
-    const oci = new OciRepositorySource(f.flux, "tf-oci", { cluster: f.flux, url: "oci://ghcr.io/example/infra", ref: OciRef.tag("v1.0.0") });
+    const oci = new OciRepositorySource(f.flux, "tf-oci", {
+      cluster: f.flux,
+      url: "oci://ghcr.io/example/infra",
+      ref: OciRef.tag("v1.0.0"),
+    });
     f.tf("a", { approval: ApprovalMode.MANUAL, source: release });
     f.tf("b", { approval: ApprovalMode.MANUAL, source: oci, secretSuffix: "prod-b" });
     expect(findings(f)).toEqual([]);
@@ -117,7 +126,14 @@ describe("GitOps-TF1: manual approval with a same-repo source", () => {
 describe("GitOps-TF2: kubelet identity", () => {
   test("ARM_USE_MSI=true in the runner env is a warning that explains the blast radius", () => {
     const f = fixture();
-    f.tf("prod-tf", { runnerPod: { env: [{ name: "ARM_USE_MSI", value: "true" }, { name: "ARM_CLIENT_ID", value: "00000000-0000-0000-0000-000000000001" }] } });
+    f.tf("prod-tf", {
+      runnerPod: {
+        env: [
+          { name: "ARM_USE_MSI", value: "true" },
+          { name: "ARM_CLIENT_ID", value: "00000000-0000-0000-0000-000000000001" },
+        ],
+      },
+    });
     const [x, ...rest] = findings(f);
     expect(rest).toEqual([]);
     expect(x).toMatchObject({ id: "GitOps-TF2", level: "warning", path: "prod" });
@@ -152,7 +168,9 @@ describe("GitOps-TF2: kubelet identity", () => {
   test("suppressed with a reason on the Terraform object", () => {
     const f = fixture();
     const cr = f.tf("prod-tf", { runnerPod: { env: [{ name: "ARM_USE_MSI", value: "true" }] } });
-    PolicySuppressions.addResourceSuppressions(cr, [{ id: "GitOps-TF2", reason: "dedicated single-tenant runner pool, nothing else schedules there" }]);
+    PolicySuppressions.addResourceSuppressions(cr, [
+      { id: "GitOps-TF2", reason: "dedicated single-tenant runner pool, nothing else schedules there" },
+    ]);
     expect(findings(f)).toEqual([]);
   });
 });
@@ -167,7 +185,11 @@ describe("GitOps-TF3: state secret suffix", () => {
   test("not applicable with another backend (disable / customConfiguration)", () => {
     const f = fixture();
     new RawTerraformObject(f.flux, "a", { ...RAW_BASE, approvePlan: "auto", backendConfig: { disable: true } });
-    new RawTerraformObject(f.flux, "b", { ...RAW_BASE, approvePlan: "auto", backendConfig: { customConfiguration: 'backend "azurerm" {}' } });
+    new RawTerraformObject(f.flux, "b", {
+      ...RAW_BASE,
+      approvePlan: "auto",
+      backendConfig: { customConfiguration: 'backend "azurerm" {}' },
+    });
     expect(findings(f)).toEqual([]);
   });
 
@@ -189,7 +211,9 @@ describe("where findings of constructs outside stacks go", () => {
     new TerraformControllerCR(app, "tf-a", { cluster: flux, stack: a, approval: ApprovalMode.AUTO, ...msi });
     new TerraformControllerCR(app, "tf-b", { cluster: flux, stack: b, approval: ApprovalMode.AUTO, ...msi });
     PolicyPack.applyTo(app, new GitOpsChecks());
-    const got = synthGitOps(app).annotations.map((x) => `${x.constructPath} ${x.message.split(":")[0]} ${x.message.match(/\[construct ([^\]]+)\]/)?.[1]}`);
+    const got = synthGitOps(app).annotations.map(
+      (x) => `${x.constructPath} ${x.message.split(":")[0]} ${x.message.match(/\[construct ([^\]]+)\]/)?.[1]}`,
+    );
     expect(got).toEqual(["a GitOps-TF2 tf-a", "b GitOps-TF2 tf-b"]);
   });
 

@@ -5,7 +5,16 @@
  * (test/consumer/run.sh) runs the documented version, snapshot included, against the packed tarball.
  */
 import "../../lib/testing/jest";
-import { ApprovalMode, FluxBootstrap, GitOpsChecks, GuardedNodePool, InfrastructureStack, NodePoolCluster, PolicyPack, TerraformControllerCR } from "../../lib";
+import {
+  ApprovalMode,
+  FluxBootstrap,
+  GitOpsChecks,
+  GuardedNodePool,
+  InfrastructureStack,
+  NodePoolCluster,
+  PolicyPack,
+  TerraformControllerCR,
+} from "../../lib";
 import { synthGitOps, synthGitOpsFiles, testApp } from "../../lib/testing";
 
 function buildApp() {

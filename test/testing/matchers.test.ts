@@ -5,13 +5,26 @@
 import "../../lib/testing/jest";
 import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
 import { ApprovalMode, FluxBootstrap, GuardedNodePool, InfrastructureStack, NodePoolCluster, TerraformControllerCR } from "../../lib";
-import { allNodePoolProblems, crdSchemaProblems, guardedNodePoolProblems, setupGitOpsMatchers, synthGitOpsFiles, testApp } from "../../lib/testing";
+import {
+  allNodePoolProblems,
+  crdSchemaProblems,
+  guardedNodePoolProblems,
+  setupGitOpsMatchers,
+  synthGitOpsFiles,
+  testApp,
+} from "../../lib/testing";
 import { CLUSTER_ID, SUBSCRIPTION, thrownBy } from "../helpers";
 
 function app() {
   const a = testApp();
   const stack = new InfrastructureStack(a, "prod", { subscriptionId: SUBSCRIPTION });
-  const pool = new GuardedNodePool(stack, "corepool", { cluster: NodePoolCluster.fromClusterId(CLUSTER_ID), name: "corepool", vmSize: "Standard_D2s_v3", minCount: 3, maxCount: 5 });
+  const pool = new GuardedNodePool(stack, "corepool", {
+    cluster: NodePoolCluster.fromClusterId(CLUSTER_ID),
+    name: "corepool",
+    vmSize: "Standard_D2s_v3",
+    minCount: 3,
+    maxCount: 5,
+  });
   const flux = new FluxBootstrap(a, "flux", { clusterName: "dev", repositoryUrl: "https://github.com/example/gitops.git" });
   new TerraformControllerCR(a, "prod-tf", { cluster: flux, stack, approval: ApprovalMode.AUTO });
   return { app: a, stack, pool };
@@ -37,7 +50,9 @@ describe("toMatchCrdSchema", () => {
 
   test("an object and YAML text", () => {
     expect(TERRAFORM).toMatchCrdSchema();
-    expect("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: infra\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n").toMatchCrdSchema();
+    expect(
+      "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: infra\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n",
+    ).toMatchCrdSchema();
   });
 
   test("fails naming each problem: unknown field, wrong type, unknown kind", () => {
@@ -45,7 +60,9 @@ describe("toMatchCrdSchema", () => {
     const message = failure(() => expect(bad).toMatchCrdSchema());
     expect(message).toContain("Terraform prod (object) field spec.interval: must be string");
     expect(message).toContain(`Terraform prod (object) field spec: unknown field "approvePlans"`);
-    expect(crdSchemaProblems({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } })).toEqual(["Widget w (object) field (object): no schema for example.com/v1 Widget"]);
+    expect(crdSchemaProblems({ apiVersion: "example.com/v1", kind: "Widget", metadata: { name: "w" } })).toEqual([
+      "Widget w (object) field (object): no schema for example.com/v1 Widget",
+    ]);
     expect(bad).not.toMatchCrdSchema();
   });
 
@@ -65,7 +82,12 @@ describe("toBeGuardedNodePool", () => {
 
   test("a raw pool without the guardrails fails with one line per missing guardrail", () => {
     const { stack } = app();
-    const raw = new KubernetesClusterNodePool(stack, "raw", { name: "raw", kubernetesClusterId: CLUSTER_ID, vmSize: "Standard_D2s_v3", nodeCount: 2 });
+    const raw = new KubernetesClusterNodePool(stack, "raw", {
+      name: "raw",
+      kubernetesClusterId: CLUSTER_ID,
+      vmSize: "Standard_D2s_v3",
+      nodeCount: 2,
+    });
     expect(guardedNodePoolProblems(raw, { preventDestroy: true })).toEqual([
       "auto_scaling_enabled = (unset), expected true",
       "min_count = (unset), expected a number ≥ the floor 3",
@@ -79,7 +101,9 @@ describe("toBeGuardedNodePool", () => {
 
   test("the floor is an expectation option", () => {
     const { pool } = app();
-    expect(failure(() => expect(pool).toBeGuardedNodePool({ minCountFloor: 4 }))).toContain("min_count = 3, expected a number ≥ the floor 4");
+    expect(failure(() => expect(pool).toBeGuardedNodePool({ minCountFloor: 4 }))).toContain(
+      "min_count = 3, expected a number ≥ the floor 4",
+    );
   });
 
   test("something that is not a node pool fails", () => {
@@ -96,9 +120,13 @@ describe("toHaveOnlyGuardedNodePools", () => {
     const { app: a, stack } = app();
     new KubernetesClusterNodePool(stack, "raw", { name: "raw", kubernetesClusterId: CLUSTER_ID, vmSize: "Standard_D2s_v3", nodeCount: 3 });
     const problems = allNodePoolProblems(synthGitOpsFiles(a));
-    expect(problems[0]).toBe("infrastructure/prod/main.tf.json azurerm_kubernetes_cluster_node_pool.raw: auto_scaling_enabled = (unset), expected true");
+    expect(problems[0]).toBe(
+      "infrastructure/prod/main.tf.json azurerm_kubernetes_cluster_node_pool.raw: auto_scaling_enabled = (unset), expected true",
+    );
     expect(problems).toHaveLength(4);
-    expect(allNodePoolProblems({ "clusters/dev/kustomization.yaml": "resources: []\n" })).toEqual(["no azurerm_kubernetes_cluster_node_pool found in the input"]);
+    expect(allNodePoolProblems({ "clusters/dev/kustomization.yaml": "resources: []\n" })).toEqual([
+      "no azurerm_kubernetes_cluster_node_pool found in the input",
+    ]);
   });
 });
 

@@ -45,7 +45,13 @@ test("the in-memory map equals what a real synth writes to disk, byte for byte (
   const inMemory = synthGitOpsFiles(app, { includeOwnershipRecord: true });
   app.synth();
   expect(inMemory).toEqual(readTree(ws.repo));
-  expect(Object.keys(inMemory)).toEqual(expect.arrayContaining(["infrastructure/prod/main.tf.json", "infrastructure/batch/main.tf.json", "clusters/prod-weu/terraform/prod-tf.yaml"]));
+  expect(Object.keys(inMemory)).toEqual(
+    expect.arrayContaining([
+      "infrastructure/prod/main.tf.json",
+      "infrastructure/batch/main.tf.json",
+      "clusters/prod-weu/terraform/prod-tf.yaml",
+    ]),
+  );
 });
 
 test("by default the map leaves the ownership record out, and keys are sorted", () => {
@@ -80,7 +86,13 @@ test("a stack alone gives its own files only", () => {
 test("invalid input is refused like a synth: every problem at once, GitOpsSynthError", () => {
   const app = testApp();
   const stack = new InfrastructureStack(app, "prod", { subscriptionId: "not-a-guid" });
-  new GuardedNodePool(stack, "p", { cluster: NodePoolCluster.fromClusterId(CLUSTER_ID), name: "p", vmSize: "Standard_D2s_v3", minCount: 1, maxCount: 5 });
+  new GuardedNodePool(stack, "p", {
+    cluster: NodePoolCluster.fromClusterId(CLUSTER_ID),
+    name: "p",
+    vmSize: "Standard_D2s_v3",
+    minCount: 1,
+    maxCount: 5,
+  });
   const e = thrownBy(() => synthGitOps(app));
   expect(e).toBeInstanceOf(GitOpsSynthError);
   expect((e as GitOpsSynthError).problems).toEqual([
@@ -96,7 +108,12 @@ test("the tree checks run as in a synth: a manifest the CRD schema rejects is re
       markFileProducer(this);
     }
     _gitOpsFiles(): GitOpsFile[] {
-      const doc = { apiVersion: "kustomize.toolkit.fluxcd.io/v1", kind: "Kustomization", metadata: { name: "x", namespace: "flux-system" }, spec: { interval: "10m", prune: true, sourceRef: { kind: "GitRepository", name: "flux-system" }, pruneEverything: true } };
+      const doc = {
+        apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+        kind: "Kustomization",
+        metadata: { name: "x", namespace: "flux-system" },
+        spec: { interval: "10m", prune: true, sourceRef: { kind: "GitRepository", name: "flux-system" }, pruneEverything: true },
+      };
       return [{ path: "clusters/x/bad.yaml", source: this.node.path, content: { format: "yaml", documents: [doc] } }];
     }
   }
@@ -108,7 +125,13 @@ test("the tree checks run as in a synth: a manifest the CRD schema rejects is re
 test("findings are returned with allowErrorAnnotations, and thrown without", () => {
   const app = testApp();
   const stack = new InfrastructureStack(app, "prod", { subscriptionId: SUBSCRIPTION });
-  new GuardedNodePool(stack, "p", { cluster: NodePoolCluster.fromClusterId(CLUSTER_ID), name: "p", vmSize: "Standard_D2s_v3", minCount: 3, maxCount: 5 });
+  new GuardedNodePool(stack, "p", {
+    cluster: NodePoolCluster.fromClusterId(CLUSTER_ID),
+    name: "p",
+    vmSize: "Standard_D2s_v3",
+    minCount: 3,
+    maxCount: 5,
+  });
   PolicyPack.applyTo(app, new GitOpsChecks({ minCountFloor: 4 }));
   expect(() => synthGitOps(app)).toThrow(/GitOps-NP2/);
   const { files, annotations } = synthGitOps(app, { allowErrorAnnotations: true });

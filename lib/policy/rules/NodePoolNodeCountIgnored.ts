@@ -13,7 +13,8 @@ export default Object.defineProperty(
     const pool = nodePoolAttributes(node, context);
     if (!pool || !isTrue(pool.auto_scaling_enabled)) return RuleCompliance.NOT_APPLICABLE;
     const { ignoreChanges } = lifecycleOf(pool);
-    const ignored = ignoreChanges === "all" || (Array.isArray(ignoreChanges) && ignoreChanges.some((a) => a === "node_count" || a === "all"));
+    const ignored =
+      ignoreChanges === "all" || (Array.isArray(ignoreChanges) && ignoreChanges.some((a) => a === "node_count" || a === "all"));
     return ignored ? RuleCompliance.COMPLIANT : RuleCompliance.NON_COMPLIANT;
   },
   "name",

@@ -21,7 +21,9 @@ export default Object.defineProperty(
       if (optedIn) return RuleCompliance.NON_COMPLIANT;
       const spec = ((tf.spec?.runnerPodTemplate as { spec?: { env?: unknown } } | undefined)?.spec ?? {}) as { env?: unknown };
       const env = Array.isArray(spec.env) ? (spec.env as { name?: unknown; value?: unknown; valueFrom?: unknown }[]) : [];
-      const msi = env.some((e) => e?.name === "ARM_USE_MSI" && (e.valueFrom !== undefined || (typeof e.value === "string" && TRUE.includes(e.value.trim()))));
+      const msi = env.some(
+        (e) => e?.name === "ARM_USE_MSI" && (e.valueFrom !== undefined || (typeof e.value === "string" && TRUE.includes(e.value.trim()))),
+      );
       return msi ? RuleCompliance.NON_COMPLIANT : RuleCompliance.COMPLIANT;
     });
   },

@@ -13,8 +13,11 @@ export default Object.defineProperty(
   (node: IConstruct): RuleCompliance | string[] =>
     eachTerraformObject(node, (tf) => {
       const backend = (tf.spec?.backendConfig ?? {}) as { disable?: unknown; customConfiguration?: unknown; secretSuffix?: unknown };
-      if (backend.disable === true || backend.customConfiguration !== undefined || tf.spec?.cloud !== undefined) return RuleCompliance.NOT_APPLICABLE;
-      return typeof backend.secretSuffix === "string" && backend.secretSuffix.trim() !== "" ? RuleCompliance.COMPLIANT : RuleCompliance.NON_COMPLIANT;
+      if (backend.disable === true || backend.customConfiguration !== undefined || tf.spec?.cloud !== undefined)
+        return RuleCompliance.NOT_APPLICABLE;
+      return typeof backend.secretSuffix === "string" && backend.secretSuffix.trim() !== ""
+        ? RuleCompliance.COMPLIANT
+        : RuleCompliance.NON_COMPLIANT;
     }),
   "name",
   { value: parse(__filename).name },
