@@ -20,7 +20,7 @@ import {
   NotificationProvider,
 } from "../lib";
 import { SchemaPatch, validateManifest } from "../lib/schema/manifest-validator";
-import { validateTree } from "../lib/app/pipeline";
+import { validateTree } from "../lib/synth/validate-tree";
 import { crdSchemaPatchesOf } from "../lib/checks/crd-schemas";
 import { checkNoSecrets } from "../lib/checks/secret-scan";
 import { flux29OnlyFields } from "./flux-fields";

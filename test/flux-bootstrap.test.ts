@@ -16,7 +16,7 @@ import {
   TerraformControllerCR,
 } from "../lib";
 import { validateManifest } from "../lib/schema/manifest-validator";
-import { validateTree } from "../lib/app/pipeline";
+import { validateTree } from "../lib/synth/validate-tree";
 import { flux29OnlyFields } from "./flux-fields";
 import { cleanupTempDirs, listFiles, newApp, SUBSCRIPTION, workspace } from "./helpers";
 

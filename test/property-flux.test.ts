@@ -19,7 +19,8 @@ import {
 } from "../lib";
 import { defaultChecks } from "../lib/checks/default-checks";
 import { validateManifest } from "../lib/schema/manifest-validator";
-import { checkAndPlan, validateTree } from "../lib/app/pipeline";
+import { checkAndPlan } from "../lib/app/check-and-plan";
+import { validateTree } from "../lib/synth/validate-tree";
 
 /**
  * Random FluxBootstrap and TerraformControllerCR props (issue #5 item 4) end in a named refusal, or in a tree whose

@@ -1,6 +1,6 @@
 import * as fc from "fast-check";
 import { GitOpsApp, GuardedNodePool, InfrastructureStack, NodePoolCluster, NodePoolMode, NodePoolOsType, SpotEvictionPolicy } from "../lib";
-import { validateTree } from "../lib/app/pipeline";
+import { validateTree } from "../lib/synth/validate-tree";
 import * as os from "os";
 import * as path from "path";
 import * as fs from "fs";

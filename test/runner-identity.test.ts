@@ -26,7 +26,7 @@ import {
 } from "../lib";
 import { synthGitOps } from "../lib/testing";
 import { validateManifest } from "../lib/schema/manifest-validator";
-import { validateTree } from "../lib/app/pipeline";
+import { validateTree } from "../lib/synth/validate-tree";
 import { checkNoSecrets } from "../lib/checks/secret-scan";
 import { cleanupTempDirs, CLUSTER_ID, newApp, OTHER_SUBSCRIPTION, SUBSCRIPTION, workspace } from "./helpers";
 

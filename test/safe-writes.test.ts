@@ -20,7 +20,7 @@ import {
   OciRepositorySource,
 } from "../lib";
 import { OWNERSHIP_RECORD_PATH } from "../lib/synth/ownership";
-import { renderFiles } from "../lib/app/pipeline";
+import { renderFiles } from "../lib/synth/render-tree";
 import { JOURNAL_FILE } from "../lib/synth/write";
 import {
   cleanupTempDirs,

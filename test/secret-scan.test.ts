@@ -1,5 +1,5 @@
 import { emptyRecord } from "../lib/synth/ownership";
-import { RepoView } from "../lib/synth/plan";
+import { RepoView } from "../lib/synth/repo-view";
 import { renderFile } from "../lib/synth/render";
 import { checkNoSecrets } from "../lib/checks/secret-scan";
 

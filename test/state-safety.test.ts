@@ -1,5 +1,5 @@
 import { OwnershipRecord } from "../lib/synth/ownership";
-import { RepoView } from "../lib/synth/plan";
+import { RepoView } from "../lib/synth/repo-view";
 import { GitOpsFile } from "../lib/core/gitops-file";
 import { renderFile, RenderedFile } from "../lib/synth/render";
 import { checkStateSafety } from "../lib/checks/state-safety";

@@ -18,7 +18,7 @@ import {
   VarsFromKind,
 } from "../lib";
 import { validateManifest } from "../lib/schema/manifest-validator";
-import { validateTree } from "../lib/app/pipeline";
+import { validateTree } from "../lib/synth/validate-tree";
 import { cleanupTempDirs, listFiles, newApp, readText, SUBSCRIPTION, workspace, terraformFixture, TerraformFixture } from "./helpers";
 import { parseAllDocuments } from "yaml";
 

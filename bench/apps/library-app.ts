@@ -61,16 +61,19 @@ function timePhases(): Record<string, number> {
     };
   };
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const pipeline = require("../../lib/app/pipeline") as Record<string, unknown>;
+  const validate = require("../../lib/synth/validate-tree") as Record<string, unknown>;
+  const collect = require("../../lib/synth/collect") as Record<string, unknown>;
+  const render = require("../../lib/synth/render-tree") as Record<string, unknown>;
+  const checkAndPlan = require("../../lib/app/check-and-plan") as Record<string, unknown>;
   const write = require("../../lib/synth/write") as Record<string, unknown>;
   const checks = require("../../lib/checks/default-checks") as { defaultChecks: ((...a: unknown[]) => unknown)[] };
   const cdktf = require("cdktf") as { App: { prototype: Record<string, unknown> } };
   /* eslint-enable @typescript-eslint/no-require-imports */
   wrap(cdktf.App.prototype, "synth", "cdktf synth (aspects, validations, cdk.tf.json)");
-  wrap(pipeline, "validateTree", "validateTree");
-  wrap(pipeline, "collectFiles", "collect");
-  wrap(pipeline, "renderFiles", "render");
-  wrap(pipeline, "checkAndPlan", "checks + plan");
+  wrap(validate, "validateTree", "validateTree");
+  wrap(collect, "collectFiles", "collect");
+  wrap(render, "renderFiles", "render");
+  wrap(checkAndPlan, "checkAndPlan", "checks + plan");
   wrap(write, "applyPlan", "write");
   checks.defaultChecks.forEach((_, i) =>
     wrap(checks.defaultChecks as unknown as Record<string, unknown>, String(i), `check: ${checks.defaultChecks[i].name}`),

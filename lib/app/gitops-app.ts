@@ -2,13 +2,13 @@ import * as path from "path";
 import { App, AppConfig } from "cdktf";
 import { IConstruct } from "constructs";
 import { acknowledgedSet, validateAppProps } from "./app-props";
-import { defaultChecks } from "../checks/default-checks";
-import { RenderedFile } from "../synth/render";
-import { collectFiles, checkAndPlan, collectWarnings, renderFiles, validateTree } from "./pipeline";
+import { collectAndRender, runSynthSequence } from "./synth-sequence";
+import { markGitOpsApp } from "../core/gitops-app-marker";
+import { addPropValidation } from "../core/validation";
 import { WritePlan } from "../synth/plan";
+import { RenderedFile } from "../synth/render";
 import { findProjectRoot } from "../synth/repo-paths";
-import { addPropValidation, GitOpsSynthError } from "../core/validation";
-import { applyPlan, diskRepoView, recoverInterruptedSynth, withRepoLock } from "../synth/write";
+import { collectWarnings } from "../synth/validate-tree";
 
 /** Context key that sets the GitOps repo directory, relative to the directory of `cdktf.json`. */
 export const GITOPS_ROOT_CONTEXT = "gitopsRoot";
@@ -72,6 +72,7 @@ export class GitOpsApp extends App {
 
   constructor(props: GitOpsAppProps = {}) {
     super(props);
+    markGitOpsApp(this);
     const projectRoot = findProjectRoot();
     const configured = props.gitopsRoot ?? (this.node.tryGetContext(GITOPS_ROOT_CONTEXT) as string | undefined);
     this.gitopsRoot = configured === undefined ? projectRoot : path.resolve(projectRoot, configured);
@@ -98,44 +99,30 @@ export class GitOpsApp extends App {
   }
 
   override synth(): void {
-    // All of the input is checked before anything is written, cdktf.out included, and all problems are reported at once.
-    const problems = validateTree(this);
-    if (problems.length) throw new GitOpsSynthError("Synth refused: invalid input", problems);
-    super.synth();
-    // Under `cdktf synth`, error annotations (policy findings) do not throw; the CLI reports them after the app exits.
-    const annotated = Object.values(this.manifest.stacks).some((s) => s.annotations.some((a) => a.level === "@cdktf/error"));
-    if (annotated) {
-      this.log("gitops: not written, the synth has error annotations");
-      return;
-    }
-    const files = this.renderGitOpsFiles();
     const usedAcknowledgements = new Set<string>();
-    this.lastReport = withRepoLock(this.gitopsRoot, () => {
-      // A synth that died while writing left a journal: its changes are rolled back before anything is planned.
-      const recovered = recoverInterruptedSynth(this.gitopsRoot);
-      if (recovered) this.log(`gitops: ${recovered}`);
-      const plan = checkAndPlan(files, diskRepoView(this.gitopsRoot), defaultChecks, {
-        acknowledged: this.acknowledged,
-        used: usedAcknowledgements,
-      });
-      applyPlan(this.gitopsRoot, plan);
-      return toReport(this.gitopsRoot, plan, collectWarnings(this));
+    const result = runSynthSequence({
+      scope: this,
+      synthStacks: () => {
+        super.synth();
+        // Under `cdktf synth`, error annotations (policy findings) do not throw; the CLI reports them after the app exits.
+        const annotated = Object.values(this.manifest.stacks).some((s) => s.annotations.some((a) => a.level === "@cdktf/error"));
+        if (annotated) this.log("gitops: not written, the synth has error annotations");
+        return !annotated;
+      },
+      repo: { kind: "disk", root: this.gitopsRoot, log: this.log },
+      checkOptions: { acknowledged: this.acknowledged, used: usedAcknowledgements },
     });
+    if (!result) return;
+    this.lastReport = toReport(this.gitopsRoot, result.plan, collectWarnings(this));
     // A stale acknowledgement would silently accept a later, unintended change of the same address.
     const stale = [...this.acknowledged].filter((a) => !usedAcknowledgements.has(a)).sort();
     if (stale.length) this.log(`gitops: acknowledgedChanges that acknowledged nothing in this synth (remove them): ${stale.join(", ")}`);
-    const r = this.lastReport;
-    this.log(
-      `gitops: ${r.written.length} written, ${r.unchanged.length} unchanged, ${r.removed.length} removed` +
-        (r.restored.length ? `, restored after hand edits: ${r.restored.join(", ")}` : "") +
-        (r.keptForeign.length ? `, kept (not ours): ${r.keptForeign.join(", ")}` : ""),
-    );
-    for (const w of r.warnings) this.log(`gitops: warning: ${w}`);
+    logReport(this.log, this.lastReport);
   }
 
   /** @internal Collects and renders every GitOps file of the app, without touching the disk. */
   renderGitOpsFiles(): RenderedFile[] {
-    return renderFiles(collectFiles(this));
+    return collectAndRender(this);
   }
 }
 
@@ -149,4 +136,14 @@ function toReport(root: string, plan: WritePlan, constructWarnings: readonly str
     keptForeign: plan.keptForeign,
     warnings: [...constructWarnings, ...plan.warnings],
   };
+}
+
+/** The one-line summary, then one line per warning. */
+function logReport(log: (line: string) => void, r: GitOpsSynthReport): void {
+  log(
+    `gitops: ${r.written.length} written, ${r.unchanged.length} unchanged, ${r.removed.length} removed` +
+      (r.restored.length ? `, restored after hand edits: ${r.restored.join(", ")}` : "") +
+      (r.keptForeign.length ? `, kept (not ours): ${r.keptForeign.join(", ")}` : ""),
+  );
+  for (const w of r.warnings) log(`gitops: warning: ${w}`);
 }

@@ -1,6 +1,6 @@
 import { Construct, IConstruct } from "constructs";
-import { GitOpsApp } from "../app/gitops-app";
 import { RepoTerraformStack } from "./repo-terraform-stack";
+import { isGitOpsApp } from "../core/gitops-app-marker";
 import { addPropValidation } from "../core/validation";
 import { DNS_LABEL, GUID } from "../core/patterns";
 
@@ -80,7 +80,7 @@ export class InfrastructureStack extends RepoTerraformStack {
     addPropValidation(this, (c) => {
       // A plain cdktf App never runs the GitOps pipeline: the stack would synthesize and write nothing to the repo.
       c.check(
-        this.node.root instanceof GitOpsApp,
+        isGitOpsApp(this.node.root),
         "scope",
         this.node.root.constructor.name,
         "a construct tree rooted in a GitOpsApp (new GitOpsApp() instead of new App())",

@@ -1,7 +1,7 @@
 import { parse } from "yaml";
 import { CheckOptions } from "./tree-check";
 import { crdSchemaKey, SchemaPatch, schemaPatchProblem, validateManifest } from "../schema/manifest-validator";
-import { RepoView } from "../synth/plan";
+import { RepoView } from "../synth/repo-view";
 import { RenderedFile } from "../synth/render";
 
 /** kustomize's own config file is not a Kubernetes object and has no CRD. */

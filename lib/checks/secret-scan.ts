@@ -1,5 +1,5 @@
 import { CheckOptions } from "./tree-check";
-import { RepoView } from "../synth/plan";
+import { RepoView } from "../synth/repo-view";
 import { RenderedFile } from "../synth/render";
 
 /** Credential shapes found in the bytes of a file. The match itself is never printed. */

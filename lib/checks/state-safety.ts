@@ -1,6 +1,6 @@
 import { parseAllDocuments } from "yaml";
 import { CheckOptions } from "./tree-check";
-import { RepoView } from "../synth/plan";
+import { RepoView } from "../synth/repo-view";
 import { RenderedFile } from "../synth/render";
 
 /**

@@ -1,4 +1,4 @@
-import { RepoView } from "../synth/plan";
+import { RepoView } from "../synth/repo-view";
 import { RenderedFile } from "../synth/render";
 
 /** What a check may know besides the trees. */

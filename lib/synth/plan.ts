@@ -1,13 +1,6 @@
 import { OWNERSHIP_RECORD_PATH, OwnershipRecord, renderRecord } from "./ownership";
 import { GENERATOR, RenderedFile, sha256 } from "./render";
-
-/** What the GitOps repo holds now, as far as the planner needs to know. */
-export interface RepoView {
-  /** The ownership record on disk, or undefined on the first synth. */
-  readonly record: OwnershipRecord | undefined;
-  /** Bytes of a repo-relative file, or undefined if there is none. */
-  read(relPath: string): Buffer | undefined;
-}
+import { RepoView } from "./repo-view";
 
 export interface FileWrite {
   readonly path: string;

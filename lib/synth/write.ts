@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { OWNERSHIP_RECORD_PATH, OwnershipRecord, parseRecord } from "./ownership";
-import { WritePlan, RepoView } from "./plan";
+import { WritePlan } from "./plan";
+import { RepoView } from "./repo-view";
 import { checkRelativePath, RepoPathResolver } from "./repo-paths";
 
 export const LOCK_FILE = ".gitops-synth.lock";

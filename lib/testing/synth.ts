@@ -4,11 +4,11 @@ import * as path from "path";
 import { AnnotationMetadataEntryType, Annotations, Aspects, IAspect, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import { GitOpsApp, GitOpsAppProps } from "../app/gitops-app";
-import { defaultChecks } from "../checks/default-checks";
-import { OWNERSHIP_RECORD_PATH } from "../synth/ownership";
-import { checkAndPlan, collectFiles, renderFiles, validateTree } from "../app/pipeline";
-import { RepoView } from "../synth/plan";
+import { runSynthSequence } from "../app/synth-sequence";
 import { GitOpsSynthError } from "../core/validation";
+import { OWNERSHIP_RECORD_PATH } from "../synth/ownership";
+import { RepoView } from "../synth/repo-view";
+import { validateTree } from "../synth/validate-tree";
 
 /** GitOps repo files by repo-relative path (forward slashes), in path order. */
 export type GitOpsFileMap = Record<string, string>;
@@ -66,11 +66,30 @@ const EMPTY_REPO: RepoView = { record: undefined, read: () => undefined };
  */
 export function synthGitOps(scope: IConstruct, options: SynthGitOpsOptions = {}): GitOpsSynthResult {
   const subtree = TerraformStack.isStack(scope) ? scope : scope.node.root;
+  let annotations: GitOpsAnnotation[] = [];
+  const result = runSynthSequence({
+    scope: subtree,
+    synthStacks: () => {
+      annotations = synthStacksInMemory(subtree, options);
+      return true;
+    },
+    repo: { kind: "memory", view: EMPTY_REPO },
+    checkOptions: { acknowledged: new Set() },
+  });
+  if (!result) throw new Error("unreachable: the in-memory synth never stops before the GitOps tree");
+  const files: GitOpsFileMap = {};
+  const entries: [string, Buffer][] = result.files.map((f) => [f.path, f.bytes]);
+  if (options.includeOwnershipRecord) entries.push([OWNERSHIP_RECORD_PATH, result.plan.recordBytes]);
+  for (const [p, bytes] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) files[p] = bytes.toString("utf8");
+  return { files, annotations };
+}
+
+/**
+ * cdktf's synth of the stacks, in memory: prepare every stack, run each stack's Aspects, validate again, and fail on
+ * error annotations unless they are allowed. Returns the annotations of the stacks.
+ */
+function synthStacksInMemory(subtree: IConstruct, options: SynthGitOpsOptions): GitOpsAnnotation[] {
   const stacks = subtree.node.findAll().filter((c): c is TerraformStack => TerraformStack.isStack(c));
-
-  const problems = validateTree(subtree);
-  if (problems.length) throw new GitOpsSynthError("Synth refused: invalid input", problems);
-
   for (const s of stacks) s.prepareStack();
   for (const s of stacks) invokeAspects(s);
   // Aspects may add constructs or validations; cdktf validates each stack after its aspects, and so do we.
@@ -85,14 +104,7 @@ export function synthGitOps(scope: IConstruct, options: SynthGitOpsOptions = {})
       errors.map((a) => `[${a.constructPath}] ${a.message}`),
     );
   }
-
-  const rendered = renderFiles(collectFiles(subtree));
-  const plan = checkAndPlan(rendered, EMPTY_REPO, defaultChecks, { acknowledged: new Set() });
-  const files: GitOpsFileMap = {};
-  const entries: [string, Buffer][] = rendered.map((f) => [f.path, f.bytes]);
-  if (options.includeOwnershipRecord) entries.push([OWNERSHIP_RECORD_PATH, plan.recordBytes]);
-  for (const [p, bytes] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) files[p] = bytes.toString("utf8");
-  return { files, annotations };
+  return annotations;
 }
 
 /**

@@ -1,0 +1,22 @@
+import { CheckOptions, runChecks, TreeCheck } from "../checks/tree-check";
+import { GitOpsSynthError } from "../core/validation";
+import { planWrites, WritePlan } from "../synth/plan";
+import { RenderedFile } from "../synth/render";
+import { RepoView } from "../synth/repo-view";
+
+/**
+ * Checks, then plans. Throws with every problem found; returns the plan otherwise. Reads the repo only through the view.
+ * In lib/app, not lib/synth: it is where the checks (which read lib/synth's types) meet the planner.
+ */
+export function checkAndPlan(
+  files: readonly RenderedFile[],
+  repo: RepoView,
+  checks: readonly TreeCheck[],
+  options: CheckOptions,
+): WritePlan {
+  const problems = runChecks(checks, files, repo, options);
+  const { plan, problems: planProblems } = planWrites(files, repo);
+  const all = [...problems, ...planProblems];
+  if (all.length || !plan) throw new GitOpsSynthError("Synth refused: the generated GitOps tree did not pass its checks", all);
+  return plan;
+}

@@ -1,0 +1,69 @@
+import { IConstruct } from "constructs";
+import { defaultChecks } from "../checks/default-checks";
+import { CheckOptions } from "../checks/tree-check";
+import { GitOpsSynthError } from "../core/validation";
+import { collectFiles } from "../synth/collect";
+import { WritePlan } from "../synth/plan";
+import { RenderedFile } from "../synth/render";
+import { renderFiles } from "../synth/render-tree";
+import { RepoView } from "../synth/repo-view";
+import { validateTree } from "../synth/validate-tree";
+import { applyPlan, diskRepoView, recoverInterruptedSynth, withRepoLock } from "../synth/write";
+import { checkAndPlan } from "./check-and-plan";
+
+/** What a synth plans against, and whether it writes. */
+export type SynthRepo =
+  /** The repo on disk: locked, an interrupted synth rolled back (logged), planned against and written. */
+  | { readonly kind: "disk"; readonly root: string; readonly log: (line: string) => void }
+  /** A view of a repo: planned against, nothing read from or written to the disk. */
+  | { readonly kind: "memory"; readonly view: RepoView };
+
+export interface SynthSequenceProps {
+  /** The constructs that are validated and whose files are collected: an app, or one stack. */
+  readonly scope: IConstruct;
+  /**
+   * Synthesizes the stacks the cdktf way (Aspects, stack validations, annotations), once the whole tree is valid.
+   * Returns false to stop there: then nothing is collected, checked or written.
+   */
+  readonly synthStacks: () => boolean;
+  readonly repo: SynthRepo;
+  readonly checkOptions: CheckOptions;
+}
+
+export interface SynthSequenceResult {
+  /** Every GitOps file of the scope, rendered, in path order. */
+  readonly files: readonly RenderedFile[];
+  /** The checked plan; applied when the repo is on disk. */
+  readonly plan: WritePlan;
+}
+
+/**
+ * The one synth sequence, shared by `GitOpsApp.synth()` and the testing helpers: validate every construct (all
+ * problems at once) → synthesize the stacks → collect → render → check and plan → write (to a disk repo only).
+ * Returns undefined when `synthStacks` stopped it.
+ */
+export function runSynthSequence(props: SynthSequenceProps): SynthSequenceResult | undefined {
+  // All of the input is checked before anything is written, cdktf.out included, and all problems are reported at once.
+  const problems = validateTree(props.scope);
+  if (problems.length) throw new GitOpsSynthError("Synth refused: invalid input", problems);
+  if (!props.synthStacks()) return undefined;
+  const files = collectAndRender(props.scope);
+  return { files, plan: planAndWrite(files, props.repo, props.checkOptions) };
+}
+
+/** Collects and renders every GitOps file of the scope, without touching the disk. */
+export function collectAndRender(scope: IConstruct): RenderedFile[] {
+  return renderFiles(collectFiles(scope));
+}
+
+function planAndWrite(files: readonly RenderedFile[], repo: SynthRepo, options: CheckOptions): WritePlan {
+  if (repo.kind === "memory") return checkAndPlan(files, repo.view, defaultChecks, options);
+  return withRepoLock(repo.root, () => {
+    // A synth that died while writing left a journal: its changes are rolled back before anything is planned.
+    const recovered = recoverInterruptedSynth(repo.root);
+    if (recovered) repo.log(`gitops: ${recovered}`);
+    const plan = checkAndPlan(files, diskRepoView(repo.root), defaultChecks, options);
+    applyPlan(repo.root, plan);
+    return plan;
+  });
+}

@@ -1,0 +1,26 @@
+import { AnnotationMetadataEntryType, TerraformStack } from "cdktf";
+import { IConstruct } from "constructs";
+
+/** Every construct validation in the tree, each prefixed with its construct path (cdktf stops at the first stack). */
+export function validateTree(root: IConstruct): string[] {
+  const problems: string[] = [];
+  for (const c of root.node.findAll()) {
+    for (const message of c.node.validate()) problems.push(`[${c.node.path || "app"}] ${message}`);
+  }
+  return problems;
+}
+
+/**
+ * Warnings (`Annotations.of(c).addWarning`) of constructs outside any stack, each prefixed with its construct path,
+ * in construct-tree order. cdktf reports the annotations of stacks itself; these would otherwise go unseen.
+ */
+export function collectWarnings(root: IConstruct): string[] {
+  const out: string[] = [];
+  const walk = (c: IConstruct): void => {
+    if (TerraformStack.isStack(c)) return;
+    for (const m of c.node.metadata) if (m.type === AnnotationMetadataEntryType.WARN) out.push(`[${c.node.path}] ${String(m.data)}`);
+    for (const child of c.node.children) walk(child);
+  };
+  walk(root);
+  return out;
+}
