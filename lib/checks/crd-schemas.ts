@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import { CheckOptions } from "./tree-check";
+import { clusterNameOf } from "../core/repo-layout";
 import { crdSchemaKey, SchemaPatch, schemaPatchProblem, validateManifest } from "../schema/manifest-validator";
 import { RepoView } from "../synth/repo-view";
 import { RenderedFile } from "../synth/render";
@@ -22,7 +23,7 @@ export function checkCrdSchemas(files: readonly RenderedFile[], _repo: RepoView,
   const problems: string[] = [];
   const patchesByCluster = new Map<string, SchemaPatch[]>();
   for (const f of files) {
-    const cluster = clusterOf(f.path);
+    const cluster = clusterNameOf(f.path);
     if (f.file.content.format !== "yaml" || !cluster) continue;
     for (const doc of f.file.content.documents) {
       const { patches, problems: bad } = crdSchemaPatchesOf(doc);
@@ -32,7 +33,7 @@ export function checkCrdSchemas(files: readonly RenderedFile[], _repo: RepoView,
   }
   for (const f of files) {
     if (f.file.content.format !== "yaml") continue;
-    const patches = patchesByCluster.get(clusterOf(f.path) ?? "") ?? [];
+    const patches = patchesByCluster.get(clusterNameOf(f.path) ?? "") ?? [];
     f.file.content.documents.forEach((doc, i) => {
       const o = doc as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
       if (typeof o?.apiVersion === "string" && o.apiVersion.startsWith(KUSTOMIZE_CONFIG)) return;
@@ -43,12 +44,6 @@ export function checkCrdSchemas(files: readonly RenderedFile[], _repo: RepoView,
     });
   }
   return problems;
-}
-
-/** `clusters/<cluster>` of a repo path, or undefined outside clusters/. */
-function clusterOf(path: string): string | undefined {
-  const m = /^(clusters\/[^/]+)\//.exec(path);
-  return m ? m[1] : undefined;
 }
 
 /** The schema additions of a kustomize config's CRD patches; anything else done to a CRD schema is a problem. */

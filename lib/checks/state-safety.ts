@@ -1,5 +1,6 @@
 import { parseAllDocuments } from "yaml";
 import { CheckOptions } from "./tree-check";
+import { clusterNameOf, terraformFileOf } from "../core/repo-layout";
 import { RepoView } from "../synth/repo-view";
 import { RenderedFile } from "../synth/render";
 
@@ -106,7 +107,7 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
 
   for (const [key, old] of before) {
     const next = after.get(key);
-    const source = sourceOf.get(`${old.folder}/main.tf.json`) ?? fallbackSource(old.folder);
+    const source = sourceOf.get(terraformFileOf(old.folder)) ?? fallbackSource(old.folder);
     if (!next) {
       if (!preventsDestroy(old)) continue;
       const renamedTo = [...after.values()].find(
@@ -201,8 +202,7 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
 
 /** The cluster folder a file belongs to (`clusters/<name>/…` → name), or "" outside clusters/. */
 function clusterOf(filePath: string): string {
-  const m = /^clusters\/([^/]+)\//.exec(filePath);
-  return m ? m[1] : "";
+  return clusterNameOf(filePath) ?? "";
 }
 
 function inCluster(cluster: string): string {
