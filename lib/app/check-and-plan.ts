@@ -1,8 +1,6 @@
-import { CheckOptions, runChecks, TreeCheck } from "../checks/tree-check";
+import { CheckOptions, runChecks, TreeCheck } from "../checks";
 import { GitOpsSynthError } from "../core/validation";
-import { planWrites, WritePlan } from "../synth/plan";
-import { RenderedFile } from "../synth/render";
-import { RepoView } from "../synth/repo-view";
+import { planWrites, RenderedFile, RepoView, WritePlan } from "../synth";
 
 /**
  * Checks, then plans. Throws with every problem found; returns the plan otherwise. Reads the repo only through the view.

@@ -5,10 +5,7 @@ import { acknowledgedSet, validateAppProps } from "./app-props";
 import { collectAndRender, runSynthSequence } from "./synth-sequence";
 import { markGitOpsApp } from "../core/gitops-app-marker";
 import { addPropValidation } from "../core/validation";
-import { WritePlan } from "../synth/plan";
-import { RenderedFile } from "../synth/render";
-import { findProjectRoot } from "../synth/repo-paths";
-import { collectWarnings } from "../synth/validate-tree";
+import { collectWarnings, findProjectRoot, RenderedFile, WritePlan } from "../synth";
 
 /** Context key that sets the GitOps repo directory, relative to the directory of `cdktf.json`. */
 export const GITOPS_ROOT_CONTEXT = "gitopsRoot";

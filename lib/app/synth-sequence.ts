@@ -1,14 +1,18 @@
 import { IConstruct } from "constructs";
-import { defaultChecks } from "../checks/default-checks";
-import { CheckOptions } from "../checks/tree-check";
+import { CheckOptions, defaultChecks } from "../checks";
 import { GitOpsSynthError } from "../core/validation";
-import { collectFiles } from "../synth/collect";
-import { WritePlan } from "../synth/plan";
-import { RenderedFile } from "../synth/render";
-import { renderFiles } from "../synth/render-tree";
-import { RepoView } from "../synth/repo-view";
-import { validateTree } from "../synth/validate-tree";
-import { applyPlan, diskRepoView, recoverInterruptedSynth, withRepoLock } from "../synth/write";
+import {
+  applyPlan,
+  collectFiles,
+  diskRepoView,
+  recoverInterruptedSynth,
+  RenderedFile,
+  renderFiles,
+  RepoView,
+  validateTree,
+  withRepoLock,
+  WritePlan,
+} from "../synth";
 import { checkAndPlan } from "./check-and-plan";
 
 /** What a synth plans against, and whether it writes. */

@@ -6,9 +6,7 @@ import { IConstruct } from "constructs";
 import { GitOpsApp, GitOpsAppProps } from "../app/gitops-app";
 import { runSynthSequence } from "../app/synth-sequence";
 import { GitOpsSynthError } from "../core/validation";
-import { OWNERSHIP_RECORD_PATH } from "../synth/ownership";
-import { RepoView } from "../synth/repo-view";
-import { validateTree } from "../synth/validate-tree";
+import { OWNERSHIP_RECORD_PATH, RepoView, validateTree } from "../synth";
 
 /** GitOps repo files by repo-relative path (forward slashes), in path order. */
 export type GitOpsFileMap = Record<string, string>;
