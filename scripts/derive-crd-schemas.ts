@@ -1,8 +1,9 @@
 /**
  * Derives compact structural schemas from the CRDs in ../shared/crds (or argv[2]) and writes
- * lib/schema/crd-schemas.json, which lib/schema/manifest-validator.ts checks generated manifests against.
+ * lib/schema/crd-schemas.json, which lib/schema/manifest-validator.ts checks generated manifests against, and the
+ * derived CRD fixtures of test/fixtures/derived-crds/ (see deriveTestCrd).
  *
- *   npx ts-node scripts/derive-crd-schemas.ts [crdDir]
+ *   npx ts-node scripts/derive-crd-schemas.ts [crdDir]      (npm run crd-schemas)
  *
  * For every CRD and every served version it keeps only the structural/validation keywords the validator
  * understands (see KEPT), drops descriptions, defaults, CEL rules (x-kubernetes-validations), list/map-type
@@ -11,11 +12,12 @@
  * and every other validation keyword that had to be dropped is listed in the top-level "$comment", so it is
  * visible what is NOT checked.
  *
- * Importable: `deriveSchemas(crdDir)` returns the exact file content (the test compares it with the committed file).
+ * Importable: `deriveSchemas(crdDir)` and `deriveTestCrds(crdDir)` return the exact file contents;
+ * scripts/check-upstream.ts (CI, `npm run check:upstream`) compares them with the committed files.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, stringify } from "yaml";
 
 /** Keywords copied (values are plain JSON; schema-valued ones are recursed into). */
 const KEPT_SCALARS = [
@@ -228,6 +230,63 @@ export function deriveSchemas(crdDir: string): string {
   return `{\n${lines.join(",\n")}\n}\n`;
 }
 
+/** Upstream CRD files the tests need as CRD objects (the Alert CRD: the one the library patches). */
+export const TEST_CRD_FILES: readonly string[] = ["notification.toolkit.fluxcd.io_alerts.yaml"];
+/** Repo-relative folder of the derived CRD fixtures. */
+export const TEST_CRD_DIR = "test/fixtures/derived-crds";
+
+function fixtureVersion(v: JsonObject, key: string): JsonObject {
+  const out: JsonObject = { name: v.name, served: v.served === true, storage: v.storage === true };
+  if (v.deprecated === true) out.deprecated = true;
+  const open = (v.schema as JsonObject | undefined)?.openAPIV3Schema;
+  if (isObject(open)) {
+    const root = compact(open, "", key, { cel: [], other: [] }); // the dropped rules are listed in crd-schemas.json
+    if (root.properties) delete root.properties.status;
+    out.schema = { openAPIV3Schema: sortKeys(root) as Json };
+  }
+  return out;
+}
+
+/**
+ * A CRD fixture for the tests (a user's clone has no ../shared, so `npm test` builds patches onto these). Not a copy:
+ * it keeps what a kustomize patch and the schema check can see (name, group, names, scope, every version in upstream
+ * order with name/served/storage/deprecated) and each version's schema compacted exactly as crd-schemas.json is. Same
+ * file name as upstream, so deriveEntries() over the fixture folder reports the same `source` as the committed schemas.
+ */
+export function deriveTestCrd(upstreamText: string, file: string): string {
+  const crds = parseAllDocuments(upstreamText)
+    .map((d) => d.toJS() as JsonObject | null)
+    .filter((d): d is JsonObject => isObject(d) && d.kind === "CustomResourceDefinition");
+  if (crds.length !== 1) throw new Error(`${file}: expected one CustomResourceDefinition, found ${crds.length}`);
+  const [crd] = crds;
+  const spec = crd.spec as JsonObject;
+  const names = spec.names as JsonObject;
+  const fixture = {
+    apiVersion: crd.apiVersion,
+    kind: crd.kind,
+    metadata: { name: (crd.metadata as JsonObject).name },
+    spec: {
+      group: spec.group,
+      names: { kind: names.kind, listKind: names.listKind, plural: names.plural, singular: names.singular },
+      scope: spec.scope,
+      versions: (spec.versions as JsonObject[]).map((v) => fixtureVersion(v, `${spec.group}/${v.name}/${names.kind}`)),
+    },
+  };
+  const header = [
+    `# Derived by scripts/derive-crd-schemas.ts from the upstream ${file} (see SOURCES.md there). Do not edit:`,
+    "# regenerate with `npm run crd-schemas`; `npm run check:upstream` fails when this file is stale.",
+  ];
+  return `${header.join("\n")}\n${stringify(fixture, { lineWidth: 0 })}`;
+}
+
+/** Every CRD fixture: repo-relative path → content, for the upstream CRDs in crdDir. */
+export function deriveTestCrds(crdDir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const file of TEST_CRD_FILES)
+    out.set(`${TEST_CRD_DIR}/${file}`, deriveTestCrd(fs.readFileSync(path.join(crdDir, file), "utf8"), file));
+  return out;
+}
+
 function main(): void {
   const repoRoot = path.resolve(__dirname, "..");
   const crdDir = path.resolve(process.argv[2] ?? path.join(repoRoot, "..", "shared", "crds"));
@@ -236,6 +295,12 @@ function main(): void {
   fs.writeFileSync(outFile, content);
   const keys = Object.keys(JSON.parse(content)).filter((k) => !k.startsWith("$"));
   process.stdout.write(`wrote ${path.relative(process.cwd(), outFile)} (${content.length} bytes): ${keys.join(", ")}\n`);
+  for (const [rel, fixture] of deriveTestCrds(crdDir)) {
+    const abs = path.join(repoRoot, ...rel.split("/"));
+    fs.mkdirSync(path.dirname(abs), { recursive: true });
+    fs.writeFileSync(abs, fixture);
+    process.stdout.write(`wrote ${rel} (${fixture.length} bytes)\n`);
+  }
 }
 
 if (require.main === module) main();

@@ -19,13 +19,15 @@ import { GitOpsApp } from "../lib";
 import { SchemaPatch, validateManifest } from "../lib/schema/manifest-validator";
 import { crdSchemaPatchesOf } from "../lib/checks/crd-schemas";
 import { buildFleet, FLEET_REPO } from "../examples/fleet";
+import { TEST_CRD_DIR } from "../scripts/derive-crd-schemas";
 import { flux29OnlyFields } from "./flux-fields";
 import { cleanupTempDirs, listFiles, OWNERSHIP_RECORD, tempDir } from "./helpers";
 
 const PROJECT = path.resolve(__dirname, "..");
 const CONFIG = JSON.parse(fs.readFileSync(path.join(PROJECT, "cdktf.json"), "utf8"));
 const KUSTOMIZE_CONFIG = "kustomize.config.k8s.io/v1beta1";
-const CRD_DIR = path.resolve(PROJECT, "..", "shared", "crds");
+/** Flux 2.9's Alert CRD as derived from upstream (`npm run check:upstream`, CI, keeps it current). */
+const ALERT_CRD = path.join(PROJECT, ...TEST_CRD_DIR.split("/"), "notification.toolkit.fluxcd.io_alerts.yaml");
 /** What `flux bootstrap` writes into flux-system/ besides kustomization.yaml. */
 const BOOTSTRAP_FILES = ["gotk-components.yaml", "gotk-sync.yaml"];
 
@@ -134,13 +136,14 @@ function withBootstrapStub(ex: Example): string {
         config,
         `apiVersion: ${KUSTOMIZE_CONFIG}\nkind: Kustomization\nresources:\n  - gotk-components.yaml\n  - gotk-sync.yaml\n`,
       );
-    // The objects of gotk-components.yaml that the library's patches target: Flux 2.9's Alert CRD and the ClusterRole of
-    // notification-controller, so kustomize really applies the patches (it fails on a path that does not exist).
+    // The objects of gotk-components.yaml that the library's patches target: Flux 2.9's Alert CRD (its derived fixture:
+    // every version, compacted schemas) and the ClusterRole of notification-controller, so kustomize really applies the
+    // patches (it fails on a path that does not exist).
     fs.writeFileSync(
       path.join(fluxSystem, "gotk-components.yaml"),
       [
         "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n",
-        fs.readFileSync(path.join(CRD_DIR, "notification.toolkit.fluxcd.io_alerts.yaml"), "utf8").replace(/^---\n/, ""),
+        fs.readFileSync(ALERT_CRD, "utf8").replace(/^---\n/, ""),
         "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: crd-controller-flux-system\nrules:\n  - apiGroups: [source.toolkit.fluxcd.io]\n    resources: ['*']\n    verbs: ['*']\n",
       ].join("---\n"),
     );

@@ -1,8 +1,9 @@
 /**
  * Drift alerts (#4 item 3) and SOPS decryption (item 2): Providers and Alerts valid against the Flux 2.9 CRDs, the
- * Terraform-event Alert and the flux-system/kustomization.yaml patch that makes Flux accept it (checked against the real
- * Alert CRD), ownership of that file (written when absent, a user's own kept with a warning that says what to add),
- * the AKS extension limit, and bad input.
+ * Terraform-event Alert and the flux-system/kustomization.yaml patch that makes Flux accept it (checked against the Alert
+ * CRD as derived into test/fixtures/derived-crds; `npm run check:upstream` applies it to the upstream CRD), ownership of
+ * that file (written when absent, a user's own kept with a warning that says what to add), the AKS extension limit, and
+ * bad input.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -23,6 +24,7 @@ import { SchemaPatch, validateManifest } from "../lib/schema/manifest-validator"
 import { validateTree } from "../lib/synth/validate-tree";
 import { crdSchemaPatchesOf } from "../lib/checks/crd-schemas";
 import { checkNoSecrets } from "../lib/checks/secret-scan";
+import { TEST_CRD_DIR } from "../scripts/derive-crd-schemas";
 import { flux29OnlyFields } from "./flux-fields";
 import { cleanupTempDirs, listFiles, newApp, OWNERSHIP_RECORD, readText, SUBSCRIPTION, workspace, Workspace } from "./helpers";
 
@@ -30,7 +32,7 @@ afterAll(cleanupTempDirs);
 
 const REPO = "https://github.com/example-org/gitops.git";
 const AKS = { subscriptionId: SUBSCRIPTION, clusterName: "aks-dev", resourceGroupName: "rg-dev" };
-const CRD_DIR = path.resolve(__dirname, "..", "..", "shared", "crds");
+const ALERT_CRD = path.resolve(__dirname, "..", ...TEST_CRD_DIR.split("/"), "notification.toolkit.fluxcd.io_alerts.yaml");
 const FLUX_SYSTEM = "clusters/aks-dev/flux-system/kustomization.yaml";
 const TERRAFORM_ALERTS = "clusters/aks-dev/flux-system/terraform-alerts.yaml";
 
@@ -169,8 +171,9 @@ describe("Terraform events: the Alert and the CRD patch in flux-system/kustomiza
     const [config] = files.get(FLUX_SYSTEM);
     const [alert] = files.get(TERRAFORM_ALERTS);
 
-    // The real CRD: a single version, so versions/0 is v1beta3, and the enum path exists.
-    const crd = parseAllDocuments(fs.readFileSync(path.join(CRD_DIR, "notification.toolkit.fluxcd.io_alerts.yaml"), "utf8"))[0].toJS();
+    // The CRD (its derived fixture: upstream's version list, compacted schemas): a single version, so versions/0 is
+    // v1beta3, and the enum path exists.
+    const crd = parseAllDocuments(fs.readFileSync(ALERT_CRD, "utf8"))[0].toJS();
     expect(crd.spec.versions.map((v: any) => v.name)).toEqual(["v1beta3"]);
     const [op] = parse(config.patches[0].patch);
     const segments = op.path.split("/").slice(1, -1);

@@ -1,0 +1,126 @@
+/**
+ * CI only (`npm run check:upstream`, run by .ci/run after `npm test`): what can only be checked against the upstream CRDs
+ * in ../shared/crds (or argv[2]), which a user's clone does not have. `npm test` reads only what is committed.
+ *
+ * - lib/schema/crd-schemas.json is exactly what scripts/derive-crd-schemas.ts derives from the upstream CRDs; so every
+ *   check `npm test` makes against it (the example trees, every generated object) is a check against upstream.
+ * - every CRD fixture of test/fixtures/derived-crds/ is exactly what it derives (the Alert CRD `npm test` patches with
+ *   kubectl kustomize, and whose version list flux-alerts.test.ts checks).
+ * - the library's flux-system patch, applied by `kubectl kustomize` to the real upstream Alert CRD, builds, and adds
+ *   `Terraform` to the eventSources kind enum of the version it patches, which must be the Alert version the library writes.
+ *
+ * Fails (exit 1, every problem listed) when the CRDs are missing: CI must never pass by skipping.
+ *
+ *   npx ts-node scripts/check-upstream.ts [crdDir]
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parseAllDocuments, stringify } from "yaml";
+import { deriveEntries, deriveSchemas, deriveTestCrds } from "./derive-crd-schemas";
+import { terraformEventPatches } from "../lib/flux/flux-system-patch";
+import { kustomizeConfig } from "../lib/kubernetes/kustomize-config";
+import { NOTIFICATION_API_VERSION } from "../lib/kubernetes/notification";
+
+const ALERT_CRD_FILE = "notification.toolkit.fluxcd.io_alerts.yaml";
+/** The Alert version the library writes (v1beta3). */
+const ALERT_VERSION = NOTIFICATION_API_VERSION.split("/")[1];
+const REGENERATE = "run `npm run crd-schemas` (scripts/derive-crd-schemas.ts) and commit the result";
+
+/** Top-level keys whose values differ between two JSON texts (crd-schemas.json has one per CRD version). */
+function differingEntries(a: string, b: string): string[] {
+  const [x, y] = [JSON.parse(a) as Record<string, unknown>, JSON.parse(b) as Record<string, unknown>];
+  return [...new Set([...Object.keys(x), ...Object.keys(y)])].filter((k) => JSON.stringify(x[k]) !== JSON.stringify(y[k])).sort();
+}
+
+/** Problems with the committed derived files: empty when each is exactly what the upstream CRDs give. */
+function checkDerivedFiles(crdDir: string, repoRoot: string): string[] {
+  const problems: string[] = [];
+  const expected = new Map<string, string>([["lib/schema/crd-schemas.json", deriveSchemas(crdDir)], ...deriveTestCrds(crdDir)]);
+  for (const [rel, content] of expected) {
+    const abs = path.join(repoRoot, ...rel.split("/"));
+    const committed = fs.existsSync(abs) ? fs.readFileSync(abs, "utf8") : undefined;
+    if (committed === undefined) problems.push(`${rel} is missing: ${REGENERATE}`);
+    else if (committed !== content) {
+      const where = rel.endsWith(".json") ? ` (entries that differ: ${differingEntries(committed, content).join(", ")})` : "";
+      problems.push(`${rel} is not what ${crdDir} derives${where}, stale or edited by hand: ${REGENERATE}`);
+    }
+  }
+  return problems;
+}
+
+function kubectlKustomize(dir: string): { status: number | null; stdout: string; stderr: string } {
+  const run = spawnSync("kubectl", ["kustomize", dir], { encoding: "utf8", timeout: 60_000 });
+  if (run.error) throw new Error(`kubectl is required by the upstream check (kubectl kustomize): ${run.error.message}`);
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+function kindEnum(crd: any, version: string): unknown {
+  const v = (crd?.spec?.versions ?? []).find((x: any) => x?.name === version);
+  return v?.schema?.openAPIV3Schema?.properties?.spec?.properties?.eventSources?.items?.properties?.kind?.enum;
+}
+
+/** The library's Alert CRD patch built by kubectl kustomize onto the real upstream Alert CRD. */
+function checkAlertPatch(crdDir: string): string[] {
+  const upstream = fs.readFileSync(path.join(crdDir, ALERT_CRD_FILE), "utf8");
+  const original = parseAllDocuments(upstream).map((d) => d.toJS())[0];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-upstream-"));
+  try {
+    const clusterRole = {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: "crd-controller-flux-system" },
+    };
+    fs.writeFileSync(path.join(dir, "crd.yaml"), upstream);
+    fs.writeFileSync(path.join(dir, "clusterrole.yaml"), stringify({ ...clusterRole, rules: [] }));
+    const config = kustomizeConfig(["crd.yaml", "clusterrole.yaml"], terraformEventPatches("flux-system"));
+    fs.writeFileSync(path.join(dir, "kustomization.yaml"), stringify(JSON.parse(JSON.stringify(config))));
+    const out = kubectlKustomize(dir);
+    if (out.status !== 0) return [`the library's Alert CRD patch does not apply to ${ALERT_CRD_FILE}: ${out.stderr.trim()}`];
+    const patched = parseAllDocuments(out.stdout)
+      .map((d) => d.toJS())
+      .find((d) => d?.kind === "CustomResourceDefinition");
+    const before = kindEnum(original, ALERT_VERSION);
+    const after = kindEnum(patched, ALERT_VERSION);
+    if (!Array.isArray(before) || before.includes("Terraform"))
+      return [`${ALERT_CRD_FILE} ${ALERT_VERSION}: expected an eventSources kind enum without Terraform, found ${JSON.stringify(before)}`];
+    if (JSON.stringify(after) !== JSON.stringify([...before, "Terraform"]))
+      return [`${ALERT_CRD_FILE}: the patch does not add Terraform to ${ALERT_VERSION}'s kind enum (it is ${JSON.stringify(after)})`];
+    return [];
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Every problem, or [] when the committed derived data and the library's patch agree with the upstream CRDs in crdDir. */
+export function checkUpstream(crdDir: string, repoRoot: string): string[] {
+  const yamls = fs.existsSync(crdDir) ? fs.readdirSync(crdDir).filter((f) => f.endsWith(".yaml")) : [];
+  if (yamls.length === 0) {
+    return [
+      `no upstream CRDs at ${crdDir}: the upstream check needs the Flux and tofu-controller CRDs there ` +
+        `(CI checks out shared/ beside the clone; or pass the folder: npx ts-node scripts/check-upstream.ts <crdDir>)`,
+    ];
+  }
+  if (!yamls.includes(ALERT_CRD_FILE)) return [`${crdDir} has no ${ALERT_CRD_FILE}`];
+  deriveEntries(crdDir); // throws on a CRD that does not parse
+  return [...checkDerivedFiles(crdDir, repoRoot), ...checkAlertPatch(crdDir)];
+}
+
+function main(): void {
+  const repoRoot = path.resolve(__dirname, "..");
+  const crdDir = path.resolve(process.argv[2] ?? path.join(repoRoot, "..", "shared", "crds"));
+  let problems: string[];
+  try {
+    problems = checkUpstream(crdDir, repoRoot);
+  } catch (e) {
+    problems = [(e as Error).message];
+  }
+  if (problems.length > 0) {
+    process.stderr.write(`check:upstream FAILED (${problems.length}):\n${problems.map((p) => `  - ${p}`).join("\n")}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`check:upstream: the derived CRD data and the Alert CRD patch agree with ${crdDir}\n`);
+}
+
+if (require.main === module) main();
