@@ -15,7 +15,7 @@ import {
   TerraformControllerCRProps,
   TerraformSourceKind,
 } from "../lib";
-import { validateTree } from "../lib/app/pipeline";
+import { validateTree } from "../lib/synth/validate-tree";
 import { synthGitOps } from "../lib/testing";
 import { cleanupTempDirs, terraformFixture, TerraformFixture } from "./helpers";
 

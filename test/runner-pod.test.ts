@@ -3,7 +3,7 @@
  * identity adds, its checks (with the prop path it is given) and that the Terraform object writes exactly its rendering.
  */
 import { TaintEffect, TolerationOperator } from "../lib";
-import { validateTree } from "../lib/app/pipeline";
+import { validateTree } from "../lib/synth/validate-tree";
 import { PropChecks } from "../lib/core/validation";
 import { RunnerPod } from "../lib/tofu/runner-pod";
 import { cleanupTempDirs, terraformFixture } from "./helpers";
