@@ -20,7 +20,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { TerraformVariable } from "cdktf";
 import {
-  ApprovalMode,
+  Approval,
   Duration,
   FluxBootstrap,
   FluxInstallMode,
@@ -85,7 +85,7 @@ export function buildFleet(app: GitOpsApp): void {
   // dev follows main and applies every merge.
   dev.addTerraform("node-pools", {
     stack: nodePools,
-    approval: ApprovalMode.AUTO,
+    approval: Approval.auto(),
     interval: Duration.minutes(10),
     vars: { cluster_id: clusterId("rg-fleet-dev", "aks-dev") },
   });
@@ -95,7 +95,7 @@ export function buildFleet(app: GitOpsApp): void {
   const prodPools = prod.addTerraform("node-pools", {
     stack: nodePools,
     source: release,
-    approval: ApprovalMode.MANUAL,
+    approval: Approval.manual(),
     interval: Duration.minutes(30),
     vars: { cluster_id: clusterId("rg-fleet-prod", "aks-prod") },
   });
@@ -103,7 +103,7 @@ export function buildFleet(app: GitOpsApp): void {
     cluster: prod,
     stack: batch,
     source: release,
-    approval: ApprovalMode.MANUAL,
+    approval: Approval.manual(),
     interval: Duration.minutes(30),
     dependsOn: [prodPools],
   });

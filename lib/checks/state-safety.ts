@@ -3,6 +3,7 @@ import { CheckOptions } from "./tree-check";
 import { clusterNameOf, terraformFileOf } from "../core/repo-layout";
 import { RepoView } from "../synth/repo-view";
 import { RenderedFile } from "../synth/render";
+import { stateSecretName } from "../tofu/state-secret";
 
 /**
  * Attributes whose change makes Terraform replace the resource (destroy + create), per resource type, from the
@@ -251,7 +252,7 @@ function terraformObjects(documents: readonly unknown[]): TerraformObject[] {
     return [
       {
         id: `${ns}/${name}`,
-        stateKey: `${ns}/tfstate-${workspace}-${backend.secretSuffix ?? name}`,
+        stateKey: `${ns}/${stateSecretName(workspace, backend.secretSuffix ?? name)}`,
         path: spec.path as string | undefined,
         destroyOnDeletion: spec.destroyResourcesOnDeletion === true,
       },

@@ -10,3 +10,8 @@ export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 export const RESOURCE_GROUP = /^[-\w._()]{1,89}[-\w_()]$/;
 /** An AKS cluster name: 1 to 63 letters, digits, '-' and '_', alphanumeric at both ends. */
 export const AKS_CLUSTER_NAME = /^[a-zA-Z0-9]([-_a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
+/** A Kubernetes label (or annotation, taint) key: `[DNS subdomain/]name`, the name 1 to 63 characters. */
+export const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+/** A Kubernetes label value: 0 to 63 letters, digits, '-', '_' and '.', alphanumeric at both ends. */
+export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;

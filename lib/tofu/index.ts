@@ -1,2 +1,6 @@
 export * from "./terraform-controller-cr";
 export * from "./runner-identity";
+export * from "./approval";
+export * from "./runner-pod-options";
+export { VarsFromKind } from "./stack-inputs";
+export type { TerraformVarsFromSource, WriteOutputsToSecret } from "./stack-inputs";

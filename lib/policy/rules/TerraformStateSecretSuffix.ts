@@ -5,9 +5,10 @@ import { eachTerraformObject } from "../subjects";
 
 /**
  * A Terraform object on tofu-controller's kubernetes backend sets `backendConfig.secretSuffix`. Without it the
- * state Secret is `tfstate-<workspace>-<object name>`, so renaming the object (or its construct id) starts from an
- * empty state and the next plan creates every resource again. Not applicable when the object uses another backend
- * (`backendConfig.disable`, `customConfiguration`, or `cloud`).
+ * state Secret is `tfstate-<workspace>-<object name>` (`stateSecretName` in lib/tofu/state-secret.ts names it), so
+ * renaming the object (or its construct id) starts from an empty state and the next plan creates every resource
+ * again. Not applicable when the object uses another backend (`backendConfig.disable`, `customConfiguration`, or
+ * `cloud`).
  */
 export default Object.defineProperty(
   (node: IConstruct): RuleCompliance | string[] =>

@@ -1,0 +1,28 @@
+/** Checks of Kubernetes label, annotation and boolean props shared by the Terraform object and its runner pod. */
+import { LABEL_KEY, LABEL_VALUE } from "../core/patterns";
+import { PropChecks } from "../core/validation";
+
+export function checkBoolean(c: PropChecks, prop: string, value: unknown): void {
+  if (value !== undefined) c.check(typeof value === "boolean", prop, value, "true or false");
+}
+
+export function checkLabels(c: PropChecks, prop: string, labels: Record<string, string> | undefined): void {
+  if (labels === undefined || !c.literal(prop, labels)) return;
+  for (const [k, v] of Object.entries(labels)) {
+    c.check(LABEL_KEY.test(k), `${prop}[${JSON.stringify(k)}]`, k, "a Kubernetes label key ([prefix/]name, name 1 to 63 characters)");
+    c.check(
+      typeof v === "string" && LABEL_VALUE.test(v),
+      `${prop}[${JSON.stringify(k)}]`,
+      v,
+      "a Kubernetes label value (0 to 63 letters, digits, '-', '_', '.', alphanumeric at both ends)",
+    );
+  }
+}
+
+export function checkAnnotations(c: PropChecks, prop: string, map: Record<string, string> | undefined): void {
+  if (map === undefined || !c.literal(prop, map)) return;
+  for (const [k, v] of Object.entries(map)) {
+    c.check(LABEL_KEY.test(k), `${prop}[${JSON.stringify(k)}]`, k, "an annotation key ([prefix/]name)");
+    c.check(typeof v === "string", `${prop}[${JSON.stringify(k)}]`, v, "a string value");
+  }
+}
