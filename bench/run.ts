@@ -414,7 +414,8 @@ function compareAppCommands(runs: number, log: (s: string) => void): AppCommandR
       exampleRssKb: med("example", (x) => x.rssKb),
     };
     log(
-      `  ${c.name}: example ${fmtS(r.exampleMs)}, bare ${fmtS(r.bareMs)}, ratio ${(r.exampleMs / r.bareMs).toFixed(2)} (CPU ${(r.exampleCpuMs / r.bareCpuMs).toFixed(2)})`,
+      `  ${c.name}: example ${fmtS(r.exampleMs)}, bare ${fmtS(r.bareMs)}, ratio ` +
+        `${(r.exampleMs / r.bareMs).toFixed(2)} (CPU ${(r.exampleCpuMs / r.bareCpuMs).toFixed(2)})`,
     );
     results.push(r);
   }
@@ -456,9 +457,12 @@ function machine(): string {
     (JSON.parse(fs.readFileSync(path.join(REPO, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
   return [
     `- CPU: ${cpus.length} x ${cpus[0]?.model ?? "?"}; memory ${Math.round(os.totalmem() / 2 ** 30)} GB; ${os.type()} ${os.release()} (${os.arch()})`,
-    `- Node ${process.version}; cdktf ${v("cdktf")}, cdktf-cli ${v("cdktf-cli")}, @cdktf/provider-azurerm ${v("@cdktf/provider-azurerm")}, constructs ${v("constructs")}, TypeScript ${v("typescript")}, yaml ${v("yaml")}`,
+    `- Node ${process.version}; cdktf ${v("cdktf")}, cdktf-cli ${v("cdktf-cli")}, @cdktf/provider-azurerm ` +
+      `${v("@cdktf/provider-azurerm")}, constructs ${v("constructs")}, TypeScript ${v("typescript")}, yaml ` +
+      `${v("yaml")}`,
     `- Scratch directory (cdktf.out and the GitOps repo of every run): ${os.tmpdir()}, ${fileSystemOf(os.tmpdir())} (set TMPDIR to move it)`,
-    `- Peak memory from ${hasGnuTime ? "`/usr/bin/time -v` (maximum RSS of the child)" : "the child's own `process.resourceUsage().maxRSS` (no GNU time here)"}; every run a fresh \`node ${HEAP_FLAG}\` process`,
+    `- Peak memory from ${hasGnuTime ? "`/usr/bin/time -v` (maximum RSS of the child)" : "the child's own `process.resourceUsage().maxRSS`"}` +
+      `${hasGnuTime ? "" : " (no GNU time here)"}; every run a fresh \`node ${HEAP_FLAG}\` process`,
     `- Load average at the start: ${os
       .loadavg()
       .map((l) => l.toFixed(2))
@@ -487,7 +491,9 @@ function report(
     "",
   );
   lines.push(
-    "| clusters | pools | runs | files written (library) | bare time | library time | **time ratio** | CPU ratio | bare peak RSS | library peak RSS | RSS ratio | library re-synth into its own tree: time (ratio to bare), peak RSS |",
+    "| clusters | pools | runs | files written (library) | bare time | library time | **time ratio** | CPU ratio | " +
+      "bare peak RSS | library peak RSS | RSS ratio | library re-synth into its own tree: time (ratio to bare), peak " +
+      "RSS |",
   );
   lines.push("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   for (const f of fleets) {
@@ -498,7 +504,10 @@ function report(
     const rt = median(f.resynth.map((s) => s.wallMs));
     const rr = median(f.resynth.map((s) => s.rssKb));
     lines.push(
-      `| ${f.clusters} | ${f.clusters * f.pools} | ${f.runs} | ${f.files} | ${fmtS(bt)} | ${fmtS(lt)} | **${(lt / bt).toFixed(2)}** | ${(median(f.library.map((s) => s.cpuMs)) / median(f.bare.map((s) => s.cpuMs))).toFixed(2)} | ${mb(br)} | ${mb(lr)} | ${(lr / br).toFixed(2)} | ${fmtS(rt)} (${(rt / bt).toFixed(2)}), ${mb(rr)} |`,
+      `| ${f.clusters} | ${f.clusters * f.pools} | ${f.runs} | ${f.files} | ${fmtS(bt)} | ${fmtS(lt)} | ` +
+        `**${(lt / bt).toFixed(2)}** | ` +
+        `${(median(f.library.map((s) => s.cpuMs)) / median(f.bare.map((s) => s.cpuMs))).toFixed(2)} | ${mb(br)} | ` +
+        `${mb(lr)} | ${(lr / br).toFixed(2)} | ${fmtS(rt)} (${(rt / bt).toFixed(2)}), ${mb(rr)} |`,
     );
   }
   lines.push(
@@ -518,7 +527,9 @@ function report(
         .map((x) => x.toFixed(0))
         .join(" / ");
     lines.push(
-      `| ${f.clusters} | ${phases(f.bare)} | ${phases(f.library)} | ${median(f.bare.map((s) => s.report.heapUsedMb)).toFixed(0)} MB | ${median(f.library.map((s) => s.report.heapUsedMb)).toFixed(0)} MB |`,
+      `| ${f.clusters} | ${phases(f.bare)} | ${phases(f.library)} | ` +
+        `${median(f.bare.map((s) => s.report.heapUsedMb)).toFixed(0)} MB | ` +
+        `${median(f.library.map((s) => s.report.heapUsedMb)).toFixed(0)} MB |`,
     );
   }
 
@@ -542,7 +553,9 @@ function report(
       const per = gitops.map((g) => (phase(b, g) - phase(a, g)) / 900);
       lines.push(
         "",
-        `GitOps steps per cluster (9 files: 8 YAML + main.tf.json), from 100 to 1000 clusters: ${gitops.map((g, i) => `${g} ${per[i].toFixed(2)} ms`).join(", ")}; ${per.reduce((x, y) => x + y, 0).toFixed(1)} ms in all.`,
+        `GitOps steps per cluster (9 files: 8 YAML + main.tf.json), from 100 to 1000 clusters: ` +
+          `${gitops.map((g, i) => `${g} ${per[i].toFixed(2)} ms`).join(", ")}; ` +
+          `${per.reduce((x, y) => x + y, 0).toFixed(1)} ms in all.`,
       );
     }
   }
@@ -610,7 +623,8 @@ function report(
         const bt = median(f.bare.map((s) => s.wallMs));
         const lt = median(f.library.map((s) => s.wallMs));
         lines.push(
-          `| ${f.clusters} x ${f.pools} | ${fmtS(bt)} | ${fmtS(lt)} | ${(lt / bt).toFixed(2)} | ${mb(median(f.bare.map((s) => s.rssKb)))} | ${mb(median(f.library.map((s) => s.rssKb)))} |`,
+          `| ${f.clusters} x ${f.pools} | ${fmtS(bt)} | ${fmtS(lt)} | ${(lt / bt).toFixed(2)} | ` +
+            `${mb(median(f.bare.map((s) => s.rssKb)))} | ${mb(median(f.library.map((s) => s.rssKb)))} |`,
         );
       }
     }
@@ -632,13 +646,15 @@ function report(
   );
   for (const l of load)
     lines.push(
-      `| ${l.label} | ${l.ms.toFixed(0)} ms | ${l.rssDeltaMb.toFixed(0)} MB | ${l.modules} | ${l.providerModules} | ${l.providerBarrel ? "**yes**" : "no"} |`,
+      `| ${l.label} | ${l.ms.toFixed(0)} ms | ${l.rssDeltaMb.toFixed(0)} MB | ${l.modules} | ${l.providerModules} | ` +
+        `${l.providerBarrel ? "**yes**" : "no"} |`,
     );
 
   if (apps.length) {
     lines.push("", "#### `cdktf synth` end to end: the worked example (main.ts) vs bare cdktf with the same pool, per app command", "");
     lines.push(
-      "Median of 3 interleaved runs each; wall time includes the cdktf CLI; CPU is user + system of the CLI and everything it ran; peak RSS is the largest single process.",
+      "Median of 3 interleaved runs each; wall time includes the cdktf CLI; CPU is user + system of the CLI and " +
+        "everything it ran; peak RSS is the largest single process.",
       "",
     );
     lines.push(
@@ -647,7 +663,9 @@ function report(
     );
     for (const a of apps) {
       lines.push(
-        `| ${a.name} | \`${a.app}\` | ${a.typeChecks} | ${fmtS(a.exampleMs)} | ${fmtS(a.bareMs)} | **${(a.exampleMs / a.bareMs).toFixed(2)}** | ${fmtS(a.exampleCpuMs)} / ${fmtS(a.bareCpuMs)} | ${Number.isNaN(a.exampleRssKb) ? "-" : mb(a.exampleRssKb)} |`,
+        `| ${a.name} | \`${a.app}\` | ${a.typeChecks} | ${fmtS(a.exampleMs)} | ${fmtS(a.bareMs)} | ` +
+          `**${(a.exampleMs / a.bareMs).toFixed(2)}** | ${fmtS(a.exampleCpuMs)} / ${fmtS(a.bareCpuMs)} | ` +
+          `${Number.isNaN(a.exampleRssKb) ? "-" : mb(a.exampleRssKb)} |`,
       );
     }
   }

@@ -7,8 +7,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { GitOpsSynthError } from "../lib";
-import { BAD_INPUT_ROWS, BadInputRow, rowTitle, runRow } from "./bad-input-matrix";
 import { renderBadInputTable, TABLE_FILE } from "../scripts/bad-input-table";
+import { BAD_INPUT_ROWS, BadInputRow, rowTitle, runRow } from "./bad-input-matrix";
 import { listFiles } from "./helpers";
 
 const dirs: string[] = [];

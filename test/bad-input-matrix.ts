@@ -1385,7 +1385,8 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
       "b",
       "name",
       '"a"',
-      "a name not used by another Terraform object of cluster aks-dev (a in namespace flux-system has it, and both would be written to clusters/aks-dev/terraform/a.yaml)",
+      "a name not used by another Terraform object of cluster aks-dev (a in namespace flux-system has it, and both " +
+        "would be written to clusters/aks-dev/terraform/a.yaml)",
     ),
   },
   {

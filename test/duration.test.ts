@@ -65,7 +65,8 @@ describe("a bad Duration is a synth problem naming the prop, never a constructor
 
   test("the messages", () => {
     expect(problems(Duration.seconds(0))).toEqual([
-      'interval = <0s: zero>: allowed is a duration above zero in whole milliseconds, e.g. Duration.minutes(5) or Duration.parse("1h30m") (units h, m, s, ms)',
+      "interval = <0s: zero>: allowed is a duration above zero in whole milliseconds, e.g. Duration.minutes(5) or " +
+        'Duration.parse("1h30m") (units h, m, s, ms)',
     ]);
     expect(problems(Duration.parse("5 minutes"))[0]).toMatch(
       /^interval = <"5 minutes": "5 minutes" is not a Go duration>: allowed is a duration above zero/,
@@ -75,7 +76,8 @@ describe("a bad Duration is a synth problem naming the prop, never a constructor
 
   test("a plain string (from JavaScript) is refused", () => {
     expect(problems("5m")).toEqual([
-      'interval = "5m": allowed is a Duration object (a duration above zero in whole milliseconds, e.g. Duration.minutes(5) or Duration.parse("1h30m") (units h, m, s, ms))',
+      'interval = "5m": allowed is a Duration object (a duration above zero in whole milliseconds, e.g. ' +
+        'Duration.minutes(5) or Duration.parse("1h30m") (units h, m, s, ms))',
     ]);
   });
 

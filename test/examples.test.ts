@@ -15,13 +15,14 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { parseAllDocuments } from "yaml";
-import { GitOpsApp } from "../lib";
-import { SchemaPatch, validateManifest } from "../lib/schema/manifest-validator";
-import { crdSchemaPatchesOf } from "../lib/checks/crd-schemas";
 import { buildFleet, FLEET_REPO } from "../examples/fleet";
+import { GitOpsApp } from "../lib";
+import { crdSchemaPatchesOf } from "../lib/checks/crd-schemas";
+import { SchemaPatch, validateManifest } from "../lib/schema/manifest-validator";
 import { TEST_CRD_DIR } from "../scripts/derive-crd-schemas";
 import { flux29OnlyFields } from "./flux-fields";
 import { cleanupTempDirs, listFiles, OWNERSHIP_RECORD, tempDir } from "./helpers";
+import { Parsed } from "./parsed";
 
 const PROJECT = path.resolve(__dirname, "..");
 const CONFIG = JSON.parse(fs.readFileSync(path.join(PROJECT, "cdktf.json"), "utf8"));
@@ -98,7 +99,7 @@ function read(root: string, rel: string): string {
   return fs.readFileSync(path.join(root, ...rel.split("/")), "utf8");
 }
 
-function yamlDocs(root: string, rel: string): any[] {
+function yamlDocs(root: string, rel: string): Parsed[] {
   return parseAllDocuments(read(root, rel)).map((d) => d.toJS());
 }
 
@@ -118,7 +119,7 @@ function kustomize(dir: string): { status: number | null; stdout: string; stderr
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-function ids(docs: any[]): string[] {
+function ids(docs: Parsed[]): string[] {
   return docs.map((d) => `${d.kind} ${d.metadata?.namespace ?? ""}/${d.metadata?.name}`).sort();
 }
 
@@ -144,14 +145,19 @@ function withBootstrapStub(ex: Example): string {
       [
         "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: flux-system\n",
         fs.readFileSync(ALERT_CRD, "utf8").replace(/^---\n/, ""),
-        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: crd-controller-flux-system\nrules:\n  - apiGroups: [source.toolkit.fluxcd.io]\n    resources: ['*']\n    verbs: ['*']\n",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: crd-controller-flux-system\n" +
+          "rules:\n  - apiGroups: [source.toolkit.fluxcd.io]\n    resources: ['*']\n    verbs: ['*']\n",
       ].join("---\n"),
     );
     fs.writeFileSync(
       path.join(fluxSystem, "gotk-sync.yaml"),
       [
-        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 1m0s\n  ref:\n    branch: main\n  secretRef:\n    name: flux-system\n  url: https://github.com/your-org/fluxcd-terraform-gitops.git\n",
-        `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n  namespace: flux-system\nspec:\n  interval: 10m0s\n  path: ./${cluster}\n  prune: true\n  sourceRef:\n    kind: GitRepository\n    name: flux-system\n`,
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-system\n" +
+          "  namespace: flux-system\nspec:\n  interval: 1m0s\n  ref:\n    branch: main\n  secretRef:\n" +
+          "    name: flux-system\n  url: https://github.com/your-org/fluxcd-terraform-gitops.git\n",
+        `apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-system\n` +
+          `  namespace: flux-system\nspec:\n  interval: 10m0s\n  path: ./${cluster}\n  prune: true\n  sourceRef:\n` +
+          `    kind: GitRepository\n    name: flux-system\n`,
       ].join("---\n"),
     );
   }
@@ -167,7 +173,7 @@ describe.each(["worked example (main.ts)", "fleet (examples/fleet.ts)"])("%s", (
     for (const rel of rels) expect(read(ex().repo, rel)).toMatchSnapshot(rel);
   });
 
-  test("every YAML object is valid against its CRD schema (as the cluster's kustomization.yaml patches it) and uses only fields Flux 2.7 serves", () => {
+  test("every YAML object is valid against its CRD schema (as its cluster's kustomization.yaml patches it) and uses only Flux 2.7 fields", () => {
     let objects = 0;
     const yamls = listFiles(ex().repo).filter((r) => r.endsWith(".yaml"));
     // A cluster's CRDs are those its kustomization.yaml files patch (flux-system/: Terraform in the Alert's kinds).
@@ -238,7 +244,7 @@ describe.each(["worked example (main.ts)", "fleet (examples/fleet.ts)"])("%s", (
     // The AKS flux configurations point at the cluster folders only.
     for (const rel of listFiles(ex().repo).filter((r) => r.startsWith("bootstrap/"))) {
       const tf = JSON.parse(read(ex().repo, rel));
-      for (const config of Object.values(tf.resource.azurerm_kubernetes_flux_configuration ?? {}) as any[]) {
+      for (const config of Object.values(tf.resource.azurerm_kubernetes_flux_configuration ?? {}) as Parsed[]) {
         for (const k of config.kustomizations) {
           expect(k.path).toMatch(/^\.\/clusters\/[a-z0-9-]+$/);
           expect(k.garbage_collection_enabled).toBe(true);
@@ -310,8 +316,8 @@ test("the worked example writes the article's Terraform object", () => {
 test("the worked example's runner identity: node-pool-only role on the cluster, federated to the runner's ServiceAccount; and a drift alert", () => {
   const repo = examples[0].repo;
   const tf = JSON.parse(read(repo, "bootstrap/aks-gitops-tf/main.tf.json"));
-  const one = (type: string): any => {
-    const all = Object.values(tf.resource[type] ?? {}) as any[];
+  const one = (type: string): Parsed => {
+    const all = Object.values(tf.resource[type] ?? {}) as Parsed[];
     expect({ type, count: all.length }).toEqual({ type, count: 1 });
     return all[0];
   };
@@ -363,7 +369,7 @@ test("the worked example's runner identity: node-pool-only role on the cluster, 
   expect(binding.roleRef).toEqual({ apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "tf-runner-role" });
   expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: sa.metadata.name, namespace: sa.metadata.namespace }]);
   expect(cr.spec.runnerPodTemplate.metadata.labels).toEqual({ "azure.workload.identity/use": "true" });
-  expect(Object.fromEntries(cr.spec.runnerPodTemplate.spec.env.map((e: any) => [e.name, e.value]))).toEqual({
+  expect(Object.fromEntries(cr.spec.runnerPodTemplate.spec.env.map((e: Parsed) => [e.name, e.value]))).toEqual({
     ARM_USE_OIDC: "true",
     ARM_OIDC_TOKEN_FILE_PATH: "/var/run/secrets/azure/tokens/azure-identity-token",
     ARM_CLIENT_ID: sa.metadata.annotations["azure.workload.identity/client-id"],

@@ -20,13 +20,14 @@ import {
   InfrastructureStack,
   NotificationProvider,
 } from "../lib";
-import { SchemaPatch, validateManifest } from "../lib/schema/manifest-validator";
-import { validateTree } from "../lib/synth/validate-tree";
 import { crdSchemaPatchesOf } from "../lib/checks/crd-schemas";
 import { checkNoSecrets } from "../lib/checks/secret-scan";
+import { SchemaPatch, validateManifest } from "../lib/schema/manifest-validator";
+import { validateTree } from "../lib/synth/validate-tree";
 import { TEST_CRD_DIR } from "../scripts/derive-crd-schemas";
 import { flux29OnlyFields } from "./flux-fields";
 import { cleanupTempDirs, listFiles, newApp, OWNERSHIP_RECORD, readText, SUBSCRIPTION, workspace, Workspace } from "./helpers";
+import { Parsed } from "./parsed";
 
 afterAll(cleanupTempDirs);
 
@@ -46,7 +47,7 @@ function build(app: GitOpsApp, props: Partial<FluxBootstrapProps> = {}, terrafor
   return flux;
 }
 
-function render(app: GitOpsApp): Map<string, any> {
+function render(app: GitOpsApp): Map<string, Parsed> {
   expect(validateTree(app)).toEqual([]);
   return new Map(
     app
@@ -56,7 +57,7 @@ function render(app: GitOpsApp): Map<string, any> {
 }
 
 describe("providers and alerts", () => {
-  test("msteams: a Provider whose address is only the Secret's, an Alert for Kustomizations, GitRepositories and HelmReleases, listed at the root", () => {
+  test("msteams: a Provider with the address only in the Secret, an Alert for Kustomizations, GitRepositories and HelmReleases, at the root", () => {
     const app = newApp(workspace());
     const flux = build(app);
     flux.addAlerts("platform", { provider: NotificationProvider.msteams({ secretName: "teams-webhook" }) });
@@ -104,13 +105,18 @@ describe("providers and alerts", () => {
     flux.addAlerts("hook", { provider: NotificationProvider.generic({ secretName: "hook" }), terraformEventSeverity: AlertSeverity.INFO });
     const files = render(app);
     const docs = files.get("clusters/aks-dev/notifications.yaml");
-    expect(docs.map((d: any) => `${d.kind}/${d.metadata.name}`)).toEqual(["Provider/slack", "Alert/slack", "Provider/hook", "Alert/hook"]);
+    expect(docs.map((d: Parsed) => `${d.kind}/${d.metadata.name}`)).toEqual([
+      "Provider/slack",
+      "Alert/slack",
+      "Provider/hook",
+      "Alert/hook",
+    ]);
     expect(docs[0].spec).toEqual({ type: "slack", channel: "#platform", username: "flux", secretRef: { name: "slack-webhook" } });
     expect(docs[1].spec.eventSeverity).toBe("error");
     expect(docs[2].spec).toEqual({ type: "generic", secretRef: { name: "hook" } });
     for (const d of docs) expect(validateManifest(d)).toEqual([]);
     const terraform = files.get(TERRAFORM_ALERTS);
-    expect(terraform.map((d: any) => [d.metadata.name, d.spec.eventSeverity])).toEqual([
+    expect(terraform.map((d: Parsed) => [d.metadata.name, d.spec.eventSeverity])).toEqual([
       ["slack-terraform", "error"],
       ["hook-terraform", "info"],
     ]);
@@ -133,7 +139,7 @@ describe("Terraform events: the Alert and the CRD patch in flux-system/kustomiza
     const files = render(app);
     const [config] = files.get(FLUX_SYSTEM);
     expect(config.resources).toEqual(["gotk-components.yaml", "gotk-sync.yaml", "terraform-alerts.yaml"]);
-    expect(config.patches.map((p: any) => [p.target, parse(p.patch)])).toEqual([
+    expect(config.patches.map((p: Parsed) => [p.target, parse(p.patch)])).toEqual([
       [
         { kind: "CustomResourceDefinition", name: "alerts.notification.toolkit.fluxcd.io" },
         [
@@ -174,10 +180,10 @@ describe("Terraform events: the Alert and the CRD patch in flux-system/kustomiza
     // The CRD (its derived fixture: upstream's version list, compacted schemas): a single version, so versions/0 is
     // v1beta3, and the enum path exists.
     const crd = parseAllDocuments(fs.readFileSync(ALERT_CRD, "utf8"))[0].toJS();
-    expect(crd.spec.versions.map((v: any) => v.name)).toEqual(["v1beta3"]);
+    expect(crd.spec.versions.map((v: Parsed) => v.name)).toEqual(["v1beta3"]);
     const [op] = parse(config.patches[0].patch);
     const segments = op.path.split("/").slice(1, -1);
-    const target = segments.reduce((node: any, seg: string) => node[seg], crd);
+    const target = segments.reduce((node: Parsed, seg: string) => node[seg], crd);
     expect(Array.isArray(target)).toBe(true);
     expect(target).not.toContain("Terraform");
 
@@ -248,7 +254,7 @@ describe("AKS extension mode: the limit", () => {
     });
     const files = render(app);
     expect([...files.keys()].filter((p) => p.includes("/flux-system/"))).toEqual([]);
-    expect(files.get("clusters/aks-dev/notifications.yaml").map((d: any) => d.kind)).toEqual(["Provider", "Alert"]);
+    expect(files.get("clusters/aks-dev/notifications.yaml").map((d: Parsed) => d.kind)).toEqual(["Provider", "Alert"]);
     expect(files.get("clusters/aks-dev/kustomization.yaml")[0].resources).toEqual([
       "tofu-controller.yaml",
       "terraform.yaml",
@@ -432,7 +438,9 @@ describe("bad input", () => {
         {
           target: { kind: "CustomResourceDefinition", name: "alerts.notification.toolkit.fluxcd.io" },
           patch:
-            "- op: add\n  path: /spec/versions/1/schema/openAPIV3Schema/properties/spec/properties/eventSources/items/properties/kind/enum/-\n  value: Terraform\n",
+            "- op: add\n" +
+            "  path: /spec/versions/1/schema/openAPIV3Schema/properties/spec/properties/eventSources/items/properties/kind/enum/-\n" +
+            "  value: Terraform\n",
         },
       ],
     });

@@ -19,6 +19,7 @@ import { validateManifest } from "../lib/schema/manifest-validator";
 import { validateTree } from "../lib/synth/validate-tree";
 import { flux29OnlyFields } from "./flux-fields";
 import { cleanupTempDirs, listFiles, newApp, SUBSCRIPTION, workspace } from "./helpers";
+import { Parsed } from "./parsed";
 
 afterAll(cleanupTempDirs);
 
@@ -30,7 +31,7 @@ function app(): GitOpsApp {
 }
 
 /** path → documents (YAML) or value (JSON) of every generated file; validation must pass first. */
-function render(a: GitOpsApp): Map<string, any> {
+function render(a: GitOpsApp): Map<string, Parsed> {
   expect(validateTree(a)).toEqual([]);
   return new Map(
     a
@@ -200,7 +201,7 @@ describe("flux CLI mode", () => {
     });
     flux.addTerraform("pools-infra", { stack, source: infra, approval: ApprovalMode.MANUAL, secretSuffix: "pools-infra" });
     const files = render(a);
-    expect(files.get("clusters/aks-dev/tofu-controller/namespaces.yaml").map((n: any) => n.metadata.name)).toEqual(["infra"]);
+    expect(files.get("clusters/aks-dev/tofu-controller/namespaces.yaml").map((n: Parsed) => n.metadata.name)).toEqual(["infra"]);
     expect(files.get("clusters/aks-dev/tofu-controller/helm-release.yaml")[0].spec.values.runner.serviceAccount.allowedNamespaces).toEqual([
       "flux-system",
       "infra",
@@ -299,7 +300,7 @@ describe("AKS extension mode", () => {
     });
     const files = render(a);
     expect(files.get("clusters/aks-dev/kustomization.yaml")[0].resources).toEqual(["tofu-controller.yaml", "terraform.yaml"]);
-    const docs = [...files.entries()].filter(([p]) => p.startsWith("clusters/")).flatMap(([, d]) => d as any[]);
+    const docs = [...files.entries()].filter(([p]) => p.startsWith("clusters/")).flatMap(([, d]) => d as Parsed[]);
     for (const d of docs.filter((d) => d.apiVersion !== "kustomize.config.k8s.io/v1beta1")) {
       expect(d.metadata.namespace).toBe("cluster-config");
       expect(validateManifest(d)).toEqual([]);
@@ -336,7 +337,7 @@ describe("AKS extension mode", () => {
     });
     const tf = render(a).get("bootstrap/aks-dev/main.tf.json");
     const ks = tf.resource.azurerm_kubernetes_flux_configuration["flux-configuration"].kustomizations;
-    expect(ks.map((k: any) => [k.name, k.path, k.depends_on, k.garbage_collection_enabled])).toEqual([
+    expect(ks.map((k: Parsed) => [k.name, k.path, k.depends_on, k.garbage_collection_enabled])).toEqual([
       ["cluster", "./clusters/aks-dev", [], true],
       ["apps", "./apps/dev", ["cluster"], true],
       ["smoke", "./tests/dev", ["apps"], true],
@@ -386,21 +387,24 @@ describe("each bad input, with its message", () => {
       "a cluster name that is not a DNS label",
       { clusterName: "AKS_Dev" },
       [
-        "[flux] clusterName = \"AKS_Dev\": allowed is a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric",
+        "[flux] clusterName = \"AKS_Dev\": allowed is a DNS label: lower-case letters, digits and '-', 1 to 63 " +
+          "characters, starting and ending alphanumeric",
       ],
     ],
     [
       "credentials in the URL",
       { repositoryUrl: "https://user:ghp_secret@github.com/o/r.git" },
       [
-        "[flux] repositoryUrl = <a URL with user:password@>: allowed is a URL without credentials (they go into a Secret: the bootstrap's, or aksExtension.localAuthReference)",
+        "[flux] repositoryUrl = <a URL with user:password@>: allowed is a URL without credentials (they go into a " +
+          "Secret: the bootstrap's, or aksExtension.localAuthReference)",
       ],
     ],
     [
       "an scp-style URL in CLI mode",
       { repositoryUrl: "git@github.com:o/r.git" },
       [
-        '[flux] repositoryUrl = "git@github.com:o/r.git": allowed is a Git URL starting with https://, http:// or ssh:// (what Flux\'s GitRepository accepts)',
+        '[flux] repositoryUrl = "git@github.com:o/r.git": allowed is a Git URL starting with https://, http:// or ' +
+          "ssh:// (what Flux's GitRepository accepts)",
       ],
     ],
     [
@@ -412,14 +416,16 @@ describe("each bad input, with its message", () => {
       "AKS mode without its settings",
       { mode: FluxInstallMode.AKS_EXTENSION },
       [
-        "[flux] aksExtension = (unset): allowed is the AKS extension settings (subscriptionId, clusterName, resourceGroupName) with mode AKS_EXTENSION",
+        "[flux] aksExtension = (unset): allowed is the AKS extension settings (subscriptionId, clusterName, " +
+          "resourceGroupName) with mode AKS_EXTENSION",
       ],
     ],
     [
       "AKS settings in CLI mode",
       { aksExtension: AKS },
       [
-        "[flux] aksExtension = <set>: allowed is unset with mode flux-cli (flux bootstrap installs Flux; set mode: FluxInstallMode.AKS_EXTENSION to use the extension)",
+        "[flux] aksExtension = <set>: allowed is unset with mode flux-cli (flux bootstrap installs Flux; set mode: " +
+          "FluxInstallMode.AKS_EXTENSION to use the extension)",
       ],
     ],
     ["an unknown mode", { mode: "argo" as FluxInstallMode }, ['[flux] mode = "argo": allowed is one of "flux-cli", "aks-extension"']],
@@ -437,7 +443,9 @@ describe("each bad input, with its message", () => {
       "a chart older than 0.16.5",
       { tofuController: { chartVersion: "0.16.4" } },
       [
-        '[flux] tofuController.chartVersion = "0.16.4": allowed is 0.16.5 or later as its lower bound: 0.16.5 fixes state reset on backendConfig.labels changes (#1774/#1808), runners hanging forever after an OOM or node loss (#1838) and every object re-planning after a controller restart (#1857)',
+        '[flux] tofuController.chartVersion = "0.16.4": allowed is 0.16.5 or later as its lower bound: 0.16.5 fixes ' +
+          "state reset on backendConfig.labels changes (#1774/#1808), runners hanging forever after an OOM or node loss " +
+          "(#1838) and every object re-planning after a controller restart (#1857)",
       ],
     ],
     [
@@ -453,7 +461,8 @@ describe("each bad input, with its message", () => {
       "a chart version without a lower bound",
       { tofuController: { chartVersion: "*" } },
       [
-        '[flux] tofuController.chartVersion = "*": allowed is an exact chart version (0.16.5) or a range with a lower bound (>=0.16.5, ~0.16.5, ^0.16.5, ">=0.16.5 <0.17.0"), at least 0.16.5',
+        '[flux] tofuController.chartVersion = "*": allowed is an exact chart version (0.16.5) or a range with a lower ' +
+          'bound (>=0.16.5, ~0.16.5, ^0.16.5, ">=0.16.5 <0.17.0"), at least 0.16.5',
       ],
     ],
     [
@@ -465,7 +474,8 @@ describe("each bad input, with its message", () => {
       "a configuration name over 30 characters",
       { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, configurationName: "a-very-long-flux-configuration-name" } },
       [
-        "[flux] aksExtension.configurationName = \"a-very-long-flux-configuration-name\": allowed is a flux configuration name: lower-case letters, digits and '-', 1 to 30 characters, starting and ending alphanumeric",
+        '[flux] aksExtension.configurationName = "a-very-long-flux-configuration-name": allowed is a flux ' +
+          "configuration name: lower-case letters, digits and '-', 1 to 30 characters, starting and ending alphanumeric",
       ],
     ],
     [
@@ -477,7 +487,8 @@ describe("each bad input, with its message", () => {
       "a further kustomization at the repo root",
       { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, additionalKustomizations: [{ name: "all", path: "./" }] } },
       [
-        '[flux] aksExtension.additionalKustomizations[0].path = "./": allowed is a repo path starting with ./ below the repo root (never the root: every YAML in the repo would be applied)',
+        '[flux] aksExtension.additionalKustomizations[0].path = "./": allowed is a repo path starting with ./ below ' +
+          "the repo root (never the root: every YAML in the repo would be applied)",
       ],
     ],
     [
@@ -487,14 +498,16 @@ describe("each bad input, with its message", () => {
         aksExtension: { ...AKS, additionalKustomizations: [{ name: "again", path: "./clusters/aks-dev/terraform" }] },
       },
       [
-        '[flux] aksExtension.additionalKustomizations[0].path = "./clusters/aks-dev/terraform": allowed is a path outside clusters/aks-dev (the "cluster" kustomization applies it already)',
+        '[flux] aksExtension.additionalKustomizations[0].path = "./clusters/aks-dev/terraform": allowed is a path ' +
+          'outside clusters/aks-dev (the "cluster" kustomization applies it already)',
       ],
     ],
     [
       "a further kustomization named cluster",
       { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, additionalKustomizations: [{ name: "cluster", path: "./apps" }] } },
       [
-        '[flux] aksExtension.additionalKustomizations[0].name = "cluster": allowed is a name not used by another kustomization of the configuration ("cluster" applies clusters/aks-dev)',
+        '[flux] aksExtension.additionalKustomizations[0].name = "cluster": allowed is a name not used by another ' +
+          'kustomization of the configuration ("cluster" applies clusters/aks-dev)',
       ],
     ],
     [
@@ -504,7 +517,8 @@ describe("each bad input, with its message", () => {
         aksExtension: { ...AKS, additionalKustomizations: [{ name: "apps", path: "./apps", dependsOn: ["infra"] }] },
       },
       [
-        '[flux] aksExtension.additionalKustomizations[0].dependsOn = "infra": allowed is the name of another kustomization of this configuration: cluster',
+        '[flux] aksExtension.additionalKustomizations[0].dependsOn = "infra": allowed is the name of another ' +
+          "kustomization of this configuration: cluster",
       ],
     ],
     [
@@ -522,7 +536,8 @@ describe("each bad input, with its message", () => {
         },
       },
       [
-        '[flux] aksExtension.stateBackend.storageAccountName = "St_Tfstate": allowed is a storage account name: 3 to 24 lower-case letters and digits',
+        '[flux] aksExtension.stateBackend.storageAccountName = "St_Tfstate": allowed is a storage account name: 3 to ' +
+          "24 lower-case letters and digits",
       ],
     ],
   ];
@@ -590,7 +605,11 @@ describe("several clusters and the order of promotion", () => {
     const { a, dev, prod } = fleet();
     new PromotionOrder(a, "promotion", { stages: [dev, prod] });
     expect(validateTree(a)).toEqual([
-      `[promotion] stages[1] (aks-prod) = "prod/node-pools": allowed is a stage that applies infrastructure/node-pools from a ref of its own: node-pools reads ${REPO} (branch main, the cluster's own GitRepository flux-system/flux-system), the same ref aks-dev applies (dev/node-pools), so a merge reaches both at once. Give it source: a GitRepositorySource with GitRef.branch("release") or GitRef.semver(">=1.0.0") (or an OciRepositorySource), and promote by moving that ref`,
+      `[promotion] stages[1] (aks-prod) = "prod/node-pools": allowed is a stage that applies ` +
+        `infrastructure/node-pools from a ref of its own: node-pools reads ${REPO} (branch main, the cluster's own ` +
+        `GitRepository flux-system/flux-system), the same ref aks-dev applies (dev/node-pools), so a merge reaches ` +
+        `both at once. Give it source: a GitRepositorySource with GitRef.branch("release") or GitRef.semver(">=1.0.0") ` +
+        `(or an OciRepositorySource), and promote by moving that ref`,
     ]);
   });
 

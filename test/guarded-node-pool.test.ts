@@ -2,15 +2,15 @@
  * GuardedNodePool: the Terraform it renders into `infrastructure/<stack>/main.tf.json` (read back from disk and
  * parsed), checked against the provider binding's own schema, and every input it refuses.
  */
-import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
+import * as fs from "fs";
+import * as path from "path";
 import { DataAzurermKubernetesCluster } from "@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster";
 import {
   KubernetesClusterNodePool,
   KubernetesClusterNodePoolConfig,
   kubernetesClusterNodePoolUpgradeSettingsToTerraform,
 } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
-import * as fs from "fs";
-import * as path from "path";
+import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { App, TerraformStack, TerraformVariable, Testing, Token } from "cdktf";
 import { Construct } from "constructs";
 import * as fc from "fast-check";
@@ -41,6 +41,7 @@ import {
   thrownBy,
   workspace,
 } from "./helpers";
+import { Parsed } from "./parsed";
 
 afterAll(cleanupTempDirs);
 
@@ -57,7 +58,7 @@ function addPool(stack: Construct, id: string, props: Partial<PoolProps> = {}): 
 }
 
 /** GIVEN a stack built by `build`, WHEN the app synthesizes, THEN returns the parsed main.tf.json of the stack. */
-function synthStack(build: (stack: InfrastructureStack) => void): any {
+function synthStack(build: (stack: InfrastructureStack) => void): Parsed {
   const ws = workspace();
   const app = newApp(ws);
   const stack = new InfrastructureStack(app, STACK, { subscriptionId: SUBSCRIPTION });
@@ -66,7 +67,7 @@ function synthStack(build: (stack: InfrastructureStack) => void): any {
   return readStackJson(ws.repo, STACK);
 }
 
-function synthPool(props: Partial<PoolProps> = {}): any {
+function synthPool(props: Partial<PoolProps> = {}): Parsed {
   const tf = synthStack((s) => addPool(s, "pool", props));
   return poolResource(tf, props.name ?? base.name);
 }
@@ -170,7 +171,7 @@ describe("schema: the pool emits only what azurerm 4.55.0 knows", () => {
       addPool(s, "b", { name: "b" });
     });
     for (const provider of tf.provider.azurerm) for (const key of Object.keys(provider)) expect(PROVIDER_ATTRIBUTES).toContain(key);
-    for (const data of Object.values(tf.data.azurerm_kubernetes_cluster) as any[]) {
+    for (const data of Object.values(tf.data.azurerm_kubernetes_cluster) as Parsed[]) {
       for (const key of Object.keys(data))
         expect([...CLUSTER_DATA_ATTRIBUTES, "//", "depends_on", "provider", "count", "for_each", "lifecycle"]).toContain(key);
     }
@@ -206,7 +207,7 @@ describe("schema: the pool emits only what azurerm 4.55.0 knows", () => {
     const referenceStack = plainStack("reference");
     new KubernetesClusterNodePool(referenceStack, "pool", expected);
     const reference = JSON.parse(Testing.synth(referenceStack));
-    const referencePool = Object.values(reference.resource.azurerm_kubernetes_cluster_node_pool)[0] as any;
+    const referencePool = Object.values(reference.resource.azurerm_kubernetes_cluster_node_pool)[0] as Parsed;
 
     const ours = poolResource(
       synthStack((s) => addPool(s, "pool", everyProp)),
@@ -496,7 +497,11 @@ describe("refused pool input", () => {
       "node label under kubernetes.azure.com/",
       { nodeLabels: { "kubernetes.azure.com/mode": "user" } },
       new RegExp(
-        `${at}${re('nodeLabels["kubernetes.azure.com/mode"] = "kubernetes.azure.com/mode": allowed is a key outside the reserved prefixes kubernetes.io/, kubernetes.azure.com/')}`,
+        at +
+          re(
+            'nodeLabels["kubernetes.azure.com/mode"] = "kubernetes.azure.com/mode": ' +
+              "allowed is a key outside the reserved prefixes kubernetes.io/, kubernetes.azure.com/",
+          ),
       ),
     ],
     [

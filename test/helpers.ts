@@ -15,6 +15,7 @@ import {
   TerraformControllerCR,
   TerraformControllerCRProps,
 } from "../lib";
+import { Parsed } from "./parsed";
 
 export const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 export const OTHER_SUBSCRIPTION = "11111111-1111-1111-1111-111111111111";
@@ -81,13 +82,13 @@ export function readText(root: string, rel: string): string {
 }
 
 /** The parsed `infrastructure/<folder>/main.tf.json` of a repo. */
-export function readStackJson(root: string, folder: string): any {
+export function readStackJson(root: string, folder: string): Parsed {
   return JSON.parse(readText(root, `infrastructure/${folder}/main.tf.json`));
 }
 
 /** The single `azurerm_kubernetes_cluster_node_pool` resource of a stack's JSON whose `name` is poolName. */
-export function poolResource(tf: any, poolName: string): any {
-  const all = Object.values(tf.resource?.azurerm_kubernetes_cluster_node_pool ?? {}) as any[];
+export function poolResource(tf: Parsed, poolName: string): Parsed {
+  const all = Object.values(tf.resource?.azurerm_kubernetes_cluster_node_pool ?? {}) as Parsed[];
   const found = all.filter((r) => r.name === poolName);
   if (found.length !== 1) throw new Error(`expected one node pool named ${poolName}, found ${found.length}`);
   return found[0];

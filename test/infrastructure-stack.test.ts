@@ -19,6 +19,7 @@ import {
   workspace,
   Workspace,
 } from "./helpers";
+import { Parsed } from "./parsed";
 
 afterAll(cleanupTempDirs);
 
@@ -27,7 +28,7 @@ function addPool(stack: InfrastructureStack, name = "apps", cluster = NodePoolCl
 }
 
 /** GIVEN an app with one stack "infra" holding a pool by id and a pool by name, WHEN synthesized. */
-function synthTypical(): { ws: Workspace; text: string; tf: any } {
+function synthTypical(): { ws: Workspace; text: string; tf: Parsed } {
   const ws = workspace();
   const app = newApp(ws);
   const stack = new InfrastructureStack(app, "infra", { subscriptionId: SUBSCRIPTION });
@@ -41,7 +42,7 @@ function synthTypical(): { ws: Workspace; text: string; tf: any } {
 describe("runner-ready Terraform JSON", () => {
   let ws: Workspace;
   let text: string;
-  let tf: any;
+  let tf: Parsed;
   beforeAll(() => ({ ws, text, tf } = synthTypical()));
 
   test("has no terraform.backend (the controller injects its own)", () => {

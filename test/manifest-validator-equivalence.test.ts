@@ -2,9 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import * as fc from "fast-check";
 import { parseAllDocuments } from "yaml";
+import { crdSchemaPatchesOf } from "../lib/checks/crd-schemas";
 import { BUILTIN_SCHEMAS, ResourceScope, StructuralSchema } from "../lib/schema/builtin-schemas";
 import { SchemaPatch, validateManifest } from "../lib/schema/manifest-validator";
-import { crdSchemaPatchesOf } from "../lib/checks/crd-schemas";
 import * as oracle from "./manifest-validator-oracle";
 
 /**
@@ -32,7 +32,6 @@ interface Kind {
   readonly schema: StructuralSchema;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const CRDS = require("../lib/schema/crd-schemas.json") as Record<string, { scope: ResourceScope; schema: StructuralSchema }>;
 const KINDS: readonly Kind[] = [
   ...Object.entries(CRDS)
@@ -591,7 +590,6 @@ function placed(doc: Record<string, unknown>, segments: readonly string[], value
 
 describe("the schema walker reports what the ajv implementation reported", () => {
   afterAll(() => {
-    // eslint-disable-next-line no-console
     console.log(`manifest-validator equivalence: ${comparisons} comparisons`);
   });
 

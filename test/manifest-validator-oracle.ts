@@ -45,7 +45,6 @@ const DNS1123_SUBDOMAIN_RE = new RegExp(DNS1123_SUBDOMAIN);
 let crdEntries: Readonly<Record<string, CrdEntry>> | undefined;
 function crds(): Readonly<Record<string, CrdEntry>> {
   if (!crdEntries) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const raw = require("../lib/schema/crd-schemas.json") as Record<string, unknown>;
     const out: Record<string, CrdEntry> = {};
     for (const [key, value] of Object.entries(raw)) if (!key.startsWith("$")) out[key] = value as CrdEntry;

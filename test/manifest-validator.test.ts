@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { deriveEntries, deriveTestCrd, TEST_CRD_DIR, TEST_CRD_FILES } from "../scripts/derive-crd-schemas";
 import { ManifestIssue, hasSchemaFor, schemaInfo, validateManifest } from "../lib/schema/manifest-validator";
+import { deriveEntries, deriveTestCrd, TEST_CRD_DIR, TEST_CRD_FILES } from "../scripts/derive-crd-schemas";
 
 /** The committed CRD fixtures derived from the upstream CRDs (npm run check:upstream, CI, checks them against upstream). */
 const FIXTURE_DIR = path.resolve(__dirname, "..", ...TEST_CRD_DIR.split("/"));
@@ -495,7 +495,6 @@ describe("crd-schemas.json", () => {
 
 test("schemas are prepared lazily, once per kind and set of schema patches", () => {
   jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const fresh = require("../lib/schema/manifest-validator") as typeof import("../lib/schema/manifest-validator");
     expect(fresh.preparedSchemaCount()).toBe(0);
     fresh.validateManifest(kustomization);

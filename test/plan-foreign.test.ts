@@ -101,6 +101,7 @@ test("without ifForeign a foreign file still refuses the synth", () => {
   const { plan, problems } = planWrites([renderFile(file())], repo({ [PATH]: "mine\n" }));
   expect(plan).toBeUndefined();
   expect(problems).toEqual([
-    `[app/flux] output path = "${PATH}": a file that cdktf-aks-gitops did not generate is there; it is never overwritten: move it away, or choose another name`,
+    `[app/flux] output path = "${PATH}": a file that cdktf-aks-gitops did not generate is there; it is never ` +
+      `overwritten: move it away, or choose another name`,
   ]);
 });

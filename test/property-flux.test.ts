@@ -17,9 +17,9 @@ import {
   TerraformControllerCR,
   VarsFromKind,
 } from "../lib";
+import { checkAndPlan } from "../lib/app/check-and-plan";
 import { defaultChecks } from "../lib/checks/default-checks";
 import { validateManifest } from "../lib/schema/manifest-validator";
-import { checkAndPlan } from "../lib/app/check-and-plan";
 import { validateTree } from "../lib/synth/validate-tree";
 
 /**

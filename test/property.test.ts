@@ -1,9 +1,10 @@
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import * as fc from "fast-check";
 import { GitOpsApp, GuardedNodePool, InfrastructureStack, NodePoolCluster, NodePoolMode, NodePoolOsType, SpotEvictionPolicy } from "../lib";
 import { validateTree } from "../lib/synth/validate-tree";
-import * as os from "os";
-import * as path from "path";
-import * as fs from "fs";
+import { Parsed } from "./parsed";
 
 /**
  * Random props never end in anything but a validation error or output that holds the guardrails: the property the
@@ -65,11 +66,9 @@ test("random GuardedNodePool props: refused, or guardrails hold in the Terraform
           return;
         }
         accepted++;
-        {
-        }
         const files = app.renderGitOpsFiles();
         const tf = JSON.parse(files.find((f) => f.path === "infrastructure/infra/main.tf.json")!.bytes.toString());
-        const [res] = Object.values(tf.resource.azurerm_kubernetes_cluster_node_pool) as Record<string, any>[];
+        const [res] = Object.values(tf.resource.azurerm_kubernetes_cluster_node_pool) as Record<string, Parsed>[];
         const floor = p.floor ?? 3;
         expect(res.auto_scaling_enabled).toBe(true);
         expect(Number.isInteger(res.min_count) && res.min_count >= floor && res.min_count >= 0).toBe(true);

@@ -10,7 +10,6 @@ import { diskRepoView } from "../lib/synth/write";
 import { cleanupTempDirs, tempDir } from "./helpers";
 
 // The module object the library calls through (the namespace import's properties cannot be spied on).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const nodeFs = require("fs") as typeof fs;
 
 afterAll(cleanupTempDirs);

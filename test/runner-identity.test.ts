@@ -24,11 +24,12 @@ import {
   TerraformControllerCR,
   TerraformControllerCRProps,
 } from "../lib";
-import { synthGitOps } from "../lib/testing";
+import { checkNoSecrets } from "../lib/checks/secret-scan";
 import { validateManifest } from "../lib/schema/manifest-validator";
 import { validateTree } from "../lib/synth/validate-tree";
-import { checkNoSecrets } from "../lib/checks/secret-scan";
+import { synthGitOps } from "../lib/testing";
 import { cleanupTempDirs, CLUSTER_ID, newApp, OTHER_SUBSCRIPTION, SUBSCRIPTION, workspace } from "./helpers";
+import { Parsed } from "./parsed";
 
 afterAll(cleanupTempDirs);
 
@@ -71,7 +72,7 @@ function fixture(
 }
 
 /** path → parsed content of every generated file (validation must pass first). */
-function render(app: GitOpsApp): Map<string, any> {
+function render(app: GitOpsApp): Map<string, Parsed> {
   expect(validateTree(app)).toEqual([]);
   return new Map(
     app
@@ -80,7 +81,7 @@ function render(app: GitOpsApp): Map<string, any> {
   );
 }
 
-function only(tf: any, type: string): { address: string; value: any } {
+function only(tf: Parsed, type: string): { address: string; value: Parsed } {
   const entries = Object.entries(tf.resource?.[type] ?? tf.data?.[type] ?? {});
   expect({ type, count: entries.length }).toEqual({ type, count: 1 });
   return { address: entries[0][0], value: entries[0][1] };
@@ -200,7 +201,7 @@ describe("the identity's Terraform", () => {
       "azurerm_role_definition",
       "azurerm_user_assigned_identity",
     ]);
-    const clusters = Object.values(tf.data.azurerm_kubernetes_cluster) as any[];
+    const clusters = Object.values(tf.data.azurerm_kubernetes_cluster) as Parsed[];
     for (const c of clusters) expect(c).toMatchObject({ name: "aks-dev", resource_group_name: "rg-dev" });
     expect(identity.subscriptionId).toBe(SUBSCRIPTION);
   });
@@ -302,7 +303,7 @@ describe("the client id: known only after the bootstrap apply", () => {
     expect(cr.metadata.annotations["cdktf-aks-gitops/suspended"]).toMatch(
       /has no client id yet: apply bootstrap\/aks-prod, then set runnerClientIds\.aks-prod-tf-runner/,
     );
-    expect(cr.spec.runnerPodTemplate.spec.env.map((e: any) => e.name)).not.toContain("ARM_CLIENT_ID");
+    expect(cr.spec.runnerPodTemplate.spec.env.map((e: Parsed) => e.name)).not.toContain("ARM_CLIENT_ID");
     expect(validateManifest(cr)).toEqual([]);
     const [sa] = files.get("clusters/aks-prod/terraform/tf-runner-azure.serviceaccount.yaml");
     expect(sa.metadata.annotations).toBeUndefined();
@@ -361,10 +362,12 @@ describe("a cluster defined in the same app", () => {
 
   test("either missing: refused, naming the cluster and the setting", () => {
     expect(withCluster(undefined, true)).toEqual([
-      '[runner-identity] aksCluster = "KubernetesCluster cluster/aks": allowed is a cluster with oidcIssuerEnabled: true (the federated credential trusts its OIDC issuer)',
+      '[runner-identity] aksCluster = "KubernetesCluster cluster/aks": allowed is a cluster with oidcIssuerEnabled: ' +
+        "true (the federated credential trusts its OIDC issuer)",
     ]);
     expect(withCluster(true, false)).toEqual([
-      '[runner-identity] aksCluster = "KubernetesCluster cluster/aks": allowed is a cluster with workloadIdentityEnabled: true (the webhook that mounts the runner\'s token)',
+      '[runner-identity] aksCluster = "KubernetesCluster cluster/aks": allowed is a cluster with ' +
+        "workloadIdentityEnabled: true (the webhook that mounts the runner's token)",
     ]);
   });
 });

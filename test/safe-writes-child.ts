@@ -43,7 +43,6 @@ const now = (): number => performance.timeOrigin + performance.now();
 let renames = 0;
 let current: number[] = [];
 // The module object itself (the library reads fs.renameSync from it at each call), not the import's namespace copy.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const nodeFs = require("fs") as { renameSync: typeof fs.renameSync; writeFileSync: typeof fs.writeFileSync };
 const realRename = nodeFs.renameSync;
 nodeFs.renameSync = (from: fs.PathLike, to: fs.PathLike): void => {

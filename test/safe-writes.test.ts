@@ -41,7 +41,6 @@ afterAll(cleanupTempDirs);
 afterEach(() => jest.restoreAllMocks());
 
 // The module object the library calls (fs.renameSync etc. are looked up on it at every call).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const nodeFs = require("fs") as typeof fs;
 const realRename = nodeFs.renameSync;
 const realWriteFile = nodeFs.writeFileSync;

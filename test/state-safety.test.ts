@@ -1,9 +1,9 @@
-import { OwnershipRecord } from "../lib/synth/ownership";
-import { RepoView } from "../lib/synth/repo-view";
-import { GitOpsFile } from "../lib/core/gitops-file";
-import { renderFile, RenderedFile } from "../lib/synth/render";
-import { checkStateSafety } from "../lib/checks/state-safety";
 import { parseAllDocuments } from "yaml";
+import { checkStateSafety } from "../lib/checks/state-safety";
+import { GitOpsFile } from "../lib/core/gitops-file";
+import { OwnershipRecord } from "../lib/synth/ownership";
+import { renderFile, RenderedFile } from "../lib/synth/render";
+import { RepoView } from "../lib/synth/repo-view";
 
 // Pass-through, counted: the check must parse only files whose bytes differ from what this synth renders.
 jest.mock("yaml", () => {

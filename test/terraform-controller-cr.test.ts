@@ -2,6 +2,7 @@
  * TerraformControllerCR: the object it writes (defaults, every typed prop), the approval-loop guard
  * (tofu-controller #1878), and each bad input with its message. Every written object passes the strict CRD schema.
  */
+import { parseAllDocuments } from "yaml";
 import {
   ApprovalMode,
   Duration,
@@ -20,7 +21,7 @@ import {
 import { validateManifest } from "../lib/schema/manifest-validator";
 import { validateTree } from "../lib/synth/validate-tree";
 import { cleanupTempDirs, listFiles, newApp, readText, SUBSCRIPTION, workspace, terraformFixture, TerraformFixture } from "./helpers";
-import { parseAllDocuments } from "yaml";
+import { Parsed } from "./parsed";
 
 afterAll(cleanupTempDirs);
 
@@ -38,7 +39,7 @@ function problems(app: GitOpsApp): string[] {
 }
 
 /** The single document of a Terraform object's file (validation must pass first). */
-function terraformDoc(app: GitOpsApp, name: string, cluster = "aks-gitops-tf"): any {
+function terraformDoc(app: GitOpsApp, name: string, cluster = "aks-gitops-tf"): Parsed {
   expect(problems(app)).toEqual([]);
   const file = app.renderGitOpsFiles().find((f) => f.path === `clusters/${cluster}/terraform/${name}.yaml`);
   if (!file || file.file.content.format !== "yaml") throw new Error(`no file for ${name}`);
@@ -298,14 +299,16 @@ describe("each bad input, with its message", () => {
       "a name ending in -<digits>",
       (f) => f.tf("stack-1"),
       [
-        '[stack-1] name = "stack-1": allowed is a name not ending in -<digits> (Terraform\'s kubernetes backend refuses such state suffixes; tofu-controller reference §4)',
+        '[stack-1] name = "stack-1": allowed is a name not ending in -<digits> (Terraform\'s kubernetes backend ' +
+          "refuses such state suffixes; tofu-controller reference §4)",
       ],
     ],
     [
       "a name that is not a DNS label",
       (f) => f.tf("x", { name: "Drift_Reconciler" }),
       [
-        "[x] name = \"Drift_Reconciler\": allowed is a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric",
+        "[x] name = \"Drift_Reconciler\": allowed is a DNS label: lower-case letters, digits and '-', 1 to 63 " +
+          "characters, starting and ending alphanumeric",
       ],
     ],
     [
@@ -364,7 +367,8 @@ describe("each bad input, with its message", () => {
       "a namespace other than the source's",
       (f) => f.tf("x", { namespace: "infra" }),
       [
-        '[x] namespace = "infra": allowed is the namespace of its source GitRepository flux-system/flux-system (tofu-controller denies cross-namespace source references)',
+        '[x] namespace = "infra": allowed is the namespace of its source GitRepository flux-system/flux-system ' +
+          "(tofu-controller denies cross-namespace source references)",
       ],
     ],
     [
@@ -400,7 +404,8 @@ describe("each bad input, with its message", () => {
         f.tf("b");
       },
       [
-        '[b] secretSuffix = "aks-gitops-tf": allowed is a state Secret of its own: a already uses flux-system/tfstate-default-aks-gitops-tf, and two objects on one state overwrite each other',
+        '[b] secretSuffix = "aks-gitops-tf": allowed is a state Secret of its own: a already uses ' +
+          "flux-system/tfstate-default-aks-gitops-tf, and two objects on one state overwrite each other",
       ],
     ],
     [
@@ -470,7 +475,8 @@ describe("each bad input, with its message", () => {
       "outputs into the state Secret",
       (f) => f.tf("x", { writeOutputsToSecret: { name: "tfstate-default-aks-gitops-tf" } }),
       [
-        '[x] writeOutputsToSecret.name = "tfstate-default-aks-gitops-tf": allowed is a name other than the state Secret tfstate-default-aks-gitops-tf',
+        '[x] writeOutputsToSecret.name = "tfstate-default-aks-gitops-tf": allowed is a name other than the state ' +
+          "Secret tfstate-default-aks-gitops-tf",
       ],
     ],
     [

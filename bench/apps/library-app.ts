@@ -60,7 +60,6 @@ function timePhases(): Record<string, number> {
       }
     };
   };
-  /* eslint-disable @typescript-eslint/no-require-imports */
   const validate = require("../../lib/synth/validate-tree") as Record<string, unknown>;
   const collect = require("../../lib/synth/collect") as Record<string, unknown>;
   const render = require("../../lib/synth/render-tree") as Record<string, unknown>;
@@ -68,7 +67,6 @@ function timePhases(): Record<string, number> {
   const write = require("../../lib/synth/write") as Record<string, unknown>;
   const checks = require("../../lib/checks/default-checks") as { defaultChecks: ((...a: unknown[]) => unknown)[] };
   const cdktf = require("cdktf") as { App: { prototype: Record<string, unknown> } };
-  /* eslint-enable @typescript-eslint/no-require-imports */
   wrap(cdktf.App.prototype, "synth", "cdktf synth (aspects, validations, cdk.tf.json)");
   wrap(validate, "validateTree", "validateTree");
   wrap(collect, "collectFiles", "collect");

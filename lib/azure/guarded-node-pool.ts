@@ -1,8 +1,8 @@
 import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
 import { Construct } from "constructs";
+import { addPropValidation, PropChecks } from "../core/validation";
 import { InfrastructureStack } from "./infrastructure-stack";
 import { BoundCluster, NodePoolCluster } from "./node-pool-cluster";
-import { addPropValidation, PropChecks } from "../core/validation";
 
 /** Node pool mode. */
 export enum NodePoolMode {
@@ -328,7 +328,8 @@ export class GuardedNodePool extends Construct {
         c.fail(
           "name",
           this.name,
-          `names (name and temporaryNameForRotation ${JSON.stringify(this.temporaryNameForRotation)}) that no other pool of the same cluster uses (${other.node.path} uses ${theirs.map((n) => JSON.stringify(n)).join(" and ")})`,
+          `names (name and temporaryNameForRotation ${JSON.stringify(this.temporaryNameForRotation)}) that no other pool ` +
+            `of the same cluster uses (${other.node.path} uses ${theirs.map((n) => JSON.stringify(n)).join(" and ")})`,
         );
       }
     }
@@ -372,7 +373,9 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
     if (r.checksCluster) p.cluster._validate(c);
   } else c.fail("cluster", p.cluster, "a NodePoolCluster: NodePoolCluster.fromClusterId(…), .fromClusterName(…) or .fromCluster(…)");
   const nameMax = r.osType === NodePoolOsType.WINDOWS ? 6 : 12;
-  const nameRule = `a lower-case letter, then lower-case letters and digits, 1 to ${nameMax} characters${r.osType === NodePoolOsType.WINDOWS ? " (Windows)" : ""}`;
+  const nameRule =
+    `a lower-case letter, then lower-case letters and digits, 1 to ${nameMax} ` +
+    `characters${r.osType === NodePoolOsType.WINDOWS ? " (Windows)" : ""}`;
   const nameOk = c.pattern("name", p.name, POOL_NAME, nameRule);
   if (nameOk) c.check(p.name.length <= nameMax, "name", p.name, nameRule);
   // A derived rotation name is valid whenever the name is; only a given one needs its own message.

@@ -3,9 +3,9 @@ import { DataAzurermKubernetesCluster } from "@cdktf/provider-azurerm/lib/data-a
 import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
 import { Token } from "cdktf";
 import { Construct, IConstruct } from "constructs";
-import { InfrastructureStack } from "./infrastructure-stack";
-import { PropChecks } from "../core/validation";
 import { AKS_CLUSTER_NAME, RESOURCE_GROUP } from "../core/patterns";
+import { PropChecks } from "../core/validation";
+import { InfrastructureStack } from "./infrastructure-stack";
 
 const CLUSTER_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+$/i;
 

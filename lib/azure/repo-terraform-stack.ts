@@ -37,7 +37,7 @@ export abstract class RepoTerraformStack extends TerraformStack implements IGitO
     if (!props.keepBackend) this.addOverride("terraform.backend", undefined);
   }
 
-  override toTerraform(): any {
+  override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
     // Kept so that the GitOps file reuses the JSON cdktf just resolved instead of resolving the stack twice.
     const tf = super.toTerraform();
     this.synthesized = tf;

@@ -44,6 +44,37 @@ export class Duration {
     return Duration.checked(ms, JSON.stringify(text));
   }
 
+  /**
+   * @internal Records a problem unless the value is a valid Duration within [min, max]. True if it is.
+   * Also refuses values that are not Duration objects (plain strings from JavaScript callers).
+   */
+  static _check(
+    c: PropChecks,
+    prop: string,
+    value: unknown,
+    range: { min?: Duration; max?: Duration; why?: string } = {},
+  ): value is Duration {
+    if (value === undefined) return true;
+    if (!(value instanceof Duration)) {
+      c.fail(prop, value, `a Duration object (${ALLOWED})`);
+      return false;
+    }
+    if (value.problem !== undefined) {
+      c.fail(prop, `<${value.description}: ${value.problem}>`, ALLOWED);
+      return false;
+    }
+    const why = range.why ? ` (${range.why})` : "";
+    if (range.min && value.ms < range.min.ms) {
+      c.fail(prop, value.toGo(), `at least ${range.min.toGo()}${why}`);
+      return false;
+    }
+    if (range.max && value.ms > range.max.ms) {
+      c.fail(prop, value.toGo(), `at most ${range.max.toGo()}${why}`);
+      return false;
+    }
+    return true;
+  }
+
   private static of(n: number, factor: number, description: string): Duration {
     if (typeof n !== "number" || Number.isNaN(n)) return new Duration(NaN, description, "not a number");
     if (!Number.isFinite(n)) return new Duration(NaN, description, "not finite");
@@ -91,36 +122,5 @@ export class Duration {
   /** What the duration was created from, e.g. `5m` or `"1h30m"`. */
   toString(): string {
     return this.problem === undefined ? this.toGo() : this.description;
-  }
-
-  /**
-   * @internal Records a problem unless the value is a valid Duration within [min, max]. True if it is.
-   * Also refuses values that are not Duration objects (plain strings from JavaScript callers).
-   */
-  static _check(
-    c: PropChecks,
-    prop: string,
-    value: unknown,
-    range: { min?: Duration; max?: Duration; why?: string } = {},
-  ): value is Duration {
-    if (value === undefined) return true;
-    if (!(value instanceof Duration)) {
-      c.fail(prop, value, `a Duration object (${ALLOWED})`);
-      return false;
-    }
-    if (value.problem !== undefined) {
-      c.fail(prop, `<${value.description}: ${value.problem}>`, ALLOWED);
-      return false;
-    }
-    const why = range.why ? ` (${range.why})` : "";
-    if (range.min && value.ms < range.min.ms) {
-      c.fail(prop, value.toGo(), `at least ${range.min.toGo()}${why}`);
-      return false;
-    }
-    if (range.max && value.ms > range.max.ms) {
-      c.fail(prop, value.toGo(), `at most ${range.max.toGo()}${why}`);
-      return false;
-    }
-    return true;
   }
 }

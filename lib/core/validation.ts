@@ -1,5 +1,5 @@
-import { IConstruct } from "constructs";
 import { Token } from "cdktf";
+import { IConstruct } from "constructs";
 
 /**
  * Collects the problems of one construct's props. Each message names the prop, the value and what is allowed;

@@ -172,7 +172,8 @@ export abstract class PolicyPack implements IAspect {
         params.node,
         id,
         params.level,
-        `${id}:${where} ${params.info} ${params.explanation} (rule ${params.rule.name}; to waive: PolicySuppressions.addResourceSuppressions(construct, [{ id: "${id}", reason: "..." }]))`,
+        `${id}:${where} ${params.info} ${params.explanation} (rule ${params.rule.name}; to waive: ` +
+          `PolicySuppressions.addResourceSuppressions(construct, [{ id: "${id}", reason: "..." }]))`,
       );
     }
   }

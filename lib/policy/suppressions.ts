@@ -67,7 +67,8 @@ function problemsOf(s: PolicySuppression): string[] {
   const reason = typeof s.reason === "string" ? s.reason.trim() : "";
   if (reason.length < MIN_REASON) {
     problems.push(
-      `reason of ${s.id} = ${JSON.stringify(s.reason)}: allowed is a reason of at least ${MIN_REASON} characters that says why the finding is acceptable`,
+      `reason of ${s.id} = ${JSON.stringify(s.reason)}: allowed is a reason of at least ${MIN_REASON} characters ` +
+        `that says why the finding is acceptable`,
     );
   }
   return problems;

@@ -1,10 +1,8 @@
 import { allNodePoolProblems, crdSchemaProblems, GuardedNodePoolExpectation, guardedNodePoolProblems } from "./matchers";
 
-/* eslint-disable @typescript-eslint/no-namespace */
 declare global {
   namespace jest {
     // Same type parameters as @types/jest's Matchers, so the declarations merge.
-    // eslint-disable-next-line @typescript-eslint/no-unused-vars
     interface Matchers<R, T = {}> {
       /**
        * The manifest(s) match the bundled CRD schemas (Flux 2.9, tofu-controller 0.16.5) and built-in schemas, as

@@ -2,6 +2,7 @@
  * The in-memory synth of cdktf-aks-gitops/testing: it returns exactly what a real synth writes, and writes nothing.
  */
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { Construct } from "constructs";
 import {
@@ -142,6 +143,6 @@ test("findings are returned with allowErrorAnnotations, and thrown without", () 
 test("testApp: a GitOpsApp whose cdktf outdir and GitOps root are temp directories", () => {
   const app = testApp();
   expect(app).toBeInstanceOf(GitOpsApp);
-  expect(path.relative(require("os").tmpdir(), app.outdir).startsWith("..")).toBe(false);
-  expect(path.relative(require("os").tmpdir(), app.gitopsRoot).startsWith("..")).toBe(false);
+  expect(path.relative(os.tmpdir(), app.outdir).startsWith("..")).toBe(false);
+  expect(path.relative(os.tmpdir(), app.gitopsRoot).startsWith("..")).toBe(false);
 });

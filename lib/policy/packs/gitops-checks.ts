@@ -50,7 +50,9 @@ export class GitOpsChecks extends PolicyPack {
       ruleSuffix: "TF1",
       info: "The Terraform object needs manual approval but reads its code from the same source as its own manifest.",
       explanation:
-        "Approving a plan is a commit to that source, i.e. a new revision: the controller plans again under a new plan id and the approval never matches (tofu-controller #1878). Use ApprovalMode.AUTO or DRIFT_DETECTION_ONLY, or keep MANUAL with a separate source (another branch, tag or repo, or an OCI artifact of the Terraform only).",
+        "Approving a plan is a commit to that source, i.e. a new revision: the controller plans again under a new plan " +
+        "id and the approval never matches (tofu-controller #1878). Use ApprovalMode.AUTO or DRIFT_DETECTION_ONLY, or " +
+        "keep MANUAL with a separate source (another branch, tag or repo, or an OCI artifact of the Terraform only).",
       level: PolicyLevel.ERROR,
       rule: TerraformManualApprovalSeparateSource,
       node,
@@ -59,7 +61,10 @@ export class GitOpsChecks extends PolicyPack {
       ruleSuffix: "TF2",
       info: "The Terraform runner authenticates with the node's kubelet identity (ARM_USE_MSI).",
       explanation:
-        "The kubelet identity belongs to the node: every pod on every node of the pool can use it, so the rights Terraform needs on the cluster (typically Contributor on it or its resource group) go to every workload there too. Use AKS Workload Identity: a ServiceAccount federated to a user-assigned identity, runner label azure.workload.identity/use=true and ARM_USE_AKS_WORKLOAD_IDENTITY=true.",
+        "The kubelet identity belongs to the node: every pod on every node of the pool can use it, so the rights " +
+        "Terraform needs on the cluster (typically Contributor on it or its resource group) go to every workload there " +
+        "too. Use AKS Workload Identity: a ServiceAccount federated to a user-assigned identity, runner label " +
+        "azure.workload.identity/use=true and ARM_USE_AKS_WORKLOAD_IDENTITY=true.",
       level: PolicyLevel.WARNING,
       rule: TerraformRunnerKubeletIdentity,
       node,
@@ -68,7 +73,9 @@ export class GitOpsChecks extends PolicyPack {
       ruleSuffix: "TF3",
       info: "The Terraform object has no backendConfig.secretSuffix.",
       explanation:
-        "Its state Secret is then named after the object, so a rename starts from an empty state and the next plan creates every resource again (duplicates or 'already exists' errors). Set a stable secretSuffix (TerraformControllerCR uses the stack's folder name).",
+        "Its state Secret is then named after the object, so a rename starts from an empty state and the next plan " +
+        "creates every resource again (duplicates or 'already exists' errors). Set a stable secretSuffix " +
+        "(TerraformControllerCR uses the stack's folder name).",
       level: PolicyLevel.ERROR,
       rule: TerraformStateSecretSuffix,
       node,
@@ -80,7 +87,8 @@ export class GitOpsChecks extends PolicyPack {
       ruleSuffix: "NP1",
       info: "The node pool has autoscaling off.",
       explanation:
-        "Without auto_scaling_enabled the minimum is no guardrail: the pool runs at whatever count the last apply or a portal edit left. Use GuardedNodePool, or set autoScalingEnabled with minCount and maxCount.",
+        "Without auto_scaling_enabled the minimum is no guardrail: the pool runs at whatever count the last apply or a " +
+        "portal edit left. Use GuardedNodePool, or set autoScalingEnabled with minCount and maxCount.",
       level: PolicyLevel.ERROR,
       rule: NodePoolAutoscaling,
       node,
@@ -89,7 +97,8 @@ export class GitOpsChecks extends PolicyPack {
       ruleSuffix: "NP2",
       info: `The node pool's minimum is below the floor of ${this.options.minCountFloor} nodes (or not a literal number).`,
       explanation:
-        "Fewer nodes than the floor cannot keep workloads available through a node upgrade or a zone outage. Raise min_count (node_count for a pool without autoscaling) to the floor.",
+        "Fewer nodes than the floor cannot keep workloads available through a node upgrade or a zone outage. Raise " +
+        "min_count (node_count for a pool without autoscaling) to the floor.",
       level: PolicyLevel.ERROR,
       rule: NodePoolMinCountFloor,
       node,
@@ -98,7 +107,8 @@ export class GitOpsChecks extends PolicyPack {
       ruleSuffix: "NP3",
       info: "The autoscaled node pool does not ignore changes to node_count.",
       explanation:
-        "Every reconcile of the Terraform object would treat the autoscaler's count as drift and scale the pool back to the declared node_count. Add node_count to lifecycle.ignoreChanges (GuardedNodePool does).",
+        "Every reconcile of the Terraform object would treat the autoscaler's count as drift and scale the pool back " +
+        "to the declared node_count. Add node_count to lifecycle.ignoreChanges (GuardedNodePool does).",
       level: PolicyLevel.ERROR,
       rule: NodePoolNodeCountIgnored,
       node,
@@ -107,7 +117,8 @@ export class GitOpsChecks extends PolicyPack {
       ruleSuffix: "NP4",
       info: "The node pool is not protected by lifecycle.prevent_destroy.",
       explanation:
-        "A renamed or deleted construct, or a change that forces replacement, would drain and delete the pool's nodes on the next apply instead of failing the plan.",
+        "A renamed or deleted construct, or a change that forces replacement, would drain and delete the pool's nodes " +
+        "on the next apply instead of failing the plan.",
       level: PolicyLevel.WARNING,
       rule: NodePoolPreventDestroy,
       node,

@@ -1,0 +1,140 @@
+// ESLint flat config (issue #11). `npm run lint` runs it together with `prettier --check .` and the dependency check
+// (.dependency-cruiser.cjs). House rules after cdk8s-plus's .eslintrc.json: max-len 150, alphabetised import order,
+// member ordering (static fields, static methods, fields, constructor, methods), no duplicate imports, no require().
+//
+// typescript-eslint's non-type-checked `recommended` set: the type-checked set took 17.7 s instead of 5.8 s on this
+// machine and adds mostly no-unsafe-* findings in tests, which `tsc --noEmit` with `strict` already keeps honest.
+import js from "@eslint/js";
+import prettierConfig from "eslint-config-prettier";
+import { createNodeResolver, importX } from "eslint-plugin-import-x";
+import tseslint from "typescript-eslint";
+
+const TS_FILES = ["lib/**/*.ts", "test/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts", "examples/*.ts", "main.ts"];
+
+/**
+ * TEMPORARY (issue #11): folders other helpers are refactoring in parallel. Their findings are reported as warnings
+ * (they do not fail `npm test`) so that the lint step can land before those merges. The integrator runs the lint over
+ * them after the merges, fixes what it reports, and then deletes this list and the block that uses it.
+ */
+const PENDING_REFACTOR = [
+  "lib/app/**",
+  "lib/checks/**",
+  "lib/cluster/**",
+  "lib/flux/**",
+  "lib/synth/**",
+  "lib/tofu/**",
+  "lib/azure/infrastructure-stack.ts",
+  "lib/kubernetes/notification.ts",
+  "lib/policy/rules/TerraformManualApprovalSeparateSource.ts",
+  "lib/testing/synth.ts",
+];
+/** lib/synth/render.ts is clean and stays under the full rules. */
+const PENDING_REFACTOR_EXCEPT = ["lib/synth/render.ts"];
+
+const houseStyle = {
+  files: TS_FILES,
+  extends: [js.configs.recommended, ...tseslint.configs.recommended],
+  plugins: { "import-x": importX },
+  settings: { "import-x/resolver-next": [createNodeResolver({ extensions: [".ts", ".js", ".json"] })] },
+  rules: {
+    "import-x/order": [
+      "error",
+      {
+        groups: ["builtin", "external", ["internal", "parent", "sibling", "index"]],
+        "newlines-between": "never",
+        alphabetize: { order: "asc", caseInsensitive: true },
+      },
+    ],
+    "import-x/no-duplicates": "error",
+    "@typescript-eslint/member-ordering": ["error", { default: ["static-field", "static-method", "field", "constructor", "method"] }],
+    "@typescript-eslint/no-require-imports": "error",
+    // A leading underscore marks a parameter or binding that is unused on purpose (an interface's signature, a
+    // destructured key dropped from the rest).
+    "@typescript-eslint/no-unused-vars": [
+      "error",
+      { argsIgnorePattern: "^_", varsIgnorePattern: "^_", caughtErrorsIgnorePattern: "^_", ignoreRestSiblings: true },
+    ],
+  },
+};
+
+/** The rules `configs` leave on (the last setting of a rule wins, as in ESLint), each downgraded to "warn". */
+function asWarnings(configs) {
+  const severity = {};
+  for (const config of configs)
+    for (const [rule, setting] of Object.entries(config.rules ?? {})) severity[rule] = Array.isArray(setting) ? setting[0] : setting;
+  // A severity without options keeps the options of the earlier setting.
+  return Object.fromEntries(
+    Object.keys(severity)
+      .filter((rule) => ![0, "off"].includes(severity[rule]))
+      .map((rule) => [rule, "warn"]),
+  );
+}
+
+const maxLength = {
+  // After eslint-config-prettier, which turns max-len off. Prettier wraps code at 140 but not strings or comments.
+  files: TS_FILES,
+  rules: { "max-len": ["error", { code: 150, ignoreUrls: true, ignoreRegExpLiterals: true }] },
+};
+
+const configs = tseslint.config(
+  {
+    ignores: [
+      "node_modules/**",
+      "dist/**",
+      "cdktf.out/**",
+      "coverage/**",
+      "docs/**",
+      ".app/**",
+      "bench/.out/**",
+      "test/consumer/fixture/**",
+    ],
+  },
+  { linterOptions: { reportUnusedDisableDirectives: "error" } },
+  houseStyle,
+  {
+    // Deliberate require() calls, each for a reason an `import` cannot serve:
+    // - JSON data (the derived CRD schemas) loaded on first use, so importing the library stays cheap;
+    // - the `fs` module object itself, so that jest.spyOn can replace its functions (a namespace import is a copy);
+    // - a fresh module instance inside jest.isolateModules;
+    // - the bench loading modules lazily or from a list, because load time is what it measures.
+    files: [
+      "lib/schema/manifest-validator.ts",
+      "test/manifest-validator-oracle.ts",
+      "test/manifest-validator-equivalence.test.ts",
+      "test/manifest-validator.test.ts",
+      "test/repo-paths.test.ts",
+      "test/safe-writes.test.ts",
+      "test/safe-writes-child.ts",
+      "bench/apps/library-app.ts",
+      "bench/apps/load-lib.ts",
+    ],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+  {
+    // Augments @types/jest's `namespace jest { interface Matchers<R, T = {}> }`: declaration merging needs the same
+    // namespace, the same type parameters and the same `{}` default, used or not.
+    files: ["lib/testing/jest-matchers.ts"],
+    rules: {
+      "@typescript-eslint/no-namespace": "off",
+      "@typescript-eslint/no-empty-object-type": "off",
+      "@typescript-eslint/no-unused-vars": ["error", { varsIgnorePattern: "^(R|T)$" }],
+    },
+  },
+  {
+    // The one alias for parsed YAML/JSON trees in tests (see the file's comment).
+    files: ["test/parsed.ts"],
+    rules: { "@typescript-eslint/no-explicit-any": "off" },
+  },
+  prettierConfig,
+  maxLength,
+);
+
+export default [
+  ...configs,
+  // TEMPORARY, see PENDING_REFACTOR above: delete this block with the list.
+  {
+    files: PENDING_REFACTOR,
+    ignores: PENDING_REFACTOR_EXCEPT,
+    rules: asWarnings([...houseStyle.extends, houseStyle, prettierConfig, maxLength]),
+  },
+];
