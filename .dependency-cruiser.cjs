@@ -6,7 +6,12 @@
  * `import type` (erased from the JavaScript) still counts as an edge. eslint-plugin-import-x's `no-cycle` skips type
  * imports, which is why the cycle check lives here.
  *
- * Today's violations are listed in .dependency-cruiser-known-violations.json (the baseline): see the note there.
+ * TEMPORARY BASELINE: .dependency-cruiser-known-violations.json lists the 16 violations of the commit that added these
+ * rules (7 cycles among lib/cluster/flux-bootstrap.ts, lib/flux, lib/tofu and lib/kubernetes/notification.ts, and the
+ * upward imports behind them, plus lib/azure/infrastructure-stack.ts → lib/app/gitops-app.ts). `--ignore-known`
+ * skips exactly those; any other violation fails `npm run lint`. The cycle fixes land in parallel: the integrator then
+ * empties the file (`[]`) and, once that passes, drops `--ignore-known` from package.json and deletes the file.
+ * (JSON has no comments, so this is the note. `npx depcruise-baseline lib` rewrites it from the current tree.)
  */
 
 /** Lowest first: a folder may import only the folders before it. lib/index.ts (the root barrel) may import them all. */
