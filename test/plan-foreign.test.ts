@@ -6,8 +6,8 @@
 import { GitOpsFile } from "../lib/core/gitops-file";
 import { emptyRecord, OwnershipRecord } from "../lib/synth/ownership";
 import { planWrites } from "../lib/synth/plan";
-import { RepoView } from "../lib/synth/repo-view";
 import { renderFile, sha256 } from "../lib/synth/render";
+import { RepoView } from "../lib/synth/repo-view";
 
 const PATH = "clusters/dev/flux-system/kustomization.yaml";
 

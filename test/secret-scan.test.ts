@@ -1,7 +1,7 @@
 import { checkNoSecrets } from "../lib/checks/secret-scan";
 import { emptyRecord } from "../lib/synth/ownership";
-import { RepoView } from "../lib/synth/repo-view";
 import { renderFile } from "../lib/synth/render";
+import { RepoView } from "../lib/synth/repo-view";
 
 const noRepo: RepoView = { record: emptyRecord(), read: () => undefined };
 const opts = { acknowledged: new Set<string>() };
