@@ -18,10 +18,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parseAllDocuments, stringify } from "yaml";
-import { deriveEntries, deriveSchemas, deriveTestCrds } from "./derive-crd-schemas";
 import { terraformEventPatches } from "../lib/flux/flux-system-patch";
 import { kustomizeConfig } from "../lib/kubernetes/kustomize-config";
 import { NOTIFICATION_API_VERSION } from "../lib/kubernetes/notification";
+import { deriveEntries, deriveSchemas, deriveTestCrds } from "./derive-crd-schemas";
 
 const ALERT_CRD_FILE = "notification.toolkit.fluxcd.io_alerts.yaml";
 /** The Alert version the library writes (v1beta3). */
@@ -56,9 +56,16 @@ function kubectlKustomize(dir: string): { status: number | null; stdout: string;
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
-function kindEnum(crd: any, version: string): unknown {
-  const v = (crd?.spec?.versions ?? []).find((x: any) => x?.name === version);
-  return v?.schema?.openAPIV3Schema?.properties?.spec?.properties?.eventSources?.items?.properties?.kind?.enum;
+/** The value at `keys` below `node`, or undefined where a step is missing. */
+function dig(node: unknown, ...keys: string[]): unknown {
+  for (const key of keys) node = node !== null && typeof node === "object" ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+}
+
+function kindEnum(crd: unknown, version: string): unknown {
+  const versions = dig(crd, "spec", "versions");
+  const v = Array.isArray(versions) ? versions.find((x) => dig(x, "name") === version) : undefined;
+  return dig(v, "schema", "openAPIV3Schema", "properties", "spec", "properties", "eventSources", "items", "properties", "kind", "enum");
 }
 
 /** The library's Alert CRD patch built by kubectl kustomize onto the real upstream Alert CRD. */

@@ -102,7 +102,8 @@ describe("bad input", () => {
     ["Approval.auto()", () => Approval.auto()],
   ])("%s together with the deprecated approvedPlan is refused", (_name, approval) => {
     expect(problems({ approval: approval(), approvedPlan: "plan-main-b8e362c206" })).toEqual([
-      '[pools] approvedPlan = "plan-main-b8e362c206": allowed is unset with an Approval as approval (approvedPlan is the deprecated companion of ApprovalMode.MANUAL): use Approval.manual({ approvedPlan }) alone',
+      '[pools] approvedPlan = "plan-main-b8e362c206": allowed is unset with an Approval as approval (approvedPlan is ' +
+        "the deprecated companion of ApprovalMode.MANUAL): use Approval.manual({ approvedPlan }) alone",
     ]);
   });
 

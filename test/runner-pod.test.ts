@@ -3,8 +3,8 @@
  * identity adds, its checks (with the prop path it is given) and that the Terraform object writes exactly its rendering.
  */
 import { TaintEffect, TolerationOperator } from "../lib";
-import { validateTree } from "../lib/synth/validate-tree";
 import { PropChecks } from "../lib/core/validation";
+import { validateTree } from "../lib/synth/validate-tree";
 import { RunnerPod } from "../lib/tofu/runner-pod";
 import { cleanupTempDirs, terraformFixture } from "./helpers";
 
@@ -119,7 +119,8 @@ describe("checks", () => {
     const c = new PropChecks();
     pod._validateWith(c, { labels: { "azure.workload.identity/use": "true" }, env: [{ name: "ARM_USE_OIDC", value: "true" }] });
     expect(c.all).toEqual([
-      'runnerPod.env[0].name = "ARM_USE_MSI": allowed is a name the runnerIdentity does not set (it sets ARM_USE_OIDC; one way to authenticate per runner)',
+      'runnerPod.env[0].name = "ARM_USE_MSI": allowed is a name the runnerIdentity does not set (it sets ' +
+        "ARM_USE_OIDC; one way to authenticate per runner)",
       'runnerPod.labels["azure.workload.identity/use"] = "false": allowed is unset or "true" (the runnerIdentity needs it)',
     ]);
   });
