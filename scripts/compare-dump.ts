@@ -392,7 +392,10 @@ function main(): void {
   policyFindings();
   badInput();
   fs.writeFileSync(outFile, JSON.stringify(dump));
-  fs.rmSync(scratch, { recursive: true, force: true });
 }
 
-main();
+try {
+  main();
+} finally {
+  fs.rmSync(scratch, { recursive: true, force: true });
+}
