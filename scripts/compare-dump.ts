@@ -140,7 +140,8 @@ function addPools(i: number, stack: InstanceType<Lib["InfrastructureStack"]>, cl
   const cluster =
     i % 3 === 0
       ? lib.NodePoolCluster.fromClusterId(
-          `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-${clusterName}/providers/Microsoft.ContainerService/managedClusters/${clusterName}`,
+          `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-${clusterName}` +
+            `/providers/Microsoft.ContainerService/managedClusters/${clusterName}`,
         )
       : lib.NodePoolCluster.fromClusterName(clusterName, `rg-${clusterName}`);
   for (let j = 0; j < GENERATED_POOLS; j++) {

@@ -21,8 +21,9 @@
  * lib/testing, test/bad-input-matrix.ts, examples/fleet.ts, main.ts, bench/apps/library-app.ts). The working tree
  * (no head ref) is dumped in place.
  *
- * Expected differences (deliberate message fixes) are listed in the allow file, each with a reason; any other
- * difference fails (exit 1). Not part of `npm test`: it needs git history. See docs/refactoring.md.
+ * Expected differences (deliberate message fixes) are listed in the allow file, each with a reason: it explains a
+ * difference when every changed line contained its `base` text; any other difference fails (exit 1).
+ * Not part of `npm test`: it needs git history. See docs/refactoring.md.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -44,7 +45,7 @@ const COMMITTED_OUTPUTS = [
 /** Dependencies whose code runs in the dump (both commits run with this checkout's node_modules). */
 const RUNTIME_DEPENDENCIES = ["cdktf", "constructs", "@cdktf/provider-azurerm", "yaml", "ts-node", "typescript"];
 
-/** One expected difference: a message or file whose key contains `key` and whose base text contains `base`. */
+/** One expected difference: in a message list or file whose key contains `key`, the changed lines contain `base`. */
 interface Allowance {
   readonly key: string;
   readonly base: string;
@@ -164,8 +165,20 @@ function excerpt(base: string | undefined, head: string | undefined, max = 12): 
   ].join("\n");
 }
 
+/**
+ * An allowance explains a difference only if the lines that differ are exactly lines whose base text contains
+ * `base` (and, with `head`, whose head text contains it): any other change in the same file or list stays unexpected.
+ */
+function explains(x: Allowance, base: string, head: string): boolean {
+  const a = base.split("\n");
+  const b = head.split("\n");
+  if (a.length !== b.length || (x.head !== undefined && !head.includes(x.head))) return false;
+  return a.every((line, i) => line === b[i] || (line.includes(x.base) && (x.head === undefined || b[i].includes(x.head))));
+}
+
 function allowanceFor(key: string, base: string | undefined, head: string | undefined, allow: readonly Allowance[]): Allowance | undefined {
-  return allow.find((x) => key.includes(x.key) && (base ?? "").includes(x.base) && (x.head === undefined || (head ?? "").includes(x.head)));
+  if (base === undefined || head === undefined) return undefined;
+  return allow.find((x) => key.includes(x.key) && base.includes(x.base) && explains(x, base, head));
 }
 
 interface Tally {
@@ -234,7 +247,8 @@ function printTally(title: string, t: Tally): number {
   const expected = t.differences.filter((d) => d.allowance);
   const unexpected = t.differences.filter((d) => !d.allowance);
   process.stdout.write(
-    `${title}: ${t.compared} compared, ${t.identical} identical, ${t.differences.length} differing (${expected.length} expected, ${unexpected.length} unexpected)\n`,
+    `${title}: ${t.compared} compared, ${t.identical} identical, ${t.differences.length} differing ` +
+      `(${expected.length} expected, ${unexpected.length} unexpected)\n`,
   );
   for (const d of unexpected.slice(0, 20)) process.stdout.write(`  DIFFERS: ${d.key}\n${excerpt(d.base, d.head)}\n`);
   if (unexpected.length > 20) process.stdout.write(`  … and ${unexpected.length - 20} more\n`);
