@@ -300,7 +300,7 @@ describe("each bad input, with its message", () => {
       (f) => f.tf("stack-1"),
       [
         '[stack-1] name = "stack-1": allowed is a name not ending in -<digits> (Terraform\'s kubernetes backend ' +
-          "refuses such state suffixes; tofu-controller reference §4)",
+          "refuses such state suffixes: it numbers the Secrets of a large state itself)",
       ],
     ],
     [

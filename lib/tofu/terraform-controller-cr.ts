@@ -261,7 +261,8 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
         !TRAILING_NUMBER.test(this.name),
         "name",
         this.name,
-        "a name not ending in -<digits> (Terraform's kubernetes backend refuses such state suffixes; tofu-controller reference §4)",
+        "a name not ending in -<digits> (Terraform's kubernetes backend refuses such state suffixes: it numbers the Secrets of a " +
+          "large state itself)",
       );
       c.check(
         this.name !== "kustomization",

@@ -139,6 +139,10 @@ describe("GitOps-TF2: kubelet identity", () => {
     expect(x).toMatchObject({ id: "GitOps-TF2", level: "warning", path: "prod" });
     expect(x.message).toMatch(/every pod on every node/);
     expect(x.message).toMatch(/Workload Identity/);
+    // The advice names what RunnerIdentity writes (ARM_USE_OIDC), not a variable the library never sets.
+    expect(x.message).toMatch(/RunnerIdentity/);
+    expect(x.message).toMatch(/ARM_USE_OIDC=true/);
+    expect(x.message).not.toMatch(/ARM_USE_AKS_WORKLOAD_IDENTITY/);
   });
 
   test("ARM_USE_MSI from a Secret counts (the synth cannot see the value); false does not", () => {

@@ -63,8 +63,8 @@ export class GitOpsChecks extends PolicyPack {
       explanation:
         "The kubelet identity belongs to the node: every pod on every node of the pool can use it, so the rights " +
         "Terraform needs on the cluster (typically Contributor on it or its resource group) go to every workload there " +
-        "too. Use AKS Workload Identity: a ServiceAccount federated to a user-assigned identity, runner label " +
-        "azure.workload.identity/use=true and ARM_USE_AKS_WORKLOAD_IDENTITY=true.",
+        "too. Use AKS Workload Identity: a RunnerIdentity (a ServiceAccount federated to a user-assigned identity; the runner " +
+        "gets the label azure.workload.identity/use=true and ARM_USE_OIDC=true with ARM_CLIENT_ID and ARM_TENANT_ID).",
       level: PolicyLevel.WARNING,
       rule: TerraformRunnerKubeletIdentity,
       node,
