@@ -90,7 +90,7 @@ const configs = defineConfig(
     // - a fresh module instance inside jest.isolateModules;
     // - the bench loading modules lazily or from a list, because load time is what it measures.
     files: [
-      "lib/schema/manifest-validator.ts",
+      "lib/schema/schema-registry.ts",
       "test/manifest-validator-oracle.ts",
       "test/manifest-validator-equivalence.test.ts",
       "test/manifest-validator.test.ts",
