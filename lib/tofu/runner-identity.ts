@@ -6,16 +6,17 @@ import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { Annotations, TerraformOutput, Token } from "cdktf";
 import { Construct } from "constructs";
-import type { FluxBootstrap } from "../cluster/flux-bootstrap";
 import { GuardedNodePool } from "../azure/guarded-node-pool";
 import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
 import { ClusterLocation, NodePoolCluster } from "../azure/node-pool-cluster";
-import { KUBELET_IDENTITY_OPT_IN } from "../policy/subjects";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
 import { roleBindingObject, serviceAccountObject } from "../kubernetes/rbac";
 import { addPropValidation, PropChecks } from "../core/validation";
-import type { TerraformControllerCR } from "./terraform-controller-cr";
+import { KUBELET_IDENTITY_OPT_IN } from "./kubelet-identity-opt-in";
+import { ITerraformCluster, ITerraformObject } from "./terraform-cluster";
 import { DNS_SUBDOMAIN, GUID, RESOURCE_GROUP } from "../core/patterns";
+import { Registry } from "../core/registry";
+import { clusterTerraformFile, clusterTerraformFolder } from "../core/repo-layout";
 
 /**
  * Context key of the runner identities' client ids, an object from identity name to client id:
@@ -63,11 +64,11 @@ export enum RunnerIdentityKind {
 export interface IRunnerIdentity {
   readonly kind: RunnerIdentityKind;
   /** @internal Called by a Terraform object that uses this identity, from its constructor. */
-  _attach(cr: TerraformControllerCR): void;
+  _attach(cr: ITerraformObject): void;
   /** @internal Problems of using this identity for that Terraform object. */
-  _validateFor(cr: TerraformControllerCR, c: PropChecks): void;
+  _validateFor(cr: ITerraformObject, c: PropChecks): void;
   /** @internal What the Terraform object's runner gets. */
-  _runner(cr: TerraformControllerCR): RunnerIdentitySettings;
+  _runner(cr: ITerraformObject): RunnerIdentitySettings;
 }
 
 /** @internal What a runner identity sets on a Terraform object. */
@@ -96,7 +97,7 @@ export interface RunnerIdentityProps {
    * The cluster whose tofu-controller starts the runner pods: the ServiceAccount goes to its `terraform/` folder, the
    * Azure side to its `bootstrap/<cluster>/main.tf.json`.
    */
-  readonly cluster: FluxBootstrap;
+  readonly cluster: ITerraformCluster;
   /**
    * The AKS cluster the runners run on and whose node pools they manage: its OIDC issuer is trusted by the federated
    * credential, and the role is assigned on it (and on nothing else).
@@ -146,6 +147,8 @@ export interface RunnerIdentityProps {
   readonly clientId?: string;
 }
 
+/** The runner identities of each cluster, in creation order. */
+const RUNNER_IDENTITIES = new Registry<undefined, RunnerIdentity>();
 const IDENTITY_NAME = /^[a-zA-Z0-9][-_a-zA-Z0-9]{2,127}$/;
 const LOCATION = /^[a-z0-9]+$/;
 const CHART_SERVICE_ACCOUNT = "tf-runner";
@@ -184,7 +187,7 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
   }
 
   readonly kind = RunnerIdentityKind.WORKLOAD_IDENTITY;
-  readonly cluster: FluxBootstrap;
+  readonly cluster: ITerraformCluster;
   readonly namespace: string;
   readonly serviceAccountName: string;
   readonly identityName: string;
@@ -207,7 +210,7 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
 
   private readonly props: RunnerIdentityProps;
   private readonly location?: ClusterLocation;
-  private readonly users: TerraformControllerCR[] = [];
+  private readonly users: ITerraformObject[] = [];
 
   constructor(scope: Construct, id: string, props: RunnerIdentityProps) {
     super(scope, id);
@@ -238,7 +241,7 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
     this._fileName = `${this.serviceAccountName}.serviceaccount.yaml`;
 
     // The Azure side, in the cluster's bootstrap stack (one per cluster, also when the cluster has several identities).
-    props.cluster._registerRunnerIdentity(this);
+    RUNNER_IDENTITIES.add(props.cluster, undefined, this);
     const stack = props.cluster._bootstrapStackFor(this.subscriptionId);
     // Two identities with one name are a validation message (below), not a construct-id clash here.
     const groupId = `runner-identity-${this.identityName}`;
@@ -295,7 +298,7 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
   }
 
   /** The Terraform objects that use this identity. */
-  get terraforms(): readonly TerraformControllerCR[] {
+  get terraforms(): readonly ITerraformObject[] {
     return [...this.users];
   }
 
@@ -392,12 +395,12 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
       c.fail(
         "serviceAccountName",
         this.serviceAccountName,
-        `a name no other file of ${this.cluster.folder}/terraform uses (${sameFile.node.path} writes ${this._fileName} too)`,
+        `a name no other file of ${clusterTerraformFolder(this.cluster.clusterName)} uses (${sameFile.node.path} writes ${this._fileName} too)`,
       );
     }
 
     // Two identities of one cluster must not share a name, a ServiceAccount or a federated credential.
-    for (const other of this.cluster?._runnerIdentities ?? []) {
+    for (const other of RUNNER_IDENTITIES.of(this.cluster, undefined)) {
       if (other === this) break; // report on the later one only
       if (other.identityName === this.identityName)
         c.fail(
@@ -416,7 +419,7 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
   }
 
   /** @internal */
-  _attach(cr: TerraformControllerCR): void {
+  _attach(cr: ITerraformObject): void {
     if (this.users.length === 0) this.cluster._registerSource(this);
     if (!this.users.includes(cr)) this.users.push(cr);
     if (this.clientId === undefined) {
@@ -431,7 +434,7 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
   }
 
   /** @internal */
-  _validateFor(cr: TerraformControllerCR, c: PropChecks): void {
+  _validateFor(cr: ITerraformObject, c: PropChecks): void {
     const me = `<RunnerIdentity ${this.node.path}>`;
     if (cr.cluster !== this.cluster) {
       c.fail(
@@ -478,7 +481,7 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
   }
 
   /** @internal */
-  _runner(cr: TerraformControllerCR): RunnerIdentitySettings {
+  _runner(cr: ITerraformObject): RunnerIdentitySettings {
     const env = [
       { name: "ARM_USE_OIDC", value: "true" },
       { name: "ARM_OIDC_TOKEN_FILE_PATH", value: WORKLOAD_IDENTITY_TOKEN_FILE },
@@ -512,7 +515,7 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
     );
     return [
       {
-        path: `${this.cluster.folder}/terraform/${this._fileName}`,
+        path: clusterTerraformFile(this.cluster.clusterName, this._fileName),
         source: this.node.path,
         content: { format: "yaml", documents: [sa, binding] },
       },
@@ -529,13 +532,13 @@ class KubeletRunnerIdentity implements IRunnerIdentity {
     Object.defineProperty(this, KUBELET_IDENTITY_OPT_IN, { value: true });
   }
 
-  _attach(cr: TerraformControllerCR): void {
+  _attach(cr: ITerraformObject): void {
     Annotations.of(cr).addWarning(
       `Terraform object ${cr.namespace}/${cr.name} authenticates with the nodes' kubelet identity (ARM_USE_MSI, explicit opt-in): ${KUBELET_BLAST_RADIUS}.`,
     );
   }
 
-  _validateFor(_cr: TerraformControllerCR, c: PropChecks): void {
+  _validateFor(_cr: ITerraformObject, c: PropChecks): void {
     c.pattern(
       "runnerIdentity (kubelet identity) clientId",
       this.props.clientId,
@@ -545,7 +548,7 @@ class KubeletRunnerIdentity implements IRunnerIdentity {
     c.pattern("runnerIdentity (kubelet identity) tenantId", this.props.tenantId, GUID, "the Entra tenant GUID");
   }
 
-  _runner(cr: TerraformControllerCR): RunnerIdentitySettings {
+  _runner(cr: ITerraformObject): RunnerIdentitySettings {
     return {
       labels: {},
       env: [
@@ -559,6 +562,6 @@ class KubeletRunnerIdentity implements IRunnerIdentity {
 }
 
 /** @internal The warning for a runner env that sets ARM_USE_MSI by hand (without RunnerIdentity.kubeletIdentity). */
-export function kubeletIdentityWarning(cr: TerraformControllerCR): string {
+export function kubeletIdentityWarning(cr: ITerraformObject): string {
   return `Terraform object ${cr.namespace}/${cr.name} sets ARM_USE_MSI in its runner env, i.e. the nodes' kubelet identity: ${KUBELET_BLAST_RADIUS}. Say so explicitly with runnerIdentity: RunnerIdentity.kubeletIdentity({ clientId }), or better use a RunnerIdentity.`;
 }
