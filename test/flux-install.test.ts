@@ -19,7 +19,7 @@ import {
   TerraformControllerCR,
   TofuControllerVersion,
 } from "../lib";
-import { validateTree } from "../lib/app/pipeline";
+import { validateTree } from "../lib/synth/validate-tree";
 import { Registry } from "../lib/core/registry";
 import { cleanupTempDirs, newApp, SUBSCRIPTION, workspace } from "./helpers";
 
