@@ -8,15 +8,23 @@ import { Annotations, TerraformOutput, Token } from "cdktf";
 import { Construct } from "constructs";
 import { GuardedNodePool } from "../azure/guarded-node-pool";
 import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
-import { ClusterLocation, NodePoolCluster } from "../azure/node-pool-cluster";
+import { ClusterLocation } from "../azure/node-pool-cluster";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
 import { roleBindingObject, serviceAccountObject } from "../kubernetes/rbac";
 import { addPropValidation, PropChecks } from "../core/validation";
-import { KUBELET_IDENTITY_OPT_IN } from "./kubelet-identity-opt-in";
+import { KubeletIdentityProps, KubeletRunnerIdentity } from "./kubelet-runner-identity";
+import { RunnerIdentityProps } from "./runner-identity-props";
+import { IRunnerIdentity, RunnerIdentityKind, RunnerIdentitySettings } from "./runner-identity-kind";
 import { ITerraformCluster, ITerraformObject } from "./terraform-cluster";
 import { DNS_SUBDOMAIN, GUID, RESOURCE_GROUP } from "../core/patterns";
 import { Registry } from "../core/registry";
 import { clusterTerraformFile, clusterTerraformFolder } from "../core/repo-layout";
+
+export { kubeletIdentityWarning } from "./kubelet-runner-identity";
+export type { KubeletIdentityProps } from "./kubelet-runner-identity";
+export type { RunnerIdentityProps } from "./runner-identity-props";
+export { RunnerIdentityKind } from "./runner-identity-kind";
+export type { IRunnerIdentity, RunnerIdentitySettings } from "./runner-identity-kind";
 
 /**
  * Context key of the runner identities' client ids, an object from identity name to client id:
@@ -52,101 +60,6 @@ export const TF_RUNNER_CLUSTER_ROLE = "tf-runner-role";
 /** Annotation on a Terraform object written suspended because its runner identity is not usable yet. */
 export const SUSPENDED_ANNOTATION = "cdktf-aks-gitops/suspended";
 
-/** How a Terraform runner authenticates to Azure. */
-export enum RunnerIdentityKind {
-  /** A user-assigned identity federated to the runner's ServiceAccount (AKS workload identity). */
-  WORKLOAD_IDENTITY = "workload-identity",
-  /** The node's kubelet identity through IMDS: every pod on the node can use it. */
-  KUBELET_IDENTITY = "kubelet-identity",
-}
-
-/** How the runner pods of Terraform objects authenticate to Azure: `new RunnerIdentity(…)` or `RunnerIdentity.kubeletIdentity(…)`. */
-export interface IRunnerIdentity {
-  readonly kind: RunnerIdentityKind;
-  /** @internal Called by a Terraform object that uses this identity, from its constructor. */
-  _attach(cr: ITerraformObject): void;
-  /** @internal Problems of using this identity for that Terraform object. */
-  _validateFor(cr: ITerraformObject, c: PropChecks): void;
-  /** @internal What the Terraform object's runner gets. */
-  _runner(cr: ITerraformObject): RunnerIdentitySettings;
-}
-
-/** @internal What a runner identity sets on a Terraform object. */
-export interface RunnerIdentitySettings {
-  readonly serviceAccountName?: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly env: readonly { readonly name: string; readonly value: string }[];
-  /** Set when the identity cannot be used yet: the object is written suspended, with this reason. */
-  readonly suspendedBecause?: string;
-}
-
-/** The kubelet identity of the nodes, as an explicit opt-in (see RunnerIdentity.kubeletIdentity). */
-export interface KubeletIdentityProps {
-  /** Client id of the cluster's kubelet identity (`az aks show --query identityProfile.kubeletidentity.clientId`). */
-  readonly clientId: string;
-  /**
-   * Entra tenant, written as ARM_TENANT_ID.
-   * @default - not written (the provider asks IMDS)
-   */
-  readonly tenantId?: string;
-}
-
-/** Props of a RunnerIdentity: the workload identity of a cluster's tofu-controller runners. */
-export interface RunnerIdentityProps {
-  /**
-   * The cluster whose tofu-controller starts the runner pods: the ServiceAccount goes to its `terraform/` folder, the
-   * Azure side to its `bootstrap/<cluster>/main.tf.json`.
-   */
-  readonly cluster: ITerraformCluster;
-  /**
-   * The AKS cluster the runners run on and whose node pools they manage: its OIDC issuer is trusted by the federated
-   * credential, and the role is assigned on it (and on nothing else).
-   * @default - in AKS extension mode, the cluster of `aksExtension`; required in flux CLI mode
-   */
-  readonly aksCluster?: NodePoolCluster;
-  /**
-   * Subscription of the AKS cluster (provider of the bootstrap stack, ARM_SUBSCRIPTION_ID of the runners).
-   * @default - in AKS extension mode `aksExtension.subscriptionId`; the subscription of `aksCluster` when it is a
-   * resource id or a cluster resource of an InfrastructureStack; required otherwise
-   */
-  readonly subscriptionId?: string;
-  /** Entra tenant of the identity, written as ARM_TENANT_ID (e.g. from the `tenantId` context entry). */
-  readonly tenantId: string;
-  /**
-   * Name of the user-assigned managed identity (3 to 128 letters, digits, '-' and '_'). Also the key of its client id
-   * in the `runnerClientIds` context entry.
-   * @default `<clusterName>-tf-runner`
-   */
-  readonly identityName?: string;
-  /**
-   * Resource group of the identity.
-   * @default - the AKS cluster's resource group
-   */
-  readonly resourceGroupName?: string;
-  /**
-   * Azure region of the identity.
-   * @default - the AKS cluster's region
-   */
-  readonly location?: string;
-  /**
-   * Namespace of the ServiceAccount; only Terraform objects of this namespace can use the identity.
-   * @default - the cluster's Flux namespace
-   */
-  readonly namespace?: string;
-  /**
-   * The runner ServiceAccount (bound to tofu-controller's `tf-runner-role` in its namespace). Not `tf-runner`: the
-   * chart owns that one.
-   * @default "tf-runner-azure"
-   */
-  readonly serviceAccountName?: string;
-  /**
-   * Client id of the identity, known once the bootstrap stack is applied (its output `client_id_<identity>`). Until it
-   * is set, the Terraform objects that use the identity are written suspended, and the synth says what to do.
-   * @default - the `runnerClientIds` context entry for `identityName`
-   */
-  readonly clientId?: string;
-}
-
 /** The Azure resources of a RunnerIdentity. */
 interface AzureSide {
   readonly identity: UserAssignedIdentity;
@@ -160,12 +73,6 @@ const RUNNER_IDENTITIES = new Registry<undefined, RunnerIdentity>();
 const IDENTITY_NAME = /^[a-zA-Z0-9][-_a-zA-Z0-9]{2,127}$/;
 const LOCATION = /^[a-z0-9]+$/;
 const CHART_SERVICE_ACCOUNT = "tf-runner";
-
-const KUBELET_BLAST_RADIUS =
-  "the kubelet identity belongs to the nodes, and every pod on every node the runner can land on can get a token for it from IMDS " +
-  "(169.254.169.254): whatever rights Terraform needs on the cluster (agentPools write and delete) go to every workload on those nodes. " +
-  "Use a RunnerIdentity (workload identity: a user-assigned identity federated to the runner's ServiceAccount only); if you keep the " +
-  "kubelet identity, keep the runner on a pool where nothing else runs and restrict IMDS (az aks update --enable-imds-restriction)";
 
 /**
  * A least-privilege Azure identity for the Terraform runners of one cluster (AKS workload identity):
@@ -554,47 +461,4 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
       },
     ];
   }
-}
-
-/** The kubelet identity opt-in. */
-class KubeletRunnerIdentity implements IRunnerIdentity {
-  readonly kind = RunnerIdentityKind.KUBELET_IDENTITY;
-
-  constructor(private readonly props: KubeletIdentityProps) {
-    // Read by the policy rule GitOps-TF2 (TerraformRunnerKubeletIdentity) through TerraformControllerCR.runnerIdentity.
-    Object.defineProperty(this, KUBELET_IDENTITY_OPT_IN, { value: true });
-  }
-
-  _attach(cr: ITerraformObject): void {
-    Annotations.of(cr).addWarning(
-      `Terraform object ${cr.namespace}/${cr.name} authenticates with the nodes' kubelet identity (ARM_USE_MSI, explicit opt-in): ${KUBELET_BLAST_RADIUS}.`,
-    );
-  }
-
-  _validateFor(_cr: ITerraformObject, c: PropChecks): void {
-    c.pattern(
-      "runnerIdentity (kubelet identity) clientId",
-      this.props.clientId,
-      GUID,
-      "the client id GUID of the kubelet identity (az aks show --query identityProfile.kubeletidentity.clientId)",
-    );
-    c.pattern("runnerIdentity (kubelet identity) tenantId", this.props.tenantId, GUID, "the Entra tenant GUID");
-  }
-
-  _runner(cr: ITerraformObject): RunnerIdentitySettings {
-    return {
-      labels: {},
-      env: [
-        { name: "ARM_USE_MSI", value: "true" },
-        { name: "ARM_CLIENT_ID", value: this.props.clientId },
-        ...(this.props.tenantId !== undefined ? [{ name: "ARM_TENANT_ID", value: this.props.tenantId }] : []),
-        { name: "ARM_SUBSCRIPTION_ID", value: cr.stack?.subscriptionId },
-      ],
-    };
-  }
-}
-
-/** @internal The warning for a runner env that sets ARM_USE_MSI by hand (without RunnerIdentity.kubeletIdentity). */
-export function kubeletIdentityWarning(cr: ITerraformObject): string {
-  return `Terraform object ${cr.namespace}/${cr.name} sets ARM_USE_MSI in its runner env, i.e. the nodes' kubelet identity: ${KUBELET_BLAST_RADIUS}. Say so explicitly with runnerIdentity: RunnerIdentity.kubeletIdentity({ clientId }), or better use a RunnerIdentity.`;
 }
