@@ -109,6 +109,25 @@ describe("install: the mode as a value", () => {
   });
 });
 
+describe("what a source asks of the install, not of the mode", () => {
+  test("a git@host:path repositoryUrl (taken by the AKS extension) is refused for a GitRepositorySource defaulting to it, also while aksExtension is missing", () => {
+    for (const props of [
+      { install: FluxInstall.aksExtension(AKS) },
+      { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: AKS },
+      { mode: FluxInstallMode.AKS_EXTENSION },
+    ]) {
+      const a = newApp(workspace());
+      const flux = new FluxBootstrap(a, "flux", { clusterName: "aks-dev", repositoryUrl: "git@github.com:org/gitops.git", ...props });
+      new GitRepositorySource(a, "release", { cluster: flux, ref: GitRef.branch("release") });
+      const got = validateTree(a);
+      expect(got).toContainEqual(
+        expect.stringMatching(/^\[release\] url = "git@github\.com:org\/gitops\.git": allowed is a Git URL starting with/),
+      );
+      expect(got).toHaveLength(props.aksExtension || props.install ? 1 : 2);
+    }
+  });
+});
+
 describe("TofuControllerVersion", () => {
   const chartVersion = (bytes: Map<string, string>) =>
     /version: (\S+)/.exec(bytes.get("clusters/aks-dev/tofu-controller/helm-release.yaml")!)![1];

@@ -104,6 +104,7 @@ export class AksExtensionInstall implements IFluxInstall {
 class BoundAksExtensionInstall implements IBoundFluxInstall {
   readonly sourceName: string;
   readonly repositoryUrlRule = { pattern: AKS_GIT_URL, allowed: "a Git URL starting with https://, http://, ssh:// or git@" };
+  readonly takesScpUrl = true;
   /** The flux configuration takes seconds. */
   readonly wholeSecondDurations = true;
   /** The extension's Kustomization applies the cluster folder; nothing of the install lives in it. */

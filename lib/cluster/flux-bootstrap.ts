@@ -186,6 +186,11 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
     return this.install.aksExtensionCluster;
   }
 
+  /** @internal */
+  get _installTakesScpUrl(): boolean {
+    return this.install.takesScpUrl;
+  }
+
   /** @internal Called by the source constructs' constructors. */
   _registerSource(source: ITerraformFolderMember): void {
     this.terraformFolder.addSource(source);

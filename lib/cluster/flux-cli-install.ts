@@ -45,6 +45,7 @@ class BoundFluxCliInstall implements IBoundFluxInstall {
     pattern: FLUX_GIT_URL,
     allowed: "a Git URL starting with https://, http:// or ssh:// (what Flux's GitRepository accepts)",
   };
+  readonly takesScpUrl = false;
   readonly wholeSecondDurations = false;
   private stack?: ClusterBootstrapStack;
 

@@ -66,6 +66,8 @@ export interface IBoundFluxInstall {
   readonly aksExtensionCluster: AksClusterReference | undefined;
   /** What repositoryUrl must match, and how a message says it. */
   readonly repositoryUrlRule: { readonly pattern: RegExp; readonly allowed: string };
+  /** True if repositoryUrl may be `git@host:path` (Flux's own GitRepository takes URLs only). */
+  readonly takesScpUrl: boolean;
   /** True if the Flux durations must be whole seconds. */
   readonly wholeSecondDurations: boolean;
   /** Entries of the cluster folder's kustomization.yaml that the install owns, listed first. */

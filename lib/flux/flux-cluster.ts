@@ -29,6 +29,11 @@ export interface IFluxCluster extends IConstruct {
    * install does not know it). The extension owns Flux's CRDs and takes `git@host:path` URLs.
    */
   readonly _aksExtensionCluster: AksClusterReference | undefined;
+  /**
+   * @internal True if the install takes an scp-like `git@host:path` repositoryUrl, which Flux's own GitRepository
+   * does not: a GitRepositorySource defaulting to that URL must then be given its own.
+   */
+  readonly _installTakesScpUrl: boolean;
   /** @internal Called by the constructs that write a file into the cluster's `terraform/` folder (sources). */
   _registerSource(member: ITerraformFolderMember): void;
   /** @internal The member of the `terraform/` folder declared before `member` that writes the same file, if any. */

@@ -152,7 +152,7 @@ export class GitRepositorySource extends Construct implements ITerraformSource, 
       );
     } else if (
       this.props.url === undefined &&
-      this.cluster._aksExtensionCluster !== undefined &&
+      this.cluster._installTakesScpUrl &&
       typeof this.url === "string" &&
       SCP_GIT_URL.test(this.url)
     ) {
