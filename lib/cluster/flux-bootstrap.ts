@@ -16,14 +16,14 @@ import { SourceReference } from "../kubernetes/meta";
 import { ITerraformCluster, markTerraformCluster } from "../tofu/terraform-cluster";
 import { TerraformControllerCR, TerraformObjectOptions } from "../tofu/terraform-controller-cr";
 import { TofuController } from "../tofu/tofu-controller";
-import { AKS_ROOT_KUSTOMIZATION, AksExtensionInstall } from "./aks-extension-install";
+import { AKS_ROOT_KUSTOMIZATION } from "./aks-extension-install";
 import { BootstrapGitSource } from "./bootstrap-git-source";
 import { alertFiles, ClusterFileOwner, rootKustomizationFile } from "./cluster-files";
 import { ClusterTerraformFolder } from "./cluster-terraform-folder";
-import { FluxCliInstall } from "./flux-cli-install";
 import { FluxBootstrapProps } from "./flux-bootstrap-props";
 import { FluxExtensionStack } from "./flux-extension-stack";
-import { FluxInstallMode, IBoundFluxInstall, IFluxInstall } from "./flux-install";
+import { FluxInstallMode, IBoundFluxInstall } from "./flux-install";
+import { installOf, validateInstallProps } from "./install-props";
 
 const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i;
 
@@ -284,37 +284,8 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
       checkWholeSeconds(c, "interval", this.interval);
   }
 
-  /** The install's own checks, and the legacy props (`mode`, `aksExtension`, `bootstrapStateBackend`) that select it. */
   private validateInstall(c: PropChecks): void {
-    const p = this.props;
-    if (p.install !== undefined) {
-      for (const prop of ["mode", "aksExtension", "bootstrapStateBackend"] as const) {
-        if (p[prop] !== undefined) c.fail(prop, "<set>", "unset when install is given (the install carries the mode and its settings)");
-      }
-      if (isInstall(p.install)) this.install.validate(c);
-      else c.fail("install", p.install, "FluxInstall.cli(…) or FluxInstall.aksExtension(…)");
-      return;
-    }
-    const aksMode = this.mode === FluxInstallMode.AKS_EXTENSION;
-    if (aksMode && p.bootstrapStateBackend !== undefined)
-      c.fail(
-        "bootstrapStateBackend",
-        "<set>",
-        "unset in AKS extension mode (use aksExtension.stateBackend: it is the same bootstrap stack)",
-      );
-    if (aksMode && !p.aksExtension)
-      c.fail(
-        "aksExtension",
-        undefined,
-        "the AKS extension settings (subscriptionId, clusterName, resourceGroupName) with mode AKS_EXTENSION",
-      );
-    else this.install.validate(c);
-    if (!aksMode && p.aksExtension)
-      c.fail(
-        "aksExtension",
-        "<set>",
-        `unset with mode ${this.mode} (flux bootstrap installs Flux; set mode: FluxInstallMode.AKS_EXTENSION to use the extension)`,
-      );
+    validateInstallProps(c, this.props, this.mode, this.install);
   }
 
   /** @internal */
@@ -345,23 +316,6 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
       ...(terraformList ? [terraformList] : []),
     ];
   }
-}
-
-/** The install the props select: `install`, or the legacy `mode` with `aksExtension` / `bootstrapStateBackend`. */
-function installOf(props: FluxBootstrapProps): IFluxInstall {
-  if (props.install !== undefined && isInstall(props.install)) return props.install;
-  // A bad `install` is reported by validation; until then the bootstrap is built as the default, flux CLI.
-  if (props.install === undefined && props.mode === FluxInstallMode.AKS_EXTENSION)
-    return new AksExtensionInstall(props.aksExtension, "aksExtension");
-  return new FluxCliInstall(
-    { stateBackend: props.install === undefined ? props.bootstrapStateBackend : undefined },
-    "bootstrapStateBackend",
-  );
-}
-
-/** A JavaScript caller can pass anything as `install`; an IFluxInstall binds itself. */
-function isInstall(x: unknown): x is IFluxInstall {
-  return x !== null && typeof x === "object" && typeof (x as Partial<IFluxInstall>)._bind === "function";
 }
 
 function checkWholeSeconds(c: PropChecks, prop: string, d: Duration): void {
