@@ -106,6 +106,11 @@ describe("install: the mode as a value", () => {
     expect(problems({ install: "aks" as never })).toEqual([
       expect.stringMatching(/^\[flux\] install = "aks": allowed is FluxInstall\.cli\(…\) or FluxInstall\.aksExtension\(…\)/),
     ]);
+    // Not by shape: an object with the members of an install is not one.
+    const lookalike = { mode: FluxInstallMode.FLUX_CLI, _bind: (context: never) => FluxInstall.cli()._bind(context) };
+    expect(problems({ install: lookalike })).toEqual([
+      expect.stringMatching(/^\[flux\] install = .*: allowed is FluxInstall\.cli\(…\) or FluxInstall\.aksExtension\(…\)/),
+    ]);
   });
 });
 

@@ -7,7 +7,7 @@ import { PropChecks } from "../core/validation";
 import type { AksClusterReference } from "../flux/flux-cluster";
 import { ClusterBootstrapStack } from "./cluster-bootstrap-stack";
 import { BootstrapStateBackend, FluxExtensionStack } from "./flux-extension-stack";
-import { FluxInstallContext, FluxInstallMode, IBoundFluxInstall, IFluxInstall } from "./flux-install";
+import { FluxInstallContext, FluxInstallMode, IBoundFluxInstall, IFluxInstall, markFluxInstall } from "./flux-install";
 
 /** azurerm_kubernetes_flux_configuration name and kustomization names (azurerm 4.55 schema). */
 const FLUX_CONFIG_NAME = /^[a-z\d]([-a-z\d]{0,28}[a-z\d])?$/;
@@ -93,7 +93,9 @@ export class AksExtensionInstall implements IFluxInstall {
   constructor(
     private readonly options: AksFluxExtensionOptions | undefined,
     private readonly prop = "install",
-  ) {}
+  ) {
+    markFluxInstall(this);
+  }
 
   /** @internal */
   _bind(context: FluxInstallContext): IBoundFluxInstall {

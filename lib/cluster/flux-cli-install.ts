@@ -4,7 +4,7 @@ import { bootstrapFolder } from "../core/repo-layout";
 import { PropChecks } from "../core/validation";
 import { ClusterBootstrapStack } from "./cluster-bootstrap-stack";
 import type { BootstrapStateBackend } from "./flux-extension-stack";
-import { FluxInstallContext, FluxInstallMode, IBoundFluxInstall, IFluxInstall } from "./flux-install";
+import { FluxInstallContext, FluxInstallMode, IBoundFluxInstall, IFluxInstall, markFluxInstall } from "./flux-install";
 
 const FLUX_GIT_URL = /^(https?|ssh):\/\/[^\s]+$/;
 
@@ -28,7 +28,9 @@ export class FluxCliInstall implements IFluxInstall {
   constructor(
     private readonly options: FluxCliInstallOptions = {},
     private readonly stateBackendProp = "install.stateBackend",
-  ) {}
+  ) {
+    markFluxInstall(this);
+  }
 
   /** @internal */
   _bind(context: FluxInstallContext): IBoundFluxInstall {

@@ -33,6 +33,18 @@ export interface IFluxInstall {
   _bind(context: FluxInstallContext): IBoundFluxInstall;
 }
 
+const FLUX_INSTALL = Symbol.for("cdktf-aks-gitops/flux-install");
+
+/** Marks `install` as an IFluxInstall (call it in the constructor of an implementation), so `isFluxInstall` knows it. */
+export function markFluxInstall(install: IFluxInstall): void {
+  Object.defineProperty(install, FLUX_INSTALL, { value: true });
+}
+
+/** True if x was marked by its constructor as an IFluxInstall (a brand, not its shape: JavaScript callers pass anything). */
+export function isFluxInstall(x: unknown): x is IFluxInstall {
+  return x !== null && typeof x === "object" && (x as Record<symbol, unknown>)[FLUX_INSTALL] === true;
+}
+
 /** What an install gets from the bootstrap it is bound to. */
 export interface FluxInstallContext {
   /** The bootstrap: the scope of the stacks the install creates. */

@@ -2,14 +2,14 @@ import { PropChecks } from "../core/validation";
 import { AksExtensionInstall } from "./aks-extension-install";
 import type { FluxBootstrapProps } from "./flux-bootstrap-props";
 import { FluxCliInstall } from "./flux-cli-install";
-import { FluxInstallMode, IBoundFluxInstall, IFluxInstall } from "./flux-install";
+import { FluxInstallMode, IBoundFluxInstall, IFluxInstall, isFluxInstall } from "./flux-install";
 
 /**
  * The install a FluxBootstrap's props select: `install`, or the older `mode` with `aksExtension` /
  * `bootstrapStateBackend` (kept working with the same messages). The only place that branches on the mode.
  */
 export function installOf(props: FluxBootstrapProps): IFluxInstall {
-  if (props.install !== undefined && isInstall(props.install)) return props.install;
+  if (props.install !== undefined && isFluxInstall(props.install)) return props.install;
   // A bad `install` is reported by validation; until then the bootstrap is built as the default, flux CLI.
   if (props.install === undefined && props.mode === FluxInstallMode.AKS_EXTENSION)
     return new AksExtensionInstall(props.aksExtension, "aksExtension");
@@ -25,7 +25,7 @@ export function validateInstallProps(c: PropChecks, p: FluxBootstrapProps, mode:
     for (const prop of ["mode", "aksExtension", "bootstrapStateBackend"] as const) {
       if (p[prop] !== undefined) c.fail(prop, "<set>", "unset when install is given (the install carries the mode and its settings)");
     }
-    if (isInstall(p.install)) install.validate(c);
+    if (isFluxInstall(p.install)) install.validate(c);
     else c.fail("install", p.install, "FluxInstall.cli(…) or FluxInstall.aksExtension(…)");
     return;
   }
@@ -45,9 +45,4 @@ export function validateInstallProps(c: PropChecks, p: FluxBootstrapProps, mode:
       "<set>",
       `unset with mode ${mode} (flux bootstrap installs Flux; set mode: FluxInstallMode.AKS_EXTENSION to use the extension)`,
     );
-}
-
-/** A JavaScript caller can pass anything as `install`; an IFluxInstall binds itself. */
-function isInstall(x: unknown): x is IFluxInstall {
-  return x !== null && typeof x === "object" && typeof (x as Partial<IFluxInstall>)._bind === "function";
 }
