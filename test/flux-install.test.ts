@@ -19,8 +19,8 @@ import {
   TerraformControllerCR,
   TofuControllerVersion,
 } from "../lib";
-import { validateTree } from "../lib/synth/validate-tree";
 import { Registry } from "../lib/core/registry";
+import { validateTree } from "../lib/synth/validate-tree";
 import { cleanupTempDirs, newApp, SUBSCRIPTION, workspace } from "./helpers";
 
 afterAll(cleanupTempDirs);
@@ -115,7 +115,7 @@ describe("install: the mode as a value", () => {
 });
 
 describe("what a source asks of the install, not of the mode", () => {
-  test("a git@host:path repositoryUrl (taken by the AKS extension) is refused for a GitRepositorySource defaulting to it, also while aksExtension is missing", () => {
+  test("a git@host:path cluster URL (the AKS extension takes it) is refused for a GitRepositorySource using it, also without aksExtension", () => {
     for (const props of [
       { install: FluxInstall.aksExtension(AKS) },
       { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: AKS },

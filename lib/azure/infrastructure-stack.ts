@@ -1,9 +1,9 @@
 import { Construct, IConstruct } from "constructs";
-import { RepoTerraformStack } from "./repo-terraform-stack";
 import { isGitOpsApp } from "../core/gitops-app-marker";
+import { DNS_LABEL, GUID } from "../core/patterns";
 import { appOf, Registry } from "../core/registry";
 import { addPropValidation } from "../core/validation";
-import { DNS_LABEL, GUID } from "../core/patterns";
+import { RepoTerraformStack } from "./repo-terraform-stack";
 
 /** Folder names under `infrastructure/` (and Terraform object names derived from them) are DNS labels. */
 export { DNS_LABEL };

@@ -49,13 +49,13 @@ const BOOTSTRAPS = new Registry<string, FluxBootstrap>();
  * `TofuController`; the `terraform/` folder is a `ClusterTerraformFolder`.
  */
 export class FluxBootstrap extends Construct implements ITerraformCluster, IGitOpsFileProducer {
+  /** The name of the kustomization of the AKS flux configuration that applies `clusters/<cluster>`. */
+  static readonly AKS_ROOT_KUSTOMIZATION = AKS_ROOT_KUSTOMIZATION;
+
   /** Returns true if x is a FluxBootstrap. */
   static isFluxBootstrap(x: unknown): x is FluxBootstrap {
     return x instanceof FluxBootstrap;
   }
-
-  /** The name of the kustomization of the AKS flux configuration that applies `clusters/<cluster>`. */
-  static readonly AKS_ROOT_KUSTOMIZATION = AKS_ROOT_KUSTOMIZATION;
 
   /** @internal The sourceRef of an object in `namespace` pointing at `source` (namespace left out when equal). */
   static _sourceRef(source: ITerraformSource, fromNamespace: string): SourceReference {

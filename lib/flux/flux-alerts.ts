@@ -172,7 +172,9 @@ export class FluxAlerts extends Construct {
       c.fail(
         "terraformEvents",
         true,
-        "unset or false in AKS extension mode: Flux accepts the kind Terraform in an Alert only with its Alert CRD patched, and on AKS the microsoft.flux extension owns that CRD (use flux CLI mode for Terraform drift alerts, or alert on the Terraform objects' conditions with kube-state-metrics)",
+        "unset or false in AKS extension mode: Flux accepts the kind Terraform in an Alert only with its Alert CRD patched, and on AKS the " +
+          "microsoft.flux extension owns that CRD (use flux CLI mode for Terraform drift alerts, or alert on the Terraform objects' conditions " +
+          "with kube-state-metrics)",
       );
     }
     for (const other of FluxAlerts.of(this.cluster)) {

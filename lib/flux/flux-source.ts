@@ -1,6 +1,6 @@
 import type { InfrastructureStack } from "../azure/infrastructure-stack";
-import { GitRepositoryRef } from "../kubernetes/git-repository";
 import { PropChecks } from "../core/validation";
+import { GitRepositoryRef } from "../kubernetes/git-repository";
 
 const GIT_REF_NAME = /^(?!\/)(?!.*\/\/)(?!.*\.\.)(?!.*\/$)(?!.*\.lock$)[^\s~^:?*[\\]{1,250}$/;
 const SHA = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;

@@ -1,13 +1,13 @@
 import { Construct } from "constructs";
-import { Duration } from "../core/duration";
-import { IFluxCluster, ITerraformSource, TerraformSourceKind } from "./flux-cluster";
-import { GitRef, normalizeGitUrl, repoRootPath } from "./flux-source";
 import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
+import { Duration } from "../core/duration";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
-import { gitRepositoryObject } from "../kubernetes/git-repository";
-import { addPropValidation, PropChecks } from "../core/validation";
 import { DNS_SUBDOMAIN } from "../core/patterns";
 import { clusterTerraformFile } from "../core/repo-layout";
+import { addPropValidation, PropChecks } from "../core/validation";
+import { gitRepositoryObject } from "../kubernetes/git-repository";
+import { IFluxCluster, ITerraformSource, TerraformSourceKind } from "./flux-cluster";
+import { GitRef, normalizeGitUrl, repoRootPath } from "./flux-source";
 
 const FLUX_GIT_URL = /^(https?|ssh):\/\/[^\s]+$/;
 const SCP_GIT_URL = /^[^@/\s]+@[^:/\s]+:\S+$/;
@@ -132,7 +132,8 @@ export class GitRepositorySource extends Construct implements ITerraformSource, 
         c.fail(
           "name",
           this.name,
-          `a name no other GitRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be written to ${clusterTerraformFile(this.cluster.clusterName, this._fileName)})`,
+          `a name no other GitRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be ` +
+            `written to ${clusterTerraformFile(this.cluster.clusterName, this._fileName)})`,
         );
     }
     // Defaulted from the cluster, the namespace and the URL are checked there (one mistake, one message).

@@ -1,12 +1,12 @@
 import { Construct } from "constructs";
-import { Duration } from "../core/duration";
-import { IFluxCluster, ITerraformSource, TerraformSourceKind } from "./flux-cluster";
 import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
+import { Duration } from "../core/duration";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
-import { OciRepositoryRef, ociRepositoryObject } from "../kubernetes/oci-repository";
-import { addPropValidation, PropChecks } from "../core/validation";
 import { DNS_SUBDOMAIN } from "../core/patterns";
 import { clusterTerraformFile } from "../core/repo-layout";
+import { addPropValidation, PropChecks } from "../core/validation";
+import { OciRepositoryRef, ociRepositoryObject } from "../kubernetes/oci-repository";
+import { IFluxCluster, ITerraformSource, TerraformSourceKind } from "./flux-cluster";
 
 const OCI_URL = /^oci:\/\/[^\s@]+$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -158,7 +158,8 @@ export class OciRepositorySource extends Construct implements ITerraformSource, 
         c.fail(
           "name",
           this.name,
-          `a name no other OciRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be written to ${clusterTerraformFile(this.cluster.clusterName, this._fileName)})`,
+          `a name no other OciRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be ` +
+            `written to ${clusterTerraformFile(this.cluster.clusterName, this._fileName)})`,
         );
     }
     // Defaulted from the cluster, the namespace is checked there (one mistake, one message).

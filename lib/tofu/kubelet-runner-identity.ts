@@ -33,7 +33,8 @@ export class KubeletRunnerIdentity implements IRunnerIdentity {
 
   _attach(cr: ITerraformObject): void {
     Annotations.of(cr).addWarning(
-      `Terraform object ${cr.namespace}/${cr.name} authenticates with the nodes' kubelet identity (ARM_USE_MSI, explicit opt-in): ${KUBELET_BLAST_RADIUS}.`,
+      `Terraform object ${cr.namespace}/${cr.name} authenticates with the nodes' kubelet identity (ARM_USE_MSI, explicit opt-in): ` +
+        `${KUBELET_BLAST_RADIUS}.`,
     );
   }
 
@@ -62,5 +63,9 @@ export class KubeletRunnerIdentity implements IRunnerIdentity {
 
 /** @internal The warning for a runner env that sets ARM_USE_MSI by hand (without RunnerIdentity.kubeletIdentity). */
 export function kubeletIdentityWarning(cr: ITerraformObject): string {
-  return `Terraform object ${cr.namespace}/${cr.name} sets ARM_USE_MSI in its runner env, i.e. the nodes' kubelet identity: ${KUBELET_BLAST_RADIUS}. Say so explicitly with runnerIdentity: RunnerIdentity.kubeletIdentity({ clientId }), or better use a RunnerIdentity.`;
+  return (
+    `Terraform object ${cr.namespace}/${cr.name} sets ARM_USE_MSI in its runner env, i.e. the nodes' kubelet identity: ` +
+    `${KUBELET_BLAST_RADIUS}. Say so explicitly with runnerIdentity: RunnerIdentity.kubeletIdentity({ clientId }), or better use a ` +
+    `RunnerIdentity.`
+  );
 }

@@ -1,22 +1,22 @@
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
-import { Duration } from "../core/duration";
-import { ITerraformSource } from "../flux/flux-cluster";
 import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
+import { Duration } from "../core/duration";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
-import { terraformObject } from "../kubernetes/terraform";
-import { addPropValidation, PropChecks } from "../core/validation";
-import { IRunnerIdentity, kubeletIdentityWarning, SUSPENDED_ANNOTATION } from "./runner-identity";
 import { DNS_SUBDOMAIN } from "../core/patterns";
 import { Registry } from "../core/registry";
 import { clusterTerraformFile } from "../core/repo-layout";
-import { isTerraformCluster, ITerraformCluster, ITerraformObject } from "./terraform-cluster";
+import { addPropValidation, PropChecks } from "../core/validation";
+import { ITerraformSource } from "../flux/flux-cluster";
+import { terraformObject } from "../kubernetes/terraform";
 import { Approval, ApprovalMode } from "./approval";
+import { checkDependencies } from "./dependencies";
+import { IRunnerIdentity, kubeletIdentityWarning, SUSPENDED_ANNOTATION } from "./runner-identity";
 import { RunnerPod } from "./runner-pod";
 import { RunnerPodOptions } from "./runner-pod-options";
-import { checkStateNaming, DEFAULT_WORKSPACE, stateSecretName, TRAILING_NUMBER } from "./state-secret";
-import { checkDependencies } from "./dependencies";
 import { checkStackInputs, renderVars, renderVarsFrom, TerraformVarsFromSource, WriteOutputsToSecret } from "./stack-inputs";
+import { checkStateNaming, DEFAULT_WORKSPACE, stateSecretName, TRAILING_NUMBER } from "./state-secret";
+import { isTerraformCluster, ITerraformCluster, ITerraformObject } from "./terraform-cluster";
 
 /** Annotation on every Terraform object of a PromotionOrder stage: its stage and the stage before it. */
 export const PROMOTION_ANNOTATION = "cdktf-aks-gitops/promotion";

@@ -1,6 +1,6 @@
-import { DNS_LABEL } from "../core/patterns";
 import { Duration } from "../core/duration";
 import { GitOpsFile } from "../core/gitops-file";
+import { DNS_LABEL } from "../core/patterns";
 import { clusterFolder } from "../core/repo-layout";
 import { PropChecks } from "../core/validation";
 import { helmReleaseObject, HELM_RELEASE_API_VERSION } from "../kubernetes/helm-release";
@@ -135,7 +135,8 @@ export class TofuController {
         c.fail(
           prop("chartVersion"),
           v,
-          `an exact chart version (0.16.5) or a range with a lower bound (>=0.16.5, ~0.16.5, ^0.16.5, ">=0.16.5 <0.17.0"), at least ${TOFU_CONTROLLER_MINIMUM}`,
+          `an exact chart version (0.16.5) or a range with a lower bound (>=0.16.5, ~0.16.5, ^0.16.5, ">=0.16.5 <0.17.0"), at least ` +
+            `${TOFU_CONTROLLER_MINIMUM}`,
         );
       } else {
         c.check(
