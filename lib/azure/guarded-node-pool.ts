@@ -1,5 +1,6 @@
 import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
 import { Construct } from "constructs";
+import { appOf, Registry } from "../core/registry";
 import { addPropValidation, PropChecks } from "../core/validation";
 import { InfrastructureStack } from "./infrastructure-stack";
 import { BoundCluster, NodePoolCluster } from "./node-pool-cluster";
@@ -307,7 +308,7 @@ export class GuardedNodePool extends Construct {
     });
 
     this.temporaryNameForRotation = temporaryName;
-    poolsOfCluster(this).push(this);
+    POOLS.add(appOf(this), poolKey(this), this);
 
     addPropValidation(this, (c) => validateProps(c, props, { mode, osType, temporaryName, guardrails: this.guardrails, checksCluster }));
     addPropValidation(this, (c) => this.checkUniqueNames(c));
@@ -320,7 +321,7 @@ export class GuardedNodePool extends Construct {
   private checkUniqueNames(c: PropChecks): void {
     if (!this.cluster.key) return;
     const mine = [this.name, this.temporaryNameForRotation];
-    for (const other of poolsOfCluster(this)) {
+    for (const other of POOLS.of(appOf(this), poolKey(this))) {
       if (other === this) return; // only pools declared earlier are blamed, so each clash is reported once
       const theirs = [other.name, other.temporaryNameForRotation];
       if (other.name === this.name) c.fail("name", this.name, `a name no other pool of the same cluster uses (${other.node.path} has it)`);
@@ -337,26 +338,17 @@ export class GuardedNodePool extends Construct {
 }
 
 /** The first pool of an app that uses a NodePoolCluster object (it alone reports a bad cluster reference). */
-const FIRST_POOL = new WeakMap<object, WeakMap<NodePoolCluster, GuardedNodePool>>();
+const POOLS_BY_CLUSTER_OBJECT = new Registry<NodePoolCluster, GuardedNodePool>();
 
 function firstPoolOf(pool: GuardedNodePool, cluster: NodePoolCluster): GuardedNodePool {
-  let byCluster = FIRST_POOL.get(pool.node.root);
-  if (!byCluster) FIRST_POOL.set(pool.node.root, (byCluster = new WeakMap()));
-  if (!byCluster.has(cluster)) byCluster.set(cluster, pool);
-  return byCluster.get(cluster)!;
+  return POOLS_BY_CLUSTER_OBJECT.add(appOf(pool), cluster, pool)[0];
 }
 
 /** Pools per app and cluster, registered at construction: a lookup per pool instead of a walk of the whole tree. */
-const POOLS = new WeakMap<object, Map<string, GuardedNodePool[]>>();
+const POOLS = new Registry<string, GuardedNodePool>();
 
-function poolsOfCluster(pool: GuardedNodePool): GuardedNodePool[] {
-  const root = pool.node.root;
-  let byCluster = POOLS.get(root);
-  if (!byCluster) POOLS.set(root, (byCluster = new Map()));
-  const key = pool.cluster.key ?? `unkeyed:${pool.node.path}`;
-  let list = byCluster.get(key);
-  if (!list) byCluster.set(key, (list = []));
-  return list;
+function poolKey(pool: GuardedNodePool): string {
+  return pool.cluster.key ?? `unkeyed:${pool.node.path}`;
 }
 
 interface Resolved {

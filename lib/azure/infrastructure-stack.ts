@@ -1,8 +1,9 @@
 import { Construct, IConstruct } from "constructs";
-import { RepoTerraformStack } from "./repo-terraform-stack";
 import { isGitOpsApp } from "../core/gitops-app-marker";
-import { addPropValidation } from "../core/validation";
 import { DNS_LABEL, GUID } from "../core/patterns";
+import { appOf, Registry } from "../core/registry";
+import { addPropValidation } from "../core/validation";
+import { RepoTerraformStack } from "./repo-terraform-stack";
 
 /** Folder names under `infrastructure/` (and Terraform object names derived from them) are DNS labels. */
 export { DNS_LABEL };
@@ -75,7 +76,7 @@ export class InfrastructureStack extends RepoTerraformStack {
     });
     this.folderName = props.folderName ?? id;
     this.subscriptionId = props.subscriptionId;
-    stacksWithFolder(this).push(this);
+    STACKS_BY_FOLDER.add(appOf(this), this.folderName, this);
 
     addPropValidation(this, (c) => {
       // A plain cdktf App never runs the GitOps pipeline: the stack would synthesize and write nothing to the repo.
@@ -93,8 +94,8 @@ export class InfrastructureStack extends RepoTerraformStack {
           "a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric",
         );
         // Two stacks on one folder: refused here, before cdktf writes anything (reported on the later stacks only).
-        const first = stacksWithFolder(this)[0];
-        if (first !== this)
+        const first = STACKS_BY_FOLDER.first(appOf(this), this.folderName);
+        if (first && first !== this)
           c.fail("folderName", this.folderName, `a folder no other stack writes (${first.node.path} writes ${this.repoPath} too)`);
       }
       if (c.literal("subscriptionId", props.subscriptionId)) {
@@ -111,12 +112,4 @@ export class InfrastructureStack extends RepoTerraformStack {
 }
 
 /** Stacks per app and folder, registered at construction: a lookup per stack instead of a walk of the whole tree. */
-const STACKS_BY_FOLDER = new WeakMap<object, Map<string, InfrastructureStack[]>>();
-
-function stacksWithFolder(stack: InfrastructureStack): InfrastructureStack[] {
-  let byFolder = STACKS_BY_FOLDER.get(stack.node.root);
-  if (!byFolder) STACKS_BY_FOLDER.set(stack.node.root, (byFolder = new Map()));
-  let list = byFolder.get(stack.folderName);
-  if (!list) byFolder.set(stack.folderName, (list = []));
-  return list;
-}
+const STACKS_BY_FOLDER = new Registry<string, InfrastructureStack>();

@@ -1,12 +1,15 @@
 import { Construct } from "constructs";
-import type { FluxBootstrap } from "../cluster/flux-bootstrap";
 import { DNS_LABEL } from "../azure/infrastructure-stack";
-import { alertObject, AlertEventSource, providerObject } from "../kubernetes/notification";
-
-/** The notification-controller Provider types the library writes. */
-export type NotificationProviderType = "msteams" | "slack" | "generic";
-import { addPropValidation, PropChecks } from "../core/validation";
 import { DNS_SUBDOMAIN } from "../core/patterns";
+import { Registry } from "../core/registry";
+import { addPropValidation, PropChecks } from "../core/validation";
+import { alertObject, AlertEventSource, NotificationProviderType, providerObject } from "../kubernetes/notification";
+import { IFluxCluster } from "./flux-cluster";
+
+export type { NotificationProviderType } from "../kubernetes/notification";
+
+/** The alerts of each cluster, in creation order. */
+const ALERTS = new Registry<undefined, FluxAlerts>();
 
 /** Which events an Alert forwards: `info` is every event, `error` only Warning events (failures, drift). */
 export enum AlertSeverity {
@@ -107,7 +110,12 @@ export const ALERTED_FLUX_KINDS: readonly string[] = ["Kustomization", "GitRepos
  * applied together with the CRD patch that makes Flux accept it).
  */
 export class FluxAlerts extends Construct {
-  readonly cluster: FluxBootstrap;
+  /** The alerts of `cluster`, in creation order. */
+  static of(cluster: IFluxCluster): readonly FluxAlerts[] {
+    return ALERTS.of(cluster, undefined);
+  }
+
+  readonly cluster: IFluxCluster;
   readonly provider: NotificationProvider;
   /** Name of the Provider and the Alerts. */
   readonly name: string;
@@ -115,7 +123,7 @@ export class FluxAlerts extends Construct {
   readonly terraformEventSeverity: AlertSeverity;
   private readonly props: FluxAlertsProps;
 
-  constructor(scope: Construct, id: string, props: FluxAlertsProps & { readonly cluster: FluxBootstrap }) {
+  constructor(scope: Construct, id: string, props: FluxAlertsProps & { readonly cluster: IFluxCluster }) {
     super(scope, id);
     this.props = props;
     this.cluster = props.cluster;
@@ -123,7 +131,7 @@ export class FluxAlerts extends Construct {
     this.name = props.name ?? id;
     this.eventSeverity = props.eventSeverity ?? AlertSeverity.INFO;
     this.terraformEventSeverity = props.terraformEventSeverity ?? AlertSeverity.ERROR;
-    props.cluster._registerAlerts(this);
+    ALERTS.add(props.cluster, undefined, this);
     addPropValidation(this, (c) => this.validate(c));
   }
 
@@ -164,10 +172,12 @@ export class FluxAlerts extends Construct {
       c.fail(
         "terraformEvents",
         true,
-        "unset or false in AKS extension mode: Flux accepts the kind Terraform in an Alert only with its Alert CRD patched, and on AKS the microsoft.flux extension owns that CRD (use flux CLI mode for Terraform drift alerts, or alert on the Terraform objects' conditions with kube-state-metrics)",
+        "unset or false in AKS extension mode: Flux accepts the kind Terraform in an Alert only with its Alert CRD patched, and on AKS the " +
+          "microsoft.flux extension owns that CRD (use flux CLI mode for Terraform drift alerts, or alert on the Terraform objects' conditions " +
+          "with kube-state-metrics)",
       );
     }
-    for (const other of this.cluster._alerts) {
+    for (const other of FluxAlerts.of(this.cluster)) {
       if (other === this) break;
       if (other.name === this.name)
         c.fail("name", this.name, `a name no other alerts of cluster ${this.cluster.clusterName} use (${other.node.path} has it)`);

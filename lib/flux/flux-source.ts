@@ -1,13 +1,6 @@
-import type { FluxBootstrap } from "../cluster/flux-bootstrap";
 import type { InfrastructureStack } from "../azure/infrastructure-stack";
-import { GitRepositoryRef } from "../kubernetes/git-repository";
 import { PropChecks } from "../core/validation";
-
-/** Kinds of Flux source a Terraform object can read its code from. */
-export enum TerraformSourceKind {
-  GIT_REPOSITORY = "GitRepository",
-  OCI_REPOSITORY = "OCIRepository",
-}
+import { GitRepositoryRef } from "../kubernetes/git-repository";
 
 const GIT_REF_NAME = /^(?!\/)(?!.*\/\/)(?!.*\.\.)(?!.*\/$)(?!.*\.lock$)[^\s~^:?*[\\]{1,250}$/;
 const SHA = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
@@ -85,31 +78,6 @@ export class GitRef {
         break;
     }
   }
-}
-
-/**
- * A Flux source a cluster's Terraform objects read their code from: the cluster's own bootstrap GitRepository
- * (`FluxBootstrap.source`), a `GitRepositorySource` or an `OciRepositorySource`.
- */
-export interface ITerraformSource {
-  /** The cluster whose Flux reconciles this source. */
-  readonly cluster: FluxBootstrap;
-  readonly kind: TerraformSourceKind;
-  /** Object name. */
-  readonly name: string;
-  /** Object namespace; Terraform objects reading it live in the same namespace (cross-namespace refs are denied). */
-  readonly namespace: string;
-  /**
-   * True if every commit of the cluster's own manifests (the Terraform objects themselves) is also a new revision
-   * of this source. Manual approval then loops forever (tofu-controller #1878).
-   */
-  readonly sharesRevisionWithManifests: boolean;
-  /** What the source follows, e.g. `https://github.com/org/repo (branch main)`. */
-  readonly revisionDescription: string;
-  /** @internal Compares what two sources follow: equal keys apply the same commits. */
-  readonly _revisionKey: string;
-  /** @internal `spec.path` of a Terraform object reconciling the stack from this source. */
-  _pathFor(stack: InfrastructureStack): string;
 }
 
 /**

@@ -1,12 +1,13 @@
 import { Construct } from "constructs";
-import { Duration } from "../core/duration";
-import type { FluxBootstrap } from "../cluster/flux-bootstrap";
-import { GitRef, ITerraformSource, normalizeGitUrl, repoRootPath, TerraformSourceKind } from "./flux-source";
 import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
+import { Duration } from "../core/duration";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
-import { gitRepositoryObject } from "../kubernetes/git-repository";
-import { addPropValidation, PropChecks } from "../core/validation";
 import { DNS_SUBDOMAIN } from "../core/patterns";
+import { clusterTerraformFile } from "../core/repo-layout";
+import { addPropValidation, PropChecks } from "../core/validation";
+import { gitRepositoryObject } from "../kubernetes/git-repository";
+import { IFluxCluster, ITerraformSource, TerraformSourceKind } from "./flux-cluster";
+import { GitRef, normalizeGitUrl, repoRootPath } from "./flux-source";
 
 const FLUX_GIT_URL = /^(https?|ssh):\/\/[^\s]+$/;
 const SCP_GIT_URL = /^[^@/\s]+@[^:/\s]+:\S+$/;
@@ -17,7 +18,7 @@ export const ONLY_INFRASTRUCTURE_IGNORE = "/*\n!/infrastructure/\n";
 /** Props of a GitRepositorySource: a Flux GitRepository the Terraform objects read their code from. */
 export interface GitRepositorySourceProps {
   /** The cluster whose Flux fetches it; the object goes to `clusters/<cluster>/terraform/<name>.gitrepository.yaml`. */
-  readonly cluster: FluxBootstrap;
+  readonly cluster: IFluxCluster;
   /**
    * What to follow. Promotion: `GitRef.branch("release")` or `GitRef.semver(">=1.0.0")` for a later stage while
    * the first stage follows the cluster's own branch.
@@ -68,7 +69,7 @@ export interface GitRepositorySourceProps {
  */
 export class GitRepositorySource extends Construct implements ITerraformSource, IGitOpsFileProducer {
   readonly kind = TerraformSourceKind.GIT_REPOSITORY;
-  readonly cluster: FluxBootstrap;
+  readonly cluster: IFluxCluster;
   readonly name: string;
   readonly namespace: string;
   readonly url: string;
@@ -131,7 +132,8 @@ export class GitRepositorySource extends Construct implements ITerraformSource, 
         c.fail(
           "name",
           this.name,
-          `a name no other GitRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be written to ${this.cluster.folder}/terraform/${this._fileName})`,
+          `a name no other GitRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be ` +
+            `written to ${clusterTerraformFile(this.cluster.clusterName, this._fileName)})`,
         );
     }
     // Defaulted from the cluster, the namespace and the URL are checked there (one mistake, one message).
@@ -151,7 +153,7 @@ export class GitRepositorySource extends Construct implements ITerraformSource, 
       );
     } else if (
       this.props.url === undefined &&
-      String(this.cluster.mode) === "aks-extension" &&
+      this.cluster._installTakesScpUrl &&
       typeof this.url === "string" &&
       SCP_GIT_URL.test(this.url)
     ) {
@@ -186,7 +188,11 @@ export class GitRepositorySource extends Construct implements ITerraformSource, 
       },
     );
     return [
-      { path: `${this.cluster.folder}/terraform/${this._fileName}`, source: this.node.path, content: { format: "yaml", documents: [doc] } },
+      {
+        path: clusterTerraformFile(this.cluster.clusterName, this._fileName),
+        source: this.node.path,
+        content: { format: "yaml", documents: [doc] },
+      },
     ];
   }
 }

@@ -1,3 +1,4 @@
+export * from "./flux-cluster";
 export * from "./flux-source";
 export * from "./git-repository-source";
 export * from "./oci-repository-source";

@@ -1,12 +1,12 @@
 import { Construct } from "constructs";
-import { Duration } from "../core/duration";
-import type { FluxBootstrap } from "../cluster/flux-bootstrap";
-import { ITerraformSource, TerraformSourceKind } from "./flux-source";
 import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
+import { Duration } from "../core/duration";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
-import { OciRepositoryRef, ociRepositoryObject } from "../kubernetes/oci-repository";
-import { addPropValidation, PropChecks } from "../core/validation";
 import { DNS_SUBDOMAIN } from "../core/patterns";
+import { clusterTerraformFile } from "../core/repo-layout";
+import { addPropValidation, PropChecks } from "../core/validation";
+import { OciRepositoryRef, ociRepositoryObject } from "../kubernetes/oci-repository";
+import { IFluxCluster, ITerraformSource, TerraformSourceKind } from "./flux-cluster";
 
 const OCI_URL = /^oci:\/\/[^\s@]+$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -50,7 +50,7 @@ export enum OciProvider {
 /** Props of an OciRepositorySource: a Flux OCIRepository the Terraform objects read their code from. */
 export interface OciRepositorySourceProps {
   /** The cluster whose Flux fetches it; the object goes to `clusters/<cluster>/terraform/<name>.ocirepository.yaml`. */
-  readonly cluster: FluxBootstrap;
+  readonly cluster: IFluxCluster;
   /** Repository URL, `oci://<registry>/<repository>`. */
   readonly url: string;
   /** Which artifact. */
@@ -100,7 +100,7 @@ export interface OciRepositorySourceProps {
 export class OciRepositorySource extends Construct implements ITerraformSource, IGitOpsFileProducer {
   readonly kind = TerraformSourceKind.OCI_REPOSITORY;
   readonly sharesRevisionWithManifests = false;
-  readonly cluster: FluxBootstrap;
+  readonly cluster: IFluxCluster;
   readonly name: string;
   readonly namespace: string;
   readonly url: string;
@@ -158,7 +158,8 @@ export class OciRepositorySource extends Construct implements ITerraformSource, 
         c.fail(
           "name",
           this.name,
-          `a name no other OciRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be written to ${this.cluster.folder}/terraform/${this._fileName})`,
+          `a name no other OciRepositorySource of cluster ${this.cluster.clusterName} uses (${first.node.path} has it, and both would be ` +
+            `written to ${clusterTerraformFile(this.cluster.clusterName, this._fileName)})`,
         );
     }
     // Defaulted from the cluster, the namespace is checked there (one mistake, one message).
@@ -206,7 +207,11 @@ export class OciRepositorySource extends Construct implements ITerraformSource, 
       },
     );
     return [
-      { path: `${this.cluster.folder}/terraform/${this._fileName}`, source: this.node.path, content: { format: "yaml", documents: [doc] } },
+      {
+        path: clusterTerraformFile(this.cluster.clusterName, this._fileName),
+        source: this.node.path,
+        content: { format: "yaml", documents: [doc] },
+      },
     ];
   }
 }

@@ -2,9 +2,10 @@ import { LocalObjectReference, metadata, ObjectMeta } from "./meta";
 
 export const NOTIFICATION_API_VERSION = "notification.toolkit.fluxcd.io/v1beta3";
 
-/** Provider types the library writes (all served by Flux 2.7 and 2.9). */
-import type { NotificationProviderType } from "../flux/flux-alerts";
+/** The notification-controller Provider types the library writes (all served by Flux 2.7 and 2.9). */
+export type NotificationProviderType = "msteams" | "slack" | "generic";
 
+/** Provider types the library writes. */
 export type ProviderType = NotificationProviderType;
 
 /**

@@ -1,6 +1,7 @@
 import { TerraformResource, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
 import { isFileProducer } from "../core/gitops-file";
+import { KUBELET_IDENTITY_OPT_IN } from "../tofu/kubelet-identity-opt-in";
 import { PolicyRuleContext, RuleCompliance } from "./nag-pack";
 
 /** Terraform type of an AKS node pool, made by `GuardedNodePool` or directly with `KubernetesClusterNodePool`. */
@@ -76,14 +77,6 @@ export function eachTerraformObject(node: IConstruct, check: (tf: TerraformObjec
     .filter((r) => r.result === RuleCompliance.NON_COMPLIANT)
     .map((r) => `${r.tf.metadata.namespace ?? ""}/${r.tf.metadata.name ?? ""}`);
 }
-
-/**
- * Marks a construct whose Terraform runner authenticates to Azure with the node's kubelet identity (IMDS). For a
- * runner-identity construct that offers kubelet identity as an opt-in: rule `TerraformRunnerKubeletIdentity` reports
- * every Terraform object under a marked construct, or using a marked construct as its `runnerIdentity`.
- * @internal
- */
-export const KUBELET_IDENTITY_OPT_IN = Symbol.for("cdktf-aks-gitops/runner-uses-kubelet-identity");
 
 /** True if the construct, an ancestor, or its `runnerIdentity` carries the kubelet-identity opt-in mark. */
 export function optedIntoKubeletIdentity(node: IConstruct): boolean {

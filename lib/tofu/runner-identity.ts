@@ -6,16 +6,25 @@ import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
 import { Annotations, TerraformOutput, Token } from "cdktf";
 import { Construct } from "constructs";
-import type { FluxBootstrap } from "../cluster/flux-bootstrap";
 import { GuardedNodePool } from "../azure/guarded-node-pool";
 import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
-import { ClusterLocation, NodePoolCluster } from "../azure/node-pool-cluster";
-import { KUBELET_IDENTITY_OPT_IN } from "../policy/subjects";
+import { ClusterLocation } from "../azure/node-pool-cluster";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
-import { roleBindingObject, serviceAccountObject } from "../kubernetes/rbac";
-import { addPropValidation, PropChecks } from "../core/validation";
-import type { TerraformControllerCR } from "./terraform-controller-cr";
 import { DNS_SUBDOMAIN, GUID, RESOURCE_GROUP } from "../core/patterns";
+import { Registry } from "../core/registry";
+import { clusterTerraformFile, clusterTerraformFolder } from "../core/repo-layout";
+import { addPropValidation, PropChecks } from "../core/validation";
+import { roleBindingObject, serviceAccountObject } from "../kubernetes/rbac";
+import { KubeletIdentityProps, KubeletRunnerIdentity } from "./kubelet-runner-identity";
+import { IRunnerIdentity, RunnerIdentityKind, RunnerIdentitySettings } from "./runner-identity-kind";
+import { RunnerIdentityProps } from "./runner-identity-props";
+import { ITerraformCluster, ITerraformObject } from "./terraform-cluster";
+
+export { kubeletIdentityWarning } from "./kubelet-runner-identity";
+export type { KubeletIdentityProps } from "./kubelet-runner-identity";
+export type { RunnerIdentityProps } from "./runner-identity-props";
+export { RunnerIdentityKind } from "./runner-identity-kind";
+export type { IRunnerIdentity, RunnerIdentitySettings } from "./runner-identity-kind";
 
 /**
  * Context key of the runner identities' client ids, an object from identity name to client id:
@@ -51,110 +60,19 @@ export const TF_RUNNER_CLUSTER_ROLE = "tf-runner-role";
 /** Annotation on a Terraform object written suspended because its runner identity is not usable yet. */
 export const SUSPENDED_ANNOTATION = "cdktf-aks-gitops/suspended";
 
-/** How a Terraform runner authenticates to Azure. */
-export enum RunnerIdentityKind {
-  /** A user-assigned identity federated to the runner's ServiceAccount (AKS workload identity). */
-  WORKLOAD_IDENTITY = "workload-identity",
-  /** The node's kubelet identity through IMDS: every pod on the node can use it. */
-  KUBELET_IDENTITY = "kubelet-identity",
+/** The Azure resources of a RunnerIdentity. */
+interface AzureSide {
+  readonly identity: UserAssignedIdentity;
+  readonly federatedCredential: FederatedIdentityCredential;
+  readonly roleDefinition: RoleDefinition;
+  readonly roleAssignment: RoleAssignment;
 }
 
-/** How the runner pods of Terraform objects authenticate to Azure: `new RunnerIdentity(…)` or `RunnerIdentity.kubeletIdentity(…)`. */
-export interface IRunnerIdentity {
-  readonly kind: RunnerIdentityKind;
-  /** @internal Called by a Terraform object that uses this identity, from its constructor. */
-  _attach(cr: TerraformControllerCR): void;
-  /** @internal Problems of using this identity for that Terraform object. */
-  _validateFor(cr: TerraformControllerCR, c: PropChecks): void;
-  /** @internal What the Terraform object's runner gets. */
-  _runner(cr: TerraformControllerCR): RunnerIdentitySettings;
-}
-
-/** @internal What a runner identity sets on a Terraform object. */
-export interface RunnerIdentitySettings {
-  readonly serviceAccountName?: string;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly env: readonly { readonly name: string; readonly value: string }[];
-  /** Set when the identity cannot be used yet: the object is written suspended, with this reason. */
-  readonly suspendedBecause?: string;
-}
-
-/** The kubelet identity of the nodes, as an explicit opt-in (see RunnerIdentity.kubeletIdentity). */
-export interface KubeletIdentityProps {
-  /** Client id of the cluster's kubelet identity (`az aks show --query identityProfile.kubeletidentity.clientId`). */
-  readonly clientId: string;
-  /**
-   * Entra tenant, written as ARM_TENANT_ID.
-   * @default - not written (the provider asks IMDS)
-   */
-  readonly tenantId?: string;
-}
-
-/** Props of a RunnerIdentity: the workload identity of a cluster's tofu-controller runners. */
-export interface RunnerIdentityProps {
-  /**
-   * The cluster whose tofu-controller starts the runner pods: the ServiceAccount goes to its `terraform/` folder, the
-   * Azure side to its `bootstrap/<cluster>/main.tf.json`.
-   */
-  readonly cluster: FluxBootstrap;
-  /**
-   * The AKS cluster the runners run on and whose node pools they manage: its OIDC issuer is trusted by the federated
-   * credential, and the role is assigned on it (and on nothing else).
-   * @default - in AKS extension mode, the cluster of `aksExtension`; required in flux CLI mode
-   */
-  readonly aksCluster?: NodePoolCluster;
-  /**
-   * Subscription of the AKS cluster (provider of the bootstrap stack, ARM_SUBSCRIPTION_ID of the runners).
-   * @default - in AKS extension mode `aksExtension.subscriptionId`; the subscription of `aksCluster` when it is a
-   * resource id or a cluster resource of an InfrastructureStack; required otherwise
-   */
-  readonly subscriptionId?: string;
-  /** Entra tenant of the identity, written as ARM_TENANT_ID (e.g. from the `tenantId` context entry). */
-  readonly tenantId: string;
-  /**
-   * Name of the user-assigned managed identity (3 to 128 letters, digits, '-' and '_'). Also the key of its client id
-   * in the `runnerClientIds` context entry.
-   * @default `<clusterName>-tf-runner`
-   */
-  readonly identityName?: string;
-  /**
-   * Resource group of the identity.
-   * @default - the AKS cluster's resource group
-   */
-  readonly resourceGroupName?: string;
-  /**
-   * Azure region of the identity.
-   * @default - the AKS cluster's region
-   */
-  readonly location?: string;
-  /**
-   * Namespace of the ServiceAccount; only Terraform objects of this namespace can use the identity.
-   * @default - the cluster's Flux namespace
-   */
-  readonly namespace?: string;
-  /**
-   * The runner ServiceAccount (bound to tofu-controller's `tf-runner-role` in its namespace). Not `tf-runner`: the
-   * chart owns that one.
-   * @default "tf-runner-azure"
-   */
-  readonly serviceAccountName?: string;
-  /**
-   * Client id of the identity, known once the bootstrap stack is applied (its output `client_id_<identity>`). Until it
-   * is set, the Terraform objects that use the identity are written suspended, and the synth says what to do.
-   * @default - the `runnerClientIds` context entry for `identityName`
-   */
-  readonly clientId?: string;
-}
-
+/** The runner identities of each cluster, in creation order. */
+const RUNNER_IDENTITIES = new Registry<undefined, RunnerIdentity>();
 const IDENTITY_NAME = /^[a-zA-Z0-9][-_a-zA-Z0-9]{2,127}$/;
 const LOCATION = /^[a-z0-9]+$/;
 const CHART_SERVICE_ACCOUNT = "tf-runner";
-
-const KUBELET_BLAST_RADIUS =
-  "the kubelet identity belongs to the nodes, and every pod on every node the runner can land on can get a token for it from IMDS " +
-  "(169.254.169.254): whatever rights Terraform needs on the cluster (agentPools write and delete) go to every workload on those nodes. " +
-  "Use a RunnerIdentity (workload identity: a user-assigned identity federated to the runner's ServiceAccount only); if you keep the " +
-  "kubelet identity, keep the runner on a pool where nothing else runs and restrict IMDS (az aks update --enable-imds-restriction)";
 
 /**
  * A least-privilege Azure identity for the Terraform runners of one cluster (AKS workload identity):
@@ -184,7 +102,7 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
   }
 
   readonly kind = RunnerIdentityKind.WORKLOAD_IDENTITY;
-  readonly cluster: FluxBootstrap;
+  readonly cluster: ITerraformCluster;
   readonly namespace: string;
   readonly serviceAccountName: string;
   readonly identityName: string;
@@ -207,7 +125,7 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
 
   private readonly props: RunnerIdentityProps;
   private readonly location?: ClusterLocation;
-  private readonly users: TerraformControllerCR[] = [];
+  private readonly users: ITerraformObject[] = [];
 
   constructor(scope: Construct, id: string, props: RunnerIdentityProps) {
     super(scope, id);
@@ -238,25 +156,42 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
     this._fileName = `${this.serviceAccountName}.serviceaccount.yaml`;
 
     // The Azure side, in the cluster's bootstrap stack (one per cluster, also when the cluster has several identities).
-    props.cluster._registerRunnerIdentity(this);
+    RUNNER_IDENTITIES.add(props.cluster, undefined, this);
     const stack = props.cluster._bootstrapStackFor(this.subscriptionId);
     // Two identities with one name are a validation message (below), not a construct-id clash here.
     const groupId = `runner-identity-${this.identityName}`;
     const group = new Construct(stack, stack.node.tryFindChild(groupId) ? `${groupId}-${this.node.addr.slice(0, 8)}` : groupId);
+    const azure = this.createAzureSide(group, props);
+    this.identity = azure.identity;
+    this.federatedCredential = azure.federatedCredential;
+    this.roleDefinition = azure.roleDefinition;
+    this.roleAssignment = azure.roleAssignment;
+    new TerraformOutput(group, "client-id", {
+      value: this.identity.clientId,
+      description:
+        `Client id of ${this.identityName}: put it into the cdktf.json context as ${RUNNER_CLIENT_IDS_CONTEXT}.${this.identityName} ` +
+        `and synth again.`,
+    }).overrideLogicalId(this.clientIdOutput);
+
+    addPropValidation(this, (c) => this.validate(c));
+  }
+
+  /** The Azure side, in the cluster's bootstrap stack: identity, federated credential, node-pool-only role and its assignment. */
+  private createAzureSide(group: Construct, props: RunnerIdentityProps): AzureSide {
     const cluster = new DataAzurermKubernetesCluster(group, "cluster", {
       name: this.location?.name ?? "",
       resourceGroupName: this.location?.resourceGroupName ?? "",
     });
     const resourceGroupName = props.resourceGroupName ?? this.location?.resourceGroupName ?? "";
-    this.identity = new UserAssignedIdentity(group, "identity", {
+    const identity = new UserAssignedIdentity(group, "identity", {
       name: this.identityName,
       resourceGroupName,
       location: props.location ?? cluster.location,
     });
-    this.federatedCredential = new FederatedIdentityCredential(group, "federated-credential", {
+    const federatedCredential = new FederatedIdentityCredential(group, "federated-credential", {
       name: `${this.namespace}-${this.serviceAccountName}`,
       resourceGroupName,
-      parentId: this.identity.id,
+      parentId: identity.id,
       issuer: cluster.oidcIssuerUrl,
       subject: this.subject,
       audience: [WORKLOAD_IDENTITY_AUDIENCE],
@@ -264,38 +199,37 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
         precondition: [
           {
             condition: cluster.oidcIssuerEnabled,
-            errorMessage: `AKS cluster ${this.location?.resourceGroupName}/${this.location?.name} has no OIDC issuer: enable it and workload identity (az aks update --enable-oidc-issuer --enable-workload-identity) before applying the runner identity.`,
+            errorMessage:
+              `AKS cluster ${this.location?.resourceGroupName}/${this.location?.name} has no OIDC issuer: enable it and workload ` +
+              `identity (az aks update --enable-oidc-issuer --enable-workload-identity) before applying the runner identity.`,
           },
         ],
       },
     });
     const key = `${this.subscriptionId}/${this.location?.resourceGroupName}/${this.location?.name}/${this.identityName}`.toLowerCase();
-    this.roleDefinition = new RoleDefinition(group, "node-pool-role", {
+    const roleDefinition = new RoleDefinition(group, "node-pool-role", {
       name: `aks-node-pools-${this.location?.name}-${createHash("sha256").update(key).digest("hex").slice(0, 8)}`,
-      description: `Manage the node pools of AKS cluster ${this.location?.resourceGroupName}/${this.location?.name} and nothing else (Terraform runner identity ${this.identityName}; generated by cdktf-aks-gitops).`,
+      description:
+        `Manage the node pools of AKS cluster ${this.location?.resourceGroupName}/${this.location?.name} and nothing else (Terraform ` +
+        `runner identity ${this.identityName}; generated by cdktf-aks-gitops).`,
       scope: cluster.id,
       assignableScopes: [cluster.id],
       permissions: [{ actions: [...NODE_POOL_MANAGER_ACTIONS], notActions: [] }],
     });
-    this.roleAssignment = new RoleAssignment(group, "node-pool-role-assignment", {
+    const roleAssignment = new RoleAssignment(group, "node-pool-role-assignment", {
       scope: cluster.id,
-      roleDefinitionId: this.roleDefinition.roleDefinitionResourceId,
-      principalId: this.identity.principalId,
+      roleDefinitionId: roleDefinition.roleDefinitionResourceId,
+      principalId: identity.principalId,
       // A new identity is not yet visible everywhere in Entra ID; the type spares the lookup that would fail on that.
       principalType: "ServicePrincipal",
       skipServicePrincipalAadCheck: true,
       description: `Terraform runner ${this.subject} on ${props.cluster?.clusterName}: node pools only.`,
     });
-    new TerraformOutput(group, "client-id", {
-      value: this.identity.clientId,
-      description: `Client id of ${this.identityName}: put it into the cdktf.json context as ${RUNNER_CLIENT_IDS_CONTEXT}.${this.identityName} and synth again.`,
-    }).overrideLogicalId(this.clientIdOutput);
-
-    addPropValidation(this, (c) => this.validate(c));
+    return { identity, federatedCredential, roleDefinition, roleAssignment };
   }
 
   /** The Terraform objects that use this identity. */
-  get terraforms(): readonly TerraformControllerCR[] {
+  get terraforms(): readonly ITerraformObject[] {
     return [...this.users];
   }
 
@@ -305,6 +239,13 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
   }
 
   private validate(c: PropChecks): void {
+    this.validateAzureTarget(c);
+    this.validateNames(c);
+    this.validateClusterAndClashes(c);
+  }
+
+  /** The AKS cluster and subscription the identity is for. */
+  private validateAzureTarget(c: PropChecks): void {
     const p = this.props;
     const aksMode = p.cluster?._aksExtensionCluster !== undefined;
     if (!this.location) {
@@ -313,7 +254,8 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
         p.aksCluster === undefined ? undefined : "<unresolved token>",
         aksMode
           ? "a cluster whose name and resource group are literals"
-          : "the AKS cluster the runners run on (NodePoolCluster.fromClusterName/fromClusterId/fromCluster, literals): flux CLI mode does not know it",
+          : "the AKS cluster the runners run on (NodePoolCluster.fromClusterName/fromClusterId/fromCluster, literals): flux CLI mode does not " +
+              "know it",
       );
     }
     // Without a cluster there is no subscription to derive: the aksCluster message above says what to give.
@@ -340,6 +282,11 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
     ) {
       c.fail("subscriptionId", this.subscriptionId, `the subscription of the AKS cluster (${this.location.subscriptionId})`);
     }
+  }
+
+  /** The names and ids the identity is created with. */
+  private validateNames(c: PropChecks): void {
+    const p = this.props;
     if (this.tenantId === undefined) c.fail("tenantId", undefined, "the Entra tenant GUID (e.g. from the tenantId context entry)");
     else c.pattern("tenantId", this.tenantId, GUID, "the Entra tenant GUID (e.g. from the tenantId context entry)");
     if (this.clientId !== undefined)
@@ -368,7 +315,10 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
       this.serviceAccountName,
       "a name short enough for the federated credential name <namespace>-<serviceAccount> (at most 120 characters)",
     );
+  }
 
+  /** What workload identity needs of a cluster defined in this app, and no clash with the cluster's other files. */
+  private validateClusterAndClashes(c: PropChecks): void {
     // A cluster defined in this app must have what workload identity needs.
     const resource = this.location?.resource;
     if (resource) {
@@ -392,12 +342,12 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
       c.fail(
         "serviceAccountName",
         this.serviceAccountName,
-        `a name no other file of ${this.cluster.folder}/terraform uses (${sameFile.node.path} writes ${this._fileName} too)`,
+        `a name no other file of ${clusterTerraformFolder(this.cluster.clusterName)} uses (${sameFile.node.path} writes ${this._fileName} too)`,
       );
     }
 
     // Two identities of one cluster must not share a name, a ServiceAccount or a federated credential.
-    for (const other of this.cluster?._runnerIdentities ?? []) {
+    for (const other of RUNNER_IDENTITIES.of(this.cluster, undefined)) {
       if (other === this) break; // report on the later one only
       if (other.identityName === this.identityName)
         c.fail(
@@ -416,7 +366,7 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
   }
 
   /** @internal */
-  _attach(cr: TerraformControllerCR): void {
+  _attach(cr: ITerraformObject): void {
     if (this.users.length === 0) this.cluster._registerSource(this);
     if (!this.users.includes(cr)) this.users.push(cr);
     if (this.clientId === undefined) {
@@ -424,20 +374,22 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
         `Terraform object ${cr.namespace}/${cr.name} is written suspended: its runner identity ${this.identityName} has no client id yet. ` +
           `1) apply ${this.cluster.bootstrapStack?.repoPath} once with rights to grant roles on the cluster: ` +
           `tofu -chdir=${this.cluster.bootstrapStack?.repoPath} init && tofu -chdir=${this.cluster.bootstrapStack?.repoPath} apply; ` +
-          `2) put the output (${this.clientIdCommand}) into cdktf.json: "context": {"${RUNNER_CLIENT_IDS_CONTEXT}": {"${this.identityName}": "<client id>"}} ` +
+          `2) put the output (${this.clientIdCommand}) into cdktf.json: ` +
+          `"context": {"${RUNNER_CLIENT_IDS_CONTEXT}": {"${this.identityName}": "<client id>"}} ` +
           `(or the clientId prop of ${this.node.path}), and synth again.`,
       );
     }
   }
 
   /** @internal */
-  _validateFor(cr: TerraformControllerCR, c: PropChecks): void {
+  _validateFor(cr: ITerraformObject, c: PropChecks): void {
     const me = `<RunnerIdentity ${this.node.path}>`;
     if (cr.cluster !== this.cluster) {
       c.fail(
         "runnerIdentity",
         me,
-        `a RunnerIdentity of cluster ${cr.cluster.clusterName} (this one is of ${this.cluster.clusterName}: its federated credential trusts that cluster's issuer)`,
+        `a RunnerIdentity of cluster ${cr.cluster.clusterName} (this one is of ${this.cluster.clusterName}: its federated credential trusts ` +
+          `that cluster's issuer)`,
       );
       return;
     }
@@ -445,7 +397,8 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
       c.fail(
         "runnerIdentity",
         me,
-        `a RunnerIdentity whose ServiceAccount is in the object's namespace ${cr.namespace} (it is in ${this.namespace}; a pod can only use a ServiceAccount of its own namespace)`,
+        `a RunnerIdentity whose ServiceAccount is in the object's namespace ${cr.namespace} (it is in ${this.namespace}; a pod can only use a ` +
+          `ServiceAccount of its own namespace)`,
       );
     }
     const stack = cr.stack;
@@ -458,7 +411,8 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
       c.fail(
         "runnerIdentity",
         me,
-        `an identity of the stack's subscription ${stack.subscriptionId} (its role is on a cluster in ${this.subscriptionId}, and the stack's provider reads the cluster there)`,
+        `an identity of the stack's subscription ${stack.subscriptionId} (its role is on a cluster in ${this.subscriptionId}, and the stack's ` +
+          `provider reads the cluster there)`,
       );
     }
     // Every pool the stack manages must be on the cluster the role covers, or the runner gets 403 at apply.
@@ -471,14 +425,15 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
         c.fail(
           "runnerIdentity",
           me,
-          `an identity whose role covers the cluster of every pool in ${stack.repoPath} (${pool.node.path} is on another cluster than ${this.location.resourceGroupName}/${this.location.name})`,
+          `an identity whose role covers the cluster of every pool in ${stack.repoPath} (${pool.node.path} is on another cluster than ` +
+            `${this.location.resourceGroupName}/${this.location.name})`,
         );
       }
     }
   }
 
   /** @internal */
-  _runner(cr: TerraformControllerCR): RunnerIdentitySettings {
+  _runner(cr: ITerraformObject): RunnerIdentitySettings {
     const env = [
       { name: "ARM_USE_OIDC", value: "true" },
       { name: "ARM_OIDC_TOKEN_FILE_PATH", value: WORKLOAD_IDENTITY_TOKEN_FILE },
@@ -492,7 +447,8 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
       env,
       suspendedBecause:
         this.clientId === undefined
-          ? `runner identity ${this.identityName} has no client id yet: apply ${this.cluster.bootstrapStack?.repoPath}, then set ${RUNNER_CLIENT_IDS_CONTEXT}.${this.identityName} in the cdktf.json context and synth again`
+          ? `runner identity ${this.identityName} has no client id yet: apply ${this.cluster.bootstrapStack?.repoPath}, ` +
+            `then set ${RUNNER_CLIENT_IDS_CONTEXT}.${this.identityName} in the cdktf.json context and synth again`
           : undefined,
     };
   }
@@ -512,53 +468,10 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
     );
     return [
       {
-        path: `${this.cluster.folder}/terraform/${this._fileName}`,
+        path: clusterTerraformFile(this.cluster.clusterName, this._fileName),
         source: this.node.path,
         content: { format: "yaml", documents: [sa, binding] },
       },
     ];
   }
-}
-
-/** The kubelet identity opt-in. */
-class KubeletRunnerIdentity implements IRunnerIdentity {
-  readonly kind = RunnerIdentityKind.KUBELET_IDENTITY;
-
-  constructor(private readonly props: KubeletIdentityProps) {
-    // Read by the policy rule GitOps-TF2 (TerraformRunnerKubeletIdentity) through TerraformControllerCR.runnerIdentity.
-    Object.defineProperty(this, KUBELET_IDENTITY_OPT_IN, { value: true });
-  }
-
-  _attach(cr: TerraformControllerCR): void {
-    Annotations.of(cr).addWarning(
-      `Terraform object ${cr.namespace}/${cr.name} authenticates with the nodes' kubelet identity (ARM_USE_MSI, explicit opt-in): ${KUBELET_BLAST_RADIUS}.`,
-    );
-  }
-
-  _validateFor(_cr: TerraformControllerCR, c: PropChecks): void {
-    c.pattern(
-      "runnerIdentity (kubelet identity) clientId",
-      this.props.clientId,
-      GUID,
-      "the client id GUID of the kubelet identity (az aks show --query identityProfile.kubeletidentity.clientId)",
-    );
-    c.pattern("runnerIdentity (kubelet identity) tenantId", this.props.tenantId, GUID, "the Entra tenant GUID");
-  }
-
-  _runner(cr: TerraformControllerCR): RunnerIdentitySettings {
-    return {
-      labels: {},
-      env: [
-        { name: "ARM_USE_MSI", value: "true" },
-        { name: "ARM_CLIENT_ID", value: this.props.clientId },
-        ...(this.props.tenantId !== undefined ? [{ name: "ARM_TENANT_ID", value: this.props.tenantId }] : []),
-        { name: "ARM_SUBSCRIPTION_ID", value: cr.stack?.subscriptionId },
-      ],
-    };
-  }
-}
-
-/** @internal The warning for a runner env that sets ARM_USE_MSI by hand (without RunnerIdentity.kubeletIdentity). */
-export function kubeletIdentityWarning(cr: TerraformControllerCR): string {
-  return `Terraform object ${cr.namespace}/${cr.name} sets ARM_USE_MSI in its runner env, i.e. the nodes' kubelet identity: ${KUBELET_BLAST_RADIUS}. Say so explicitly with runnerIdentity: RunnerIdentity.kubeletIdentity({ clientId }), or better use a RunnerIdentity.`;
 }

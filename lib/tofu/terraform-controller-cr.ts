@@ -1,28 +1,28 @@
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
-import { Duration } from "../core/duration";
-import type { FluxBootstrap } from "../cluster/flux-bootstrap";
-import { ITerraformSource } from "../flux/flux-source";
 import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
+import { Duration } from "../core/duration";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
-import { terraformObject } from "../kubernetes/terraform";
-import { addPropValidation, PropChecks } from "../core/validation";
-import { IRunnerIdentity, kubeletIdentityWarning, SUSPENDED_ANNOTATION } from "./runner-identity";
 import { DNS_SUBDOMAIN } from "../core/patterns";
+import { Registry } from "../core/registry";
+import { clusterTerraformFile } from "../core/repo-layout";
+import { addPropValidation, PropChecks } from "../core/validation";
+import { ITerraformSource } from "../flux/flux-cluster";
+import { terraformObject } from "../kubernetes/terraform";
 import { Approval, ApprovalMode } from "./approval";
+import { checkDependencies } from "./dependencies";
+import { IRunnerIdentity, kubeletIdentityWarning, SUSPENDED_ANNOTATION } from "./runner-identity";
 import { RunnerPod } from "./runner-pod";
 import { RunnerPodOptions } from "./runner-pod-options";
-import { checkStateNaming, DEFAULT_WORKSPACE, stateSecretName, TRAILING_NUMBER } from "./state-secret";
-import { checkDependencies } from "./dependencies";
 import { checkStackInputs, renderVars, renderVarsFrom, TerraformVarsFromSource, WriteOutputsToSecret } from "./stack-inputs";
+import { checkStateNaming, DEFAULT_WORKSPACE, stateSecretName, TRAILING_NUMBER } from "./state-secret";
+import { isTerraformCluster, ITerraformCluster, ITerraformObject } from "./terraform-cluster";
 
 /** Annotation on every Terraform object of a PromotionOrder stage: its stage and the stage before it. */
 export const PROMOTION_ANNOTATION = "cdktf-aks-gitops/promotion";
 
-/** Props of a TerraformControllerCR: the stack it reconciles, on which cluster, and how. */
-export interface TerraformControllerCRProps {
-  /** The cluster whose tofu-controller reconciles the stack; the object goes to `clusters/<cluster>/terraform/`. */
-  readonly cluster: FluxBootstrap;
+/** How a Terraform object reconciles a stack, on any cluster (`FluxBootstrap.addTerraform(id, options)`). */
+export interface TerraformObjectOptions {
   /** The stack to reconcile; `spec.path` is its `infrastructure/<folder>`, never typed by hand. */
   readonly stack: InfrastructureStack;
   /**
@@ -129,6 +129,15 @@ export interface TerraformControllerCRProps {
   readonly upgradeOnInit?: boolean;
 }
 
+/** Props of a TerraformControllerCR: the stack it reconciles, on which cluster, and how. */
+export interface TerraformControllerCRProps extends TerraformObjectOptions {
+  /** The cluster whose tofu-controller reconciles the stack; the object goes to `clusters/<cluster>/terraform/`. */
+  readonly cluster: ITerraformCluster;
+}
+
+/** The Terraform objects of each cluster, in creation order. */
+const TERRAFORM_OBJECTS = new Registry<undefined, TerraformControllerCR>();
+
 /**
  * A tofu-controller `Terraform` object (infra.contrib.fluxcd.io/v1alpha2) that reconciles one InfrastructureStack on
  * one cluster: written to `clusters/<cluster>/terraform/<name>.yaml` and applied by the cluster's `terraform`
@@ -141,8 +150,13 @@ export interface TerraformControllerCRProps {
  * One stack can be reconciled on several clusters (each cluster keeps its own state): it must then be parameterised
  * per cluster (`vars`/`varsFrom`), or the clusters would fight over the same Azure resources.
  */
-export class TerraformControllerCR extends Construct implements IGitOpsFileProducer {
-  readonly cluster: FluxBootstrap;
+export class TerraformControllerCR extends Construct implements ITerraformObject, IGitOpsFileProducer {
+  /** The Terraform objects of `cluster`, in creation order. */
+  static of(cluster: ITerraformCluster): readonly TerraformControllerCR[] {
+    return TERRAFORM_OBJECTS.of(cluster, undefined);
+  }
+
+  readonly cluster: ITerraformCluster;
   readonly stack: InfrastructureStack;
   /** Object name. */
   readonly name: string;
@@ -190,7 +204,7 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
     this.interval = props.interval ?? Duration.minutes(10);
     this.retryInterval = props.retryInterval ?? Duration.minutes(1);
     for (const d of props.dependsOn ?? []) this.addDependency(d);
-    if (isCluster(props.cluster)) props.cluster._registerTerraform(this);
+    if (isTerraformCluster(props.cluster)) TERRAFORM_OBJECTS.add(props.cluster, undefined, this);
     this.runnerIdentity = props.runnerIdentity;
     if (typeof props.runnerIdentity?._attach === "function") props.runnerIdentity._attach(this);
     else if (this.runnerPod.usesKubeletIdentity) {
@@ -211,7 +225,7 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
 
   private validate(c: PropChecks): void {
     const p = this.props;
-    if (!isCluster(this.cluster)) {
+    if (!isTerraformCluster(this.cluster)) {
       c.fail("cluster", this.cluster, "a FluxBootstrap (the cluster whose tofu-controller reconciles the stack)");
       return; // everything else is relative to the cluster
     }
@@ -268,7 +282,7 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
         this.name !== "kustomization",
         "name",
         this.name,
-        `a name other than "kustomization" (${this.cluster.folder}/terraform/kustomization.yaml lists the folder)`,
+        `a name other than "kustomization" (${clusterTerraformFile(this.cluster.clusterName, "kustomization.yaml")} lists the folder)`,
       );
     }
     // A defaulted namespace (the source's) or suffix (the stack folder) is checked where it comes from: no second message.
@@ -285,7 +299,7 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
 
   private validateUniqueness(c: PropChecks): void {
     // Two objects on one state, or one name twice, in one cluster (one name is one file in the cluster's terraform/ folder).
-    for (const other of this.cluster.terraforms) {
+    for (const other of TerraformControllerCR.of(this.cluster)) {
       if (other === this) break; // report on the later one only
       if (other.name === this.name && other.namespace === this.namespace) {
         c.fail(
@@ -297,7 +311,7 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
         c.fail(
           "name",
           this.name,
-          `a name not used by another Terraform object of cluster ${this.cluster.clusterName} (${other.node.path} in namespace ${other.namespace} has it, and both would be written to ${this.cluster.folder}/terraform/${this._fileName})`,
+          `a name not used by another Terraform object of cluster ${this.cluster.clusterName} (${other.node.path} in namespace ${other.namespace} has it, and both would be written to ${clusterTerraformFile(this.cluster.clusterName, this._fileName)})`,
         );
       } else if (other.namespace === this.namespace && other.stateSecretName === this.stateSecretName) {
         c.fail(
@@ -368,12 +382,11 @@ export class TerraformControllerCR extends Construct implements IGitOpsFileProdu
       },
     );
     return [
-      { path: `${this.cluster.folder}/terraform/${this._fileName}`, source: this.node.path, content: { format: "yaml", documents: [doc] } },
+      {
+        path: clusterTerraformFile(this.cluster.clusterName, this._fileName),
+        source: this.node.path,
+        content: { format: "yaml", documents: [doc] },
+      },
     ];
   }
-}
-
-/** A FluxBootstrap (checked by shape: the class is only imported as a type, to avoid an import cycle). */
-function isCluster(x: unknown): x is FluxBootstrap {
-  return typeof (x as Partial<FluxBootstrap> | undefined)?._registerTerraform === "function";
 }

@@ -1,6 +1,6 @@
 import { parse } from "path";
 import { IConstruct } from "constructs";
-import { FluxBootstrap } from "../../cluster/flux-bootstrap";
+import { isTerraformCluster, ITerraformCluster } from "../../tofu/terraform-cluster";
 import { TerraformControllerCR } from "../../tofu/terraform-controller-cr";
 import { RuleCompliance } from "../nag-pack";
 import { eachTerraformObject, TerraformObjectManifest } from "../subjects";
@@ -31,13 +31,13 @@ export default Object.defineProperty(
   { value: parse(__filename).name },
 );
 
-function clusterOf(node: IConstruct): FluxBootstrap | undefined {
+function clusterOf(node: IConstruct): ITerraformCluster | undefined {
   if (node instanceof TerraformControllerCR) return node.cluster;
-  for (let c: IConstruct | undefined = node; c; c = c.node.scope) if (FluxBootstrap.isFluxBootstrap(c)) return c;
+  for (let c: IConstruct | undefined = node; c; c = c.node.scope) if (isTerraformCluster(c)) return c;
   return undefined;
 }
 
-function sameSource(node: IConstruct, tf: TerraformObjectManifest, cluster: FluxBootstrap | undefined): boolean {
+function sameSource(node: IConstruct, tf: TerraformObjectManifest, cluster: ITerraformCluster | undefined): boolean {
   if (node instanceof TerraformControllerCR) {
     const s = node.source;
     if (s.sharesRevisionWithManifests || s._revisionKey === node.cluster.source._revisionKey) return true;

@@ -1,0 +1,304 @@
+import { KubernetesFluxConfigurationKustomizations } from "@cdktf/provider-azurerm/lib/kubernetes-flux-configuration";
+import { ResourceProviderRegistrations } from "../azure/infrastructure-stack";
+import type { RepoTerraformStack } from "../azure/repo-terraform-stack";
+import { AKS_CLUSTER_NAME, DNS_SUBDOMAIN, GUID, RESOURCE_GROUP } from "../core/patterns";
+import { bootstrapFolder } from "../core/repo-layout";
+import { PropChecks } from "../core/validation";
+import type { AksClusterReference } from "../flux/flux-cluster";
+import { ClusterBootstrapStack } from "./cluster-bootstrap-stack";
+import { BootstrapStateBackend, FluxExtensionStack } from "./flux-extension-stack";
+import { FluxInstallContext, FluxInstallMode, IBoundFluxInstall, IFluxInstall, markFluxInstall } from "./flux-install";
+
+/** azurerm_kubernetes_flux_configuration name and kustomization names (azurerm 4.55 schema). */
+const FLUX_CONFIG_NAME = /^[a-z\d]([-a-z\d]{0,28}[a-z\d])?$/;
+const EXTENSION_NAME = /^[a-zA-Z0-9]([-.a-zA-Z0-9]{0,61}[a-zA-Z0-9])?$/;
+const AKS_GIT_URL = /^((https?|ssh):\/\/|git@)[^\s]+$/;
+const SUBSCRIPTION_GUID = "a subscription GUID such as 00000000-0000-0000-0000-000000000000";
+
+/** The name of the kustomization of the AKS flux configuration that applies `clusters/<cluster>`. */
+export const AKS_ROOT_KUSTOMIZATION = "cluster";
+
+/** A further Kustomization of the AKS flux configuration (beside the one that applies `clusters/<cluster>`). */
+export interface AksFluxKustomization {
+  /** Kustomization name in the configuration; Flux names the object `<configurationName>-<name>`. */
+  readonly name: string;
+  /** Repo path, e.g. `./platform/dev`; never the repo root. */
+  readonly path: string;
+  /**
+   * Names of kustomizations of the same configuration that must be ready first.
+   * @default - the kustomization that applies clusters/<cluster> (so tofu-controller and its objects come first)
+   */
+  readonly dependsOn?: string[];
+}
+
+/** Settings of the AKS extension mode. */
+export interface AksFluxExtensionOptions {
+  /** Subscription of the AKS cluster; written into the bootstrap stack's provider block. */
+  readonly subscriptionId: string;
+  /** Name of the AKS cluster (looked up by a data source; nobody pastes ids). */
+  readonly clusterName: string;
+  /** Resource group of the AKS cluster. */
+  readonly resourceGroupName: string;
+  /**
+   * Name of the flux configuration; its GitRepository gets this name in the configuration namespace, and every
+   * generated object refers to it. Changing it replaces the configuration.
+   * @default "cluster-config"
+   */
+  readonly configurationName?: string;
+  /**
+   * Name of the `microsoft.flux` extension resource. Changing it reinstalls Flux.
+   * @default "flux"
+   */
+  readonly extensionName?: string;
+  /**
+   * Pinned extension version, e.g. `1.24.1`. Changing it replaces the extension.
+   * @default - unpinned: AKS keeps the extension on a supported minor version (only N-2 are supported)
+   */
+  readonly extensionVersion?: string;
+  /**
+   * Name of a Secret in the configuration namespace holding the Git credentials (`username`/`password` or
+   * `identity`/`known_hosts`), created out of band. Keys are never written into Terraform.
+   * @default - none (a public repository)
+   */
+  readonly localAuthReference?: string;
+  /**
+   * Further kustomizations of the configuration, e.g. your applications.
+   * @default - none
+   */
+  readonly additionalKustomizations?: AksFluxKustomization[];
+  /**
+   * Remote state of the bootstrap stack (Entra ID auth, no keys).
+   * @default - no backend block: local state in bootstrap/<cluster>/ (keep terraform.tfstate out of Git)
+   */
+  readonly stateBackend?: BootstrapStateBackend;
+  /**
+   * Resource provider registration by the provider. `Microsoft.KubernetesConfiguration` must be registered in the
+   * subscription (`az provider register --namespace Microsoft.KubernetesConfiguration`).
+   * @default ResourceProviderRegistrations.NONE
+   */
+  readonly resourceProviderRegistrations?: ResourceProviderRegistrations;
+}
+
+/**
+ * The AKS `microsoft.flux` extension installs Flux (FluxInstallMode.AKS_EXTENSION): the library writes the extension
+ * and the flux configuration into the bootstrap stack `bootstrap/<cluster>/main.tf.json`.
+ */
+export class AksExtensionInstall implements IFluxInstall {
+  readonly mode = FluxInstallMode.AKS_EXTENSION;
+
+  /**
+   * @param options undefined only from the legacy `mode` prop without `aksExtension` (validation then says so)
+   * @param prop the prop the options came from, for messages
+   */
+  constructor(
+    private readonly options: AksFluxExtensionOptions | undefined,
+    private readonly prop = "install",
+  ) {
+    markFluxInstall(this);
+  }
+
+  /** @internal */
+  _bind(context: FluxInstallContext): IBoundFluxInstall {
+    return new BoundAksExtensionInstall(context, this.options, this.prop);
+  }
+}
+
+class BoundAksExtensionInstall implements IBoundFluxInstall {
+  readonly sourceName: string;
+  readonly repositoryUrlRule = { pattern: AKS_GIT_URL, allowed: "a Git URL starting with https://, http://, ssh:// or git@" };
+  readonly takesScpUrl = true;
+  /** The flux configuration takes seconds. */
+  readonly wholeSecondDurations = true;
+  /** The extension's Kustomization applies the cluster folder; nothing of the install lives in it. */
+  readonly rootResources: readonly string[] = [];
+  readonly extensionStack?: FluxExtensionStack;
+  private fallbackStack?: ClusterBootstrapStack;
+
+  constructor(
+    private readonly context: FluxInstallContext,
+    private readonly options: AksFluxExtensionOptions | undefined,
+    private readonly prop: string,
+  ) {
+    this.sourceName = options?.configurationName ?? "cluster-config";
+    if (options) this.extensionStack = this.createStack(options);
+  }
+
+  /** aksExtension.localAuthReference; undefined for a public repository. */
+  get gitCredentialsSecret(): string | undefined {
+    return this.options?.localAuthReference;
+  }
+
+  get aksExtensionCluster(): AksClusterReference | undefined {
+    return this.options;
+  }
+
+  get bootstrapInstructions(): string {
+    const dir = bootstrapFolder(this.context.clusterName);
+    return `tofu -chdir=${dir} init && tofu -chdir=${dir} apply`;
+  }
+
+  get bootstrapStack(): RepoTerraformStack | undefined {
+    return this.extensionStack ?? this.fallbackStack;
+  }
+
+  get bootstrapSubscriptionId(): string | undefined {
+    return this.extensionStack ? this.options?.subscriptionId : this.fallbackStack?.subscriptionId;
+  }
+
+  /** The extension stack receives the runner identities too: one bootstrap stack per cluster. */
+  bootstrapStackFor(subscriptionId: string): RepoTerraformStack {
+    if (this.extensionStack) return this.extensionStack;
+    // Without aksExtension (a validation message) there is no extension stack: a plain one keeps construction going.
+    this.fallbackStack ??= new ClusterBootstrapStack(this.context.scope, `${this.context.id}-bootstrap`, {
+      repoPath: bootstrapFolder(this.context.clusterName),
+      subscriptionId,
+    });
+    return this.fallbackStack;
+  }
+
+  validate(c: PropChecks): void {
+    if (!this.options) return;
+    const a = this.options;
+    const prop = (name: string): string => `${this.prop}.${name}`;
+    if (c.literal(prop("subscriptionId"), a.subscriptionId)) {
+      c.check(GUID.test(String(a.subscriptionId)), prop("subscriptionId"), a.subscriptionId, SUBSCRIPTION_GUID);
+    }
+    c.pattern(prop("clusterName"), a.clusterName, AKS_CLUSTER_NAME, "an AKS cluster name: 1 to 63 letters, digits, '-' and '_'");
+    c.pattern(
+      prop("resourceGroupName"),
+      a.resourceGroupName,
+      RESOURCE_GROUP,
+      "a resource group name: 1 to 90 letters, digits, '-', '_', '.', '(' and ')', not ending in '.'",
+    );
+    c.pattern(
+      prop("configurationName"),
+      this.sourceName,
+      FLUX_CONFIG_NAME,
+      "a flux configuration name: lower-case letters, digits and '-', 1 to 30 characters, starting and ending alphanumeric",
+    );
+    c.pattern(
+      prop("extensionName"),
+      a.extensionName,
+      EXTENSION_NAME,
+      "an extension name: letters, digits, '-' and '.', 1 to 63 characters",
+    );
+    c.pattern(prop("extensionVersion"), a.extensionVersion, /^\d+\.\d+\.\d+$/, "an extension version such as 1.24.1");
+    c.pattern(prop("localAuthReference"), a.localAuthReference, DNS_SUBDOMAIN, "the name of a Secret in the configuration namespace");
+    c.oneOf(prop("resourceProviderRegistrations"), a.resourceProviderRegistrations, Object.values(ResourceProviderRegistrations));
+    if (a.stateBackend) validateStateBackend(c, prop("stateBackend"), a.stateBackend);
+    this.validateKustomizations(c, a.additionalKustomizations ?? []);
+  }
+
+  private validateKustomizations(c: PropChecks, kustomizations: readonly AksFluxKustomization[]): void {
+    const folder = this.context.folder;
+    const names = new Set<string>([AKS_ROOT_KUSTOMIZATION]);
+    kustomizations.forEach((k, i) => {
+      const prop = `${this.prop}.additionalKustomizations[${i}]`;
+      if (
+        c.pattern(`${prop}.name`, k.name, FLUX_CONFIG_NAME, "a kustomization name: lower-case letters, digits and '-', 1 to 30 characters")
+      ) {
+        c.check(
+          !names.has(k.name),
+          `${prop}.name`,
+          k.name,
+          `a name not used by another kustomization of the configuration ("${AKS_ROOT_KUSTOMIZATION}" applies ${folder})`,
+        );
+        names.add(k.name);
+      }
+      if (c.literal(`${prop}.path`, k.path)) validateKustomizationPath(c, `${prop}.path`, String(k.path), folder);
+    });
+    kustomizations.forEach((k, i) => {
+      for (const d of k.dependsOn ?? []) {
+        c.check(
+          names.has(d) && d !== k.name,
+          `${this.prop}.additionalKustomizations[${i}].dependsOn`,
+          d,
+          `the name of another kustomization of this configuration: ${[...names].filter((n) => n !== k.name).join(", ")}`,
+        );
+      }
+    });
+  }
+
+  private createStack(a: AksFluxExtensionOptions): FluxExtensionStack {
+    const ctx = this.context;
+    return new FluxExtensionStack(ctx.scope, `${ctx.id}-flux-extension`, {
+      repoPath: bootstrapFolder(ctx.clusterName),
+      subscriptionId: a.subscriptionId,
+      resourceProviderRegistrations: a.resourceProviderRegistrations ?? ResourceProviderRegistrations.NONE,
+      clusterName: a.clusterName,
+      resourceGroupName: a.resourceGroupName,
+      extensionName: a.extensionName ?? "flux",
+      extensionVersion: a.extensionVersion,
+      configurationName: this.sourceName,
+      namespace: ctx.namespace,
+      url: ctx.repositoryUrl,
+      branch: ctx.branch,
+      localAuthReference: a.localAuthReference,
+      sourceIntervalSeconds: ctx.sourceInterval.toWholeSeconds(),
+      sourceTimeoutSeconds: ctx.sourceTimeout.toWholeSeconds(),
+      kustomizations: this.kustomizations(a),
+      stateBackend: a.stateBackend,
+    });
+  }
+
+  private kustomizations(a: AksFluxExtensionOptions): KubernetesFluxConfigurationKustomizations[] {
+    const ctx = this.context;
+    const common = {
+      garbageCollectionEnabled: true, // prune
+      recreatingEnabled: false,
+      syncIntervalInSeconds: ctx.interval.toWholeSeconds(),
+      retryIntervalInSeconds: ctx.retryInterval.toWholeSeconds(),
+    };
+    const root: KubernetesFluxConfigurationKustomizations = {
+      ...common,
+      name: AKS_ROOT_KUSTOMIZATION,
+      path: `./${ctx.folder}`,
+      // It applies the two child Kustomizations; waiting on them makes the configuration show their health in Azure.
+      wait: true,
+      timeoutInSeconds: 2 * ctx.controllerTimeout.toWholeSeconds(),
+      dependsOn: [],
+    };
+    const extra = (a.additionalKustomizations ?? []).map((k) => ({
+      ...common,
+      name: k.name,
+      path: k.path,
+      wait: true,
+      timeoutInSeconds: ctx.timeout.toWholeSeconds(),
+      dependsOn: k.dependsOn ?? [AKS_ROOT_KUSTOMIZATION],
+    }));
+    return [root, ...extra];
+  }
+}
+
+function validateKustomizationPath(c: PropChecks, prop: string, path: string, folder: string): void {
+  const norm = path.replace(/^\.\//, "").replace(/\/+$/, "");
+  const ok = /^\.\/[A-Za-z0-9._/-]+$/.test(path) && !path.split("/").includes("..") && norm !== "" && norm !== ".";
+  c.check(ok, prop, path, "a repo path starting with ./ below the repo root (never the root: every YAML in the repo would be applied)");
+  c.check(
+    !(norm === folder || norm.startsWith(`${folder}/`)),
+    prop,
+    path,
+    `a path outside ${folder} (the "${AKS_ROOT_KUSTOMIZATION}" kustomization applies it already)`,
+  );
+}
+
+/** The extension stack's backend: like the CLI one, but subscriptionId is checked only when given. */
+function validateStateBackend(c: PropChecks, prop: string, sb: BootstrapStateBackend): void {
+  c.literal(prop, sb);
+  c.pattern(
+    `${prop}.storageAccountName`,
+    sb.storageAccountName,
+    /^[a-z0-9]{3,24}$/,
+    "a storage account name: 3 to 24 lower-case letters and digits",
+  );
+  c.pattern(
+    `${prop}.containerName`,
+    sb.containerName,
+    /^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/,
+    "a blob container name: 3 to 63 lower-case letters, digits and single '-'",
+  );
+  c.check(typeof sb.key === "string" && sb.key.length > 0, `${prop}.key`, sb.key, "a blob name such as bootstrap/aks-dev.tfstate");
+  c.pattern(`${prop}.resourceGroupName`, sb.resourceGroupName, RESOURCE_GROUP, "a resource group name");
+  if (sb.subscriptionId !== undefined)
+    c.check(GUID.test(String(sb.subscriptionId)), `${prop}.subscriptionId`, sb.subscriptionId, SUBSCRIPTION_GUID);
+}

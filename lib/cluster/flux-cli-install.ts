@@ -1,0 +1,119 @@
+import type { RepoTerraformStack } from "../azure/repo-terraform-stack";
+import { GUID, RESOURCE_GROUP } from "../core/patterns";
+import { bootstrapFolder } from "../core/repo-layout";
+import { PropChecks } from "../core/validation";
+import { ClusterBootstrapStack } from "./cluster-bootstrap-stack";
+import type { BootstrapStateBackend } from "./flux-extension-stack";
+import { FluxInstallContext, FluxInstallMode, IBoundFluxInstall, IFluxInstall, markFluxInstall } from "./flux-install";
+
+const FLUX_GIT_URL = /^(https?|ssh):\/\/[^\s]+$/;
+
+/** Settings of the flux CLI install. */
+export interface FluxCliInstallOptions {
+  /**
+   * Remote state of `bootstrap/<cluster>` (the cluster's RunnerIdentity resources), Entra ID auth.
+   * @default - local state in bootstrap/<cluster>/ (keep terraform.tfstate out of Git)
+   */
+  readonly stateBackend?: BootstrapStateBackend;
+}
+
+/**
+ * `flux bootstrap git` installs Flux (FluxInstallMode.FLUX_CLI): the library writes the cluster folder and, once a
+ * RunnerIdentity needs one, the bootstrap stack `bootstrap/<cluster>` for its Azure resources.
+ */
+export class FluxCliInstall implements IFluxInstall {
+  readonly mode = FluxInstallMode.FLUX_CLI;
+
+  /** @param stateBackendProp the prop the state backend came from, for messages */
+  constructor(
+    private readonly options: FluxCliInstallOptions = {},
+    private readonly stateBackendProp = "install.stateBackend",
+  ) {
+    markFluxInstall(this);
+  }
+
+  /** @internal */
+  _bind(context: FluxInstallContext): IBoundFluxInstall {
+    return new BoundFluxCliInstall(context, this.options, this.stateBackendProp);
+  }
+}
+
+class BoundFluxCliInstall implements IBoundFluxInstall {
+  readonly sourceName = "flux-system";
+  /** Created by flux bootstrap. */
+  readonly gitCredentialsSecret = "flux-system";
+  readonly aksExtensionCluster = undefined;
+  readonly repositoryUrlRule = {
+    pattern: FLUX_GIT_URL,
+    allowed: "a Git URL starting with https://, http:// or ssh:// (what Flux's GitRepository accepts)",
+  };
+  readonly takesScpUrl = false;
+  readonly wholeSecondDurations = false;
+  private stack?: ClusterBootstrapStack;
+
+  constructor(
+    private readonly context: FluxInstallContext,
+    private readonly options: FluxCliInstallOptions,
+    private readonly stateBackendProp: string,
+  ) {}
+
+  /** flux bootstrap's own folder (gotk-components.yaml, gotk-sync.yaml), applied by its flux-system Kustomization. */
+  get rootResources(): readonly string[] {
+    return [this.context.namespace];
+  }
+
+  get bootstrapInstructions(): string {
+    const { namespace, repositoryUrl, branch, folder, sourceInterval } = this.context;
+    const ns = namespace === "flux-system" ? "" : ` --namespace=${namespace}`;
+    return `flux bootstrap git --url=${repositoryUrl} --branch=${branch} --path=./${folder}${ns} --interval=${safeGo(sourceInterval)}`;
+  }
+
+  get bootstrapStack(): RepoTerraformStack | undefined {
+    return this.stack;
+  }
+
+  get bootstrapSubscriptionId(): string | undefined {
+    return this.stack?.subscriptionId;
+  }
+
+  bootstrapStackFor(subscriptionId: string): RepoTerraformStack {
+    this.stack ??= new ClusterBootstrapStack(this.context.scope, `${this.context.id}-bootstrap`, {
+      repoPath: bootstrapFolder(this.context.clusterName),
+      subscriptionId,
+      stateBackend: this.options.stateBackend,
+    });
+    return this.stack;
+  }
+
+  validate(c: PropChecks): void {
+    if (this.options.stateBackend !== undefined) validateStateBackend(c, this.stateBackendProp, this.options.stateBackend);
+  }
+}
+
+function validateStateBackend(c: PropChecks, prop: string, sb: BootstrapStateBackend): void {
+  if (!c.literal(prop, sb)) return;
+  c.pattern(
+    `${prop}.storageAccountName`,
+    sb.storageAccountName,
+    /^[a-z0-9]{3,24}$/,
+    "a storage account name: 3 to 24 lower-case letters and digits",
+  );
+  c.pattern(
+    `${prop}.containerName`,
+    sb.containerName,
+    /^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/,
+    "a blob container name: 3 to 63 lower-case letters, digits and single '-'",
+  );
+  c.check(typeof sb.key === "string" && sb.key.length > 0, `${prop}.key`, sb.key, "a blob name such as bootstrap/aks-dev.tfstate");
+  c.pattern(`${prop}.resourceGroupName`, sb.resourceGroupName, RESOURCE_GROUP, "a resource group name");
+  c.pattern(`${prop}.subscriptionId`, sb.subscriptionId, GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000");
+}
+
+/** A duration as Go text, or its raw form when invalid (validation reports it; the instructions must not throw). */
+function safeGo(d: { toGo(): string }): string {
+  try {
+    return d.toGo();
+  } catch {
+    return String(d);
+  }
+}

@@ -1,0 +1,260 @@
+import { Duration } from "../core/duration";
+import { GitOpsFile } from "../core/gitops-file";
+import { DNS_LABEL } from "../core/patterns";
+import { clusterFolder } from "../core/repo-layout";
+import { PropChecks } from "../core/validation";
+import { helmReleaseObject, HELM_RELEASE_API_VERSION } from "../kubernetes/helm-release";
+import { helmRepositoryObject } from "../kubernetes/helm-repository";
+import { kustomizationObject, KustomizationSpec } from "../kubernetes/kustomization";
+import { kustomizeConfig } from "../kubernetes/kustomize-config";
+import { SourceReference } from "../kubernetes/meta";
+import { namespaceObject } from "../kubernetes/namespace";
+
+/** The tofu-controller chart version written by default: 0.16.5, the release the library was checked against. */
+export const TOFU_CONTROLLER_CHART_VERSION = "0.16.5";
+/** The lowest tofu-controller the library accepts, and why. */
+export const TOFU_CONTROLLER_MINIMUM = "0.16.5";
+const MINIMUM_WHY =
+  "0.16.5 fixes state reset on backendConfig.labels changes (#1774/#1808), runners hanging forever after an OOM or node loss (#1838) " +
+  "and every object re-planning after a controller restart (#1857)";
+/** HTTPS Helm repository of the tofu-controller chart. */
+export const TOFU_CONTROLLER_HELM_REPOSITORY = "https://flux-iac.github.io/tofu-controller";
+
+const CHART_VERSION = /^(?:(?<exact>v?\d+\.\d+\.\d+)|(?:>=|~|\^)\s*(?<lower>v?\d+\.\d+\.\d+)(?:\s*,?\s*<=?\s*v?\d+\.\d+\.\d+)?)$/;
+/** Name of the HelmRepository, the HelmRelease, the release, its Deployment and the cluster's Kustomization. */
+const NAME = "tofu-controller";
+
+/** A tofu-controller chart version (or range), as aws-eks's `AlbControllerVersion`. */
+export class TofuControllerVersion {
+  /** 0.16.5, the release the library was checked against (the default). */
+  static readonly V0_16_5 = new TofuControllerVersion("0.16.5");
+
+  /**
+   * Any chart version: an exact version or a range with a lower bound (`>=0.16.5`, `~0.16.5`, `^0.16.5`,
+   * `>=0.16.5 <0.17.0`); validation requires the lower bound to be at least TOFU_CONTROLLER_MINIMUM.
+   */
+  static of(chartVersion: string): TofuControllerVersion {
+    return new TofuControllerVersion(chartVersion);
+  }
+
+  private constructor(
+    /** The chart version (or range) written into the HelmRelease. */
+    readonly chartVersion: string,
+  ) {}
+
+  toString(): string {
+    return this.chartVersion;
+  }
+}
+
+/** How tofu-controller is installed (HelmRepository + HelmRelease in the cluster's `tofu-controller/` folder). */
+export interface TofuControllerOptions {
+  /**
+   * Chart version: `TofuControllerVersion.V0_16_5`, `TofuControllerVersion.of("…")`, or the version text itself: an
+   * exact version or a range with a lower bound (`>=0.16.5`, `~0.16.5`, `^0.16.5`, `>=0.16.5 <0.17.0`); the lower
+   * bound must be at least 0.16.5.
+   * @default TOFU_CONTROLLER_CHART_VERSION ("0.16.5")
+   */
+  readonly chartVersion?: string | TofuControllerVersion;
+  /**
+   * Namespace the controller runs in.
+   * @default - the Flux namespace of the cluster
+   */
+  readonly namespace?: string;
+  /**
+   * How often helm-controller checks the release for drift and upgrades.
+   * @default Duration.minutes(30)
+   */
+  readonly interval?: Duration;
+  /**
+   * Timeout of one Helm action; the `tofu-controller` Kustomization waits twice as long for its health checks.
+   * @default Duration.minutes(5)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Extra chart values, merged over the library's (`runner.grpc.maxMessageSize: 30`); the namespaces of the
+   * cluster's Terraform objects are always added to `runner.serviceAccount.allowedNamespaces`.
+   * @default - none
+   */
+  readonly values?: Record<string, unknown>;
+}
+
+/** What the installation's files need of the cluster they are written for. */
+export interface TofuControllerTarget {
+  readonly clusterName: string;
+  /** Namespace of the cluster's Flux objects (the HelmRepository, HelmRelease and Kustomization live there). */
+  readonly fluxNamespace: string;
+  /** Namespaces of the cluster's Terraform objects. */
+  readonly terraformNamespaces: readonly string[];
+  /** Construct path written into the files' headers (the construct that owns the installation). */
+  readonly source: string;
+  /** The cluster's own GitRepository, as the Kustomization's sourceRef. */
+  readonly sourceRef: SourceReference;
+  readonly interval: Duration;
+  readonly retryInterval: Duration;
+  readonly decryption?: KustomizationSpec["decryption"];
+}
+
+/**
+ * The tofu-controller installation of one cluster: the `tofu-controller.yaml` Kustomization and the
+ * `tofu-controller/` folder (namespaces, HelmRepository, HelmRelease). A plain object owned by the bootstrap, not a
+ * construct: its files carry the bootstrap's construct path (as they always did), so a construct of its own would
+ * either move no path and own nothing, or change every header.
+ */
+export class TofuController {
+  /** Chart version (or range) written into the HelmRelease. */
+  readonly chartVersion: string;
+  /** Namespace the controller runs in. */
+  readonly namespace: string;
+  /** Interval of the HelmRelease. */
+  readonly interval: Duration;
+  /** Timeout of one Helm action. */
+  readonly timeout: Duration;
+
+  /** @param prop the prop the options came from, for messages */
+  constructor(
+    private readonly options: TofuControllerOptions | undefined,
+    fluxNamespace: string,
+    private readonly prop = "tofuController",
+  ) {
+    const v = options?.chartVersion;
+    this.chartVersion = v instanceof TofuControllerVersion ? v.chartVersion : (v ?? TOFU_CONTROLLER_CHART_VERSION);
+    this.namespace = options?.namespace ?? fluxNamespace;
+    this.interval = options?.interval ?? Duration.minutes(30);
+    this.timeout = options?.timeout ?? Duration.minutes(5);
+  }
+
+  /** @internal */
+  _validate(c: PropChecks): void {
+    const prop = (name: string): string => `${this.prop}.${name}`;
+    const v = this.chartVersion;
+    if (c.literal(prop("chartVersion"), v)) {
+      const m = typeof v === "string" ? CHART_VERSION.exec(v.trim()) : null;
+      const bound = m ? (m.groups!.exact ?? m.groups!.lower) : undefined;
+      if (!bound) {
+        c.fail(
+          prop("chartVersion"),
+          v,
+          `an exact chart version (0.16.5) or a range with a lower bound (>=0.16.5, ~0.16.5, ^0.16.5, ">=0.16.5 <0.17.0"), at least ` +
+            `${TOFU_CONTROLLER_MINIMUM}`,
+        );
+      } else {
+        c.check(
+          compareVersions(bound, TOFU_CONTROLLER_MINIMUM) >= 0,
+          prop("chartVersion"),
+          v,
+          `${TOFU_CONTROLLER_MINIMUM} or later as its lower bound: ${MINIMUM_WHY}`,
+        );
+      }
+    }
+    // Checked only when given: the default is the Flux namespace, whose own check already names a bad value.
+    c.pattern(prop("namespace"), this.options?.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
+    Duration._check(c, prop("interval"), this.interval);
+    Duration._check(c, prop("timeout"), this.timeout);
+    const values = this.options?.values;
+    if (values !== undefined && c.literal(prop("values"), values)) {
+      c.check(values !== null && typeof values === "object" && !Array.isArray(values), prop("values"), values, "an object of Helm values");
+    }
+  }
+
+  /** @internal The cluster's `tofu-controller.yaml`: the Kustomization that applies the folder and waits for the controller. */
+  _kustomizationFile(t: TofuControllerTarget): GitOpsFile {
+    const folder = clusterFolder(t.clusterName);
+    const kustomization = kustomizationObject(
+      { name: NAME, namespace: t.fluxNamespace },
+      {
+        interval: t.interval.toGo(),
+        retryInterval: t.retryInterval.toGo(),
+        // Long enough for an install or upgrade of the chart (one Helm action) plus the Deployment rollout.
+        timeout: Duration.millis(2 * this.timeout.toMilliseconds()).toGo(),
+        path: `./${folder}/${NAME}`,
+        prune: true,
+        sourceRef: t.sourceRef,
+        // The release and the controller's Deployment: `terraform` waits on this Kustomization being healthy, so the
+        // Terraform CRD exists and a controller is running before any Terraform object is applied. (Not `wait: true`:
+        // Flux then ignores healthChecks and would not look at the Deployment, which Helm, not this Kustomization, applies.)
+        healthChecks: [
+          { apiVersion: HELM_RELEASE_API_VERSION, kind: "HelmRelease", name: NAME, namespace: t.fluxNamespace },
+          { apiVersion: "apps/v1", kind: "Deployment", name: NAME, namespace: this.namespace },
+        ],
+        decryption: t.decryption,
+      },
+    );
+    return yamlFile(t, `${NAME}.yaml`, [kustomization]);
+  }
+
+  /** @internal The `tofu-controller/` folder: kustomization.yaml, [namespaces.yaml], helm-repository.yaml, helm-release.yaml. */
+  _folderFiles(t: TofuControllerTarget): GitOpsFile[] {
+    const extraNamespaces = [...new Set([...t.terraformNamespaces, this.namespace])].filter((n) => n !== t.fluxNamespace).sort();
+    const listed = [...(extraNamespaces.length ? ["namespaces.yaml"] : []), "helm-repository.yaml", "helm-release.yaml"];
+    const files = [yamlFile(t, `${NAME}/kustomization.yaml`, [kustomizeConfig(listed)])];
+    if (extraNamespaces.length) {
+      // Never pruned: deleting a namespace deletes the Terraform state Secrets in it.
+      const namespaces = extraNamespaces.map((n) => namespaceObject(n, { "kustomize.toolkit.fluxcd.io/prune": "disabled" }));
+      files.push(yamlFile(t, `${NAME}/namespaces.yaml`, namespaces));
+    }
+    const repository = helmRepositoryObject(
+      { name: NAME, namespace: t.fluxNamespace },
+      { url: TOFU_CONTROLLER_HELM_REPOSITORY, interval: "1h", timeout: "1m" },
+    );
+    files.push(yamlFile(t, `${NAME}/helm-repository.yaml`, [repository]));
+    files.push(yamlFile(t, `${NAME}/helm-release.yaml`, [this.helmRelease(t)]));
+    return files;
+  }
+
+  private helmRelease(t: TofuControllerTarget): Record<string, unknown> {
+    const separateNamespace = this.namespace !== t.fluxNamespace;
+    return helmReleaseObject(
+      { name: NAME, namespace: t.fluxNamespace },
+      {
+        interval: this.interval.toGo(),
+        timeout: this.timeout.toGo(),
+        // Fixed, so the chart's Deployment is named `tofu-controller` (the health check above relies on it).
+        releaseName: NAME,
+        targetNamespace: separateNamespace ? this.namespace : undefined,
+        storageNamespace: separateNamespace ? this.namespace : undefined,
+        chart: { chart: NAME, version: this.chartVersion, sourceRef: { kind: "HelmRepository", name: NAME } },
+        install: { crds: "Create", remediation: { retries: 3 } },
+        upgrade: { crds: "CreateReplace", remediation: { retries: 3, remediateLastFailure: true } },
+        driftDetection: { mode: "enabled" },
+        values: this.helmValues(t),
+      },
+    );
+  }
+
+  private helmValues(t: TofuControllerTarget): Record<string, unknown> {
+    const user = (this.options?.values ?? {}) as Record<string, unknown>;
+    const ours: Record<string, unknown> = { runner: { grpc: { maxMessageSize: 30 } } };
+    const merged = deepMerge(ours, user);
+    // tf-runner (ServiceAccount + RBAC) must exist in every namespace that holds Terraform objects.
+    const runner = (merged.runner ?? {}) as Record<string, unknown>;
+    const sa = (runner.serviceAccount ?? {}) as Record<string, unknown>;
+    const userNs = Array.isArray(sa.allowedNamespaces) ? (sa.allowedNamespaces as string[]) : [];
+    const allowed = [...new Set([...t.terraformNamespaces, t.fluxNamespace, ...userNs])].sort();
+    return { ...merged, runner: { ...runner, serviceAccount: { ...sa, allowedNamespaces: allowed } } };
+  }
+}
+
+function yamlFile(t: TofuControllerTarget, path: string, documents: unknown[]): GitOpsFile {
+  return { path: `${clusterFolder(t.clusterName)}/${path}`, source: t.source, content: { format: "yaml", documents } };
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.replace(/^v/, "").split(".").map(Number);
+  const pb = b.replace(/^v/, "").split(".").map(Number);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
+  return 0;
+}
+
+function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = isObject(b) && isObject(v) ? deepMerge(b, v) : v;
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
