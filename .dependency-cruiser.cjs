@@ -1,17 +1,10 @@
 /**
  * Dependency rules for lib/ (issue #11, item 2): no import cycles, type-only imports included, and imports only go
- * downwards through the domain layers. `npm run lint` runs this (`depcruise lib --ignore-known`).
+ * downwards through the domain layers. `npm run lint` runs this (`depcruise lib`): any violation fails it.
  *
  * `tsPreCompilationDeps: true` makes dependency-cruiser read the TypeScript source rather than what tsc emits, so an
  * `import type` (erased from the JavaScript) still counts as an edge. eslint-plugin-import-x's `no-cycle` skips type
  * imports, which is why the cycle check lives here.
- *
- * TEMPORARY BASELINE: .dependency-cruiser-known-violations.json lists the 15 violations of the commit that added these
- * rules: 7 cycles among lib/cluster/flux-bootstrap.ts, lib/flux, lib/tofu and lib/kubernetes/notification.ts, and the
- * 8 upward imports behind them (lib/tofu/runner-identity.ts → lib/policy/subjects.ts among them). `--ignore-known`
- * skips exactly those; any other violation fails `npm run lint`. The cycle fixes land in parallel: the integrator then
- * empties the file (`[]`) and, once that passes, drops `--ignore-known` from package.json and deletes the file.
- * (JSON has no comments, so this is the note. `npx depcruise-baseline lib` rewrites it from the current tree.)
  */
 
 /** Lowest first: a folder may import only the folders before it. lib/index.ts (the root barrel) may import them all. */

@@ -12,26 +12,6 @@ import tseslint from "typescript-eslint";
 
 const TS_FILES = ["lib/**/*.ts", "test/**/*.ts", "scripts/**/*.ts", "bench/**/*.ts", "examples/*.ts", "main.ts"];
 
-/**
- * TEMPORARY (issue #11): folders other helpers are refactoring in parallel. Their findings are reported as warnings
- * (they do not fail `npm test`) so that the lint step can land before those merges. The integrator runs the lint over
- * them after the merges, fixes what it reports, and then deletes this list and the block that uses it.
- */
-const PENDING_REFACTOR = [
-  "lib/app/**",
-  "lib/checks/**",
-  "lib/cluster/**",
-  "lib/flux/**",
-  "lib/synth/**",
-  "lib/tofu/**",
-  "lib/azure/infrastructure-stack.ts",
-  "lib/kubernetes/notification.ts",
-  "lib/policy/rules/TerraformManualApprovalSeparateSource.ts",
-  "lib/testing/synth.ts",
-];
-/** lib/synth/render.ts is clean and stays under the full rules. */
-const PENDING_REFACTOR_EXCEPT = ["lib/synth/render.ts"];
-
 const houseStyle = {
   files: TS_FILES,
   extends: [js.configs.recommended, ...tseslint.configs.recommended],
@@ -57,19 +37,6 @@ const houseStyle = {
     ],
   },
 };
-
-/** The rules `configs` leave on (the last setting of a rule wins, as in ESLint), each downgraded to "warn". */
-function asWarnings(configs) {
-  const severity = {};
-  for (const config of configs)
-    for (const [rule, setting] of Object.entries(config.rules ?? {})) severity[rule] = Array.isArray(setting) ? setting[0] : setting;
-  // A severity without options keeps the options of the earlier setting.
-  return Object.fromEntries(
-    Object.keys(severity)
-      .filter((rule) => ![0, "off"].includes(severity[rule]))
-      .map((rule) => [rule, "warn"]),
-  );
-}
 
 const maxLength = {
   // After eslint-config-prettier, which turns max-len off. Prettier wraps code at 140 but not strings or comments.
@@ -121,12 +88,4 @@ const configs = defineConfig(
   maxLength,
 );
 
-export default [
-  ...configs,
-  // TEMPORARY, see PENDING_REFACTOR above: delete this block with the list.
-  {
-    files: PENDING_REFACTOR,
-    ignores: PENDING_REFACTOR_EXCEPT,
-    rules: asWarnings([...houseStyle.extends, houseStyle, prettierConfig, maxLength]),
-  },
-];
+export default configs;

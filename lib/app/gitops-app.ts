@@ -1,11 +1,11 @@
 import * as path from "path";
 import { App, AppConfig } from "cdktf";
 import { IConstruct } from "constructs";
-import { acknowledgedSet, validateAppProps } from "./app-props";
-import { collectAndRender, runSynthSequence } from "./synth-sequence";
 import { markGitOpsApp } from "../core/gitops-app-marker";
 import { addPropValidation } from "../core/validation";
 import { collectWarnings, findProjectRoot, RenderedFile, WritePlan } from "../synth";
+import { acknowledgedSet, validateAppProps } from "./app-props";
+import { collectAndRender, runSynthSequence } from "./synth-sequence";
 
 /** Context key that sets the GitOps repo directory, relative to the directory of `cdktf.json`. */
 export const GITOPS_ROOT_CONTEXT = "gitopsRoot";

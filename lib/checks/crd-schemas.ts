@@ -1,9 +1,9 @@
 import { parse } from "yaml";
-import { CheckOptions } from "./tree-check";
 import { clusterNameOf } from "../core/repo-layout";
 import { crdSchemaKey, SchemaPatch, schemaPatchProblem, validateManifest } from "../schema/manifest-validator";
-import { RepoView } from "../synth/repo-view";
 import { RenderedFile } from "../synth/render";
+import { RepoView } from "../synth/repo-view";
+import { CheckOptions } from "./tree-check";
 
 /** kustomize's own config file is not a Kubernetes object and has no CRD. */
 const KUSTOMIZE_CONFIG = "kustomize.config.k8s.io/";
@@ -37,7 +37,9 @@ export function checkCrdSchemas(files: readonly RenderedFile[], _repo: RepoView,
     f.file.content.documents.forEach((doc, i) => {
       const o = doc as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown } };
       if (typeof o?.apiVersion === "string" && o.apiVersion.startsWith(KUSTOMIZE_CONFIG)) return;
-      const what = `${String(o?.kind)} ${String(o?.metadata?.name)} (${f.path}${f.file.content.format === "yaml" && f.file.content.documents.length > 1 ? ` document ${i + 1}` : ""})`;
+      const what =
+        `${String(o?.kind)} ${String(o?.metadata?.name)} ` +
+        `(${f.path}${f.file.content.format === "yaml" && f.file.content.documents.length > 1 ? ` document ${i + 1}` : ""})`;
       for (const issue of validateManifest(doc, patches)) {
         problems.push(`[${f.source}] ${what} field ${issue.path || "(object)"}: ${issue.message}`);
       }

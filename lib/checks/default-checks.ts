@@ -1,7 +1,7 @@
-import { TreeCheck } from "./tree-check";
 import { checkCrdSchemas } from "./crd-schemas";
 import { checkNoSecrets } from "./secret-scan";
 import { checkStateSafety } from "./state-safety";
+import { TreeCheck } from "./tree-check";
 
 /** The checks every synth runs on the rendered tree, in order. */
 export const defaultChecks: readonly TreeCheck[] = [checkCrdSchemas, checkNoSecrets, checkStateSafety];

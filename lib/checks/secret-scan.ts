@@ -1,6 +1,6 @@
-import { CheckOptions } from "./tree-check";
-import { RepoView } from "../synth/repo-view";
 import { RenderedFile } from "../synth/render";
+import { RepoView } from "../synth/repo-view";
+import { CheckOptions } from "./tree-check";
 
 /** Credential shapes found in the bytes of a file. The match itself is never printed. */
 const PATTERNS: readonly { readonly what: string; readonly re: RegExp }[] = [

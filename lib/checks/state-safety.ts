@@ -1,9 +1,9 @@
 import { parseAllDocuments } from "yaml";
-import { CheckOptions } from "./tree-check";
 import { clusterNameOf, terraformFileOf } from "../core/repo-layout";
-import { RepoView } from "../synth/repo-view";
 import { RenderedFile } from "../synth/render";
+import { RepoView } from "../synth/repo-view";
 import { stateSecretName } from "../tofu/state-secret";
+import { CheckOptions } from "./tree-check";
 
 /**
  * Attributes whose change makes Terraform replace the resource (destroy + create), per resource type, from the

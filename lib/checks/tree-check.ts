@@ -1,5 +1,5 @@
-import { RepoView } from "../synth/repo-view";
 import { RenderedFile } from "../synth/render";
+import { RepoView } from "../synth/repo-view";
 
 /** What a check may know besides the trees. */
 export interface CheckOptions {

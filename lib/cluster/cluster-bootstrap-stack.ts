@@ -1,7 +1,7 @@
 import { AzurermBackend } from "cdktf";
 import { Construct } from "constructs";
-import { BootstrapStateBackend } from "./flux-extension-stack";
 import { RepoTerraformStack } from "../azure/repo-terraform-stack";
+import { BootstrapStateBackend } from "./flux-extension-stack";
 
 export interface ClusterBootstrapStackProps {
   /** Repo-relative folder of the stack's `main.tf.json`, `bootstrap/<cluster>`. */

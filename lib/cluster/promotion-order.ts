@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
-import { FluxBootstrap } from "./flux-bootstrap";
 import { addPropValidation, PropChecks } from "../core/validation";
 import type { TerraformControllerCR } from "../tofu/terraform-controller-cr";
+import { FluxBootstrap } from "./flux-bootstrap";
 
 /** Props of a PromotionOrder: the clusters a change goes through, first to last. */
 export interface PromotionOrderProps {

@@ -2,8 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { OWNERSHIP_RECORD_PATH, OwnershipRecord, parseRecord } from "./ownership";
 import { WritePlan } from "./plan";
-import { RepoView } from "./repo-view";
 import { checkRelativePath, RepoPathResolver } from "./repo-paths";
+import { RepoView } from "./repo-view";
 
 export const LOCK_FILE = ".gitops-synth.lock";
 /** Written while a synth changes the tree; if a synth dies, the next one rolls its changes back (see applyPlan). */

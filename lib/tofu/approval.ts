@@ -102,7 +102,8 @@ export class Approval {
         c.fail(
           "approvedPlan",
           approvedPlan,
-          "unset with an Approval as approval (approvedPlan is the deprecated companion of ApprovalMode.MANUAL): use Approval.manual({ approvedPlan }) alone",
+          "unset with an Approval as approval (approvedPlan is the deprecated companion of ApprovalMode.MANUAL): use " +
+            "Approval.manual({ approvedPlan }) alone",
         );
       approval.check(c, source);
     } else checkApprovalMode(c, approval, approvedPlan, source);

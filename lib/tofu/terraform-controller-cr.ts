@@ -291,7 +291,8 @@ export class TerraformControllerCR extends Construct implements ITerraformObject
         this.namespace === this.source.namespace,
         "namespace",
         this.namespace,
-        `the namespace of its source ${this.source.kind} ${this.source.namespace}/${this.source.name} (tofu-controller denies cross-namespace source references)`,
+        `the namespace of its source ${this.source.kind} ${this.source.namespace}/${this.source.name} (tofu-controller ` +
+          `denies cross-namespace source references)`,
       );
     }
     checkStateNaming(c, { workspace: this.workspace, secretSuffix: this.secretSuffix, suffixGiven: p.secretSuffix !== undefined });
@@ -311,13 +312,16 @@ export class TerraformControllerCR extends Construct implements ITerraformObject
         c.fail(
           "name",
           this.name,
-          `a name not used by another Terraform object of cluster ${this.cluster.clusterName} (${other.node.path} in namespace ${other.namespace} has it, and both would be written to ${clusterTerraformFile(this.cluster.clusterName, this._fileName)})`,
+          `a name not used by another Terraform object of cluster ${this.cluster.clusterName} (${other.node.path} in ` +
+            `namespace ${other.namespace} has it, and both would be written to ` +
+            `${clusterTerraformFile(this.cluster.clusterName, this._fileName)})`,
         );
       } else if (other.namespace === this.namespace && other.stateSecretName === this.stateSecretName) {
         c.fail(
           "secretSuffix",
           this.secretSuffix,
-          `a state Secret of its own: ${other.node.path} already uses ${this.namespace}/${this.stateSecretName}, and two objects on one state overwrite each other`,
+          `a state Secret of its own: ${other.node.path} already uses ${this.namespace}/${this.stateSecretName}, and two ` +
+            `objects on one state overwrite each other`,
         );
       }
     }
