@@ -61,6 +61,17 @@ export interface GitOpsSynthReport {
  * no synthesizer of that stack would be there to do.
  */
 export class GitOpsApp extends App {
+  /** Finds the GitOpsApp a construct belongs to. */
+  static of(c: IConstruct): GitOpsApp {
+    const root = c.node.root;
+    if (!(root instanceof GitOpsApp)) {
+      throw new Error(
+        `[${c.node.path}] must be created inside a GitOpsApp (found ${root.constructor.name}): use new GitOpsApp() instead of new App()`,
+      );
+    }
+    return root;
+  }
+
   /** The GitOps repo directory this app writes into (absolute, never written into any file). */
   readonly gitopsRoot: string;
   private readonly log: (line: string) => void;
@@ -77,17 +88,6 @@ export class GitOpsApp extends App {
     const acknowledged: unknown = props.acknowledgedChanges ?? this.node.tryGetContext(ACKNOWLEDGED_CHANGES_CONTEXT);
     this.acknowledged = acknowledgedSet(acknowledged);
     addPropValidation(this, (c) => validateAppProps(c, { configuredRoot: configured, gitopsRoot: this.gitopsRoot, acknowledged }));
-  }
-
-  /** Finds the GitOpsApp a construct belongs to. */
-  static of(c: IConstruct): GitOpsApp {
-    const root = c.node.root;
-    if (!(root instanceof GitOpsApp)) {
-      throw new Error(
-        `[${c.node.path}] must be created inside a GitOpsApp (found ${root.constructor.name}): use new GitOpsApp() instead of new App()`,
-      );
-    }
-    return root;
   }
 
   /** The report of the last synth, if any. */

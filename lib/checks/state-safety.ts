@@ -174,19 +174,23 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
       refuse(
         `state:${ackId}`,
         source,
-        `Terraform object ${old.id}${inCluster(old.cluster)} would move from state ${old.stateKey} to ${sameObject.stateKey}: the controller would start from an empty state and try to create everything again`,
+        `Terraform object ${old.id}${inCluster(old.cluster)} would move from state ${old.stateKey} to ` +
+          `${sameObject.stateKey}: the controller would start from an empty state and try to create everything again`,
       );
     } else if (!sameObject && !sameState && samePath) {
       refuse(
         `state:${ackId}`,
         source,
-        `Terraform object ${old.id}${inCluster(old.cluster)} becomes ${samePath.id} with state ${samePath.stateKey} instead of ${old.stateKey}: the controller would start from an empty state and try to create everything again (keep backendConfig.secretSuffix and the namespace stable)`,
+        `Terraform object ${old.id}${inCluster(old.cluster)} becomes ${samePath.id} with state ${samePath.stateKey} ` +
+          `instead of ${old.stateKey}: the controller would start from an empty state and try to create everything again ` +
+          `(keep backendConfig.secretSuffix and the namespace stable)`,
       );
     } else if (!sameObject && !sameState && old.destroyOnDeletion) {
       refuse(
         `destroy:${ackId}`,
         source,
-        `Terraform object ${old.id}${inCluster(old.cluster)} is removed and has destroyResourcesOnDeletion: the controller would destroy everything it manages`,
+        `Terraform object ${old.id}${inCluster(old.cluster)} is removed and has destroyResourcesOnDeletion: the ` +
+          `controller would destroy everything it manages`,
       );
     }
     const holder = sameObject ?? sameState;
@@ -194,7 +198,8 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
       refuse(
         `path:${ackId}`,
         source,
-        `Terraform object ${old.id}${inCluster(old.cluster)} would read ${holder.path} instead of ${old.path} with the same state: whatever the old folder created and the new one lacks would be destroyed`,
+        `Terraform object ${old.id}${inCluster(old.cluster)} would read ${holder.path} instead of ${old.path} with the ` +
+          `same state: whatever the old folder created and the new one lacks would be destroyed`,
       );
     }
   }

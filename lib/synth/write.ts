@@ -143,6 +143,7 @@ export function applyPlan(root: string, plan: WritePlan): void {
       throw new Error(
         `the synth failed while writing the GitOps repo (${(e as Error).message}) and could not roll back (${(rollbackError as Error).message}); ` +
           `${JOURNAL_FILE} is left in the repo: the next synth restores the previous tree from it before it writes anything`,
+        { cause: rollbackError },
       );
     }
     throw e;
@@ -300,6 +301,7 @@ export function withRepoLock<T>(root: string, fn: () => T): T {
       throw new Error(
         `another synth is writing this GitOps repo (lock ${LOCK_FILE} held by pid ${holder || "?"}); ` +
           `wait for it to finish and run synth again (if no synth is running, delete ${LOCK_FILE})`,
+        { cause: e },
       );
     }
   }
