@@ -185,6 +185,8 @@ interface Tally {
   compared: number;
   identical: number;
   differences: Difference[];
+  /** Input cases only the head has (a bad-input row for a new prop): nothing of the base changed, so not a difference. */
+  added?: string[];
 }
 
 function compareFiles(base: Dump, head: Dump, allow: readonly Allowance[]): Tally {
@@ -208,7 +210,7 @@ function compareFiles(base: Dump, head: Dump, allow: readonly Allowance[]): Tall
 }
 
 function compareMessages(base: Dump, head: Dump, allow: readonly Allowance[]): Tally {
-  const t: Tally = { compared: 0, identical: 0, differences: [] };
+  const t: Tally = { compared: 0, identical: 0, differences: [], added: [] };
   const lists: [string, Record<string, string[]>, Record<string, string[]>][] = [
     ["", base.messages, head.messages],
     [
@@ -222,7 +224,8 @@ function compareMessages(base: Dump, head: Dump, allow: readonly Allowance[]): T
       t.compared++;
       const bt = a[k]?.join("\n");
       const ht = b[k]?.join("\n");
-      if (bt === ht) t.identical++;
+      if (bt === undefined && ht !== undefined && prefix === "") t.added!.push(k);
+      else if (bt === ht) t.identical++;
       else t.differences.push({ key: `${prefix}${k}`, base: bt, head: ht, allowance: allowanceFor(`${prefix}${k}`, bt, ht, allow) });
     }
   }
@@ -252,6 +255,7 @@ function printTally(title: string, t: Tally): number {
   );
   for (const d of unexpected.slice(0, 20)) process.stdout.write(`  DIFFERS: ${d.key}\n${excerpt(d.base, d.head)}\n`);
   if (unexpected.length > 20) process.stdout.write(`  … and ${unexpected.length - 20} more\n`);
+  if (t.added?.length) process.stdout.write(`  new in head (inputs the base has no such case for): ${t.added.join("; ")}\n`);
   for (const d of expected)
     process.stdout.write(`  expected: ${d.key}\n    reason: ${d.allowance!.reason}\n${excerpt(d.base, d.head, 4)}\n`);
   return unexpected.length;
