@@ -1,0 +1,75 @@
+/**
+ * What makes a value safe to write so that every consumer reads back what was meant: kustomize and kubectl
+ * (sigs.k8s.io/yaml over go-yaml, with YAML 1.1 habits), Flux, the `yaml` package in 1.2 mode, and Terraform's JSON
+ * parser. The emitter's own 1.2 core checks and its `yaml-1.1` compat checks cover most plain-scalar ambiguity;
+ * these rules cover the rest.
+ */
+
+/** YAML 1.1 / go-yaml words for booleans and null, in any case (`yEs`, `oFF`, `NULL`, `~`), plus 1.1's `=` and `<<`. */
+const WORDS = /^(?:y|n|yes|no|on|off|true|false|null|~|=|<<)$/i;
+/** go-yaml v2 resolves ints with Go's strconv (base prefixes in either case, a sign) after dropping every `_`. */
+const GO_INT = /^[-+]?(?:0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|[0-9]+)$/;
+/** go-yaml's float syntax, also after dropping `_`. */
+const GO_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+/** `.inf`, `-.Inf`, `.NaN` in any case. */
+const SPECIAL_FLOAT = /^[-+]?\.(?:inf|nan)$/i;
+
+/** True if a plain (unquoted) scalar of this text could be read as something other than this string. */
+export function readsAsNonString(text: string): boolean {
+  if (text.length > 40) return false; // no number, word or timestamp is this long
+  if (WORDS.test(text) || SPECIAL_FLOAT.test(text)) return true;
+  if (!/^[-+.0-9]/.test(text)) return false;
+  const digits = text.replace(/_/g, "");
+  return GO_INT.test(digits) || GO_FLOAT.test(digits);
+}
+
+/**
+ * Characters the emitter would write raw but that a reader changes or refuses: C0 controls other than tab and
+ * newline, DEL, C1 controls (U+0085 is a line break in YAML 1.1), U+2028/U+2029 (line breaks in YAML 1.1, refused by
+ * go-yaml) and the byte-order mark. A string with any of them is written double-quoted with `\uXXXX` escapes.
+ */
+export const NEEDS_ESCAPE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
+const NEEDS_ESCAPE_ALL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/g;
+
+/** `\uXXXX` for each character of NEEDS_ESCAPE (valid inside YAML double quotes and JSON strings alike). */
+export function escapeUnsafeCharacters(text: string): string {
+  return text.replace(NEEDS_ESCAPE_ALL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
+/** Text for a one-line comment or message: also newlines and tabs become escapes, so nothing can start a new line. */
+export function escapeForOneLine(text: string): string {
+  return escapeUnsafeCharacters(text).replace(/[\n\t\r]/g, (ch) => (ch === "\n" ? "\\n" : ch === "\t" ? "\\t" : "\\r"));
+}
+
+/** A UTF-16 surrogate without its partner: UTF-8 cannot encode it, so the bytes written would differ from the value. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why a value cannot be written as it is, or undefined. Numbers: finite only (JSON writes NaN as null, YAML as .nan). */
+export function unrepresentable(value: unknown): string | undefined {
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    return `${String(value)}: allowed is a finite number (NaN and Infinity mean nothing to Kubernetes or Terraform)`;
+  }
+  if (typeof value === "string" && LONE_SURROGATE.test(value)) {
+    return `${JSON.stringify(value)}: allowed is text that UTF-8 can encode (this one has a lone surrogate)`;
+  }
+  return undefined;
+}
+
+/** Every unrepresentable value (and key) of a plain-data tree, each as `field.path = why`. */
+export function findUnrepresentable(value: unknown, path = ""): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown, p: string): void => {
+    const why = unrepresentable(v);
+    if (why) out.push(`${p || "(document)"} = ${why}`);
+    if (Array.isArray(v)) v.forEach((item, i) => visit(item, `${p}[${i}]`));
+    else if (v !== null && typeof v === "object") {
+      for (const [k, item] of Object.entries(v)) {
+        const keyWhy = unrepresentable(k);
+        if (keyWhy) out.push(`${p || "(document)"} key = ${keyWhy}`);
+        visit(item, p ? `${p}.${k}` : k);
+      }
+    }
+  };
+  visit(value, path);
+  return out;
+}
