@@ -517,7 +517,8 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
     c.oneOf("spot.evictionPolicy", p.spot.evictionPolicy, Object.values(SpotEvictionPolicy));
     const price = p.spot.maxPrice;
     if (price !== undefined && c.literal("spot.maxPrice", price)) {
-      const ok = price === -1 || (price > 0 && Number.isFinite(price) && Math.round(price * 1e5) === price * 1e5);
+      // Decimals counted on the number itself (0.07 * 1e5 is 7000.000000000001): at most 5 if rounding to 5 keeps it.
+      const ok = price === -1 || (typeof price === "number" && price > 0 && Number.isFinite(price) && Number(price.toFixed(5)) === price);
       c.check(ok, "spot.maxPrice", price, "-1 (up to the on-demand price) or a positive price with at most 5 decimals");
     }
   }

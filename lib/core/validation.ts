@@ -1,5 +1,6 @@
 import { Token } from "cdktf";
 import { IConstruct } from "constructs";
+import { escapeForOneLine, hasUnsafeIdCharacter } from "./unsafe-text";
 
 /**
  * Collects the problems of one construct's props. Each message names the prop, the value and what is allowed;
@@ -65,11 +66,14 @@ export function formatProblem(prop: string, value: unknown, allowed: string): st
 function describe(value: unknown): string {
   if (value === undefined) return "(unset)";
   if (typeof value === "string" && value.startsWith("<") && value.endsWith(">")) return value;
+  // JSON.stringify prints NaN and Infinity as null, which is not what was typed.
+  if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   // A construct (or anything with a node path) is named by its path; its JSON would be huge or circular.
   const path = (value as { node?: { path?: unknown } } | null)?.node?.path;
   if (typeof path === "string") return `<${value!.constructor.name} ${path}>`;
   try {
-    return JSON.stringify(value) ?? String(value);
+    // Escaped again: JSON leaves U+2028, U+2029 and C1 controls raw, and a message stays one line per problem.
+    return escapeForOneLine(JSON.stringify(value) ?? String(value));
   } catch {
     return `<${String(value)}>`;
   }
@@ -105,4 +109,13 @@ export class GitOpsSynthError extends Error {
     super(`${title} (${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written):\n  ${problems.join("\n  ")}`);
     this.name = "GitOpsSynthError";
   }
+}
+
+/**
+ * The problem with a construct id, if any. Ids reach every generated file (construct paths in headers and metadata)
+ * and most names: a line break there could start a YAML document of its own.
+ */
+export function constructIdProblem(id: string): string | undefined {
+  if (!hasUnsafeIdCharacter(id)) return undefined;
+  return formatProblem("construct id", id, "an id without control characters, line or paragraph separators (U+2028, U+2029)");
 }

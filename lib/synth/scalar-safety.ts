@@ -5,6 +5,8 @@
  * these rules cover the rest.
  */
 
+import { LONE_SURROGATE } from "../core/unsafe-text";
+
 /** YAML 1.1 / go-yaml words for booleans and null, in any case (`yEs`, `oFF`, `NULL`, `~`), plus 1.1's `=` and `<<`. */
 const WORDS = /^(?:y|n|yes|no|on|off|true|false|null|~|=|<<)$/i;
 /** go-yaml v2 resolves ints with Go's strconv (base prefixes in either case, a sign) after dropping every `_`. */
@@ -22,27 +24,6 @@ export function readsAsNonString(text: string): boolean {
   const digits = text.replace(/_/g, "");
   return GO_INT.test(digits) || GO_FLOAT.test(digits);
 }
-
-/**
- * Characters the emitter would write raw but that a reader changes or refuses: C0 controls other than tab and
- * newline, DEL, C1 controls (U+0085 is a line break in YAML 1.1), U+2028/U+2029 (line breaks in YAML 1.1, refused by
- * go-yaml) and the byte-order mark. A string with any of them is written double-quoted with `\uXXXX` escapes.
- */
-export const NEEDS_ESCAPE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
-const NEEDS_ESCAPE_ALL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/g;
-
-/** `\uXXXX` for each character of NEEDS_ESCAPE (valid inside YAML double quotes and JSON strings alike). */
-export function escapeUnsafeCharacters(text: string): string {
-  return text.replace(NEEDS_ESCAPE_ALL, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`);
-}
-
-/** Text for a one-line comment or message: also newlines and tabs become escapes, so nothing can start a new line. */
-export function escapeForOneLine(text: string): string {
-  return escapeUnsafeCharacters(text).replace(/[\n\t\r]/g, (ch) => (ch === "\n" ? "\\n" : ch === "\t" ? "\\t" : "\\r"));
-}
-
-/** A UTF-16 surrogate without its partner: UTF-8 cannot encode it, so the bytes written would differ from the value. */
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Why a value cannot be written as it is, or undefined. Numbers: finite only (JSON writes NaN as null, YAML as .nan). */
 export function unrepresentable(value: unknown): string | undefined {
