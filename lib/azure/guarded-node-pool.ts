@@ -1,6 +1,7 @@
 import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
 import { Construct } from "constructs";
 import { appOf, Registry } from "../core/registry";
+import { terraformLiteral, terraformLiteralMap } from "../core/terraform-literal";
 import { addPropValidation, PropChecks } from "../core/validation";
 import { InfrastructureStack } from "./infrastructure-stack";
 import { BoundCluster, NodePoolCluster } from "./node-pool-cluster";
@@ -279,8 +280,9 @@ export class GuardedNodePool extends Construct {
       nodeCount: nodeCount,
       mode,
       zones: props.zones,
-      nodeLabels: props.nodeLabels,
-      nodeTaints: taints.length ? taints : undefined,
+      // Literal text stays literal in Terraform JSON (validation sees and reports the props as typed).
+      nodeLabels: terraformLiteralMap(props.nodeLabels),
+      nodeTaints: taints.length ? taints.map((t) => terraformLiteral(t)) : undefined,
       maxPods: props.maxPods,
       osDiskSizeGb: props.osDiskSizeGb,
       osDiskType: props.osDiskType,
@@ -299,7 +301,7 @@ export class GuardedNodePool extends Construct {
       evictionPolicy: props.spot ? (props.spot.evictionPolicy ?? SpotEvictionPolicy.DELETE) : undefined,
       spotMaxPrice: props.spot ? (props.spot.maxPrice ?? -1) : undefined,
       temporaryNameForRotation: temporaryName,
-      tags: props.tags,
+      tags: terraformLiteralMap(props.tags),
       lifecycle: {
         // The autoscaler owns the live count; without this every reconcile would scale the pool back.
         ignoreChanges: ["node_count"],
