@@ -96,8 +96,8 @@ export function isDerPrivateKey(bytes: Buffer): boolean {
 const SECRET_WORDS = /password|passwd|passphrase|secret|token|apikey|privatekey|accesskey|accountkey|connectionstring|credential/;
 /** Short words that count only as whole words of the key (`DB_PASS`, not `bypass`). */
 const SECRET_SHORT_WORDS = new Set(["pass", "pwd", "pw", "sas", "pat"]);
-/** Words whose value is a credential if it looks random (the entropy check): `auth`, `signature`, a plain `key`. */
-const MAYBE_SECRET_WORDS = /key|auth|sig|hmac|cookie|session|salt/;
+/** Whole words whose value is a credential if it looks random (the entropy check): `signingKey`, `auth`, not `keyboard`. */
+const MAYBE_SECRET_WORDS = new Set(["key", "keys", "auth", "authorization", "sig", "signature", "hmac", "cookie", "session", "salt"]);
 /** Last words that make the key a pointer to a secret, or a setting about one, not the secret itself. */
 const NOT_A_VALUE = new Set(
   "ref refs reference name names path paths file id ids suffix prefix type types namespace enabled disabled policy version audience mode store provider ttl expiry expiration length selector template format kind header field fields url urls endpoint issuer rotation hash digest vault".split(
@@ -114,7 +114,7 @@ export function secretKeyKind(key: string): "secret" | "maybe" | undefined {
   if (words.length === 0) return undefined;
   if (NOT_A_VALUE.has(words[words.length - 1])) return undefined;
   if (SECRET_WORDS.test(words.join("")) || words.some((w) => SECRET_SHORT_WORDS.has(w))) return "secret";
-  return words.some((w) => MAYBE_SECRET_WORDS.test(w)) ? "maybe" : undefined;
+  return words.some((w) => MAYBE_SECRET_WORDS.has(w)) ? "maybe" : undefined;
 }
 
 /** Bits of Shannon entropy per character. */

@@ -53,21 +53,22 @@ function walk(value: unknown, path: string, report: (path: string, what: string)
   if (value === null || typeof value !== "object") return;
   const o = value as Record<string, unknown>;
   // Container env: {name: ARM_CLIENT_SECRET, value: "…"} must use valueFrom instead.
-  if (typeof o.name === "string" && typeof o.value === "string" && isCredential(o.name, o.value)) {
+  if (typeof o.name === "string" && typeof o.value === "string" && credentialKind(o.name, o.value)) {
     report(`${path}.value`, `environment variable ${o.name} has a literal value`);
   }
   for (const [k, v] of Object.entries(o)) {
     const p = path ? `${path}.${k}` : k;
-    if (typeof v === "string" && isCredential(k, v)) report(p, `a literal value for ${k}`);
+    const kind = typeof v === "string" ? credentialKind(k, v) : undefined;
+    if (kind) report(p, `${kind === "secret" ? "a literal value" : "a random-looking literal value"} for ${k}`);
     else walk(v, p, report);
   }
 }
 
 /** A literal value under a secret-like name: any value for `password`-like names, a random-looking one for `key`-like names. */
-function isCredential(name: string, value: string): boolean {
-  if (value === "" || REFERENCE.test(value)) return false;
+function credentialKind(name: string, value: string): "secret" | "maybe" | undefined {
+  if (value === "" || REFERENCE.test(value)) return undefined;
   const kind = secretKeyKind(name);
-  return kind === "secret" || (kind === "maybe" && looksRandom(value));
+  return kind === "secret" || (kind === "maybe" && looksRandom(value)) ? kind : undefined;
 }
 
 function lineOf(text: string, index: number): number {
