@@ -69,6 +69,7 @@ function makeUnambiguous(node: unknown, path: string, problems: string[]): void 
     for (const pair of node.items) {
       makeUnambiguous(pair.key, `${path} key`, problems);
       const key = isScalar(pair.key) ? String(pair.key.value) : "?";
+      if (key === "<<") problems.push(`${path || "(document)"} key = "<<": ${MERGE_KEY}`);
       makeUnambiguous(pair.value, path ? `${path}.${key}` : key, problems);
     }
   } else if (isSeq(node)) {
@@ -80,6 +81,8 @@ function makeUnambiguous(node: unknown, path: string, problems: string[]): void 
     if (typeof v === "string" && (NEEDS_ESCAPE.test(v) || readsAsNonString(v))) node.type = Scalar.QUOTE_DOUBLE;
   }
 }
+
+const MERGE_KEY = `allowed is any key but "<<" (YAML 1.1 readers take it as a merge key; kustomize drops it)`;
 
 function unrepresentableError(source: string, problems: readonly string[]): GitOpsSynthError {
   return new GitOpsSynthError(
@@ -95,7 +98,7 @@ const YAML_TO_STRING = { lineWidth: 0, indent: 2, directives: false } as const;
 
 /** Terraform JSON: the top-level "//" comment key carries the generated marker. */
 export function renderJson(value: unknown, source: string): string {
-  const problems = findUnrepresentable(value);
+  const problems = findUnrepresentable(value, "json");
   if (problems.length) throw unrepresentableError(source, problems);
   if (value !== null && typeof value === "object" && !Array.isArray(value)) {
     return stableJson({ ...(value as object), "//": { generated_by: GENERATOR, source, notice: generatedNotice(source) } });

@@ -25,27 +25,41 @@ export function readsAsNonString(text: string): boolean {
   return GO_INT.test(digits) || GO_FLOAT.test(digits);
 }
 
-/** Why a value cannot be written as it is, or undefined. Numbers: finite only (JSON writes NaN as null, YAML as .nan). */
-export function unrepresentable(value: unknown): string | undefined {
+/**
+ * Characters kustomize cannot write back unchanged, however they are escaped: go-yaml's emitter refuses DEL, C1
+ * controls and U+FFFE/U+FFFF ("control characters are not allowed"), and turns U+0085 into a space and U+2028/U+2029
+ * into a line break plus indentation.
+ */
+const KUSTOMIZE_CANNOT_KEEP = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
+
+/**
+ * Why a value cannot be written as it is, or undefined. Numbers: finite only (JSON writes NaN as null, YAML as .nan).
+ * Strings: UTF-8 encodable; in YAML also nothing kustomize changes.
+ */
+export function unrepresentable(value: unknown, format: "yaml" | "json" = "yaml"): string | undefined {
   if (typeof value === "number" && !Number.isFinite(value)) {
     return `${String(value)}: allowed is a finite number (NaN and Infinity mean nothing to Kubernetes or Terraform)`;
   }
-  if (typeof value === "string" && LONE_SURROGATE.test(value)) {
+  if (typeof value !== "string") return undefined;
+  if (LONE_SURROGATE.test(value)) {
     return `${JSON.stringify(value)}: allowed is text that UTF-8 can encode (this one has a lone surrogate)`;
+  }
+  if (format === "yaml" && KUSTOMIZE_CANNOT_KEEP.test(value)) {
+    return `${JSON.stringify(value)}: allowed is text without DEL, C1 controls (U+0080 to U+009F), U+2028, U+2029, U+FFFE or U+FFFF (kustomize cannot write them back unchanged)`;
   }
   return undefined;
 }
 
 /** Every unrepresentable value (and key) of a plain-data tree, each as `field.path = why`. */
-export function findUnrepresentable(value: unknown, path = ""): string[] {
+export function findUnrepresentable(value: unknown, format: "yaml" | "json", path = ""): string[] {
   const out: string[] = [];
   const visit = (v: unknown, p: string): void => {
-    const why = unrepresentable(v);
+    const why = unrepresentable(v, format);
     if (why) out.push(`${p || "(document)"} = ${why}`);
     if (Array.isArray(v)) v.forEach((item, i) => visit(item, `${p}[${i}]`));
     else if (v !== null && typeof v === "object") {
       for (const [k, item] of Object.entries(v)) {
-        const keyWhy = unrepresentable(k);
+        const keyWhy = unrepresentable(k, format);
         if (keyWhy) out.push(`${p || "(document)"} key = ${keyWhy}`);
         visit(item, p ? `${p}.${k}` : k);
       }
