@@ -1,5 +1,6 @@
 import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
 import { Construct } from "constructs";
+import { checkKeyPrefixLength } from "../core/kubernetes-limits";
 import { appOf, Registry } from "../core/registry";
 import { terraformLiteral, terraformLiteralMap } from "../core/terraform-literal";
 import { addPropValidation, PropChecks } from "../core/validation";
@@ -485,7 +486,9 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
         k,
         `a key outside the reserved prefixes ${RESERVED_LABEL_PREFIXES.join(", ")}`,
       );
-      c.check(LABEL_KEY.test(k), `nodeLabels[${JSON.stringify(k)}]`, k, "a Kubernetes label key ([prefix/]name, name 1 to 63 characters)");
+      const keyOk = LABEL_KEY.test(k);
+      c.check(keyOk, `nodeLabels[${JSON.stringify(k)}]`, k, "a Kubernetes label key ([prefix/]name, name 1 to 63 characters)");
+      if (keyOk) checkKeyPrefixLength(c, `nodeLabels[${JSON.stringify(k)}]`, k);
       c.check(
         typeof v === "string" && LABEL_VALUE.test(v),
         `nodeLabels[${JSON.stringify(k)}]`,
@@ -496,7 +499,9 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   }
   if (p.nodeTaints !== undefined && c.literal("nodeTaints", p.nodeTaints)) {
     p.nodeTaints.forEach((t, i) => {
-      c.check(LABEL_KEY.test(t.key), `nodeTaints[${i}].key`, t.key, "a Kubernetes taint key ([prefix/]name)");
+      const taintKeyOk = LABEL_KEY.test(t.key);
+      c.check(taintKeyOk, `nodeTaints[${i}].key`, t.key, "a Kubernetes taint key ([prefix/]name)");
+      if (taintKeyOk) checkKeyPrefixLength(c, `nodeTaints[${i}].key`, t.key);
       if (t.value !== undefined)
         c.check(LABEL_VALUE.test(t.value), `nodeTaints[${i}].value`, t.value, "a taint value (0 to 63 letters, digits, '-', '_', '.')");
       c.oneOf(`nodeTaints[${i}].effect`, t.effect, Object.values(TaintEffect));
