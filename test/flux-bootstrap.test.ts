@@ -17,6 +17,7 @@ import {
 } from "../lib";
 import { validateManifest } from "../lib/schema/manifest-validator";
 import { validateTree } from "../lib/synth/validate-tree";
+import { GIT_REF_RULES } from "../lib/core/git-ref-name";
 import { flux29OnlyFields } from "./flux-fields";
 import { cleanupTempDirs, listFiles, newApp, SUBSCRIPTION, workspace } from "./helpers";
 import { Parsed } from "./parsed";
@@ -410,7 +411,7 @@ describe("each bad input, with its message", () => {
     [
       "a branch with a space",
       { branch: "my branch" },
-      ["[flux] branch = \"my branch\": allowed is a Git branch name (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\')"],
+      ['[flux] branch = "my branch": allowed is a Git branch name (' + GIT_REF_RULES + ")"],
     ],
     [
       "AKS mode without its settings",

@@ -86,7 +86,7 @@ const MERGE_KEY = `allowed is any key but "<<" (YAML 1.1 readers take it as a me
 
 function unrepresentableError(source: string, problems: readonly string[]): GitOpsSynthError {
   return new GitOpsSynthError(
-    "Synth refused: values no reader would get back as written",
+    "Synth refused: invalid input",
     problems.map((p) => `[${escapeForOneLine(source)}] ${escapeForOneLine(p)}`),
   );
 }
