@@ -44,7 +44,10 @@ export function renderSecretScanTable(): string {
     "",
     "| rule | catches |",
     "| --- | --- |",
-    ...SECRET_SHAPES.map((s) => `| \`${s.id}\` | ${s.what.replace(/\|/g, "\\|")}; pattern \`${s.re.source.replace(/\|/g, "\\|")}\` |`),
+    ...SECRET_SHAPES.map((s) => {
+      const where = s.inRunsSplitBy ? ` (matched against each base64 run of the file, split at \`${s.inRunsSplitBy.source}\`)` : "";
+      return `| \`${s.id}\` | ${s.what.replace(/\|/g, "\\|")}; pattern \`${s.re.source.replace(/\|/g, "\\|")}\`${where} |`;
+    }),
     ...Object.entries(KEY_RULES).map(([id, text]) => `| \`${id}\` | ${text} |`),
     "",
     "CI cross-check: `npm run secretlint:trees` runs secretlint's recommended preset over the committed example trees as",

@@ -10,6 +10,13 @@ export interface SecretShape {
   /** What was found, as the refusal message says it. */
   readonly what: string;
   readonly re: RegExp;
+  /** Looked for only in files that contain this text (a cheap test first: most files hold no "@"). */
+  readonly needs?: string;
+  /**
+   * Matched against the pieces of each base64 run (split by this pattern) instead of the whole text: long runs are
+   * rare, so the long patterns run on a few short strings (`re` is then anchored).
+   */
+  readonly inRunsSplitBy?: RegExp;
 }
 
 /** Not preceded by a letter or digit: a token glued to other text (`xghp_…`) still counts, a longer word does not. */
@@ -35,23 +42,27 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
     id: "url-userinfo-password",
     what: "a URL with a user and password or token (scheme://user:secret@host)",
     re: /\b[a-z][a-z0-9+.-]*:\/\/[^/\s:@"'${}]+:(?:[^/\s@"'${}]|\$(?!\{))+@[^\s/"']+/i,
+    needs: "@",
   },
   {
     id: "url-userinfo-token",
     what: "a URL with a token as its user (https://<token>@host)",
     re: /\bhttps?:\/\/[A-Za-z0-9_\-.~%]{20,}@[^\s/"']+/i,
+    needs: "@",
   },
   {
     id: "free-text-user-password",
     what: "a user and password in text (user:password@host)",
     re: new RegExp(`${B}[A-Za-z0-9._%+-]+:(?:[^\\s@/:"'$\\{\\}]|\\$(?!\\{)){3,}@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,}${E}`),
+    needs: "@",
   },
   { id: "azure-storage-connection", what: "an Azure storage account key", re: /AccountKey=[A-Za-z0-9+/]{86}==/ },
   // Storage account keys are 64 random bytes: 86 base64 characters and "==", found bare too.
   {
     id: "azure-storage-key",
     what: "an Azure storage account key (88 base64 characters)",
-    re: /(?<![A-Za-z0-9+/])[A-Za-z0-9+/]{86}==(?![A-Za-z0-9+/=])/,
+    re: /^[A-Za-z0-9+/]{86}==$/,
+    inRunsSplitBy: /[-_]/,
   },
   { id: "azure-sas", what: "an Azure SAS signature", re: /[?&]sig=[A-Za-z0-9%+/=]{30,}/ },
   { id: "azure-ad-client-secret", what: "an Azure AD client secret", re: /\b[A-Za-z0-9_~.-]{3}[78]Q~[A-Za-z0-9_~.-]{31,34}\b/ },
@@ -59,7 +70,8 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
     id: "azure-devops-pat",
     what: "an Azure DevOps personal access token",
     // 52 base32 characters (the classic format), or 84 with the AZDO signature (the format since 2024).
-    re: new RegExp(`${B}(?:[a-z2-7]{52}|[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})${E}`),
+    re: /^(?:[a-z2-7]{52}|[A-Za-z0-9]{76}AZDO[A-Za-z0-9]{4})$/,
+    inRunsSplitBy: /[^A-Za-z0-9]/,
   },
   { id: "slack-webhook", what: "a Slack webhook address", re: /hooks\.slack\.com\/(?:services|triggers|workflows)\/[A-Za-z0-9/_-]+/ },
   {
@@ -76,8 +88,11 @@ export const SECRET_SHAPES: readonly SecretShape[] = [
   },
 ];
 
-/** A run of base64 (or base64url) long enough to hide a token; its decoded text is scanned too. */
-export const BASE64_RUN = /[A-Za-z0-9+/_-]{32,}={0,2}/g;
+/**
+ * A run of base64 (or base64url) long enough to hide a token; its decoded text is scanned too. Matched only from the
+ * start of a run (the lookbehind), so the engine does not retry at every character inside one.
+ */
+export const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,}={0,2}/g;
 
 /**
  * A DER private key, as the body of a PEM block without its BEGIN line decodes: a SEQUENCE holding an INTEGER version
@@ -107,6 +122,16 @@ const NOT_A_VALUE = new Set(
 
 /** How a key name is classified: its value is a credential, may be one (check the value), or neither. */
 export function secretKeyKind(key: string): "secret" | "maybe" | undefined {
+  // Memoized: a synth checks the same few hundred keys (apiVersion, metadata, name…) in every file.
+  if (KIND_OF.has(key)) return KIND_OF.get(key);
+  const kind = classify(key);
+  if (KIND_OF.size < 10_000) KIND_OF.set(key, kind);
+  return kind;
+}
+
+const KIND_OF = new Map<string, "secret" | "maybe" | undefined>();
+
+function classify(key: string): "secret" | "maybe" | undefined {
   const words = key
     .split(/[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])/)
     .filter(Boolean)

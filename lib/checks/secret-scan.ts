@@ -17,7 +17,8 @@ export function checkNoSecrets(files: readonly RenderedFile[], _repo: RepoView, 
     const at = (index: number, what: string): void => {
       problems.push(`[${f.source}] ${f.path} line ${lineOf(text, index)}: contains ${what}; ${ADVICE}`);
     };
-    for (const { what, re } of SECRET_SHAPES) {
+    for (const { what, re, needs } of TEXT_SHAPES) {
+      if (needs !== undefined && !text.includes(needs)) continue;
       const m = re.exec(text);
       if (m) at(m.index, what);
     }
@@ -30,9 +31,15 @@ export function checkNoSecrets(files: readonly RenderedFile[], _repo: RepoView, 
 
 const ADVICE = "secrets never go into Git: keep it in a Kubernetes Secret and reference it (secretRef / valueFrom.secretKeyRef)";
 
+/** Shapes looked for in the whole text, and those looked for in the pieces of long base64 runs. */
+const TEXT_SHAPES = SECRET_SHAPES.filter((s) => !s.inRunsSplitBy);
+const RUN_SHAPES = SECRET_SHAPES.filter((s) => s.inRunsSplitBy);
+
 /** A token or key base64-encoded (a PAT in a Secret's `data`, a PEM body without its BEGIN line) is still a secret. */
 function scanBase64Runs(text: string, at: (index: number, what: string) => void): void {
   for (const m of text.matchAll(BASE64_RUN)) {
+    const long = RUN_SHAPES.find(({ re, inRunsSplitBy }) => m[0].split(inRunsSplitBy!).some((piece) => re.test(piece)));
+    if (long) at(m.index!, long.what);
     const bytes = Buffer.from(m[0].replace(/-/g, "+").replace(/_/g, "/"), "base64");
     if (isDerPrivateKey(bytes)) {
       at(m.index!, "a private key (base64 DER, e.g. a PEM body without its BEGIN line)");
@@ -40,7 +47,7 @@ function scanBase64Runs(text: string, at: (index: number, what: string) => void)
     }
     const decoded = bytes.toString("latin1");
     if (!/^[\x20-\x7e\t\r\n]+$/.test(decoded)) continue; // not text: random bytes cannot hide a text token
-    const shape = SECRET_SHAPES.find(({ re }) => re.test(decoded));
+    const shape = TEXT_SHAPES.find(({ re }) => re.test(decoded));
     if (shape) at(m.index!, `${shape.what}, base64-encoded`);
   }
 }
