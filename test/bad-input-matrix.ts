@@ -3302,6 +3302,90 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
       "a key whose prefix (before '/') has at most 253 characters",
     ),
   },
+  {
+    construct: "GuardedNodePool",
+    prop: "tags",
+    value: '"abc"',
+    note: "a string (JavaScript)",
+    build: pool({ tags: "abc" as never }),
+    expected: problem("infra/pool", "tags", '"abc"', "an object of tag names to values"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "nodeLabels",
+    value: '["gpu"]',
+    note: "an array (JavaScript)",
+    build: pool({ nodeLabels: ["gpu"] as never }),
+    expected: problem("infra/pool", "nodeLabels", '["gpu"]', "an object of label keys to values"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "nodeTaints",
+    value: "{}",
+    note: "an object (JavaScript)",
+    build: pool({ nodeTaints: {} as never }),
+    expected: problem("infra/pool", "nodeTaints", "{}", "an array of { key, value?, effect } taints"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "nodeTaints",
+    value: "[null]",
+    note: "JavaScript",
+    build: pool({ nodeTaints: [null] as never }),
+    expected: problem("infra/pool", "nodeTaints", "[null]", "an array of { key, value?, effect } taints"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "spot",
+    value: '"yes"',
+    note: "a string (JavaScript)",
+    build: pool({ spot: "yes" as never }),
+    expected: problem("infra/pool", "spot", '"yes"', "an object { evictionPolicy?, maxPrice? }"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "upgradeSettings",
+    value: "5",
+    note: "a number (JavaScript)",
+    build: pool({ upgradeSettings: 5 as never }),
+    expected: problem("infra/pool", "upgradeSettings", "5", "an object { maxSurge?"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "guardrails",
+    value: '"strict"',
+    note: "a string (JavaScript)",
+    build: pool({ guardrails: "strict" as never }),
+    expected: problem("infra/pool", "guardrails", '"strict"', "an object { minCountFloor?"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "name",
+    value: "undefined",
+    note: "JavaScript",
+    build: pool({ name: undefined as never }),
+    expected: problem("infra/pool", "name", "(unset)", "a lower-case letter"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "tags",
+    value: "a circular object",
+    note: "JavaScript",
+    build: pool(() => {
+      const tags: Record<string, unknown> = {};
+      tags.self = tags;
+      return { tags: tags as never };
+    }),
+    expected: problem("infra/pool", 'tags["self"]', "<[object Object]>", "an Azure tag value"),
+  },
+  {
+    construct: "InfrastructureStack",
+    prop: "(props)",
+    value: "undefined",
+    note: "JavaScript",
+    build: (app) => void new InfrastructureStack(app, "infra", undefined as never),
+    expected: problem("infra", "subscriptionId", "(unset)", "a subscription GUID"),
+  },
 ];
 
 /** What one row's synth did: the problems it reported (or none), and where it would have written. */

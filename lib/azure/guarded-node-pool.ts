@@ -248,14 +248,16 @@ export class GuardedNodePool extends Construct {
   /** Name of the temporary pool a rotation creates. */
   readonly temporaryNameForRotation: string;
 
-  constructor(scope: Construct, id: string, props: GuardedNodePoolProps) {
+  constructor(scope: Construct, id: string, givenProps: GuardedNodePoolProps) {
     super(scope, id);
+    // A JavaScript caller without props gets the validation messages (cluster, name, counts unset), not a TypeError.
+    const props: GuardedNodePoolProps = givenProps ?? ({} as GuardedNodePoolProps);
     InfrastructureStack.of(this); // fails early with the path if used outside an infrastructure stack
     const mode = props.mode ?? NodePoolMode.USER;
     const osType = props.osType ?? NodePoolOsType.LINUX;
     const nodeCount = props.nodeCount;
     const preventDestroy = props.preventDestroy ?? true;
-    const temporaryName = props.temporaryNameForRotation ?? temporaryNameFor(props.name, osType);
+    const temporaryName = props.temporaryNameForRotation ?? (typeof props.name === "string" ? temporaryNameFor(props.name, osType) : "");
     this.name = props.name;
     this.minCount = props.minCount;
     this.maxCount = props.maxCount;
@@ -268,7 +270,9 @@ export class GuardedNodePool extends Construct {
     this.cluster = props.cluster instanceof NodePoolCluster ? props.cluster._bind(this) : { id: "" };
     const checksCluster = props.cluster instanceof NodePoolCluster ? firstPoolOf(this, props.cluster) === this : true;
 
-    const taints = (props.nodeTaints ?? []).map((t) => `${t.key}${t.value !== undefined ? `=${t.value}` : ""}:${t.effect}`);
+    // A JavaScript caller's `nodeTaints: {}` or `[null]` gets the validation message, not a TypeError here.
+    const taintList = Array.isArray(props.nodeTaints) ? props.nodeTaints.filter((t) => t !== null && typeof t === "object") : [];
+    const taints = taintList.map((t) => `${t.key}${t.value !== undefined ? `=${t.value}` : ""}:${t.effect}`);
     if (props.spot && !taints.includes(SPOT_TAINT)) taints.push(SPOT_TAINT); // AKS adds it; declaring it avoids a diff on every plan
 
     this.resource = new KubernetesClusterNodePool(this, RESOURCE_ID, {
@@ -371,7 +375,8 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   const nameRule =
     `a lower-case letter, then lower-case letters and digits, 1 to ${nameMax} ` +
     `characters${r.osType === NodePoolOsType.WINDOWS ? " (Windows)" : ""}`;
-  const nameOk = c.pattern("name", p.name, POOL_NAME, nameRule);
+  if (p.name === undefined) c.fail("name", p.name, nameRule); // required; only a JavaScript caller can leave it out
+  const nameOk = p.name !== undefined && c.pattern("name", p.name, POOL_NAME, nameRule);
   if (nameOk) c.check(p.name.length <= nameMax, "name", p.name, nameRule);
   // A derived rotation name is valid whenever the name is; only a given one needs its own message.
   if ((nameOk || p.temporaryNameForRotation !== undefined) && c.pattern("temporaryNameForRotation", r.temporaryName, POOL_NAME, nameRule)) {
@@ -384,6 +389,7 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   }
 
   const g = r.guardrails;
+  c.record("guardrails", p.guardrails, "an object { minCountFloor?, maxCountCeiling?, allowedVmSizes? }");
   const floorOk = c.integer("guardrails.minCountFloor", g.minCountFloor, 0, AKS_MAX_NODES);
   const ceilingOk = c.integer("guardrails.maxCountCeiling", g.maxCountCeiling, 0, AKS_MAX_NODES);
   if (floorOk && ceilingOk)
@@ -478,7 +484,11 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
     c.check(zonesOk, "zones", p.zones, `zones from "1", "2", "3"`);
     if (zonesOk) c.check(new Set(p.zones).size === p.zones.length, "zones", p.zones, "each zone once");
   }
-  if (p.nodeLabels !== undefined && c.literal("nodeLabels", p.nodeLabels)) {
+  if (
+    p.nodeLabels !== undefined &&
+    c.literal("nodeLabels", p.nodeLabels) &&
+    c.record("nodeLabels", p.nodeLabels, 'an object of label keys to values, e.g. { workload: "batch" }')
+  ) {
     for (const [k, v] of Object.entries(p.nodeLabels)) {
       c.check(
         !RESERVED_LABEL_PREFIXES.some((pre) => k.startsWith(pre)),
@@ -497,7 +507,11 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
       );
     }
   }
-  if (p.nodeTaints !== undefined && c.literal("nodeTaints", p.nodeTaints)) {
+  if (
+    p.nodeTaints !== undefined &&
+    c.literal("nodeTaints", p.nodeTaints) &&
+    c.arrayOfObjects("nodeTaints", p.nodeTaints, "an array of { key, value?, effect } taints")
+  ) {
     p.nodeTaints.forEach((t, i) => {
       const taintKeyOk = LABEL_KEY.test(t.key);
       c.check(taintKeyOk, `nodeTaints[${i}].key`, t.key, "a Kubernetes taint key ([prefix/]name)");
@@ -508,7 +522,7 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
     });
   }
   const u = p.upgradeSettings;
-  if (u) {
+  if (c.record("upgradeSettings", u, "an object { maxSurge?, maxUnavailable?, drainTimeoutInMinutes?, nodeSoakDurationInMinutes? }") && u) {
     c.check(
       !(u.maxSurge !== undefined && u.maxUnavailable !== undefined),
       "upgradeSettings",
@@ -520,7 +534,7 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
     c.integer("upgradeSettings.drainTimeoutInMinutes", u.drainTimeoutInMinutes, 0, 1440);
     c.integer("upgradeSettings.nodeSoakDurationInMinutes", u.nodeSoakDurationInMinutes, 0, 30);
   }
-  if (p.spot) {
+  if (c.record("spot", p.spot, "an object { evictionPolicy?, maxPrice? }") && p.spot) {
     c.oneOf("spot.evictionPolicy", p.spot.evictionPolicy, Object.values(SpotEvictionPolicy));
     const price = p.spot.maxPrice;
     if (price !== undefined && c.literal("spot.maxPrice", price)) {
@@ -529,7 +543,11 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
       c.check(ok, "spot.maxPrice", price, "-1 (up to the on-demand price) or a positive price with at most 5 decimals");
     }
   }
-  if (p.tags !== undefined && c.literal("tags", p.tags)) {
+  if (
+    p.tags !== undefined &&
+    c.literal("tags", p.tags) &&
+    c.record("tags", p.tags, 'an object of tag names to values, e.g. { team: "platform" }')
+  ) {
     for (const [k, v] of Object.entries(p.tags)) {
       c.check(TAG_NAME.test(k), `tags[${JSON.stringify(k)}]`, k, "an Azure tag name: 1 to 512 characters, none of < > % & \\ ? /");
       c.check(

@@ -54,6 +54,22 @@ export class PropChecks {
     return ok;
   }
 
+  /** A plain object (a map such as tags or labels), not an array, string or null: JavaScript callers can pass anything. */
+  record(prop: string, value: unknown, allowed: string): boolean {
+    if (value === undefined) return true;
+    const ok = value !== null && typeof value === "object" && !Array.isArray(value);
+    this.check(ok, prop, value, allowed);
+    return ok;
+  }
+
+  /** An array whose every element is a plain object (e.g. taints), for JavaScript callers. */
+  arrayOfObjects(prop: string, value: unknown, allowed: string): boolean {
+    if (value === undefined) return true;
+    const ok = Array.isArray(value) && value.every((v) => v !== null && typeof v === "object" && !Array.isArray(v));
+    this.check(ok, prop, value, allowed);
+    return ok;
+  }
+
   get all(): string[] {
     return [...this.problems];
   }
@@ -79,14 +95,15 @@ function describe(value: unknown): string {
   }
 }
 
-export function containsToken(value: unknown): boolean {
+export function containsToken(value: unknown, seen: Set<object> = new Set()): boolean {
   if (typeof value === "string" || typeof value === "number") return Token.isUnresolved(value);
-  if (Array.isArray(value)) return Token.isUnresolved(value) || value.some(containsToken);
-  if (value !== null && typeof value === "object") {
-    if (Token.isUnresolved(value)) return true;
-    return Object.entries(value).some(([k, v]) => Token.isUnresolved(k) || containsToken(v));
-  }
-  return false;
+  if (value === null || typeof value !== "object") return false;
+  // A circular value (from a JavaScript caller) is looked at once, not until the stack overflows.
+  if (seen.has(value)) return false;
+  seen.add(value);
+  if (Array.isArray(value)) return Token.isUnresolved(value) || value.some((v) => containsToken(v, seen));
+  if (Token.isUnresolved(value)) return true;
+  return Object.entries(value).some(([k, v]) => Token.isUnresolved(k) || containsToken(v, seen));
 }
 
 /** Registers a validation that runs at synth; the construct's checks are computed lazily so mutators count. */
