@@ -13,9 +13,14 @@ export const SECRET_TABLE_FILE = "docs/secret-scan.md";
 
 const KEY_RULES: Record<string, string> = {
   "key-name":
-    "a literal string under a secret-like key: `password`, `passwd`, `passphrase`, `secret`, `token`, `apikey`, `privatekey`, `accesskey`, `accountkey`, `connectionstring`, `credential` anywhere in the name, or the whole words `pass`, `pwd`, `pw`, `sas`, `pat`, in any case and with any separator; not when the last word makes it a pointer or setting (`…Ref`, `…Name`, `…Path`, `…File`, `…Id`, `…Suffix`, …); Terraform references `${…}` are fine",
+    "a literal string under a secret-like key: `password`, `passwd`, `passphrase`, `secret`, `token`, `apikey`, " +
+    "`privatekey`, `accesskey`, `accountkey`, `connectionstring`, `credential` anywhere in the name, or the whole words " +
+    "`pass`, `pwd`, `pw`, `sas`, `pat`, in any case and with any separator; not when the last word makes it a pointer or " +
+    "setting (`…Ref`, `…Name`, `…Path`, `…File`, `…Id`, `…Suffix`, …); Terraform references `${…}` are fine",
   "key-entropy":
-    "a random-looking literal (16+ characters, no spaces, letters and digits, 3.5+ bits of entropy per character) under a key-like name (the whole words `key`, `auth`, `authorization`, `sig`, `signature`, `hmac`, `cookie`, `session`, `salt`: `signingKey`, not `keyboard`)",
+    "a random-looking literal (16+ characters, no spaces, letters and digits, 3.5+ bits of entropy per character) under a " +
+    "key-like name (the whole words `key`, `auth`, `authorization`, `sig`, `signature`, `hmac`, `cookie`, `session`, " +
+    "`salt`: `signingKey`, not `keyboard`)",
   "env-name": "a container env entry `{name, value}` whose name is secret-like (same words as `key-name`); use `valueFrom.secretKeyRef`",
   "base64-der-private-key":
     "a base64 run that decodes to a DER private key (a SEQUENCE starting with INTEGER 0 or 1: PKCS#1, PKCS#8, SEC1) or an OpenSSH key",

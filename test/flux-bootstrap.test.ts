@@ -15,9 +15,9 @@ import {
   PromotionOrder,
   TerraformControllerCR,
 } from "../lib";
+import { GIT_REF_RULES } from "../lib/core/git-ref-name";
 import { validateManifest } from "../lib/schema/manifest-validator";
 import { validateTree } from "../lib/synth/validate-tree";
-import { GIT_REF_RULES } from "../lib/core/git-ref-name";
 import { flux29OnlyFields } from "./flux-fields";
 import { cleanupTempDirs, listFiles, newApp, SUBSCRIPTION, workspace } from "./helpers";
 import { Parsed } from "./parsed";

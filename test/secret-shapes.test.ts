@@ -4,11 +4,11 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { checkNoSecrets } from "../lib/checks/secret-scan";
 import { SECRET_SHAPES } from "../lib/checks/secret-rules";
+import { checkNoSecrets } from "../lib/checks/secret-scan";
 import { emptyRecord } from "../lib/synth/ownership";
-import { RepoView } from "../lib/synth/repo-view";
 import { renderFile } from "../lib/synth/render";
+import { RepoView } from "../lib/synth/repo-view";
 import { renderSecretScanTable, SECRET_TABLE_FILE } from "../scripts/secret-scan-table";
 import { SECRET_CASES, SecretCase } from "./secret-shapes";
 

@@ -24,7 +24,7 @@ const TAGS: Record<string, string> = {
   "${path.module}": "key too",
 };
 
-function synthTags(tags: Record<string, string>): any {
+function synthTags(tags: Record<string, string>): { tags: Record<string, string> } {
   const ws = workspace();
   const app = newApp(ws);
   const stack = new InfrastructureStack(app, "infra", { subscriptionId: SUBSCRIPTION });
@@ -56,7 +56,9 @@ test("tokens keep resolving: a variable next to literal text, a cdktf function (
   const env = new TerraformVariable(stack, "env", { type: "string" }).stringValue;
   const tags = { mixed: `env-${env}-${HOSTILE}`, fn: Fn.upper("${x}"), [env]: "%{v}", only: env };
   new ResourceGroup(stack, "rg", { name: "rg", location: "westeurope", tags: terraformLiteralMap(tags) });
-  expect((stack.toTerraform() as any).resource.azurerm_resource_group.rg.tags).toEqual({
+  expect(
+    (stack.toTerraform() as { resource: { azurerm_resource_group: { rg: { tags: unknown } } } }).resource.azurerm_resource_group.rg.tags,
+  ).toEqual({
     mixed: 'env-${var.env}-$${file("/etc/passwd")}',
     fn: '${upper("$${x}")}',
     "${var.env}": "%%{v}",

@@ -138,10 +138,20 @@ function kustomizeBuild(dir: string, resources: readonly string[]): unknown[] {
   });
 }
 
-function find(objects: unknown[], kind: string): any {
+/** The fields of the kustomize output this test reads (Terraform and HelmRelease objects). */
+interface BuiltObject {
+  readonly kind: string;
+  readonly spec: {
+    readonly vars: { readonly name: string; readonly value: unknown }[];
+    readonly runnerPodTemplate: { readonly metadata: { readonly annotations: unknown; readonly labels: unknown } };
+    readonly values: unknown;
+  };
+}
+
+function find(objects: unknown[], kind: string): BuiltObject {
   const found = objects.filter((o) => (o as { kind?: string }).kind === kind);
   if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
-  return found[0];
+  return found[0] as BuiltObject;
 }
 
 /** Tally over all runs, printed at the end: how many values went through kustomize. */
@@ -152,9 +162,7 @@ afterAll(() => console.log(`yaml-roundtrip: ${roundTripped} values round-tripped
 function expectRoundTrip(p: Payload): void {
   const objects = kustomizeRoundTrip(p);
   const tf = find(objects, "Terraform");
-  expect(Object.fromEntries((tf.spec.vars as { name: string; value: unknown }[]).map((v) => [v.name, v.value]))).toEqual(
-    keyed("v", p.vars),
-  );
+  expect(Object.fromEntries(tf.spec.vars.map((v) => [v.name, v.value]))).toEqual(keyed("v", p.vars));
   expect(tf.spec.runnerPodTemplate.metadata.annotations).toEqual(keyed("example.com/a", p.annotations));
   expect(tf.spec.runnerPodTemplate.metadata.labels).toEqual(expect.objectContaining(keyed("example.com/l", p.labels)));
   const values = find(objects, "HelmRelease").spec.values;

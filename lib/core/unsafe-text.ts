@@ -3,7 +3,9 @@
  * C0 controls other than tab and newline, DEL, C1 controls (U+0085 is a line break in YAML 1.1), U+2028/U+2029 (line
  * breaks in YAML 1.1 and JavaScript, refused by go-yaml) and the byte-order mark.
  */
+// eslint-disable-next-line no-control-regex -- control characters are what this looks for
 export const NEEDS_ESCAPE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
+// eslint-disable-next-line no-control-regex -- control characters are what this looks for
 const NEEDS_ESCAPE_ALL = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff]/g;
 /** A UTF-16 surrogate without its partner: UTF-8 cannot encode it, so the bytes written would differ from the value. */
 export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;

@@ -1,8 +1,8 @@
 import { createHash } from "crypto";
 import { Document, isMap, isScalar, isSeq, Scalar } from "yaml";
 import { GitOpsFile } from "../core/gitops-file";
-import { GitOpsSynthError } from "../core/validation";
 import { escapeForOneLine, escapeUnsafeCharacters, NEEDS_ESCAPE } from "../core/unsafe-text";
+import { GitOpsSynthError } from "../core/validation";
 import { findUnrepresentable, readsAsNonString, unrepresentable } from "./scalar-safety";
 
 /** Name written into every generated file, and into the ownership record. */

@@ -45,7 +45,10 @@ export function unrepresentable(value: unknown, format: "yaml" | "json" = "yaml"
     return `${JSON.stringify(value)}: allowed is text that UTF-8 can encode (this one has a lone surrogate)`;
   }
   if (format === "yaml" && KUSTOMIZE_CANNOT_KEEP.test(value)) {
-    return `${JSON.stringify(value)}: allowed is text without DEL, C1 controls (U+0080 to U+009F), U+2028, U+2029, U+FFFE or U+FFFF (kustomize cannot write them back unchanged)`;
+    return (
+      `${JSON.stringify(value)}: allowed is text without DEL, C1 controls (U+0080 to U+009F), U+2028, U+2029, ` +
+      "U+FFFE or U+FFFF (kustomize cannot write them back unchanged)"
+    );
   }
   return undefined;
 }

@@ -1,6 +1,6 @@
 /** Checks of Kubernetes label, annotation and boolean props shared by the Terraform object and its runner pod. */
-import { LABEL_KEY, LABEL_VALUE } from "../core/patterns";
 import { checkAnnotationsSize, checkKeyPrefixLength } from "../core/kubernetes-limits";
+import { LABEL_KEY, LABEL_VALUE } from "../core/patterns";
 import { PropChecks } from "../core/validation";
 
 export function checkBoolean(c: PropChecks, prop: string, value: unknown): void {

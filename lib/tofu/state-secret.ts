@@ -4,8 +4,8 @@
  * verbatim, or the object name without a backendConfig; the workspace is `spec.workspace`, "default" when unset.
  * Used by TerraformControllerCR (what it writes), the state-safety check (what the committed tree had) and policy.
  */
-import { DNS_LABEL } from "../core/patterns";
 import { checkLabelValueLength } from "../core/kubernetes-limits";
+import { DNS_LABEL } from "../core/patterns";
 import { PropChecks } from "../core/validation";
 
 /** The Terraform workspace of an object without `spec.workspace`. */
