@@ -114,11 +114,12 @@ const SECRET_SHORT_WORDS = new Set(["pass", "pwd", "pw", "sas", "pat"]);
 /** Whole words whose value is a credential if it looks random (the entropy check): `signingKey`, `auth`, not `keyboard`. */
 const MAYBE_SECRET_WORDS = new Set(["key", "keys", "auth", "authorization", "sig", "signature", "hmac", "cookie", "session", "salt"]);
 /** Last words that make the key a pointer to a secret, or a setting about one, not the secret itself. */
-const NOT_A_VALUE = new Set(
-  "ref refs reference name names path paths file id ids suffix prefix type types namespace enabled disabled policy version audience mode store provider ttl expiry expiration length selector template format kind header field fields url urls endpoint issuer rotation hash digest vault".split(
-    " ",
-  ),
-);
+const NOT_A_VALUE = new Set([
+  ...["ref", "refs", "reference", "name", "names", "path", "paths", "file", "id", "ids", "suffix", "prefix", "type", "types"],
+  ...["namespace", "enabled", "disabled", "policy", "version", "audience", "mode", "store", "provider", "ttl", "expiry"],
+  ...["expiration", "length", "selector", "template", "format", "kind", "header", "field", "fields", "url", "urls"],
+  ...["endpoint", "issuer", "rotation", "hash", "digest", "vault"],
+]);
 
 /** How a key name is classified: its value is a credential, may be one (check the value), or neither. */
 export function secretKeyKind(key: string): "secret" | "maybe" | undefined {
