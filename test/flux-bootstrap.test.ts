@@ -15,6 +15,7 @@ import {
   PromotionOrder,
   TerraformControllerCR,
 } from "../lib";
+import { GIT_REF_RULES } from "../lib/core/git-ref-name";
 import { validateManifest } from "../lib/schema/manifest-validator";
 import { validateTree } from "../lib/synth/validate-tree";
 import { flux29OnlyFields } from "./flux-fields";
@@ -410,7 +411,7 @@ describe("each bad input, with its message", () => {
     [
       "a branch with a space",
       { branch: "my branch" },
-      ["[flux] branch = \"my branch\": allowed is a Git branch name (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\')"],
+      ['[flux] branch = "my branch": allowed is a Git branch name (' + GIT_REF_RULES + ")"],
     ],
     [
       "AKS mode without its settings",

@@ -3,7 +3,7 @@ import { App, AppConfig } from "cdktf";
 import { IConstruct } from "constructs";
 import { markGitOpsApp } from "../core/gitops-app-marker";
 import { addPropValidation } from "../core/validation";
-import { collectWarnings, findProjectRoot, RenderedFile, WritePlan } from "../synth";
+import { collectWarnings, discardCdktfOutputOnRefusal, findProjectRoot, RenderedFile, WritePlan } from "../synth";
 import { acknowledgedSet, validateAppProps } from "./app-props";
 import { collectAndRender, runSynthSequence } from "./synth-sequence";
 
@@ -97,18 +97,20 @@ export class GitOpsApp extends App {
 
   override synth(): void {
     const usedAcknowledgements = new Set<string>();
-    const result = runSynthSequence({
-      scope: this,
-      synthStacks: () => {
-        super.synth();
-        // Under `cdktf synth`, error annotations (policy findings) do not throw; the CLI reports them after the app exits.
-        const annotated = Object.values(this.manifest.stacks).some((s) => s.annotations.some((a) => a.level === "@cdktf/error"));
-        if (annotated) this.log("gitops: not written, the synth has error annotations");
-        return !annotated;
-      },
-      repo: { kind: "disk", root: this.gitopsRoot, log: this.log },
-      checkOptions: { acknowledged: this.acknowledged, used: usedAcknowledgements },
-    });
+    const result = discardCdktfOutputOnRefusal(this, () =>
+      runSynthSequence({
+        scope: this,
+        synthStacks: () => {
+          super.synth();
+          // Under `cdktf synth`, error annotations (policy findings) do not throw; the CLI reports them after the app exits.
+          const annotated = Object.values(this.manifest.stacks).some((s) => s.annotations.some((a) => a.level === "@cdktf/error"));
+          if (annotated) this.log("gitops: not written, the synth has error annotations");
+          return !annotated;
+        },
+        repo: { kind: "disk", root: this.gitopsRoot, log: this.log },
+        checkOptions: { acknowledged: this.acknowledged, used: usedAcknowledgements },
+      }),
+    );
     if (!result) return;
     this.lastReport = toReport(this.gitopsRoot, result.plan, collectWarnings(this));
     // A stale acknowledgement would silently accept a later, unintended change of the same address.

@@ -1,6 +1,8 @@
 import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
 import { Construct } from "constructs";
+import { checkKeyPrefixLength } from "../core/kubernetes-limits";
 import { appOf, Registry } from "../core/registry";
+import { terraformLiteral, terraformLiteralMap } from "../core/terraform-literal";
 import { addPropValidation, PropChecks } from "../core/validation";
 import { InfrastructureStack } from "./infrastructure-stack";
 import { BoundCluster, NodePoolCluster } from "./node-pool-cluster";
@@ -246,14 +248,16 @@ export class GuardedNodePool extends Construct {
   /** Name of the temporary pool a rotation creates. */
   readonly temporaryNameForRotation: string;
 
-  constructor(scope: Construct, id: string, props: GuardedNodePoolProps) {
+  constructor(scope: Construct, id: string, givenProps: GuardedNodePoolProps) {
     super(scope, id);
+    // A JavaScript caller without props gets the validation messages (cluster, name, counts unset), not a TypeError.
+    const props: GuardedNodePoolProps = givenProps ?? ({} as GuardedNodePoolProps);
     InfrastructureStack.of(this); // fails early with the path if used outside an infrastructure stack
     const mode = props.mode ?? NodePoolMode.USER;
     const osType = props.osType ?? NodePoolOsType.LINUX;
     const nodeCount = props.nodeCount;
     const preventDestroy = props.preventDestroy ?? true;
-    const temporaryName = props.temporaryNameForRotation ?? temporaryNameFor(props.name, osType);
+    const temporaryName = props.temporaryNameForRotation ?? (typeof props.name === "string" ? temporaryNameFor(props.name, osType) : "");
     this.name = props.name;
     this.minCount = props.minCount;
     this.maxCount = props.maxCount;
@@ -266,7 +270,9 @@ export class GuardedNodePool extends Construct {
     this.cluster = props.cluster instanceof NodePoolCluster ? props.cluster._bind(this) : { id: "" };
     const checksCluster = props.cluster instanceof NodePoolCluster ? firstPoolOf(this, props.cluster) === this : true;
 
-    const taints = (props.nodeTaints ?? []).map((t) => `${t.key}${t.value !== undefined ? `=${t.value}` : ""}:${t.effect}`);
+    // A JavaScript caller's `nodeTaints: {}` or `[null]` gets the validation message, not a TypeError here.
+    const taintList = Array.isArray(props.nodeTaints) ? props.nodeTaints.filter((t) => t !== null && typeof t === "object") : [];
+    const taints = taintList.map((t) => `${t.key}${t.value !== undefined ? `=${t.value}` : ""}:${t.effect}`);
     if (props.spot && !taints.includes(SPOT_TAINT)) taints.push(SPOT_TAINT); // AKS adds it; declaring it avoids a diff on every plan
 
     this.resource = new KubernetesClusterNodePool(this, RESOURCE_ID, {
@@ -279,8 +285,9 @@ export class GuardedNodePool extends Construct {
       nodeCount: nodeCount,
       mode,
       zones: props.zones,
-      nodeLabels: props.nodeLabels,
-      nodeTaints: taints.length ? taints : undefined,
+      // Literal text stays literal in Terraform JSON (validation sees and reports the props as typed).
+      nodeLabels: terraformLiteralMap(props.nodeLabels),
+      nodeTaints: taints.length ? taints.map((t) => terraformLiteral(t)) : undefined,
       maxPods: props.maxPods,
       osDiskSizeGb: props.osDiskSizeGb,
       osDiskType: props.osDiskType,
@@ -299,7 +306,7 @@ export class GuardedNodePool extends Construct {
       evictionPolicy: props.spot ? (props.spot.evictionPolicy ?? SpotEvictionPolicy.DELETE) : undefined,
       spotMaxPrice: props.spot ? (props.spot.maxPrice ?? -1) : undefined,
       temporaryNameForRotation: temporaryName,
-      tags: props.tags,
+      tags: terraformLiteralMap(props.tags),
       lifecycle: {
         // The autoscaler owns the live count; without this every reconcile would scale the pool back.
         ignoreChanges: ["node_count"],
@@ -368,7 +375,8 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   const nameRule =
     `a lower-case letter, then lower-case letters and digits, 1 to ${nameMax} ` +
     `characters${r.osType === NodePoolOsType.WINDOWS ? " (Windows)" : ""}`;
-  const nameOk = c.pattern("name", p.name, POOL_NAME, nameRule);
+  if (p.name === undefined) c.fail("name", p.name, nameRule); // required; only a JavaScript caller can leave it out
+  const nameOk = p.name !== undefined && c.pattern("name", p.name, POOL_NAME, nameRule);
   if (nameOk) c.check(p.name.length <= nameMax, "name", p.name, nameRule);
   // A derived rotation name is valid whenever the name is; only a given one needs its own message.
   if ((nameOk || p.temporaryNameForRotation !== undefined) && c.pattern("temporaryNameForRotation", r.temporaryName, POOL_NAME, nameRule)) {
@@ -381,6 +389,7 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   }
 
   const g = r.guardrails;
+  c.record("guardrails", p.guardrails, "an object { minCountFloor?, maxCountCeiling?, allowedVmSizes? }");
   const floorOk = c.integer("guardrails.minCountFloor", g.minCountFloor, 0, AKS_MAX_NODES);
   const ceilingOk = c.integer("guardrails.maxCountCeiling", g.maxCountCeiling, 0, AKS_MAX_NODES);
   if (floorOk && ceilingOk)
@@ -475,7 +484,11 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
     c.check(zonesOk, "zones", p.zones, `zones from "1", "2", "3"`);
     if (zonesOk) c.check(new Set(p.zones).size === p.zones.length, "zones", p.zones, "each zone once");
   }
-  if (p.nodeLabels !== undefined && c.literal("nodeLabels", p.nodeLabels)) {
+  if (
+    p.nodeLabels !== undefined &&
+    c.literal("nodeLabels", p.nodeLabels) &&
+    c.record("nodeLabels", p.nodeLabels, 'an object of label keys to values, e.g. { workload: "batch" }')
+  ) {
     for (const [k, v] of Object.entries(p.nodeLabels)) {
       c.check(
         !RESERVED_LABEL_PREFIXES.some((pre) => k.startsWith(pre)),
@@ -483,7 +496,9 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
         k,
         `a key outside the reserved prefixes ${RESERVED_LABEL_PREFIXES.join(", ")}`,
       );
-      c.check(LABEL_KEY.test(k), `nodeLabels[${JSON.stringify(k)}]`, k, "a Kubernetes label key ([prefix/]name, name 1 to 63 characters)");
+      const keyOk = LABEL_KEY.test(k);
+      c.check(keyOk, `nodeLabels[${JSON.stringify(k)}]`, k, "a Kubernetes label key ([prefix/]name, name 1 to 63 characters)");
+      if (keyOk) checkKeyPrefixLength(c, `nodeLabels[${JSON.stringify(k)}]`, k);
       c.check(
         typeof v === "string" && LABEL_VALUE.test(v),
         `nodeLabels[${JSON.stringify(k)}]`,
@@ -492,16 +507,22 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
       );
     }
   }
-  if (p.nodeTaints !== undefined && c.literal("nodeTaints", p.nodeTaints)) {
+  if (
+    p.nodeTaints !== undefined &&
+    c.literal("nodeTaints", p.nodeTaints) &&
+    c.arrayOfObjects("nodeTaints", p.nodeTaints, "an array of { key, value?, effect } taints")
+  ) {
     p.nodeTaints.forEach((t, i) => {
-      c.check(LABEL_KEY.test(t.key), `nodeTaints[${i}].key`, t.key, "a Kubernetes taint key ([prefix/]name)");
+      const taintKeyOk = LABEL_KEY.test(t.key);
+      c.check(taintKeyOk, `nodeTaints[${i}].key`, t.key, "a Kubernetes taint key ([prefix/]name)");
+      if (taintKeyOk) checkKeyPrefixLength(c, `nodeTaints[${i}].key`, t.key);
       if (t.value !== undefined)
         c.check(LABEL_VALUE.test(t.value), `nodeTaints[${i}].value`, t.value, "a taint value (0 to 63 letters, digits, '-', '_', '.')");
       c.oneOf(`nodeTaints[${i}].effect`, t.effect, Object.values(TaintEffect));
     });
   }
   const u = p.upgradeSettings;
-  if (u) {
+  if (c.record("upgradeSettings", u, "an object { maxSurge?, maxUnavailable?, drainTimeoutInMinutes?, nodeSoakDurationInMinutes? }") && u) {
     c.check(
       !(u.maxSurge !== undefined && u.maxUnavailable !== undefined),
       "upgradeSettings",
@@ -513,15 +534,20 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
     c.integer("upgradeSettings.drainTimeoutInMinutes", u.drainTimeoutInMinutes, 0, 1440);
     c.integer("upgradeSettings.nodeSoakDurationInMinutes", u.nodeSoakDurationInMinutes, 0, 30);
   }
-  if (p.spot) {
+  if (c.record("spot", p.spot, "an object { evictionPolicy?, maxPrice? }") && p.spot) {
     c.oneOf("spot.evictionPolicy", p.spot.evictionPolicy, Object.values(SpotEvictionPolicy));
     const price = p.spot.maxPrice;
     if (price !== undefined && c.literal("spot.maxPrice", price)) {
-      const ok = price === -1 || (price > 0 && Number.isFinite(price) && Math.round(price * 1e5) === price * 1e5);
+      // Decimals counted on the number itself (0.07 * 1e5 is 7000.000000000001): at most 5 if rounding to 5 keeps it.
+      const ok = price === -1 || (typeof price === "number" && price > 0 && Number.isFinite(price) && Number(price.toFixed(5)) === price);
       c.check(ok, "spot.maxPrice", price, "-1 (up to the on-demand price) or a positive price with at most 5 decimals");
     }
   }
-  if (p.tags !== undefined && c.literal("tags", p.tags)) {
+  if (
+    p.tags !== undefined &&
+    c.literal("tags", p.tags) &&
+    c.record("tags", p.tags, 'an object of tag names to values, e.g. { team: "platform" }')
+  ) {
     for (const [k, v] of Object.entries(p.tags)) {
       c.check(TAG_NAME.test(k), `tags[${JSON.stringify(k)}]`, k, "an Azure tag name: 1 to 512 characters, none of < > % & \\ ? /");
       c.check(

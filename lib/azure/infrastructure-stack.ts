@@ -63,7 +63,9 @@ export class InfrastructureStack extends RepoTerraformStack {
   readonly folderName: string;
   readonly subscriptionId: string;
 
-  constructor(scope: Construct, id: string, props: InfrastructureStackProps) {
+  constructor(scope: Construct, id: string, givenProps: InfrastructureStackProps) {
+    // A JavaScript caller without props gets the validation message (subscriptionId unset), not a TypeError.
+    const props: InfrastructureStackProps = givenProps ?? ({} as InfrastructureStackProps);
     const registrations = props.resourceProviderRegistrations ?? ResourceProviderRegistrations.NONE;
     super(scope, id, {
       repoPath: `infrastructure/${props.folderName ?? id}`,

@@ -7,6 +7,7 @@ import {
 import { AzurermBackend } from "cdktf";
 import { Construct } from "constructs";
 import { RepoTerraformStack } from "../azure/repo-terraform-stack";
+import { terraformLiteral } from "../core/terraform-literal";
 
 /** Remote state of the bootstrap stack in an Azure storage account, with Entra ID auth (no keys in Git). */
 export interface BootstrapStateBackend {
@@ -83,7 +84,7 @@ export class FluxExtensionStack extends RepoTerraformStack {
       gitRepository: {
         url: props.url,
         referenceType: "branch",
-        referenceValue: props.branch,
+        referenceValue: terraformLiteral(props.branch),
         syncIntervalInSeconds: props.sourceIntervalSeconds,
         timeoutInSeconds: props.sourceTimeoutSeconds,
         // Credentials only by reference to a Secret in the configuration's namespace; never keys in Terraform.

@@ -4,6 +4,8 @@ const MS_PER: Readonly<Record<string, number>> = { h: 3_600_000, m: 60_000, s: 1
 /** Go duration syntax as the Flux and tofu-controller CRDs accept it (units h, m, s, ms). */
 const GO_DURATION = /^([0-9]+(\.[0-9]+)?(ms|s|m|h))+$/;
 const TOKEN = /([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)/g;
+/** Go's time.Duration is an int64 of nanoseconds: 2^63-1 ns, in whole milliseconds (2562047h47m16.854s). */
+const GO_MAX_MS = 9_223_372_036_854;
 const ALLOWED = `a duration above zero in whole milliseconds, e.g. Duration.minutes(5) or Duration.parse("1h30m") (units h, m, s, ms)`;
 
 /**
@@ -86,6 +88,7 @@ export class Duration {
     // n * factor in floating point (1.1 * 1000 = 1100.0000000000002) must not count as a fraction of a millisecond.
     if (Math.abs(rawMs - rounded) > 1e-6) return new Duration(NaN, description, "finer than a millisecond");
     if (rounded <= 0) return new Duration(NaN, description, rounded === 0 ? "zero" : "negative");
+    if (rounded > GO_MAX_MS) return new Duration(NaN, description, "over Go's longest duration, 2562047h47m16.854s");
     return new Duration(rounded, description, undefined);
   }
 

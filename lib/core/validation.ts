@@ -1,5 +1,6 @@
 import { Token } from "cdktf";
 import { IConstruct } from "constructs";
+import { escapeForOneLine, hasUnsafeIdCharacter } from "./unsafe-text";
 
 /**
  * Collects the problems of one construct's props. Each message names the prop, the value and what is allowed;
@@ -53,6 +54,22 @@ export class PropChecks {
     return ok;
   }
 
+  /** A plain object (a map such as tags or labels), not an array, string or null: JavaScript callers can pass anything. */
+  record(prop: string, value: unknown, allowed: string): boolean {
+    if (value === undefined) return true;
+    const ok = value !== null && typeof value === "object" && !Array.isArray(value);
+    this.check(ok, prop, value, allowed);
+    return ok;
+  }
+
+  /** An array whose every element is a plain object (e.g. taints), for JavaScript callers. */
+  arrayOfObjects(prop: string, value: unknown, allowed: string): boolean {
+    if (value === undefined) return true;
+    const ok = Array.isArray(value) && value.every((v) => v !== null && typeof v === "object" && !Array.isArray(v));
+    this.check(ok, prop, value, allowed);
+    return ok;
+  }
+
   get all(): string[] {
     return [...this.problems];
   }
@@ -65,24 +82,28 @@ export function formatProblem(prop: string, value: unknown, allowed: string): st
 function describe(value: unknown): string {
   if (value === undefined) return "(unset)";
   if (typeof value === "string" && value.startsWith("<") && value.endsWith(">")) return value;
+  // JSON.stringify prints NaN and Infinity as null, which is not what was typed.
+  if (typeof value === "number") return Object.is(value, -0) ? "-0" : String(value);
   // A construct (or anything with a node path) is named by its path; its JSON would be huge or circular.
   const path = (value as { node?: { path?: unknown } } | null)?.node?.path;
   if (typeof path === "string") return `<${value!.constructor.name} ${path}>`;
   try {
-    return JSON.stringify(value) ?? String(value);
+    // Escaped again: JSON leaves U+2028, U+2029 and C1 controls raw, and a message stays one line per problem.
+    return escapeForOneLine(JSON.stringify(value) ?? String(value));
   } catch {
     return `<${String(value)}>`;
   }
 }
 
-export function containsToken(value: unknown): boolean {
+export function containsToken(value: unknown, seen: Set<object> = new Set()): boolean {
   if (typeof value === "string" || typeof value === "number") return Token.isUnresolved(value);
-  if (Array.isArray(value)) return Token.isUnresolved(value) || value.some(containsToken);
-  if (value !== null && typeof value === "object") {
-    if (Token.isUnresolved(value)) return true;
-    return Object.entries(value).some(([k, v]) => Token.isUnresolved(k) || containsToken(v));
-  }
-  return false;
+  if (value === null || typeof value !== "object") return false;
+  // A circular value (from a JavaScript caller) is looked at once, not until the stack overflows.
+  if (seen.has(value)) return false;
+  seen.add(value);
+  if (Array.isArray(value)) return Token.isUnresolved(value) || value.some((v) => containsToken(v, seen));
+  if (Token.isUnresolved(value)) return true;
+  return Object.entries(value).some(([k, v]) => Token.isUnresolved(k) || containsToken(v, seen));
 }
 
 /** Registers a validation that runs at synth; the construct's checks are computed lazily so mutators count. */
@@ -105,4 +126,13 @@ export class GitOpsSynthError extends Error {
     super(`${title} (${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written):\n  ${problems.join("\n  ")}`);
     this.name = "GitOpsSynthError";
   }
+}
+
+/**
+ * The problem with a construct id, if any. Ids reach every generated file (construct paths in headers and metadata)
+ * and most names: a line break there could start a YAML document of its own.
+ */
+export function constructIdProblem(id: string): string | undefined {
+  if (!hasUnsafeIdCharacter(id)) return undefined;
+  return formatProblem("construct id", id, "an id without control characters, line or paragraph separators (U+2028, U+2029)");
 }

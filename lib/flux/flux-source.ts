@@ -1,8 +1,8 @@
 import type { InfrastructureStack } from "../azure/infrastructure-stack";
+import { GIT_REF_RULES, isGitRefName } from "../core/git-ref-name";
 import { PropChecks } from "../core/validation";
 import { GitRepositoryRef } from "../kubernetes/git-repository";
 
-const GIT_REF_NAME = /^(?!\/)(?!.*\/\/)(?!.*\.\.)(?!.*\/$)(?!.*\.lock$)[^\s~^:?*[\\]{1,250}$/;
 const SHA = /^[0-9a-f]{40}$|^[0-9a-f]{64}$/;
 const SEMVER_RANGE = /^[\sv0-9.xX*<>=~^|,-]+$/;
 
@@ -53,12 +53,7 @@ export class GitRef {
     switch (this.type) {
       case "branch":
       case "tag":
-        c.check(
-          typeof this.value === "string" && GIT_REF_NAME.test(this.value),
-          prop,
-          this.value,
-          `a Git ${this.type} name (no spaces, '..', '~', '^', ':', '?', '*', '[' or '\\')`,
-        );
+        c.check(isGitRefName(this.value), prop, this.value, `a Git ${this.type} name (${GIT_REF_RULES})`);
         break;
       case "semver":
         c.check(

@@ -9,3 +9,4 @@ export * from "./plan";
 export * from "./ownership";
 export * from "./repo-paths";
 export * from "./write";
+export * from "./discard-cdktf-output";

@@ -1,10 +1,14 @@
 import { AnnotationMetadataEntryType, TerraformStack } from "cdktf";
 import { IConstruct } from "constructs";
+import { escapeForOneLine } from "../core/unsafe-text";
+import { constructIdProblem } from "../core/validation";
 
 /** Every construct validation in the tree, each prefixed with its construct path (cdktf stops at the first stack). */
 export function validateTree(root: IConstruct): string[] {
   const problems: string[] = [];
   for (const c of root.node.findAll()) {
+    const idProblem = constructIdProblem(c.node.id);
+    if (idProblem) problems.push(`[${escapeForOneLine(c.node.path)}] ${idProblem}`);
     for (const message of c.node.validate()) problems.push(`[${c.node.path || "app"}] ${message}`);
   }
   return problems;

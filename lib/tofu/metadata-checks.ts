@@ -1,4 +1,5 @@
 /** Checks of Kubernetes label, annotation and boolean props shared by the Terraform object and its runner pod. */
+import { checkAnnotationsSize, checkKeyPrefixLength } from "../core/kubernetes-limits";
 import { LABEL_KEY, LABEL_VALUE } from "../core/patterns";
 import { PropChecks } from "../core/validation";
 
@@ -9,7 +10,9 @@ export function checkBoolean(c: PropChecks, prop: string, value: unknown): void 
 export function checkLabels(c: PropChecks, prop: string, labels: Record<string, string> | undefined): void {
   if (labels === undefined || !c.literal(prop, labels)) return;
   for (const [k, v] of Object.entries(labels)) {
-    c.check(LABEL_KEY.test(k), `${prop}[${JSON.stringify(k)}]`, k, "a Kubernetes label key ([prefix/]name, name 1 to 63 characters)");
+    const keyOk = LABEL_KEY.test(k);
+    c.check(keyOk, `${prop}[${JSON.stringify(k)}]`, k, "a Kubernetes label key ([prefix/]name, name 1 to 63 characters)");
+    if (keyOk) checkKeyPrefixLength(c, `${prop}[${JSON.stringify(k)}]`, k);
     c.check(
       typeof v === "string" && LABEL_VALUE.test(v),
       `${prop}[${JSON.stringify(k)}]`,
@@ -22,7 +25,10 @@ export function checkLabels(c: PropChecks, prop: string, labels: Record<string, 
 export function checkAnnotations(c: PropChecks, prop: string, map: Record<string, string> | undefined): void {
   if (map === undefined || !c.literal(prop, map)) return;
   for (const [k, v] of Object.entries(map)) {
-    c.check(LABEL_KEY.test(k), `${prop}[${JSON.stringify(k)}]`, k, "an annotation key ([prefix/]name)");
+    const keyOk = LABEL_KEY.test(k);
+    c.check(keyOk, `${prop}[${JSON.stringify(k)}]`, k, "an annotation key ([prefix/]name)");
+    if (keyOk) checkKeyPrefixLength(c, `${prop}[${JSON.stringify(k)}]`, k);
     c.check(typeof v === "string", `${prop}[${JSON.stringify(k)}]`, v, "a string value");
   }
+  checkAnnotationsSize(c, prop, map);
 }

@@ -4,6 +4,7 @@
  * verbatim, or the object name without a backendConfig; the workspace is `spec.workspace`, "default" when unset.
  * Used by TerraformControllerCR (what it writes), the state-safety check (what the committed tree had) and policy.
  */
+import { checkLabelValueLength } from "../core/kubernetes-limits";
 import { DNS_LABEL } from "../core/patterns";
 import { PropChecks } from "../core/validation";
 
@@ -15,6 +16,9 @@ export const MAX_STATE_SECRET_NAME = 253;
 
 /** Ends in `-<digits>`: Terraform's kubernetes backend refuses such state suffixes (it chunks state into `-<n>` Secrets). */
 export const TRAILING_NUMBER = /-\d+$/;
+
+/** The kubernetes backend labels the state Secret with the workspace and the suffix: both are label values (63 at most). */
+const BACKEND_LABEL = "the kubernetes backend labels its state Secret with it";
 
 const STATE_SUFFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
@@ -34,6 +38,7 @@ export interface StateNaming {
 /** Problems of a state naming: suffix and workspace usable in a Secret name, and the name not too long. */
 export function checkStateNaming(c: PropChecks, s: StateNaming): void {
   // A defaulted suffix that is not a DNS label is reported on the stack: no second message here.
+  let suffixShort = true;
   const suffixChecked = s.suffixGiven || (typeof s.secretSuffix === "string" && DNS_LABEL.test(s.secretSuffix));
   if (
     suffixChecked &&
@@ -50,11 +55,17 @@ export function checkStateNaming(c: PropChecks, s: StateNaming): void {
       s.secretSuffix,
       "a suffix not ending in -<digits> (Terraform's kubernetes backend refuses it)",
     );
+    suffixShort = checkLabelValueLength(c, "secretSuffix", s.secretSuffix, BACKEND_LABEL);
   }
-  if (
-    c.pattern("workspace", s.workspace, STATE_SUFFIX, "lower-case letters, digits and '-' (it is part of the state Secret name)") &&
-    suffixChecked
-  ) {
+  const workspaceOk = c.pattern(
+    "workspace",
+    s.workspace,
+    STATE_SUFFIX,
+    "lower-case letters, digits and '-' (it is part of the state Secret name)",
+  );
+  const workspaceShort = workspaceOk && checkLabelValueLength(c, "workspace", s.workspace, BACKEND_LABEL);
+  // Both at most 63 keep the name within 253 today; the check stays for when the prefix or the limits change.
+  if (workspaceShort && suffixChecked && suffixShort) {
     const name = stateSecretName(s.workspace, s.secretSuffix);
     c.check(
       name.length <= MAX_STATE_SECRET_NAME,

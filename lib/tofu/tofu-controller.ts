@@ -129,7 +129,8 @@ export class TofuController {
     const prop = (name: string): string => `${this.prop}.${name}`;
     const v = this.chartVersion;
     if (c.literal(prop("chartVersion"), v)) {
-      const m = typeof v === "string" ? CHART_VERSION.exec(v.trim()) : null;
+      // Not trimmed: "0.16.5\n" would be written as it is, and Helm reads no such version.
+      const m = typeof v === "string" ? CHART_VERSION.exec(v) : null;
       const bound = m ? (m.groups!.exact ?? m.groups!.lower) : undefined;
       if (!bound) {
         c.fail(
