@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { InfrastructureStack } from "./infrastructure-stack";
 import { BoundCluster, NodePoolCluster } from "./node-pool-cluster";
 import { addPropValidation, PropChecks } from "../core/validation";
+import { isSpotLabel, nodeLabelsToWrite, upgradeSettingsToWrite, validateSpotUpgradeSettings } from "./node-pool-steady-state";
 
 /** Node pool mode. */
 export enum NodePoolMode {
@@ -141,7 +142,8 @@ export interface GuardedNodePoolProps {
   readonly zones?: string[];
   /**
    * Kubernetes labels on every node (not under the reserved `kubernetes.io/` and `kubernetes.azure.com/` prefixes).
-   * @default - none
+   * Spot pools always get `kubernetes.azure.com/scalesetpriority: spot`, the label AKS puts on their nodes.
+   * @default - none (Spot pools: the Spot label)
    */
   readonly nodeLabels?: Record<string, string>;
   /**
@@ -180,8 +182,8 @@ export interface GuardedNodePoolProps {
    */
   readonly orchestratorVersion?: string;
   /**
-   * Rolling upgrade settings.
-   * @default - AKS defaults (max surge 10%)
+   * Rolling upgrade settings. Not allowed on Spot pools (AKS does not surge them; azurerm 4.65 refuses surge settings there).
+   * @default - max surge 10% (what AKS returns when none is given; written so that plans stay empty); none on Spot pools
    */
   readonly upgradeSettings?: NodePoolUpgradeSettings;
   /**
@@ -278,7 +280,7 @@ export class GuardedNodePool extends Construct {
       nodeCount: nodeCount,
       mode,
       zones: props.zones,
-      nodeLabels: props.nodeLabels,
+      nodeLabels: nodeLabelsToWrite(props.nodeLabels, !!props.spot),
       nodeTaints: taints.length ? taints : undefined,
       maxPods: props.maxPods,
       osDiskSizeGb: props.osDiskSizeGb,
@@ -286,14 +288,7 @@ export class GuardedNodePool extends Construct {
       osType,
       osSku: props.osSku,
       orchestratorVersion: props.orchestratorVersion,
-      upgradeSettings: props.upgradeSettings
-        ? {
-            maxSurge: props.upgradeSettings.maxSurge ?? (props.upgradeSettings.maxUnavailable === undefined ? "10%" : undefined),
-            maxUnavailable: props.upgradeSettings.maxUnavailable,
-            drainTimeoutInMinutes: props.upgradeSettings.drainTimeoutInMinutes,
-            nodeSoakDurationInMinutes: props.upgradeSettings.nodeSoakDurationInMinutes,
-          }
-        : undefined,
+      upgradeSettings: upgradeSettingsToWrite(props.upgradeSettings, !!props.spot),
       priority: props.spot ? "Spot" : "Regular",
       evictionPolicy: props.spot ? (props.spot.evictionPolicy ?? SpotEvictionPolicy.DELETE) : undefined,
       spotMaxPrice: props.spot ? (props.spot.maxPrice ?? -1) : undefined,
@@ -483,7 +478,7 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   if (p.nodeLabels !== undefined && c.literal("nodeLabels", p.nodeLabels)) {
     for (const [k, v] of Object.entries(p.nodeLabels)) {
       c.check(
-        !RESERVED_LABEL_PREFIXES.some((pre) => k.startsWith(pre)),
+        !RESERVED_LABEL_PREFIXES.some((pre) => k.startsWith(pre)) || isSpotLabel(k, v, !!p.spot),
         `nodeLabels[${JSON.stringify(k)}]`,
         k,
         `a key outside the reserved prefixes ${RESERVED_LABEL_PREFIXES.join(", ")}`,
@@ -506,6 +501,7 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
     });
   }
   const u = p.upgradeSettings;
+  validateSpotUpgradeSettings(c, u, !!p.spot);
   if (u) {
     c.check(
       !(u.maxSurge !== undefined && u.maxUnavailable !== undefined),
