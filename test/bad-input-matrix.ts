@@ -1056,6 +1056,14 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   },
   {
     construct: "GuardedNodePool",
+    prop: "upgradeSettings",
+    value: '{ maxSurge: "10%" }',
+    note: "Spot pool",
+    build: pool({ spot: {}, upgradeSettings: { maxSurge: "10%" } }),
+    expected: problem("infra/pool", "upgradeSettings", '{"maxSurge":"10%"}', "unset for a Spot pool"),
+  },
+  {
+    construct: "GuardedNodePool",
     prop: "upgradeSettings.maxSurge",
     value: '"0%"',
     build: pool({ upgradeSettings: { maxSurge: "0%" } }),
