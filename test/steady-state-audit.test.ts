@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import { GitOpsSynthError, GuardedNodePool, GuardedNodePoolProps, InfrastructureStack, NodePoolCluster } from "../lib";
+import { canonicalVmSize } from "../lib/azure/node-pool-steady-state";
 import { CLUSTER_ID, cleanupTempDirs, newApp, poolResource, readStackJson, re, SUBSCRIPTION, thrownBy, workspace } from "./helpers";
 
 afterAll(cleanupTempDirs);
@@ -78,5 +79,29 @@ describe("node pool rows: refused at synth where azurerm would refuse or rotate"
       ),
     ]);
     expect(refused({ spot: {}, upgradeSettings: { drainTimeoutInMinutes: 5 } }).problems).toHaveLength(1);
+  });
+
+  test.each([
+    ["Standard_D2S_v3", "Standard_D2s_v3"],
+    ["Standard_d4s_v5", "Standard_D4s_v5"],
+    ["Standard_D4s_V5", "Standard_D4s_v5"],
+    ["Standard_ds2_v2", "Standard_DS2_v2"],
+  ])("vmSize in another case than Azure's spelling: %s is refused, naming %s", (given, canonical) => {
+    const err = refused({ vmSize: given });
+    expect(err.problems).toEqual([
+      expect.stringMatching(new RegExp(`^${at}${re(`vmSize = "${given}": allowed is Azure's spelling of the size, "${canonical}"`)}`)),
+    ]);
+  });
+
+  test.each([
+    "Standard_D2s_v3",
+    "Standard_DS2_v2",
+    "Standard_NC24ads_A100_v4",
+    "Standard_NV36adms_A10_v5",
+    "Standard_B2ms",
+    "Standard_DS2_v2_Promo",
+  ])("vmSize in Azure's spelling is accepted as written: %s", (size) => {
+    expect(canonicalVmSize(size)).toBe(size);
+    expect(synthPool({ vmSize: size }).vm_size).toBe(size);
   });
 });

@@ -3,7 +3,13 @@ import { Construct } from "constructs";
 import { InfrastructureStack } from "./infrastructure-stack";
 import { BoundCluster, NodePoolCluster } from "./node-pool-cluster";
 import { addPropValidation, PropChecks } from "../core/validation";
-import { isSpotLabel, nodeLabelsToWrite, upgradeSettingsToWrite, validateSpotUpgradeSettings } from "./node-pool-steady-state";
+import {
+  isSpotLabel,
+  nodeLabelsToWrite,
+  upgradeSettingsToWrite,
+  validateSpotUpgradeSettings,
+  validateVmSizeSpelling,
+} from "./node-pool-steady-state";
 
 /** Node pool mode. */
 export enum NodePoolMode {
@@ -427,6 +433,7 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
       p.vmSize,
       "an Azure VM size such as Standard_D2s_v3",
     );
+    if (typeof p.vmSize === "string" && /^Standard_[A-Za-z0-9_]+$/.test(p.vmSize)) validateVmSizeSpelling(c, p.vmSize);
     if (g.allowedVmSizes !== undefined && c.literal("guardrails.allowedVmSizes", g.allowedVmSizes)) {
       c.check(
         Array.isArray(g.allowedVmSizes) && g.allowedVmSizes.length > 0,

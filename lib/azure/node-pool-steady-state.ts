@@ -72,3 +72,32 @@ export function validateSpotUpgradeSettings(c: PropChecks, upgradeSettings: unkn
     "unset for a Spot pool (AKS does not surge Spot pools; azurerm 4.65 refuses max_surge and max_unavailable on them at plan, and azurerm 4.55 needs one of them in a present block)",
   );
 }
+
+/**
+ * Azure's spelling of a VM size, or undefined when the size is not of the usual shape (then it is left as given).
+ * `vm_size` has no case-insensitive diff suppression (kubernetes_cluster_node_pool_resource.go:148-154@v4.55.0, same at
+ * :190@v4.73.0), Read stores what AKS returns (:1222@v4.55.0), and a change rotates the pool (:960-975@v4.55.0): two
+ * spellings of one size must not both be accepted. Azure names sizes `Standard_` + family (upper case) + vCPUs
+ * [+ `-`constrained vCPUs] + features (lower case) + segments, the version segment `_v<n>` in lower case; other segments
+ * (accelerators such as `A100`, `cc`, `Promo`) vary and are kept as given.
+ */
+export function canonicalVmSize(size: string): string | undefined {
+  const m = /^standard_([a-z]+)([0-9]+(?:-[0-9]+)?)([a-z]*)((?:_[a-z0-9]+)*)$/i.exec(size);
+  if (!m) return undefined;
+  const segments = m[4]
+    .split("_")
+    .slice(1)
+    .map((s) => (/^v[0-9]{1,2}$/i.test(s) ? s.toLowerCase() : s));
+  return `Standard_${m[1].toUpperCase()}${m[2]}${m[3].toLowerCase()}${segments.map((s) => `_${s}`).join("")}`;
+}
+
+/** Refuses a VM size written in another case than Azure's spelling. */
+export function validateVmSizeSpelling(c: PropChecks, vmSize: string): void {
+  const canonical = canonicalVmSize(vmSize);
+  if (canonical === undefined || canonical === vmSize) return;
+  c.fail(
+    "vmSize",
+    vmSize,
+    `Azure's spelling of the size, ${JSON.stringify(canonical)} (azurerm compares vm_size case-sensitively: another spelling of the same size rotates the pool or plans a change on every run)`,
+  );
+}
