@@ -29,8 +29,8 @@ function changedWithDefault(defaultValue: unknown): ReplacementRule {
   return (a, b) => JSON.stringify(a ?? defaultValue) !== JSON.stringify(b ?? defaultValue);
 }
 
-/** Optional+Computed+ForceNew: leaving it out keeps the value in state (no change); a different value replaces. */
-const computedForceNew: ReplacementRule = (_a, b) => b !== undefined;
+/** Optional+Computed: leaving it out keeps the value in state (no change); only a different value set is a change. */
+const changedWhenSet: ReplacementRule = (_a, b) => b !== undefined;
 
 /** `os_sku` FNIC (kubernetes_cluster_node_pool_resource.go:69-83@v4.55.0): Ubuntu* ↔ AzureLinux* migrates in place. */
 function migratesInPlace(sku: unknown): boolean {
@@ -105,9 +105,9 @@ const RULES_4_55: ReplacementRules = {
     name: true,
     cluster_id: true,
     extension_type: true,
-    release_train: computedForceNew,
-    release_namespace: computedForceNew,
-    target_namespace: computedForceNew,
+    release_train: changedWhenSet,
+    release_namespace: changedWhenSet,
+    target_namespace: changedWhenSet,
     version: true,
     plan: true,
   },
@@ -120,19 +120,19 @@ const RULES_4_55: ReplacementRules = {
   // user_assigned_identity_resource.go@v4.55.0: location :63, name :64, resource_group_name :69.
   azurerm_user_assigned_identity: { name: true, resource_group_name: true, location: locationRule },
   // role_definition_resource.go@v4.55.0: role_definition_id :50 (Optional+Computed), scope :64; name is updated in place.
-  azurerm_role_definition: { scope: true, role_definition_id: computedForceNew },
+  azurerm_role_definition: { scope: true, role_definition_id: changedWhenSet },
   // role_assignment_resource.go@v4.55.0: every argument but skip_service_principal_aad_check is ForceNew.
   azurerm_role_assignment: {
-    name: computedForceNew, // :53
+    name: changedWhenSet, // :53
     scope: true, // :61
     role_definition_id: caseInsensitive, // :81
     role_definition_name: caseInsensitive, // :90
     principal_id: true, // :100
-    principal_type: computedForceNew, // :106
+    principal_type: changedWhenSet, // :106
     delegated_managed_identity_resource_id: true, // :124
     description: true, // :131
     condition: true, // :138
-    condition_version: computedForceNew, // :145
+    condition_version: changedWhenSet, // :145
   },
 };
 
@@ -172,29 +172,39 @@ export function replacementRulesFor(version: string): ReplacementRules {
   return rules;
 }
 
+/** A set attribute (TypeSet): the order is no change. */
+const setChange: ReplacementRule = (a, b) => JSON.stringify(sortedList(a)) !== JSON.stringify(sortedList(b));
+
+function sortedList(v: unknown): unknown {
+  return Array.isArray(v) ? [...v].map((x) => JSON.stringify(x)).sort() : (v ?? []);
+}
+
 /**
  * Node pool attributes whose in-place change AKS carries out by rotating the pool through `temporary_name_for_rotation`
- * (`cycleNodePoolProperties`, kubernetes_cluster_node_pool_resource.go:960-975@v4.55.0, same list at :1008-1024@v4.73.0):
- * every node is drained and recreated. `os_sku` rotates only outside the Ubuntu and AzureLinux families (:981-991), which the
- * replacement rule already treats as a replacement.
+ * (`cycleNodePoolProperties`, kubernetes_cluster_node_pool_resource.go:960-975@v4.55.0, the same list at
+ * :1008-1024@v4.73.0): a temporary pool is created, the pool deleted and created again with the new settings, the
+ * temporary pool deleted (:993-1056@v4.55.0); every node is drained and recreated. A rule says whether a change of
+ * the written value is a change to Terraform: Optional+Computed attributes left out keep their value, an unset bool
+ * is false, `os_disk_type` defaults to Managed, `zones` is a set. (`os_sku` rotates only outside the Ubuntu and
+ * AzureLinux families, :981-991, where its ForceNewIfChange already replaces the pool.)
  */
-export const NODE_POOL_ROTATING_ATTRIBUTES: readonly string[] = [
-  "fips_enabled",
-  "host_encryption_enabled",
-  "kubelet_config",
-  "kubelet_disk_type",
-  "linux_os_config",
-  "max_pods",
-  "node_public_ip_enabled",
-  "os_disk_size_gb",
-  "os_disk_type",
-  "pod_subnet_id",
-  "snapshot_id",
-  "ultra_ssd_enabled",
-  "vm_size",
-  "vnet_subnet_id",
-  "zones",
-];
+export const NODE_POOL_ROTATION_RULES: Readonly<Record<string, ReplacementRule>> = {
+  fips_enabled: changedWithDefault(false), // :185
+  host_encryption_enabled: changedWithDefault(false), // :432
+  kubelet_config: true,
+  kubelet_disk_type: changedWhenSet, // :210, Optional+Computed
+  linux_os_config: true,
+  max_pods: changedWhenSet, // :226, Optional+Computed
+  node_public_ip_enabled: changedWithDefault(false), // :427
+  os_disk_size_gb: changedWhenSet, // :284, Optional+Computed
+  os_disk_type: changedWithDefault("Managed"), // :291, Default Managed
+  pod_subnet_id: true,
+  snapshot_id: true,
+  ultra_ssd_enabled: changedWithDefault(false), // :380, Default false
+  vm_size: changedWhenSet, // :148, Optional+Computed, compared case-sensitively
+  vnet_subnet_id: true,
+  zones: setChange, // :420, a set
+};
 
 /**
  * The rules for one stack's rendered `main.tf.json`: those of the azurerm version it pins
