@@ -647,6 +647,14 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   {
     construct: "GuardedNodePool",
     prop: "vmSize",
+    value: '"Standard_D2S_v3"',
+    note: "another case than Azure's spelling",
+    build: pool({ vmSize: "Standard_D2S_v3" }),
+    expected: problem("infra/pool", "vmSize", '"Standard_D2S_v3"', `Azure's spelling of the size, "Standard_D2s_v3"`),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "vmSize",
     value: "size.stringValue (a TerraformVariable)",
     build: pool((s) => ({ vmSize: new TerraformVariable(s, "size", { type: "string" }).stringValue })),
     expected: problem("infra/pool", "vmSize", "<unresolved token>", TOKEN_RULE),
@@ -1054,6 +1062,14 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
       '{"maxSurge":"1","maxUnavailable":"1"}',
       "exactly one of maxSurge and maxUnavailable",
     ),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "upgradeSettings",
+    value: '{ maxSurge: "10%" }',
+    note: "Spot pool",
+    build: pool({ spot: {}, upgradeSettings: { maxSurge: "10%" } }),
+    expected: problem("infra/pool", "upgradeSettings", '{"maxSurge":"10%"}', "unset for a Spot pool"),
   },
   {
     construct: "GuardedNodePool",

@@ -128,11 +128,16 @@ const everyProp: Partial<PoolProps> = {
   osSku: NodePoolOsSku.AZURE_LINUX,
   orchestratorVersion: "1.31",
   upgradeSettings: { maxSurge: "33%", drainTimeoutInMinutes: 30, nodeSoakDurationInMinutes: 5 },
-  spot: { evictionPolicy: SpotEvictionPolicy.DEALLOCATE, maxPrice: 0.12345 },
   tags: { team: "platform" },
   preventDestroy: true,
   temporaryNameForRotation: "fullrot",
   guardrails: { minCountFloor: 3, maxCountCeiling: 10, allowedVmSizes: ["Standard_D4s_v5"] },
+};
+/** The Spot props on top (a Spot pool takes no upgradeSettings: see docs/steady-state-audit.md). */
+const everySpotProp: Partial<PoolProps> = {
+  ...everyProp,
+  upgradeSettings: undefined,
+  spot: { evictionPolicy: SpotEvictionPolicy.DEALLOCATE, maxPrice: 0.12345 },
 };
 
 describe("schema: the pool emits only what azurerm 4.55.0 knows", () => {
@@ -155,12 +160,15 @@ describe("schema: the pool emits only what azurerm 4.55.0 knows", () => {
     expect(UPGRADE_SETTINGS_ATTRIBUTES).toEqual(expect.arrayContaining(["max_surge", "max_unavailable"]));
   });
 
-  test("GIVEN a pool with every prop set THEN every key of the resource is a schema attribute or a meta-argument", () => {
-    const tf = synthStack((s) => addPool(s, "pool", everyProp));
+  test.each([
+    ["Regular", everyProp],
+    ["Spot", everySpotProp],
+  ])("GIVEN a %s pool with every prop set THEN every key of the resource is a schema attribute or a meta-argument", (_priority, props) => {
+    const tf = synthStack((s) => addPool(s, "pool", props));
     const pool = poolResource(tf, "full");
     for (const key of Object.keys(pool)) expect([...NODE_POOL_ATTRIBUTES, ...RESOURCE_META]).toContain(key);
     for (const key of Object.keys(pool.lifecycle)) expect(LIFECYCLE_ATTRIBUTES).toContain(key);
-    for (const key of Object.keys(pool.upgrade_settings)) expect(UPGRADE_SETTINGS_ATTRIBUTES).toContain(key);
+    for (const key of Object.keys(pool.upgrade_settings ?? {})) expect(UPGRADE_SETTINGS_ATTRIBUTES).toContain(key);
     // ignore_changes names attributes by their Terraform name; a typo there would silently ignore nothing
     for (const attr of pool.lifecycle.ignore_changes) expect(NODE_POOL_ATTRIBUTES).toContain(attr);
   });
@@ -177,7 +185,7 @@ describe("schema: the pool emits only what azurerm 4.55.0 knows", () => {
     }
   });
 
-  test("GIVEN a pool with every prop set THEN it equals the same config written directly against the binding's types", () => {
+  test("GIVEN a Spot pool with every prop set THEN it equals the same config written directly against the binding's types", () => {
     const expected: KubernetesClusterNodePoolConfig = {
       name: "full",
       kubernetesClusterId: CLUSTER_ID,
@@ -188,7 +196,7 @@ describe("schema: the pool emits only what azurerm 4.55.0 knows", () => {
       nodeCount: 4,
       mode: "User",
       zones: ["1", "2", "3"],
-      nodeLabels: { workload: "batch" },
+      nodeLabels: { workload: "batch", "kubernetes.azure.com/scalesetpriority": "spot" },
       nodeTaints: ["dedicated=batch:NoSchedule", SPOT_TAINT],
       maxPods: 60,
       osDiskSizeGb: 128,
@@ -196,7 +204,6 @@ describe("schema: the pool emits only what azurerm 4.55.0 knows", () => {
       osType: "Linux",
       osSku: "AzureLinux",
       orchestratorVersion: "1.31",
-      upgradeSettings: { maxSurge: "33%", drainTimeoutInMinutes: 30, nodeSoakDurationInMinutes: 5 },
       priority: "Spot",
       evictionPolicy: "Deallocate",
       spotMaxPrice: 0.12345,
@@ -210,7 +217,7 @@ describe("schema: the pool emits only what azurerm 4.55.0 knows", () => {
     const referencePool = Object.values(reference.resource.azurerm_kubernetes_cluster_node_pool)[0] as Parsed;
 
     const ours = poolResource(
-      synthStack((s) => addPool(s, "pool", everyProp)),
+      synthStack((s) => addPool(s, "pool", everySpotProp)),
       "full",
     );
     const { ["//"]: _meta, ...oursWithoutMetadata } = ours;

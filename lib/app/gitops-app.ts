@@ -97,6 +97,7 @@ export class GitOpsApp extends App {
 
   override synth(): void {
     const usedAcknowledgements = new Set<string>();
+    const notices: string[] = [];
     const result = discardCdktfOutputOnRefusal(this, () =>
       runSynthSequence({
         scope: this,
@@ -108,7 +109,7 @@ export class GitOpsApp extends App {
           return !annotated;
         },
         repo: { kind: "disk", root: this.gitopsRoot, log: this.log },
-        checkOptions: { acknowledged: this.acknowledged, used: usedAcknowledgements },
+        checkOptions: { acknowledged: this.acknowledged, used: usedAcknowledgements, notices },
       }),
     );
     if (!result) return;
@@ -117,6 +118,7 @@ export class GitOpsApp extends App {
     const stale = [...this.acknowledged].filter((a) => !usedAcknowledgements.has(a)).sort();
     if (stale.length) this.log(`gitops: acknowledgedChanges that acknowledged nothing in this synth (remove them): ${stale.join(", ")}`);
     logReport(this.log, this.lastReport);
+    for (const n of notices) this.log(`gitops: ${n}`);
   }
 
   /** @internal Collects and renders every GitOps file of the app, without touching the disk. */

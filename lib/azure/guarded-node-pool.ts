@@ -6,6 +6,13 @@ import { terraformLiteral, terraformLiteralMap } from "../core/terraform-literal
 import { addPropValidation, PropChecks } from "../core/validation";
 import { InfrastructureStack } from "./infrastructure-stack";
 import { BoundCluster, NodePoolCluster } from "./node-pool-cluster";
+import {
+  isSpotLabel,
+  nodeLabelsToWrite,
+  upgradeSettingsToWrite,
+  validateSpotUpgradeSettings,
+  validateVmSizeSpelling,
+} from "./node-pool-steady-state";
 
 /** Node pool mode. */
 export enum NodePoolMode {
@@ -144,7 +151,8 @@ export interface GuardedNodePoolProps {
   readonly zones?: string[];
   /**
    * Kubernetes labels on every node (not under the reserved `kubernetes.io/` and `kubernetes.azure.com/` prefixes).
-   * @default - none
+   * Spot pools always get `kubernetes.azure.com/scalesetpriority: spot`, the label AKS puts on their nodes.
+   * @default - none (Spot pools: the Spot label)
    */
   readonly nodeLabels?: Record<string, string>;
   /**
@@ -183,8 +191,8 @@ export interface GuardedNodePoolProps {
    */
   readonly orchestratorVersion?: string;
   /**
-   * Rolling upgrade settings.
-   * @default - AKS defaults (max surge 10%)
+   * Rolling upgrade settings. Not allowed on Spot pools (AKS does not surge them; azurerm 4.65 refuses surge settings there).
+   * @default - max surge 10% (what AKS returns when none is given; written so that plans stay empty); none on Spot pools
    */
   readonly upgradeSettings?: NodePoolUpgradeSettings;
   /**
@@ -286,7 +294,7 @@ export class GuardedNodePool extends Construct {
       mode,
       zones: props.zones,
       // Literal text stays literal in Terraform JSON (validation sees and reports the props as typed).
-      nodeLabels: terraformLiteralMap(props.nodeLabels),
+      nodeLabels: terraformLiteralMap(nodeLabelsToWrite(props.nodeLabels, !!props.spot)),
       nodeTaints: taints.length ? taints.map((t) => terraformLiteral(t)) : undefined,
       maxPods: props.maxPods,
       osDiskSizeGb: props.osDiskSizeGb,
@@ -294,14 +302,7 @@ export class GuardedNodePool extends Construct {
       osType,
       osSku: props.osSku,
       orchestratorVersion: props.orchestratorVersion,
-      upgradeSettings: props.upgradeSettings
-        ? {
-            maxSurge: props.upgradeSettings.maxSurge ?? (props.upgradeSettings.maxUnavailable === undefined ? "10%" : undefined),
-            maxUnavailable: props.upgradeSettings.maxUnavailable,
-            drainTimeoutInMinutes: props.upgradeSettings.drainTimeoutInMinutes,
-            nodeSoakDurationInMinutes: props.upgradeSettings.nodeSoakDurationInMinutes,
-          }
-        : undefined,
+      upgradeSettings: upgradeSettingsToWrite(props.upgradeSettings, !!props.spot),
       priority: props.spot ? "Spot" : "Regular",
       evictionPolicy: props.spot ? (props.spot.evictionPolicy ?? SpotEvictionPolicy.DELETE) : undefined,
       spotMaxPrice: props.spot ? (props.spot.maxPrice ?? -1) : undefined,
@@ -436,6 +437,7 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
       p.vmSize,
       "an Azure VM size such as Standard_D2s_v3",
     );
+    if (typeof p.vmSize === "string" && /^Standard_[A-Za-z0-9_]+$/.test(p.vmSize)) validateVmSizeSpelling(c, p.vmSize);
     if (g.allowedVmSizes !== undefined && c.literal("guardrails.allowedVmSizes", g.allowedVmSizes)) {
       c.check(
         Array.isArray(g.allowedVmSizes) && g.allowedVmSizes.length > 0,
@@ -491,7 +493,7 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
   ) {
     for (const [k, v] of Object.entries(p.nodeLabels)) {
       c.check(
-        !RESERVED_LABEL_PREFIXES.some((pre) => k.startsWith(pre)),
+        !RESERVED_LABEL_PREFIXES.some((pre) => k.startsWith(pre)) || isSpotLabel(k, v, !!p.spot),
         `nodeLabels[${JSON.stringify(k)}]`,
         k,
         `a key outside the reserved prefixes ${RESERVED_LABEL_PREFIXES.join(", ")}`,
@@ -522,6 +524,7 @@ function validateProps(c: PropChecks, p: GuardedNodePoolProps, r: Resolved): voi
     });
   }
   const u = p.upgradeSettings;
+  validateSpotUpgradeSettings(c, u, !!p.spot);
   if (c.record("upgradeSettings", u, "an object { maxSurge?, maxUnavailable?, drainTimeoutInMinutes?, nodeSoakDurationInMinutes? }") && u) {
     c.check(
       !(u.maxSurge !== undefined && u.maxUnavailable !== undefined),

@@ -1,7 +1,8 @@
 import { checkCrdSchemas } from "./crd-schemas";
+import { checkPoolRotations } from "./pool-rotations";
 import { checkNoSecrets } from "./secret-scan";
 import { checkStateSafety } from "./state-safety";
 import { TreeCheck } from "./tree-check";
 
 /** The checks every synth runs on the rendered tree, in order. */
-export const defaultChecks: readonly TreeCheck[] = [checkCrdSchemas, checkNoSecrets, checkStateSafety];
+export const defaultChecks: readonly TreeCheck[] = [checkCrdSchemas, checkNoSecrets, checkStateSafety, checkPoolRotations];

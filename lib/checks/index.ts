@@ -4,4 +4,5 @@ export * from "./tree-check";
 export * from "./crd-schemas";
 export * from "./secret-scan";
 export * from "./state-safety";
+export * from "./pool-rotations";
 export * from "./default-checks";

@@ -1,53 +1,11 @@
 import { parseAllDocuments } from "yaml";
+import { replacementRulesForStack } from "../azure/replacement-rules";
 import { clusterNameOf, terraformFileOf } from "../core/repo-layout";
 import { RenderedFile } from "../synth/render";
 import { RepoView } from "../synth/repo-view";
 import { stateSecretName } from "../tofu/state-secret";
 import { CheckOptions } from "./tree-check";
-
-/**
- * Attributes whose change makes Terraform replace the resource (destroy + create), per resource type, from the
- * azurerm 4.55 schemas (see shared/reference/aks.md §1 and §3). A value of `true` means any change; a function
- * decides for values that may change in place.
- */
-const FORCE_NEW: Record<string, Record<string, true | ((before: unknown, after: unknown) => boolean)>> = {
-  azurerm_kubernetes_cluster_node_pool: {
-    name: true,
-    kubernetes_cluster_id: true,
-    os_type: true,
-    priority: true,
-    eviction_policy: true,
-    spot_max_price: true,
-    host_group_id: true,
-    capacity_reservation_group_id: true,
-    proximity_placement_group_id: true,
-    gpu_instance: true,
-    gpu_driver: true,
-    node_public_ip_prefix_id: true,
-    windows_profile: true,
-    // Ubuntu* ↔ AzureLinux* is an in-place OS SKU migration; every other change replaces the pool.
-    os_sku: (a, b) => !(isLinuxSku(a) && isLinuxSku(b)),
-  },
-  azurerm_kubernetes_cluster_extension: {
-    name: true,
-    cluster_id: true,
-    extension_type: true,
-    release_train: true,
-    release_namespace: true,
-    target_namespace: true,
-    version: true,
-    plan: true,
-  },
-  azurerm_kubernetes_flux_configuration: { name: true, cluster_id: true, namespace: true, scope: true },
-  azurerm_federated_identity_credential: { name: true, resource_group_name: true, parent_id: true },
-  azurerm_user_assigned_identity: { name: true, resource_group_name: true, location: true },
-  azurerm_role_definition: { scope: true, role_definition_id: true },
-  azurerm_role_assignment: { scope: true, principal_id: true, role_definition_id: true, role_definition_name: true, name: true },
-};
-
-function isLinuxSku(v: unknown): boolean {
-  return typeof v === "string" && /^(Ubuntu|AzureLinux)/.test(v);
-}
+// Which changes replace a resource, per pinned azurerm version: the audit (docs/steady-state-audit.md) as data.
 
 interface TfResource {
   readonly folder: string;
@@ -129,13 +87,14 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
       );
       continue;
     }
-    const rules = FORCE_NEW[old.type] ?? {};
+    const stackJson = renderedByPath.get(terraformFileOf(old.folder))?.file.content;
+    const rules = replacementRulesForStack(stackJson?.format === "json" ? stackJson.value : undefined)[old.type] ?? {};
     const replaced = Object.entries(rules)
       .filter(([attr, rule]) => {
         const a = old.body[attr];
         const b = next.body[attr];
         if (JSON.stringify(a) === JSON.stringify(b)) return false;
-        return rule === true ? true : rule(a, b);
+        return rule === true ? true : rule(a, b, { before: old.body, after: next.body });
       })
       .map(([attr]) => `${attr}: ${JSON.stringify(old.body[attr])} → ${JSON.stringify(next.body[attr])}`);
     if (replaced.length) {

@@ -7,6 +7,8 @@ export interface CheckOptions {
   readonly acknowledged: ReadonlySet<string>;
   /** Filled by the checks with the acknowledgements that allowed a change (the others are stale). */
   readonly used?: Set<string>;
+  /** Filled by the checks with what a change will do that is allowed but worth saying (e.g. a pool rotation). */
+  readonly notices?: string[];
 }
 
 /**
