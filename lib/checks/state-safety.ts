@@ -103,7 +103,9 @@ export function checkStateSafety(files: readonly RenderedFile[], workingTree: Re
     let why = "If this is intended";
     if (options.acknowledged.has(byAddressOnly)) {
       options.used?.add(byAddressOnly); // answered here, not stale
-      why = `The entry ${JSON.stringify(byAddressOnly)} names only the address, so it would also accept a later, different change of it; if this change is intended`;
+      why =
+        `The entry ${JSON.stringify(byAddressOnly)} names only the address, so it would also accept a later, different ` +
+        `change of it; if this change is intended`;
     }
     problems.push(`[${source}] ${message}. ${why}, acknowledge exactly this change: acknowledgedChanges: [${JSON.stringify(ack)}]`);
   };
@@ -185,7 +187,8 @@ function checkResources({ files, repo, owned, sourceOf, fallbackSource, unchange
       refuse(
         { kind: "unguard", target: key, facts: [old.body, next.body.lifecycle ?? null] },
         source,
-        `${old.address} in ${old.folder} has prevent_destroy in the committed tree and would lose it: lowering the guard is itself a change to acknowledge (a later change could then destroy the resource without a refusal)`,
+        `${old.address} in ${old.folder} has prevent_destroy in the committed tree and would lose it: lowering the guard ` +
+          `is itself a change to acknowledge (a later change could then destroy the resource without a refusal)`,
       );
     }
     if (replaced.length) {

@@ -1,9 +1,9 @@
 import * as fs from "fs";
-import { OWNERSHIP_RECORD_PATH, OwnershipRecord, parseRecord } from "./ownership";
-import { RepoView } from "./repo-view";
-import { explainFsError, RepoTree } from "./repo-paths";
-import { blobId, GitBase, locateBase, readBlobs, uncommittedPaths } from "./git-base";
 import { OUTPUT_ROOTS } from "../core/repo-layout";
+import { blobId, GitBase, locateBase, readBlobs, uncommittedPaths } from "./git-base";
+import { OWNERSHIP_RECORD_PATH, OwnershipRecord, parseRecord } from "./ownership";
+import { explainFsError, RepoTree } from "./repo-paths";
+import { RepoView } from "./repo-view";
 
 /** The working tree as the planner and the write path see it; `tree` is handed on to applyPlan (folders listed once). */
 export interface DiskRepoView extends RepoView {

@@ -60,7 +60,8 @@ const SHA256 = /^[0-9a-f]{64}$/;
 export function readJournal(tree: RepoTree, text: string): Journal {
   const bad = (why: string): Error =>
     new Error(
-      `${JOURNAL_FILE} (left by an interrupted synth) ${why}; nothing was rolled back or deleted: restore the tree from Git and delete ${JOURNAL_FILE}`,
+      `${JOURNAL_FILE} (left by an interrupted synth) ${why}; nothing was rolled back or deleted: ` +
+        `restore the tree from Git and delete ${JOURNAL_FILE}`,
     );
   let j: Journal;
   try {

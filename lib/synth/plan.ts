@@ -1,7 +1,7 @@
 import { hasGeneratedMarker, OWNERSHIP_RECORD_PATH, OwnershipRecord, renderRecord } from "./ownership";
 import { GENERATOR, RenderedFile, sha256 } from "./render";
-import { RepoView } from "./repo-view";
 import { checkOwnedPath } from "./repo-paths";
+import { RepoView } from "./repo-view";
 
 export interface FileWrite {
   readonly path: string;
@@ -85,7 +85,8 @@ export function planWrites(files: readonly RenderedFile[], repo: RepoView): { pl
     const source = editedWrites.get(p)?.source ?? "app";
     const would = editedWrites.has(p) ? "overwrite it" : "delete it (no construct produces it any more)";
     problems.push(
-      `[${source}] ${p}: a generated file with uncommitted changes (edited since the synth wrote it); the synth would ${would}: commit or discard the change first (git commit, or git checkout -- ${p})`,
+      `[${source}] ${p}: a generated file with uncommitted changes (edited since the synth wrote it); the synth would ${would}: ` +
+        `commit or discard the change first (git commit, or git checkout -- ${p})`,
     );
   }
   restored.push(...editedWrites.keys());
@@ -185,7 +186,8 @@ function decideHandEdits(
         ),
         ...removals.map(
           (p) =>
-            `${p}: edited by hand and no construct produces it any more; kept, and no longer listed (without Git it cannot be restored): delete it if it is not needed`,
+            `${p}: edited by hand and no construct produces it any more; kept, and no longer listed ` +
+            `(without Git it cannot be restored): delete it if it is not needed`,
         ),
       ],
     };

@@ -1,10 +1,6 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { OWNERSHIP_RECORD_PATH } from "./ownership";
-import { WritePlan } from "./plan";
-import { sha256 } from "./render";
-import { explainFsError, RepoTree } from "./repo-paths";
 import { isTracked } from "./git-base";
 import {
   absolute,
@@ -19,6 +15,10 @@ import {
   TMP_SUFFIX,
   writeJournal,
 } from "./journal";
+import { OWNERSHIP_RECORD_PATH } from "./ownership";
+import { WritePlan } from "./plan";
+import { sha256 } from "./render";
+import { explainFsError, RepoTree } from "./repo-paths";
 
 export { diskRepoView } from "./disk-repo-view";
 export type { DiskRepoView, DiskRepoViewOptions } from "./disk-repo-view";
