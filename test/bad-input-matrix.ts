@@ -262,6 +262,24 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     build: (app) => void stack(app),
     expected: problem("app", "acknowledgedChanges[0]", '""', "a change exactly as a refusal prints it"),
   },
+  {
+    construct: "GitOpsApp",
+    prop: "baseRef",
+    value: '"origin main"',
+    note: "space instead of '/'",
+    appProps: () => ({ baseRef: "origin main" }),
+    build: (app) => void stack(app),
+    expected: problem("app", "baseRef", '"origin main"', "a Git ref naming the commit to compare with"),
+  },
+  {
+    construct: "GitOpsApp",
+    prop: "baseRef",
+    value: '"--output=x"',
+    note: "would pass for a git option",
+    appProps: () => ({ context: { gitopsBaseRef: "--output=x" } }),
+    build: (app) => void stack(app),
+    expected: problem("app", "baseRef", '"--output=x"', "a Git ref naming the commit to compare with"),
+  },
 
   // ---------------------------------------------------------------------------------------------- InfrastructureStack
   {

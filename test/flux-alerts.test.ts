@@ -325,7 +325,8 @@ describe("who owns flux-system/kustomization.yaml", () => {
     merged.patches = add.patches;
     write(ws, FLUX_SYSTEM, `# mine\n${stringify(merged)}`);
     const again = synth(ws);
-    expect(again.report!.warnings).toEqual([]);
+    // (The temp repo is not in Git: the synth says so, and only that.)
+    expect(again.report!.warnings.filter((w) => !/ is not in a Git work tree: /.test(w))).toEqual([]);
     expect(again.report!.keptForeign).toEqual([FLUX_SYSTEM]);
     expect(readText(ws.repo, FLUX_SYSTEM)).toMatch(/^# mine\n/);
   });

@@ -122,76 +122,78 @@ interface Case {
   readonly says: RegExp;
 }
 
+/** Every acknowledgement ends in a digest of exactly the change it accepts. */
+const DIGEST = "@[0-9a-f]{16}";
 const POOL_ADDRESS = "infrastructure/prod/azurerm_kubernetes_cluster_node_pool\\.apps_pool_[0-9A-F]+";
 
 const cases: Case[] = [
   {
     what: "a pool's construct id renamed (its Terraform address changes)",
     after: { pools: [{ id: "workers", name: "apps" }] },
-    asks: [new RegExp(`^destroy:${POOL_ADDRESS}$`)],
+    asks: [new RegExp(`^destroy:${POOL_ADDRESS}${DIGEST}$`)],
     says: /has prevent_destroy and would be destroyed .*looks renamed to azurerm_kubernetes_cluster_node_pool\.workers_pool_[0-9A-F]+: keep the state with a moved block/,
   },
   {
     what: "a pool's name changed",
     after: { pools: [{ id: "apps", name: "workers" }] },
-    asks: [new RegExp(`^replace:${POOL_ADDRESS}$`)],
+    asks: [new RegExp(`^replace:${POOL_ADDRESS}${DIGEST}$`)],
     says: /would be replaced .*because name: "apps" → "workers"/,
   },
   {
     what: "a pool's osType changed",
     after: { pools: [{ id: "apps", name: "apps", osType: NodePoolOsType.WINDOWS }] },
-    asks: [new RegExp(`^replace:${POOL_ADDRESS}$`)],
+    asks: [new RegExp(`^replace:${POOL_ADDRESS}${DIGEST}$`)],
     says: /would be replaced .*because os_type: "Linux" → "Windows"/,
   },
   {
     what: "a pool's priority changed (Regular → Spot)",
     after: { pools: [{ id: "apps", name: "apps", spot: true }] },
-    asks: [new RegExp(`^replace:${POOL_ADDRESS}$`)],
+    asks: [new RegExp(`^replace:${POOL_ADDRESS}${DIGEST}$`)],
     says: /would be replaced .*because priority: "Regular" → "Spot", eviction_policy: undefined → "Delete", spot_max_price: undefined → -1 force a new resource/,
   },
   {
     what: "a Terraform object's secretSuffix changed",
     after: { terraform: { secretSuffix: "prod-pools" } },
-    asks: [/^state:aks-prod\/flux-system\/aks$/],
+    asks: [/^state:aks-prod\/flux-system\/aks@[0-9a-f]{16}$/],
     says: /Terraform object flux-system\/aks \(cluster aks-prod\) would move from state flux-system\/tfstate-default-prod to flux-system\/tfstate-default-prod-pools: the controller would start from an empty state/,
   },
   {
     what: "a Terraform object's workspace changed",
     after: { terraform: { workspace: "blue" } },
-    asks: [/^state:aks-prod\/flux-system\/aks$/],
+    asks: [/^state:aks-prod\/flux-system\/aks@[0-9a-f]{16}$/],
     says: /would move from state flux-system\/tfstate-default-prod to flux-system\/tfstate-blue-prod/,
   },
   {
     what: "a Terraform object moved to another namespace",
     after: { terraform: { namespace: "infra" } },
-    asks: [/^state:aks-prod\/flux-system\/aks$/],
+    asks: [/^state:aks-prod\/flux-system\/aks@[0-9a-f]{16}$/],
     says: /Terraform object flux-system\/aks \(cluster aks-prod\) becomes infra\/aks with state infra\/tfstate-default-prod instead of flux-system\/tfstate-default-prod/,
   },
   {
     what: "a Terraform object renamed while its state suffix came from its name",
     before: { terraform: { secretSuffix: "aks" } },
     after: { terraform: { name: "pools", secretSuffix: "pools" } },
-    asks: [/^state:aks-prod\/flux-system\/aks$/],
+    asks: [/^state:aks-prod\/flux-system\/aks@[0-9a-f]{16}$/],
     says: /Terraform object flux-system\/aks \(cluster aks-prod\) becomes flux-system\/pools with state flux-system\/tfstate-default-pools instead of flux-system\/tfstate-default-aks/,
   },
   {
     what: "a stack folder moved (its pools; the object's state suffix, which defaults to the folder)",
     after: { folder: "production" },
-    asks: [new RegExp(`^destroy:${POOL_ADDRESS}$`), /^state:aks-prod\/flux-system\/aks$/],
+    asks: [new RegExp(`^destroy:${POOL_ADDRESS}${DIGEST}$`), /^state:aks-prod\/flux-system\/aks@[0-9a-f]{16}$/],
     says: /has prevent_destroy and would be destroyed|would move from state flux-system\/tfstate-default-prod to flux-system\/tfstate-default-production/,
   },
   {
     what: "a stack folder moved, the state suffix kept (its pools; the object's path)",
     before: { terraform: { secretSuffix: "prod" } },
     after: { folder: "production", terraform: { secretSuffix: "prod" } },
-    asks: [new RegExp(`^destroy:${POOL_ADDRESS}$`), /^path:aks-prod\/flux-system\/aks$/],
+    asks: [new RegExp(`^destroy:${POOL_ADDRESS}${DIGEST}$`), /^path:aks-prod\/flux-system\/aks@[0-9a-f]{16}$/],
     says: /has prevent_destroy and would be destroyed|would read \.\/infrastructure\/production instead of \.\/infrastructure\/prod with the same state/,
   },
   {
     what: "a Terraform object with destroyResourcesOnDeletion removed",
     before: { terraform: { destroyResourcesOnDeletion: true } },
     after: { terraform: null },
-    asks: [/^destroy:aks-prod\/flux-system\/aks$/],
+    asks: [/^destroy:aks-prod\/flux-system\/aks@[0-9a-f]{16}$/],
     says: /Terraform object flux-system\/aks \(cluster aks-prod\) is removed and has destroyResourcesOnDeletion: the controller would destroy everything it manages/,
   },
 ];
@@ -285,8 +287,11 @@ describe("never refused", () => {
     const renamed = synth(ws, { terraform: { id: "aks", name: "pools" } });
     expect(renamed.report!.written).toContain("clusters/aks-prod/terraform/pools.yaml");
     expect(renamed.report!.removed).toContain("clusters/aks-prod/terraform/aks.yaml");
-    // A pool without prevent_destroy may go.
-    synth(ws, { terraform: { name: "pools" }, pools: [{ id: "apps", name: "apps", preventDestroy: false }] });
+    // A pool without prevent_destroy may go; lowering the guard is a change of its own, acknowledged exactly.
+    const unguarded: AppSpec = { terraform: { name: "pools" }, pools: [{ id: "apps", name: "apps", preventDestroy: false }] };
+    const asks = acknowledgementsOf(thrownBy(() => synth(ws, unguarded)) as GitOpsSynthError);
+    expect(asks).toEqual([expect.stringMatching(new RegExp(`^unguard:${POOL_ADDRESS}${DIGEST}$`))]);
+    synth(ws, unguarded, { acknowledgedChanges: asks });
     const gone = synth(ws, { terraform: { name: "pools" }, pools: [] });
     expect(readText(ws.repo, "infrastructure/prod/main.tf.json")).not.toContain("azurerm_kubernetes_cluster_node_pool");
     expect(gone.report!.written).toEqual(["infrastructure/prod/main.tf.json"]);

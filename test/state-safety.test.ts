@@ -53,6 +53,12 @@ function repoOf(files: GitOpsFile[]): RepoView {
   const record: OwnershipRecord = { generator: "cdktf-aks-gitops", files: Object.fromEntries(rendered.map((f) => [f.path, f.sha256])) };
   return { record, read: (p) => rendered.find((f) => f.path === p)?.bytes };
 }
+/** The acknowledgement a refusal asks for. */
+function ackIn(problem: string): string {
+  const m = /acknowledge exactly this change: acknowledgedChanges: \["([^"]+)"\]$/.exec(problem);
+  if (!m) throw new Error(`no acknowledgement in: ${problem}`);
+  return m[1];
+}
 function check(before: GitOpsFile[], after: GitOpsFile[], acknowledged: string[] = []): string[] {
   const next: RenderedFile[] = after.map(renderFile);
   return checkStateSafety(next, repoOf(before), { acknowledged: new Set(acknowledged) });
@@ -98,8 +104,9 @@ describe("state safety against the tree on disk", () => {
     expect(problems[0]).toMatch(
       /^\[app\/prod\] azurerm_kubernetes_cluster_node_pool\.a in infrastructure\/prod has prevent_destroy and would be destroyed/,
     );
-    expect(problems[0]).toContain('acknowledgedChanges: ["destroy:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.a"]');
-    expect(check([tf({ a: pool("core") })], [tf({})], ["destroy:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.a"])).toEqual([]);
+    const ack = ackIn(problems[0]);
+    expect(ack).toMatch(/^destroy:infrastructure\/prod\/azurerm_kubernetes_cluster_node_pool\.a@[0-9a-f]{16}$/);
+    expect(check([tf({ a: pool("core") })], [tf({})], [ack])).toEqual([]);
   });
 
   test("a pool without prevent_destroy may go", () => {
@@ -127,7 +134,7 @@ describe("state safety against the tree on disk", () => {
     const problems = check([tf({ a: pool("core", { os_sku: "Ubuntu" }) })], [tf({ a: pool("core", { os_sku: "Ubuntu", ...change }) })]);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`would be replaced .*because ${attr}: `));
-    expect(problems[0]).toContain('"replace:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.a"');
+    expect(ackIn(problems[0])).toMatch(/^replace:infrastructure\/prod\/azurerm_kubernetes_cluster_node_pool\.a@[0-9a-f]{16}$/);
   });
 
   test("Ubuntu → AzureLinux is an in-place OS SKU migration", () => {
@@ -141,7 +148,7 @@ describe("state safety against the tree on disk", () => {
       expect(problems[0]).toMatch(
         /Terraform object flux-system\/aks \(cluster prod\) would move from state flux-system\/tfstate-default-prod to .*empty state/,
       );
-      expect(problems[0]).toContain('"state:prod/flux-system/aks"');
+      expect(ackIn(problems[0])).toMatch(/^state:prod\/flux-system\/aks@[0-9a-f]{16}$/);
     }
   });
 
@@ -157,7 +164,7 @@ describe("state safety against the tree on disk", () => {
   test("a path move with the same state is refused", () => {
     const [problem] = check([cr("aks")], [cr("aks", { path: "./infrastructure/other" })]);
     expect(problem).toMatch(/would read \.\/infrastructure\/other instead of \.\/infrastructure\/prod with the same state/);
-    expect(check([cr("aks")], [cr("aks", { path: "./infrastructure/other" })], ["path:prod/flux-system/aks"])).toEqual([]);
+    expect(check([cr("aks")], [cr("aks", { path: "./infrastructure/other" })], [ackIn(problem)])).toEqual([]);
   });
 
   test("removing an object with destroyResourcesOnDeletion is refused; without it the state is kept and it passes", () => {
@@ -178,6 +185,73 @@ describe("Terraform objects of different clusters", () => {
     expect(problem).toMatch(
       /Terraform object flux-system\/pools \(cluster aks-b\) would move from state flux-system\/tfstate-default-b to flux-system\/tfstate-default-b2/,
     );
-    expect(problem).toContain('"state:aks-b/flux-system/pools"');
+    expect(ackIn(problem)).toMatch(/^state:aks-b\/flux-system\/pools@[0-9a-f]{16}$/);
+  });
+});
+
+describe("acknowledgements are exact (issue #12 item 4)", () => {
+  const A = "infrastructure/prod/azurerm_kubernetes_cluster_node_pool.a";
+
+  test("an acknowledgement accepts exactly its change: left behind, it accepts no other change of the same address", () => {
+    const [toCore2] = check([tf({ a: pool("core") })], [tf({ a: pool("core2") })]);
+    const ack = ackIn(toCore2);
+    expect(check([tf({ a: pool("core") })], [tf({ a: pool("core2") })], [ack])).toEqual([]);
+    // The same address, another replacement (Linux → Windows): the leftover entry accepts nothing.
+    const used = new Set<string>();
+    const problems = checkStateSafety([renderFile(tf({ a: pool("core", { os_type: "Windows" }) }))], repoOf([tf({ a: pool("core") })]), {
+      acknowledged: new Set([ack]),
+      used,
+    });
+    expect(problems).toHaveLength(1);
+    expect(ackIn(problems[0])).not.toBe(ack);
+    expect(used.has(ack)).toBe(false); // so the synth reports it as stale
+  });
+
+  test("the old form (address only) is refused with the exact form to use instead", () => {
+    const problems = check([tf({ a: pool("core") })], [tf({ a: pool("core2") })], [`replace:${A}`]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      new RegExp(
+        `The entry "replace:${A.replace(/[./]/g, "\\$&")}" names only the address, so it would also accept a later, different change of it; if this change is intended, acknowledge exactly this change: acknowledgedChanges: \\["replace:.*@[0-9a-f]{16}"\\]$`,
+      ),
+    );
+  });
+
+  test("lowering prevent_destroy on a pool that had it is itself a change to acknowledge", () => {
+    const [problem, ...rest] = check([tf({ a: pool("core") })], [tf({ a: pool("core", {}, false) })]);
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(
+      /has prevent_destroy in the committed tree and would lose it: lowering the guard is itself a change to acknowledge/,
+    );
+    expect(ackIn(problem)).toMatch(/^unguard:infrastructure\/prod\/azurerm_kubernetes_cluster_node_pool\.a@[0-9a-f]{16}$/);
+    expect(check([tf({ a: pool("core") })], [tf({ a: pool("core", {}, false) })], [ackIn(problem)])).toEqual([]);
+  });
+
+  test("renaming a Terraform object with destroyResourcesOnDeletion is refused: its Azure resources would be destroyed", () => {
+    const [problem, ...rest] = check(
+      [cr("aks", { destroyResourcesOnDeletion: true })],
+      [cr("pools", { destroyResourcesOnDeletion: true })],
+    );
+    expect(rest).toEqual([]);
+    expect(problem).toMatch(
+      /Terraform object flux-system\/aks \(cluster prod\) is renamed to flux-system\/pools and has destroyResourcesOnDeletion: Flux prunes flux-system\/aks and its finalizer destroys everything it manages, the Azure resources it manages \(\.\/infrastructure\/prod\) would be destroyed/,
+    );
+    expect(ackIn(problem)).toMatch(/^destroy:prod\/flux-system\/aks@[0-9a-f]{16}$/);
+    expect(check([cr("aks", { destroyResourcesOnDeletion: true })], [cr("pools")], [ackIn(problem)])).toEqual([]);
+    // Without destroyResourcesOnDeletion a rename that keeps the state is harmless.
+    expect(check([cr("aks")], [cr("pools")])).toEqual([]);
+  });
+
+  test("the committed tree (repo.base) is what counts, not the working tree", () => {
+    const working = repoOf([]); // e.g. rm -rf clusters infrastructure .gitops-generated.json
+    const committed = repoOf([tf({ a: pool("core") })]);
+    const problems = checkStateSafety(
+      [renderFile(tf({ a: pool("core2") }))],
+      { ...working, record: undefined, base: committed },
+      {
+        acknowledged: new Set(),
+      },
+    );
+    expect(problems).toEqual([expect.stringMatching(/would be replaced .*because name: "core" → "core2"/)]);
   });
 });

@@ -1,16 +1,22 @@
 import * as fs from "fs";
 import * as path from "path";
 import { PropChecks } from "../core/validation";
+import { GIT_REF } from "../synth/git-base";
 
 /**
- * The form of an acknowledgement, as the state-safety refusals print it: `destroy:` or `replace:` with
- * `<folder>/<resource address>`, `state:`, `path:` or `destroy:` with `<cluster>/<namespace>/<Terraform object name>`.
+ * The form of an acknowledgement, as the state-safety refusals print it: `destroy:`, `replace:` or `unguard:` with
+ * `<folder>/<resource address>`, `state:`, `path:` or `destroy:` with `<cluster>/<namespace>/<Terraform object name>`,
+ * then `@` and a digest of exactly the change (so an entry left behind accepts no other change of the same address).
+ * The form without the digest is still accepted here, so that the check can print the exact form for it.
  */
-export const ACKNOWLEDGEMENT = /^(destroy|replace|state|path):[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)+$/;
+export const ACKNOWLEDGEMENT = /^(destroy|replace|unguard|state|path):[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)+(@[0-9a-f]{16})?$/;
 
 const ACK_ALLOWED =
-  "a change exactly as a refusal prints it: destroy:<folder>/<address>, replace:<folder>/<address>, " +
-  "state:<cluster>/<namespace>/<name>, path:<cluster>/<namespace>/<name> or destroy:<cluster>/<namespace>/<name>";
+  "a change exactly as a refusal prints it: <kind>:<what>@<digest of the change>, " +
+  "destroy, replace or unguard with <folder>/<address>, state, path or destroy with <cluster>/<namespace>/<name>";
+
+const BASE_REF_ALLOWED =
+  "a Git ref naming the commit to compare with (a branch, tag, remote branch such as origin/main, or commit id), not starting with -";
 
 /** The acknowledged changes as a set; anything that is not a list of strings acknowledges nothing (validation says why). */
 export function acknowledgedSet(raw: unknown): Set<string> {
@@ -22,7 +28,13 @@ export function acknowledgedSet(raw: unknown): Set<string> {
  * (it is the repo itself; the output paths inside it are what must not escape), but not empty and not a file.
  * `acknowledgedChanges` entries must have the printed form: a mistyped one would otherwise be ignored silently.
  */
-export function validateAppProps(c: PropChecks, p: { configuredRoot: unknown; gitopsRoot: string; acknowledged: unknown }): void {
+export function validateAppProps(
+  c: PropChecks,
+  p: { configuredRoot: unknown; gitopsRoot: string; acknowledged: unknown; baseRef?: unknown },
+): void {
+  if (p.baseRef !== undefined && c.literal("baseRef", p.baseRef)) {
+    c.check(typeof p.baseRef === "string" && GIT_REF.test(p.baseRef), "baseRef", p.baseRef, BASE_REF_ALLOWED);
+  }
   const rootRule = "a directory, absolute or relative to the directory of cdktf.json (unset: that directory itself)";
   if (p.configuredRoot !== undefined && c.literal("gitopsRoot", p.configuredRoot)) {
     if (typeof p.configuredRoot !== "string" || p.configuredRoot.trim() === "") c.fail("gitopsRoot", p.configuredRoot, rootRule);

@@ -11,6 +11,8 @@ import { collectAndRender, runSynthSequence } from "./synth-sequence";
 export const GITOPS_ROOT_CONTEXT = "gitopsRoot";
 /** Context key listing acknowledged destructive changes (see GitOpsAppProps.acknowledgedChanges). */
 export const ACKNOWLEDGED_CHANGES_CONTEXT = "acknowledgedChanges";
+/** Context key naming the Git ref state safety compares with (see GitOpsAppProps.baseRef). */
+export const GITOPS_BASE_REF_CONTEXT = "gitopsBaseRef";
 
 /** Props of a GitOpsApp: cdktf App settings plus where and how the GitOps repo is written. */
 export interface GitOpsAppProps extends AppConfig {
@@ -21,12 +23,20 @@ export interface GitOpsAppProps extends AppConfig {
    */
   readonly gitopsRoot?: string;
   /**
-   * Destructive changes against the tree on disk that you accept, exactly as the refusal message prints them, e.g.
-   * `replace:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.pool_1234`. Remove them once the change landed:
-   * an entry that acknowledged nothing is named in the synth's log; an entry not of that form is refused.
+   * Destructive changes against the committed tree that you accept, exactly as the refusal message prints them, e.g.
+   * `replace:infrastructure/prod/azurerm_kubernetes_cluster_node_pool.pool_1234@3846c871575d1d15` (the digest names
+   * exactly that change: a leftover entry accepts no other). Remove them once the change landed: an entry that
+   * acknowledged nothing is named in the synth's log; an entry not of that form is refused.
    * @default - the `acknowledgedChanges` context entry, else none
    */
   readonly acknowledgedChanges?: string[];
+  /**
+   * The Git ref whose committed tree state safety compares with. In CI on a pull request, set the target branch
+   * (`origin/main`): there HEAD is a merge commit that already holds the change. A ref that names no commit fails
+   * the synth.
+   * @default - the `gitopsBaseRef` context entry, else HEAD when the GitOps repo is in Git (else the working tree, with a warning)
+   */
+  readonly baseRef?: string;
   /**
    * Where the one-line synth summary goes.
    * @default - standard output
@@ -76,6 +86,7 @@ export class GitOpsApp extends App {
   readonly gitopsRoot: string;
   private readonly log: (line: string) => void;
   private readonly acknowledged: ReadonlySet<string>;
+  private readonly baseRef?: string;
   private lastReport?: GitOpsSynthReport;
 
   constructor(props: GitOpsAppProps = {}) {
@@ -87,7 +98,9 @@ export class GitOpsApp extends App {
     this.log = props.log ?? ((line) => console.log(line));
     const acknowledged: unknown = props.acknowledgedChanges ?? this.node.tryGetContext(ACKNOWLEDGED_CHANGES_CONTEXT);
     this.acknowledged = acknowledgedSet(acknowledged);
-    addPropValidation(this, (c) => validateAppProps(c, { configuredRoot: configured, gitopsRoot: this.gitopsRoot, acknowledged }));
+    const baseRef: unknown = props.baseRef ?? this.node.tryGetContext(GITOPS_BASE_REF_CONTEXT);
+    this.baseRef = typeof baseRef === "string" ? baseRef : undefined;
+    addPropValidation(this, (c) => validateAppProps(c, { configuredRoot: configured, gitopsRoot: this.gitopsRoot, acknowledged, baseRef }));
   }
 
   /** The report of the last synth, if any. */
@@ -108,7 +121,7 @@ export class GitOpsApp extends App {
           if (annotated) this.log("gitops: not written, the synth has error annotations");
           return !annotated;
         },
-        repo: { kind: "disk", root: this.gitopsRoot, log: this.log },
+        repo: { kind: "disk", root: this.gitopsRoot, log: this.log, baseRef: this.baseRef },
         checkOptions: { acknowledged: this.acknowledged, used: usedAcknowledgements, notices },
       }),
     );

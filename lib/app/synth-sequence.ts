@@ -18,7 +18,7 @@ import { checkAndPlan } from "./check-and-plan";
 /** What a synth plans against, and whether it writes. */
 export type SynthRepo =
   /** The repo on disk: locked, an interrupted synth rolled back (logged), planned against and written. */
-  | { readonly kind: "disk"; readonly root: string; readonly log: (line: string) => void }
+  | { readonly kind: "disk"; readonly root: string; readonly log: (line: string) => void; readonly baseRef?: string }
   /** A view of a repo: planned against, nothing read from or written to the disk. */
   | { readonly kind: "memory"; readonly view: RepoView };
 
@@ -66,8 +66,9 @@ function planAndWrite(files: readonly RenderedFile[], repo: SynthRepo, options: 
     // A synth that died while writing left a journal: its changes are rolled back before anything is planned.
     const recovered = recoverInterruptedSynth(repo.root);
     if (recovered) repo.log(`gitops: ${recovered}`);
-    const plan = checkAndPlan(files, diskRepoView(repo.root), defaultChecks, options);
-    applyPlan(repo.root, plan);
+    const view = diskRepoView(repo.root, { baseRef: repo.baseRef });
+    const plan = checkAndPlan(files, view, defaultChecks, options);
+    applyPlan(repo.root, plan, view.tree);
     return plan;
   });
 }

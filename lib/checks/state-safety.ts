@@ -1,7 +1,7 @@
 import { parseAllDocuments } from "yaml";
 import { replacementRulesForStack } from "../azure/replacement-rules";
 import { clusterNameOf, terraformFileOf } from "../core/repo-layout";
-import { RenderedFile } from "../synth/render";
+import { RenderedFile, sha256, stableJson } from "../synth/render";
 import { RepoView } from "../synth/repo-view";
 import { stateSecretName } from "../tofu/state-secret";
 import { CheckOptions } from "./tree-check";
@@ -21,24 +21,51 @@ interface TerraformObject {
   readonly destroyOnDeletion: boolean;
 }
 
+/** What a refusal is about: the kind and the address (`replace:<folder>/<address>`), and what exactly changes. */
+interface Change {
+  readonly kind: "destroy" | "replace" | "unguard" | "state" | "path";
+  readonly target: string;
+  /** Everything that makes this change this one (old and new values): its digest is part of the acknowledgement. */
+  readonly facts: readonly unknown[];
+}
+
 /**
- * Compares the tree this synth would write with the generated tree on disk and refuses changes that make the
- * controller destroy or replace real infrastructure or lose its state, unless acknowledged in code. The first
- * synth (no tree yet) and unchanged trees pass.
+ * The acknowledgement of exactly one change: `<kind>:<target>@<digest of the facts>`. An entry left in cdktf.json
+ * after its change landed accepts nothing else: a later change of the same address has other facts.
  */
-export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView, options: CheckOptions): string[] {
+export function acknowledgementOf(change: Change): string {
+  const digest = sha256(Buffer.from(stableJson([change.kind, change.target, ...change.facts]))).slice(0, 16);
+  return `${change.kind}:${change.target}@${digest}`;
+}
+
+/**
+ * Compares the tree this synth would write with the committed generated tree (`repo.base`: HEAD or the base ref;
+ * the working tree without Git) and refuses changes that make the controller destroy or replace real
+ * infrastructure or lose its state, and changes that lower a guard against that, unless acknowledged in code. The
+ * first synth (no tree yet) and unchanged trees pass.
+ */
+export function checkStateSafety(files: readonly RenderedFile[], workingTree: RepoView, options: CheckOptions): string[] {
+  const repo = workingTree.base ?? workingTree;
   const owned = Object.keys(repo.record?.files ?? {});
   if (owned.length === 0) return [];
   const problems: string[] = [];
   const sourceOf = new Map(files.map((f) => [f.path, f.source]));
   const fallbackSource = (folder: string): string => files.find((f) => f.path.startsWith(folder))?.source ?? "app";
-  const refuse = (ack: string, source: string, message: string): void => {
-    if (options.acknowledged.has(ack)) options.used?.add(ack);
-    else {
-      problems.push(
-        `[${source}] ${message}. If this is intended, acknowledge exactly this change: acknowledgedChanges: [${JSON.stringify(ack)}]`,
-      );
+  const refuse = (change: Change, source: string, message: string): void => {
+    const ack = acknowledgementOf(change);
+    const byAddressOnly = `${change.kind}:${change.target}`;
+    if (options.acknowledged.has(ack)) {
+      options.used?.add(ack);
+      return;
     }
+    let why = "If this is intended";
+    if (options.acknowledged.has(byAddressOnly)) {
+      options.used?.add(byAddressOnly); // answered here, not stale
+      why =
+        `The entry ${JSON.stringify(byAddressOnly)} names only the address, so it would also accept a later, different ` +
+        `change of it; if this change is intended`;
+    }
+    problems.push(`[${source}] ${message}. ${why}, acknowledge exactly this change: acknowledgedChanges: [${JSON.stringify(ack)}]`);
   };
 
   // A file on disk with exactly the bytes this synth renders holds exactly the objects it renders: those are used
@@ -48,8 +75,26 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
     const rendered = renderedByPath.get(p);
     return rendered !== undefined && rendered.bytes.equals(bytes) ? rendered.file.content : undefined;
   };
+  const context: Context = { files, repo, owned, sourceOf, fallbackSource, unchangedContent, refuse };
+  checkResources(context);
+  checkTerraformObjects(context);
+  return problems;
+}
 
-  // Terraform resources, by folder and address.
+/** What the two halves of the check share. */
+interface Context {
+  readonly files: readonly RenderedFile[];
+  /** The committed tree. */
+  readonly repo: RepoView;
+  readonly owned: readonly string[];
+  readonly sourceOf: ReadonlyMap<string, string>;
+  fallbackSource(folder: string): string;
+  unchangedContent(p: string, bytes: Buffer): RenderedFile["file"]["content"] | undefined;
+  refuse(change: Change, source: string, message: string): void;
+}
+
+/** Terraform resources, by folder and address: destroyed guarded resources, lowered guards, forced replacements. */
+function checkResources({ files, repo, owned, sourceOf, fallbackSource, unchangedContent, refuse }: Context): void {
   const before = new Map<string, TfResource>();
   for (const p of owned.filter((p) => p.endsWith(".tf.json"))) {
     const bytes = repo.read(p);
@@ -59,6 +104,7 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
     for (const r of tfResources(p, json)) before.set(`${r.folder}/${r.address}`, r);
   }
   const after = new Map<string, TfResource>();
+  const renderedByPath = new Map(files.map((f) => [f.path, f]));
   for (const f of files) {
     if (f.path.endsWith(".tf.json") && f.file.content.format === "json")
       for (const r of tfResources(f.path, f.file.content.value)) after.set(`${r.folder}/${r.address}`, r);
@@ -81,7 +127,7 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
         ? `; it looks renamed to ${renamedTo.address}: keep the state with a moved block (cdktf: resource.moveFromId("${old.address}")) instead`
         : "";
       refuse(
-        `destroy:${key}`,
+        { kind: "destroy", target: key, facts: [old.body] },
         source,
         `${old.address} in ${old.folder} has prevent_destroy and would be destroyed (its resource address disappears)${hint}`,
       );
@@ -97,15 +143,26 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
         return rule === true ? true : rule(a, b, { before: old.body, after: next.body });
       })
       .map(([attr]) => `${attr}: ${JSON.stringify(old.body[attr])} → ${JSON.stringify(next.body[attr])}`);
+    if (preventsDestroy(old) && !preventsDestroy(next)) {
+      refuse(
+        { kind: "unguard", target: key, facts: [old.body, next.body.lifecycle ?? null] },
+        source,
+        `${old.address} in ${old.folder} has prevent_destroy in the committed tree and would lose it: lowering the guard ` +
+          `is itself a change to acknowledge (a later change could then destroy the resource without a refusal)`,
+      );
+    }
     if (replaced.length) {
       refuse(
-        `replace:${key}`,
+        { kind: "replace", target: key, facts: replaced },
         source,
         `${old.address} in ${old.folder} would be replaced (destroyed and created again) because ${replaced.join(", ")} force a new resource`,
       );
     }
   }
+}
 
+/** Terraform objects: their state, their path, and what their deletion destroys. */
+function checkTerraformObjects({ files, repo, owned, sourceOf, unchangedContent, refuse }: Context): void {
   // Terraform objects: their state lives in tfstate-<workspace>-<secretSuffix> in their namespace.
   const crsBefore = owned
     .filter((p) => p.endsWith(".yaml"))
@@ -131,38 +188,44 @@ export function checkStateSafety(files: readonly RenderedFile[], repo: RepoView,
     const ackId = old.cluster ? `${old.cluster}/${old.id}` : old.id;
     if (sameObject && sameObject.stateKey !== old.stateKey) {
       refuse(
-        `state:${ackId}`,
+        { kind: "state", target: ackId, facts: [old.stateKey, sameObject.stateKey] },
         source,
         `Terraform object ${old.id}${inCluster(old.cluster)} would move from state ${old.stateKey} to ` +
           `${sameObject.stateKey}: the controller would start from an empty state and try to create everything again`,
       );
     } else if (!sameObject && !sameState && samePath) {
       refuse(
-        `state:${ackId}`,
+        { kind: "state", target: ackId, facts: [old.stateKey, samePath.id, samePath.stateKey] },
         source,
         `Terraform object ${old.id}${inCluster(old.cluster)} becomes ${samePath.id} with state ${samePath.stateKey} ` +
           `instead of ${old.stateKey}: the controller would start from an empty state and try to create everything again ` +
           `(keep backendConfig.secretSuffix and the namespace stable)`,
       );
-    } else if (!sameObject && !sameState && old.destroyOnDeletion) {
+    }
+    const successor = sameState ?? samePath;
+    if (!sameObject && old.destroyOnDeletion) {
+      const azure = `the Azure resources it manages (${old.path ?? "its path"}) would be destroyed`;
       refuse(
-        `destroy:${ackId}`,
+        { kind: "destroy", target: ackId, facts: [old.stateKey, old.path ?? null, successor?.id ?? null] },
         source,
-        `Terraform object ${old.id}${inCluster(old.cluster)} is removed and has destroyResourcesOnDeletion: the ` +
-          `controller would destroy everything it manages`,
+        successor
+          ? `Terraform object ${old.id}${inCluster(old.cluster)} is renamed to ${successor.id} and has destroyResourcesOnDeletion: ` +
+              `Flux prunes ${old.id} and its finalizer destroys everything it manages, ${azure}; ` +
+              `set destroyResourcesOnDeletion: false and let Flux apply that before the rename`
+          : `Terraform object ${old.id}${inCluster(old.cluster)} is removed and has destroyResourcesOnDeletion: the ` +
+              `controller would destroy everything it manages, ${azure}`,
       );
     }
     const holder = sameObject ?? sameState;
     if (holder && holder.stateKey === old.stateKey && holder.path !== old.path) {
       refuse(
-        `path:${ackId}`,
+        { kind: "path", target: ackId, facts: [old.path ?? null, holder.path ?? null] },
         source,
         `Terraform object ${old.id}${inCluster(old.cluster)} would read ${holder.path} instead of ${old.path} with the ` +
           `same state: whatever the old folder created and the new one lacks would be destroyed`,
       );
     }
   }
-  return problems;
 }
 
 /** The cluster folder a file belongs to (`clusters/<name>/…` → name), or "" outside clusters/. */

@@ -1,5 +1,6 @@
-import { OWNERSHIP_RECORD_PATH, OwnershipRecord, renderRecord } from "./ownership";
+import { hasGeneratedMarker, OWNERSHIP_RECORD_PATH, OwnershipRecord, renderRecord } from "./ownership";
 import { GENERATOR, RenderedFile, sha256 } from "./render";
+import { checkOwnedPath } from "./repo-paths";
 import { RepoView } from "./repo-view";
 
 export interface FileWrite {
@@ -7,6 +8,8 @@ export interface FileWrite {
   readonly bytes: Buffer;
   /** True when a file of ours was there with other bytes (edited by hand, or the construct changed). */
   readonly replaces: boolean;
+  /** sha256 of bytes (the rendered file has it already; the journal records it). */
+  readonly sha256?: string;
 }
 
 /** The changes one synth makes; applying it is the only place that touches the repo. */
@@ -40,33 +43,27 @@ export function planWrites(files: readonly RenderedFile[], repo: RepoView): { pl
   const warnings: string[] = [];
   const newFiles: Record<string, string> = {};
 
-  const byPath = new Map<string, RenderedFile>();
-  for (const f of files) {
-    const other = byPath.get(f.path);
-    if (other) {
-      problems.push(
-        `[${f.source}] output path = ${JSON.stringify(f.path)}: allowed is a path no other construct writes (also written by ${other.source})`,
-      );
-      continue;
-    }
-    if (f.path === OWNERSHIP_RECORD_PATH) {
-      problems.push(`[${f.source}] output path = ${JSON.stringify(f.path)}: allowed is any path but the ownership record`);
-      continue;
-    }
-    byPath.set(f.path, f);
-  }
+  const byPath = uniqueByPath(files, problems);
 
+  const editedWrites = new Map<string, RenderedFile>();
   for (const f of [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    if (checkOwnedPath(f.path)) {
+      problems.push(`[${f.source}] output path = ${JSON.stringify(f.path)}: allowed is a path under ${ROOTS_ALLOWED}`);
+      continue;
+    }
     const current = repo.read(f.path);
-    const foreign = current !== undefined && !current.equals(f.bytes) && owned[f.path] === undefined;
+    // Listed: overwritten only under the hand-edit rule below (an uncommitted change is never overwritten). Deleting
+    // needs more (planRemovals): anyone can edit the record, so a listed file must also carry the generated marker.
+    const ours = current !== undefined && owned[f.path] !== undefined;
+    const foreign = current !== undefined && !current.equals(f.bytes) && !ours;
     if (!foreign) newFiles[f.path] = f.sha256;
     if (current === undefined) {
-      writes.push({ path: f.path, bytes: f.bytes, replaces: false });
+      writes.push({ path: f.path, bytes: f.bytes, replaces: false, sha256: f.sha256 });
     } else if (current.equals(f.bytes)) {
       unchanged.push(f.path);
-    } else if (owned[f.path] !== undefined) {
-      if (sha256(current) !== owned[f.path]) restored.push(f.path);
-      writes.push({ path: f.path, bytes: f.bytes, replaces: true });
+    } else if (ours) {
+      if (sha256(current) !== owned[f.path]) editedWrites.set(f.path, f);
+      writes.push({ path: f.path, bytes: f.bytes, replaces: true, sha256: f.sha256 });
     } else if (f.file.ifForeign) {
       keptForeign.push(f.path);
       if (!satisfies(f.file.ifForeign.satisfiedBy, current)) {
@@ -82,9 +79,20 @@ export function planWrites(files: readonly RenderedFile[], repo: RepoView): { pl
     }
   }
 
-  const removals = Object.keys(owned)
-    .filter((p) => !byPath.has(p) && repo.read(p) !== undefined)
-    .sort();
+  const { removals, editedRemovals } = planRemovals(owned, byPath, repo, warnings);
+  const edited = decideHandEdits(repo, [...editedWrites.keys()], editedRemovals);
+  for (const p of edited.refused) {
+    const source = editedWrites.get(p)?.source ?? "app";
+    const would = editedWrites.has(p) ? "overwrite it" : "delete it (no construct produces it any more)";
+    problems.push(
+      `[${source}] ${p}: a generated file with uncommitted changes (edited since the synth wrote it); the synth would ${would}: ` +
+        `commit or discard the change first (git commit, or git checkout -- ${p})`,
+    );
+  }
+  restored.push(...editedWrites.keys());
+  removals.push(...edited.removed);
+  removals.sort();
+  warnings.push(...edited.warnings, ...(repo.notes ?? []));
 
   if (problems.length) return { problems };
   const record: OwnershipRecord = { generator: GENERATOR, files: newFiles };
@@ -104,6 +112,96 @@ export function planWrites(files: readonly RenderedFile[], repo: RepoView): { pl
       recordChanged: currentRecord === undefined || !currentRecord.equals(recordBytes),
     },
   };
+}
+
+/** The files by path; a path written twice, or the record's path, is a problem. */
+function uniqueByPath(files: readonly RenderedFile[], problems: string[]): Map<string, RenderedFile> {
+  const byPath = new Map<string, RenderedFile>();
+  for (const f of files) {
+    const other = byPath.get(f.path);
+    if (other) {
+      problems.push(
+        `[${f.source}] output path = ${JSON.stringify(f.path)}: allowed is a path no other construct writes (also written by ${other.source})`,
+      );
+      continue;
+    }
+    if (f.path === OWNERSHIP_RECORD_PATH) {
+      problems.push(`[${f.source}] output path = ${JSON.stringify(f.path)}: allowed is any path but the ownership record`);
+      continue;
+    }
+    byPath.set(f.path, f);
+  }
+  return byPath;
+}
+
+/**
+ * Listed files no construct produces any more: removed if they are still exactly what the library wrote; edited
+ * ones are decided by the hand-edit rule; a listed file without the generated marker is not ours and stays.
+ */
+function planRemovals(
+  owned: Readonly<Record<string, string>>,
+  byPath: ReadonlyMap<string, RenderedFile>,
+  repo: RepoView,
+  warnings: string[],
+): { removals: string[]; editedRemovals: string[] } {
+  const removals: string[] = [];
+  const editedRemovals: string[] = [];
+  for (const p of Object.keys(owned).sort()) {
+    if (byPath.has(p) || p === OWNERSHIP_RECORD_PATH) continue;
+    const current = repo.read(p);
+    if (current === undefined) continue;
+    if (!hasGeneratedMarker(current)) {
+      warnings.push(
+        `${p}: listed in ${OWNERSHIP_RECORD_PATH}, but without the generated-by marker it is not a file of ${GENERATOR}: kept, and no longer listed`,
+      );
+    } else if (sha256(current) === owned[p]) removals.push(p);
+    else editedRemovals.push(p);
+  }
+  return { removals, editedRemovals };
+}
+
+const ROOTS_ALLOWED = "infrastructure/, bootstrap/ or clusters/ (the folders the library writes)";
+
+/**
+ * One rule for generated files a person changed (their bytes differ from the record): an uncommitted change is
+ * never overwritten or deleted (refused); a committed one is restored, or removed when its construct is gone, with a
+ * warning (Git keeps the edit). Without Git nobody can tell: an edited file is restored as before, but never deleted.
+ */
+function decideHandEdits(
+  repo: RepoView,
+  writes: readonly string[],
+  removals: readonly string[],
+): { refused: string[]; removed: string[]; warnings: string[] } {
+  const all = [...writes, ...removals];
+  if (all.length === 0) return { refused: [], removed: [], warnings: [] };
+  const dirty = repo.uncommitted?.(all);
+  if (dirty === undefined) {
+    return {
+      refused: [],
+      removed: [],
+      warnings: [
+        ...writes.map(
+          (p) =>
+            `${p}: edited by hand since the synth wrote it; restored (without Git the synth cannot tell whether the edit was kept anywhere)`,
+        ),
+        ...removals.map(
+          (p) =>
+            `${p}: edited by hand and no construct produces it any more; kept, and no longer listed ` +
+            `(without Git it cannot be restored): delete it if it is not needed`,
+        ),
+      ],
+    };
+  }
+  const refused = all.filter((p) => dirty.has(p));
+  const warnings = [
+    ...writes
+      .filter((p) => !dirty.has(p))
+      .map((p) => `${p}: a committed hand edit is replaced by the generated file (Git keeps the edit in its history)`),
+    ...removals
+      .filter((p) => !dirty.has(p))
+      .map((p) => `${p}: a committed hand edit is removed, no construct produces it any more (Git keeps the edit in its history)`),
+  ];
+  return { refused, removed: removals.filter((p) => !dirty.has(p)), warnings };
 }
 
 /** A predicate that throws (say, on a file that is not valid YAML) counts as not satisfied. */

@@ -1,82 +1,30 @@
+import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
-import { OWNERSHIP_RECORD_PATH, OwnershipRecord, parseRecord } from "./ownership";
+import { isTracked } from "./git-base";
+import {
+  absolute,
+  BACKUP_SUFFIX,
+  finishCommitted,
+  Journal,
+  JOURNAL_FILE,
+  JournalEntry,
+  readJournal,
+  removeFile,
+  rollBack,
+  TMP_SUFFIX,
+  writeJournal,
+} from "./journal";
+import { OWNERSHIP_RECORD_PATH } from "./ownership";
 import { WritePlan } from "./plan";
-import { checkRelativePath, RepoPathResolver } from "./repo-paths";
-import { RepoView } from "./repo-view";
+import { sha256 } from "./render";
+import { explainFsError, RepoTree } from "./repo-paths";
 
+export { diskRepoView } from "./disk-repo-view";
+export type { DiskRepoView, DiskRepoViewOptions } from "./disk-repo-view";
+export { JOURNAL_FILE } from "./journal";
 export const LOCK_FILE = ".gitops-synth.lock";
-/** Written while a synth changes the tree; if a synth dies, the next one rolls its changes back (see applyPlan). */
-export const JOURNAL_FILE = ".gitops-synth.journal";
-const TMP_SUFFIX = "gitops-tmp";
-const BACKUP_SUFFIX = "gitops-bak";
-
-/**
- * Reads the repo lazily: only the paths the planner and the checks ask for, each once. A file is looked up in its
- * folder's listing first, so a path that is not there (every path of a first synth) costs no failed read: a folder
- * is listed once, and a missing folder not at all. Use it while holding the repo lock (the tree must not change).
- */
-export function diskRepoView(root: string): RepoView {
-  const recordPath = path.join(root, OWNERSHIP_RECORD_PATH);
-  const record: OwnershipRecord | undefined = fs.existsSync(recordPath) ? parseRecord(fs.readFileSync(recordPath, "utf8")) : undefined;
-  const listings = new Map<string, ReadonlySet<string> | undefined>();
-  const files = new Map<string, Buffer | undefined>();
-  /** Names in a repo folder ("" is the root), or undefined if it is not a folder. */
-  const list = (dir: string): ReadonlySet<string> | undefined => {
-    if (listings.has(dir)) return listings.get(dir);
-    const slash = dir.lastIndexOf("/");
-    const parent = dir === "" ? undefined : list(slash < 0 ? "" : dir.slice(0, slash));
-    let names: ReadonlySet<string> | undefined;
-    if (dir === "" || parent?.has(dir.slice(slash + 1))) {
-      try {
-        names = new Set(fs.readdirSync(path.join(root, ...dir.split("/"))));
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        if (code !== "ENOENT" && code !== "ENOTDIR") throw e;
-      }
-    }
-    listings.set(dir, names);
-    return names;
-  };
-  return {
-    record,
-    read(rel: string): Buffer | undefined {
-      if (checkRelativePath(rel)) return undefined;
-      if (files.has(rel)) return files.get(rel);
-      const slash = rel.lastIndexOf("/");
-      let bytes: Buffer | undefined;
-      if (list(slash < 0 ? "" : rel.slice(0, slash))?.has(rel.slice(slash + 1))) {
-        try {
-          bytes = fs.readFileSync(path.join(root, ...rel.split("/")));
-        } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          if (code !== "ENOENT" && code !== "ENOTDIR") throw e;
-        }
-      }
-      files.set(rel, bytes);
-      return bytes;
-    },
-  };
-}
-
-/** One changed path of a synth, as the journal records it (paths repo-relative, temp and backup names derived). */
-interface JournalEntry {
-  /** The file written or removed. */
-  readonly path: string;
-  /** New bytes were staged in `<path>.<pid>.gitops-tmp` (a write); unset for a removal. */
-  readonly write: boolean;
-  /** The previous bytes are kept in `<path>.<pid>.gitops-bak` (a replaced or removed file). */
-  readonly backup: boolean;
-}
-
-interface Journal {
-  /** "applying": roll back; "committed": the new tree is complete, only backups are left to delete. */
-  readonly phase: "applying" | "committed";
-  readonly pid: number;
-  readonly entries: readonly JournalEntry[];
-  /** Folders this synth created (parents first), removed again on rollback when empty. */
-  readonly createdDirs: readonly string[];
-}
+const JOURNAL_TEMP = /^\.gitops-synth\.journal\.([0-9a-f]{32}\.)?gitops-tmp$/;
 
 /**
  * Applies a plan so that the tree is, at every moment a reader or a crash can observe, either the previous tree or
@@ -92,61 +40,72 @@ interface Journal {
  * 4. the journal is switched to "committed" (one atomic rename: the commit point), backups are deleted, folders
  *    emptied by removals are pruned, and the journal is deleted.
  *
+ * Temp and backup files are named `<target>.<random token of this synth>.gitops-tmp|bak` and created exclusively
+ * (`wx`), so a name planted in the repo (a symlink to a file outside) can neither be guessed nor followed. Every
+ * folder on the way was checked once (`RepoTree`: no symlink, no file where a folder should be).
+ *
  * A failure before the commit point rolls back in process: every backup of a file that was already replaced or
  * removed is renamed back (a rename needs no free space), every new file and temp file is deleted, every folder the
  * synth created is removed when empty: the tree is byte-identical to the previous one. If the process dies, or the
  * rollback itself fails, the journal stays, and the next synth (under the lock) finishes the rollback, or the cleanup
  * of a committed synth, before it plans anything (`recoverInterruptedSynth`).
  */
-export function applyPlan(root: string, plan: WritePlan): void {
+export function applyPlan(root: string, plan: WritePlan, tree: RepoTree = new RepoTree(root)): void {
   // Every path is checked before anything changes: a refused path leaves the tree as it was.
-  const writes = plan.writes.map((w) => ({ rel: w.path, bytes: w.bytes }));
-  if (plan.recordChanged) writes.push({ rel: OWNERSHIP_RECORD_PATH, bytes: plan.recordBytes });
-  const paths = new RepoPathResolver(root);
-  const targets = new Map(writes.map((w) => [w.rel, paths.resolve(w.rel)]));
-  const removals = plan.removals.map((rel) => ({ rel, abs: paths.resolve(rel).abs }));
-  if (writes.length === 0 && removals.length === 0) return;
-  const realRoot = paths.realRoot;
-  const pid = process.pid;
+  const writes = plan.writes.map((w) => ({ rel: w.path, bytes: w.bytes, sha256: w.sha256 ?? sha256(w.bytes) }));
+  if (plan.recordChanged) writes.push({ rel: OWNERSHIP_RECORD_PATH, bytes: plan.recordBytes, sha256: sha256(plan.recordBytes) });
+  const targets = new Map(writes.map((w) => [w.rel, tree.resolve(w.rel)]));
+  for (const rel of plan.removals) tree.resolve(rel);
+  if (writes.length === 0 && plan.removals.length === 0) return;
+  const realRoot = tree.realRoot;
+  const token = randomBytes(16).toString("hex");
 
   const dirs = new Set<string>();
-  for (const target of targets.values()) for (const d of paths.missingFolders(path.dirname(target.abs))) dirs.add(d);
-  const createdDirs = [...dirs].sort().map((d) => path.relative(realRoot, d).split(path.sep).join("/"));
+  for (const w of writes) for (const d of tree.missingFolders(w.rel)) dirs.add(d);
+  const createdDirs = [...dirs].sort();
+  const bytesOf = new Map(writes.map((w) => [w.rel, w.bytes]));
+  const hashOf = new Map(writes.map((w) => [w.rel, w.sha256]));
+  const entryOf = (rel: string): JournalEntry => ({
+    path: rel,
+    write: true,
+    backup: targets.get(rel)!.exists,
+    sha256: hashOf.get(rel)!,
+  });
   const entries: JournalEntry[] = [
     // The record goes last: until it is replaced, it still describes what is ours (also for a reader without journal).
-    ...writes.filter((w) => w.rel !== OWNERSHIP_RECORD_PATH).map((w) => ({ path: w.rel, write: true, backup: targets.get(w.rel)!.exists })),
-    ...removals.map((r) => ({ path: r.rel, write: false, backup: true })),
-    ...writes.filter((w) => w.rel === OWNERSHIP_RECORD_PATH).map((w) => ({ path: w.rel, write: true, backup: targets.get(w.rel)!.exists })),
+    ...writes.filter((w) => w.rel !== OWNERSHIP_RECORD_PATH).map((w) => entryOf(w.rel)),
+    ...plan.removals.map((rel) => ({ path: rel, write: false, backup: true })),
+    ...writes.filter((w) => w.rel === OWNERSHIP_RECORD_PATH).map((w) => entryOf(w.rel)),
   ];
-  const journal: Journal = { phase: "applying", pid, entries, createdDirs };
-  const bytesOf = new Map(writes.map((w) => [w.rel, w.bytes]));
+  const journal: Journal = { phase: "applying", pid: process.pid, token, entries, createdDirs };
 
   try {
     writeJournal(realRoot, journal);
-    for (const d of createdDirs) fs.mkdirSync(absolute(realRoot, d), { recursive: true });
+    for (const d of createdDirs) fs.mkdirSync(absolute(realRoot, d));
     for (const e of entries) {
       const abs = absolute(realRoot, e.path);
       // Per file: the temp file first, then the backup (the rollback relies on this order).
-      if (e.write) fs.writeFileSync(`${abs}.${pid}.${TMP_SUFFIX}`, bytesOf.get(e.path)!);
-      if (e.backup) backup(abs, `${abs}.${pid}.${BACKUP_SUFFIX}`);
+      if (e.write) fs.writeFileSync(`${abs}.${token}.${TMP_SUFFIX}`, bytesOf.get(e.path)!, { flag: "wx" });
+      if (e.backup) backup(abs, `${abs}.${token}.${BACKUP_SUFFIX}`);
     }
     for (const e of entries) {
       const abs = absolute(realRoot, e.path);
-      if (e.write) fs.renameSync(`${abs}.${pid}.${TMP_SUFFIX}`, abs);
+      if (e.write) fs.renameSync(`${abs}.${token}.${TMP_SUFFIX}`, abs);
       else fs.rmSync(abs, { force: true });
     }
     writeJournal(realRoot, { ...journal, phase: "committed" });
   } catch (e) {
+    const explained = explainFsError(e, realRoot, "writing the GitOps repo");
     try {
       rollBack(realRoot, journal);
     } catch (rollbackError) {
       throw new Error(
-        `the synth failed while writing the GitOps repo (${(e as Error).message}) and could not roll back (${(rollbackError as Error).message}); ` +
+        `the synth failed while writing the GitOps repo (${explained.message}) and could not roll back (${(rollbackError as Error).message}); ` +
           `${JOURNAL_FILE} is left in the repo: the next synth restores the previous tree from it before it writes anything`,
         { cause: rollbackError },
       );
     }
-    throw e;
+    throw explained;
   }
   // Every temp file was renamed into place above: only backups are left to delete.
   finishCommitted(realRoot, { ...journal, phase: "committed" }, false);
@@ -155,131 +114,48 @@ export function applyPlan(root: string, plan: WritePlan): void {
 /**
  * Completes a synth that was interrupted (the process died, or its rollback failed): an "applying" journal is rolled
  * back to the previous tree, a "committed" one has its backups deleted. Call only while holding the repo lock.
- * Returns what it did, or undefined if there was nothing to do.
+ * The journal is untrusted input: one that Git tracks (a real one never is: it is in .gitignore), is a symlink, or
+ * names anything the library does not write is refused, and nothing is done. Returns what it did, or undefined if
+ * there was nothing to do.
  */
 export function recoverInterruptedSynth(root: string): string | undefined {
-  const realRoot = fs.realpathSync(root);
+  const tree = new RepoTree(root);
+  const realRoot = tree.realRoot;
+  // A synth that died before its journal's first rename left only the journal's temp file: nothing had changed.
+  for (const [name, kind] of tree.entriesOf("")) if (kind === "file" && JOURNAL_TEMP.test(name)) removeFile(path.join(realRoot, name));
+  const kind = tree.kindOf(JOURNAL_FILE);
+  if (kind === undefined) return undefined;
   const file = path.join(realRoot, JOURNAL_FILE);
-  fs.rmSync(`${file}.${TMP_SUFFIX}`, { force: true });
-  if (!fs.existsSync(file)) return undefined;
-  const journal = parseJournal(fs.readFileSync(file, "utf8"));
+  const refuse = (why: string): Error =>
+    new Error(`${JOURNAL_FILE} ${why}; nothing was rolled back or deleted: restore the tree from Git and delete ${JOURNAL_FILE}`);
+  if (kind !== "file") throw refuse(`is a ${kind}, not a journal this library wrote`);
+  if (isTracked(root, JOURNAL_FILE)) {
+    throw refuse(
+      `is tracked by Git, so it was committed, not left by an interrupted synth (a real journal is never committed: keep it in .gitignore)`,
+    );
+  }
+  const journal = readJournal(tree, fs.readFileSync(file, "utf8"));
   if (journal.phase === "committed") {
     finishCommitted(realRoot, journal);
+    removeJournalTemp(realRoot, journal);
     return `completed the cleanup of an interrupted synth (pid ${journal.pid}); the tree it wrote was complete`;
   }
   rollBack(realRoot, journal);
+  removeJournalTemp(realRoot, journal);
   return `rolled back an interrupted synth (pid ${journal.pid}): the tree is as before it`;
 }
 
-/**
- * Puts the previous tree back. It works from what is on disk, whatever step the synth reached, and may run again
- * after a failure of its own: a temp file still there was never moved in (its target is untouched, and its backup,
- * made after it, is dropped); a write without its temp file was moved in (its backup, if any, goes back); a removed
- * file comes back from its backup.
- */
-function rollBack(realRoot: string, j: Journal): void {
-  for (const e of [...j.entries].reverse()) {
-    const abs = absolute(realRoot, e.path);
-    const tmp = `${abs}.${j.pid}.${TMP_SUFFIX}`;
-    const bak = `${abs}.${j.pid}.${BACKUP_SUFFIX}`;
-    if (e.write && fs.existsSync(tmp)) {
-      removeFile(tmp);
-      removeFile(bak);
-    } else if (e.write && !e.backup) {
-      removeFile(abs); // a new file (or one never staged: then there is nothing)
-    } else if (fs.existsSync(bak)) {
-      if (e.write || !fs.existsSync(abs)) fs.renameSync(bak, abs);
-      else removeFile(bak); // a removal that did not happen
-    }
-  }
-  removeCreatedDirs(realRoot, j.createdDirs);
-  removeFile(path.join(realRoot, JOURNAL_FILE));
-  removeFile(path.join(realRoot, `${JOURNAL_FILE}.${TMP_SUFFIX}`));
+function removeJournalTemp(realRoot: string, j: Journal): void {
+  removeFile(path.join(realRoot, `${JOURNAL_FILE}.${j.token ?? j.pid}.${TMP_SUFFIX}`));
 }
 
-/** Deletes what a committed synth left: backups, and (after a crash, `tempFilesMayRemain`) temp files never cleaned up. */
-function finishCommitted(realRoot: string, j: Journal, tempFilesMayRemain = true): void {
-  for (const e of j.entries) {
-    const abs = absolute(realRoot, e.path);
-    if (e.backup) removeFile(`${abs}.${j.pid}.${BACKUP_SUFFIX}`);
-    if (e.write && tempFilesMayRemain) removeFile(`${abs}.${j.pid}.${TMP_SUFFIX}`);
-  }
-  for (const e of j.entries) if (!e.write) removeEmptyParents(realRoot, path.dirname(absolute(realRoot, e.path)));
-  removeFile(path.join(realRoot, JOURNAL_FILE));
-}
-
-/** The previous bytes of a file, kept beside it: a hard link (no copy, no space), else a copy. */
+/** The previous bytes of a file, kept beside it: a hard link (no copy, no space), else a copy; never over an existing name. */
 function backup(target: string, to: string): void {
-  fs.rmSync(to, { force: true });
   try {
     fs.linkSync(target, to);
-  } catch {
-    fs.copyFileSync(target, to);
-  }
-}
-
-/** Deletes a file if it is there (a missing file, or a path through a non-folder, is nothing to delete). */
-function removeFile(file: string): void {
-  try {
-    fs.unlinkSync(file);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code !== "ENOENT" && code !== "ENOTDIR") throw e;
-  }
-}
-
-function writeJournal(realRoot: string, j: Journal): void {
-  const file = path.join(realRoot, JOURNAL_FILE);
-  fs.writeFileSync(`${file}.${TMP_SUFFIX}`, JSON.stringify(j, null, 2) + "\n");
-  fs.renameSync(`${file}.${TMP_SUFFIX}`, file);
-}
-
-/** The journal is read back from the repo: every path in it is checked before it is used. */
-function parseJournal(text: string): Journal {
-  const bad = (why: string): Error =>
-    new Error(`${JOURNAL_FILE} (left by an interrupted synth) ${why}; restore the tree from Git and delete ${JOURNAL_FILE}`);
-  let j: Journal;
-  try {
-    j = JSON.parse(text) as Journal;
-  } catch {
-    throw bad("is not valid JSON");
-  }
-  const relOk = (p: unknown): boolean => typeof p === "string" && checkRelativePath(p) === undefined;
-  if (
-    !j ||
-    (j.phase !== "applying" && j.phase !== "committed") ||
-    !Number.isInteger(j.pid) ||
-    !Array.isArray(j.entries) ||
-    !Array.isArray(j.createdDirs) ||
-    !j.entries.every((e) => e && relOk(e.path) && typeof e.write === "boolean" && typeof e.backup === "boolean") ||
-    !j.createdDirs.every(relOk)
-  ) {
-    throw bad("is not a journal of this library");
-  }
-  return j;
-}
-
-function absolute(realRoot: string, rel: string): string {
-  return path.join(realRoot, ...rel.split("/"));
-}
-
-function removeCreatedDirs(realRoot: string, dirs: readonly string[]): void {
-  for (const rel of [...dirs].reverse()) {
-    const abs = absolute(realRoot, rel);
-    try {
-      if (fs.readdirSync(abs).length === 0) fs.rmdirSync(abs);
-    } catch {
-      // gone already, or not empty: a folder with files the synth did not write is never removed
-    }
-  }
-}
-
-function removeEmptyParents(realRoot: string, dir: string): void {
-  let d = path.resolve(dir);
-  while (d !== realRoot && d.startsWith(realRoot + path.sep)) {
-    if (!fs.existsSync(d) || fs.readdirSync(d).length > 0) return;
-    fs.rmdirSync(d);
-    d = path.dirname(d);
+    if ((e as NodeJS.ErrnoException).code === "EEXIST") throw e;
+    fs.copyFileSync(target, to, fs.constants.COPYFILE_EXCL);
   }
 }
 
@@ -295,7 +171,7 @@ export function withRepoLock<T>(root: string, fn: () => T): T {
     try {
       fd = fs.openSync(lock, "wx");
     } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw explainFsError(e, root, `creating the lock ${LOCK_FILE}`);
       const holder = readHolder(lock);
       if (attempt < 5 && (holder === undefined || (holderIsGone(holder) && takeOverStaleLock(lock, holder)))) continue;
       throw new Error(
@@ -317,6 +193,7 @@ export function withRepoLock<T>(root: string, fn: () => T): T {
 /** The pid in a lock file; undefined if the file is gone (released meanwhile). */
 function readHolder(lock: string): string | undefined {
   try {
+    if (fs.lstatSync(lock).isSymbolicLink()) return "? (the lock is a symlink: delete it)";
     return fs.readFileSync(lock, "utf8").trim();
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
@@ -329,7 +206,7 @@ function readHolder(lock: string): string | undefined {
  * over the same stale lock only one gets it), and put back if, meanwhile, it had become another synth's live lock.
  */
 function takeOverStaleLock(lock: string, staleHolder: string): boolean {
-  const aside = `${lock}.${process.pid}.stale`;
+  const aside = `${lock}.${process.pid}.${randomBytes(8).toString("hex")}.stale`;
   try {
     fs.renameSync(lock, aside);
   } catch (e) {

@@ -58,7 +58,7 @@ class RawTerraformObject extends Construct implements IGitOpsFileProducer {
       metadata: { name: this.node.id, namespace: "flux-system" },
       spec: this.spec,
     };
-    return [{ path: `extra/${this.node.id}.yaml`, source: this.node.path, content: { format: "yaml", documents: [doc] } }];
+    return [{ path: `clusters/dev/extra/${this.node.id}.yaml`, source: this.node.path, content: { format: "yaml", documents: [doc] } }];
   }
 }
 
