@@ -1,12 +1,9 @@
-import { createHash } from "crypto";
-import { DataAzurermKubernetesCluster } from "@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster";
 import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential";
 import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
 import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
 import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
-import { Annotations, TerraformOutput, Token } from "cdktf";
+import { Annotations, TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { GuardedNodePool } from "../azure/guarded-node-pool";
 import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
 import { ClusterLocation } from "../azure/node-pool-cluster";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
@@ -14,12 +11,15 @@ import { DNS_SUBDOMAIN, GUID, RESOURCE_GROUP } from "../core/patterns";
 import { Registry } from "../core/registry";
 import { clusterTerraformFile, clusterTerraformFolder } from "../core/repo-layout";
 import { addPropValidation, PropChecks } from "../core/validation";
-import { roleBindingObject, serviceAccountObject } from "../kubernetes/rbac";
 import { KubeletIdentityProps, KubeletRunnerIdentity } from "./kubelet-runner-identity";
+import { checkStackCoveredByRole, createRunnerAzureSide } from "./runner-identity-azure";
 import { IRunnerIdentity, RunnerIdentityKind, RunnerIdentitySettings } from "./runner-identity-kind";
 import { RunnerIdentityProps } from "./runner-identity-props";
+import { runnerServiceAccountDocuments } from "./runner-service-account";
 import { ITerraformCluster, ITerraformObject } from "./terraform-cluster";
 
+export { NODE_POOL_MANAGER_ACTIONS, WORKLOAD_IDENTITY_AUDIENCE } from "./runner-identity-azure";
+export { TF_RUNNER_CLUSTER_ROLE } from "./runner-service-account";
 export { kubeletIdentityWarning } from "./kubelet-runner-identity";
 export type { KubeletIdentityProps } from "./kubelet-runner-identity";
 export type { RunnerIdentityProps } from "./runner-identity-props";
@@ -32,41 +32,10 @@ export type { IRunnerIdentity, RunnerIdentitySettings } from "./runner-identity-
  */
 export const RUNNER_CLIENT_IDS_CONTEXT = "runnerClientIds";
 
-/**
- * The only actions the runner's role grants, on one cluster: what `azurerm_kubernetes_cluster_node_pool` (create,
- * update, VM-size rotation, destroy) and the `azurerm_kubernetes_cluster` data source need in azurerm 4.55.
- * - `managedClusters/read`: the data source and the node pool's create GET the cluster.
- * - `agentPools/read|write|delete`: the pool itself; delete is needed for the temporary pool of a rotation.
- * - `availableAgentPoolVersions/read`: the provider checks `orchestrator_version` against it.
- *
- * Not granted on purpose: `listClusterUserCredential/action` and `listClusterAdminCredential/action`. The data source
- * calls them but accepts a 403 (it only fills `kube_config`), and they would hand the runner a kubeconfig.
- * `managedClusters/write` (what "Azure Kubernetes Service Contributor Role" has) would let it rewrite the cluster.
- */
-export const NODE_POOL_MANAGER_ACTIONS: readonly string[] = [
-  "Microsoft.ContainerService/managedClusters/read",
-  "Microsoft.ContainerService/managedClusters/agentPools/read",
-  "Microsoft.ContainerService/managedClusters/agentPools/write",
-  "Microsoft.ContainerService/managedClusters/agentPools/delete",
-  "Microsoft.ContainerService/managedClusters/availableAgentPoolVersions/read",
-];
-
 /** Where the AKS workload identity webhook mounts the service account token (with audience api://AzureADTokenExchange). */
 export const WORKLOAD_IDENTITY_TOKEN_FILE = "/var/run/secrets/azure/tokens/azure-identity-token";
-/** The audience of a federated credential for AKS workload identity. */
-export const WORKLOAD_IDENTITY_AUDIENCE = "api://AzureADTokenExchange";
-/** ClusterRole of the tofu-controller chart (0.16.5 rbac.yaml) with what a runner needs: Secrets, ConfigMaps, Leases. */
-export const TF_RUNNER_CLUSTER_ROLE = "tf-runner-role";
 /** Annotation on a Terraform object written suspended because its runner identity is not usable yet. */
 export const SUSPENDED_ANNOTATION = "cdktf-aks-gitops/suspended";
-
-/** The Azure resources of a RunnerIdentity. */
-interface AzureSide {
-  readonly identity: UserAssignedIdentity;
-  readonly federatedCredential: FederatedIdentityCredential;
-  readonly roleDefinition: RoleDefinition;
-  readonly roleAssignment: RoleAssignment;
-}
 
 /** The runner identities of each cluster, in creation order. */
 const RUNNER_IDENTITIES = new Registry<undefined, RunnerIdentity>();
@@ -161,7 +130,17 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
     // Two identities with one name are a validation message (below), not a construct-id clash here.
     const groupId = `runner-identity-${this.identityName}`;
     const group = new Construct(stack, stack.node.tryFindChild(groupId) ? `${groupId}-${this.node.addr.slice(0, 8)}` : groupId);
-    const azure = this.createAzureSide(group, props);
+    const azure = createRunnerAzureSide(group, {
+      location: this.location,
+      subscriptionId: this.subscriptionId,
+      identityName: this.identityName,
+      namespace: this.namespace,
+      serviceAccountName: this.serviceAccountName,
+      subject: this.subject,
+      resourceGroupName: props.resourceGroupName,
+      azureLocation: props.location,
+      clusterName: props.cluster?.clusterName,
+    });
     this.identity = azure.identity;
     this.federatedCredential = azure.federatedCredential;
     this.roleDefinition = azure.roleDefinition;
@@ -174,58 +153,6 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
     }).overrideLogicalId(this.clientIdOutput);
 
     addPropValidation(this, (c) => this.validate(c));
-  }
-
-  /** The Azure side, in the cluster's bootstrap stack: identity, federated credential, node-pool-only role and its assignment. */
-  private createAzureSide(group: Construct, props: RunnerIdentityProps): AzureSide {
-    const cluster = new DataAzurermKubernetesCluster(group, "cluster", {
-      name: this.location?.name ?? "",
-      resourceGroupName: this.location?.resourceGroupName ?? "",
-    });
-    const resourceGroupName = props.resourceGroupName ?? this.location?.resourceGroupName ?? "";
-    const identity = new UserAssignedIdentity(group, "identity", {
-      name: this.identityName,
-      resourceGroupName,
-      location: props.location ?? cluster.location,
-    });
-    const federatedCredential = new FederatedIdentityCredential(group, "federated-credential", {
-      name: `${this.namespace}-${this.serviceAccountName}`,
-      resourceGroupName,
-      parentId: identity.id,
-      issuer: cluster.oidcIssuerUrl,
-      subject: this.subject,
-      audience: [WORKLOAD_IDENTITY_AUDIENCE],
-      lifecycle: {
-        precondition: [
-          {
-            condition: cluster.oidcIssuerEnabled,
-            errorMessage:
-              `AKS cluster ${this.location?.resourceGroupName}/${this.location?.name} has no OIDC issuer: enable it and workload ` +
-              `identity (az aks update --enable-oidc-issuer --enable-workload-identity) before applying the runner identity.`,
-          },
-        ],
-      },
-    });
-    const key = `${this.subscriptionId}/${this.location?.resourceGroupName}/${this.location?.name}/${this.identityName}`.toLowerCase();
-    const roleDefinition = new RoleDefinition(group, "node-pool-role", {
-      name: `aks-node-pools-${this.location?.name}-${createHash("sha256").update(key).digest("hex").slice(0, 8)}`,
-      description:
-        `Manage the node pools of AKS cluster ${this.location?.resourceGroupName}/${this.location?.name} and nothing else (Terraform ` +
-        `runner identity ${this.identityName}; generated by cdktf-aks-gitops).`,
-      scope: cluster.id,
-      assignableScopes: [cluster.id],
-      permissions: [{ actions: [...NODE_POOL_MANAGER_ACTIONS], notActions: [] }],
-    });
-    const roleAssignment = new RoleAssignment(group, "node-pool-role-assignment", {
-      scope: cluster.id,
-      roleDefinitionId: roleDefinition.roleDefinitionResourceId,
-      principalId: identity.principalId,
-      // A new identity is not yet visible everywhere in Entra ID; the type spares the lookup that would fail on that.
-      principalType: "ServicePrincipal",
-      skipServicePrincipalAadCheck: true,
-      description: `Terraform runner ${this.subject} on ${props.cluster?.clusterName}: node pools only.`,
-    });
-    return { identity, federatedCredential, roleDefinition, roleAssignment };
   }
 
   /** The Terraform objects that use this identity. */
@@ -401,35 +328,7 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
           `ServiceAccount of its own namespace)`,
       );
     }
-    const stack = cr.stack;
-    if (!(stack instanceof InfrastructureStack)) return;
-    if (
-      !Token.isUnresolved(stack.subscriptionId) &&
-      GUID.test(this.subscriptionId) &&
-      stack.subscriptionId.toLowerCase() !== this.subscriptionId.toLowerCase()
-    ) {
-      c.fail(
-        "runnerIdentity",
-        me,
-        `an identity of the stack's subscription ${stack.subscriptionId} (its role is on a cluster in ${this.subscriptionId}, and the stack's ` +
-          `provider reads the cluster there)`,
-      );
-    }
-    // Every pool the stack manages must be on the cluster the role covers, or the runner gets 403 at apply.
-    if (!this.location || !GUID.test(this.subscriptionId)) return;
-    const mine = this.location.keyIn(this.subscriptionId);
-    for (const pool of stack.node.findAll()) {
-      if (!(pool instanceof GuardedNodePool) || pool.cluster.key === undefined) continue;
-      const comparable = pool.cluster.key.startsWith("resource:") === mine.startsWith("resource:");
-      if (comparable && pool.cluster.key !== mine) {
-        c.fail(
-          "runnerIdentity",
-          me,
-          `an identity whose role covers the cluster of every pool in ${stack.repoPath} (${pool.node.path} is on another cluster than ` +
-            `${this.location.resourceGroupName}/${this.location.name})`,
-        );
-      }
-    }
+    if (cr.stack instanceof InfrastructureStack) checkStackCoveredByRole(c, me, cr.stack, this.subscriptionId, this.location);
   }
 
   /** @internal */
@@ -456,21 +355,11 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
   /** @internal */
   _gitOpsFiles(): GitOpsFile[] {
     if (this.users.length === 0) return [];
-    const sa = serviceAccountObject({
-      name: this.serviceAccountName,
-      namespace: this.namespace,
-      annotations: this.clientId !== undefined ? { "azure.workload.identity/client-id": this.clientId } : undefined,
-    });
-    const binding = roleBindingObject(
-      { name: `${this.serviceAccountName}-tf-runner`, namespace: this.namespace },
-      { kind: "ClusterRole", name: TF_RUNNER_CLUSTER_ROLE },
-      [{ name: this.serviceAccountName, namespace: this.namespace }],
-    );
     return [
       {
         path: clusterTerraformFile(this.cluster.clusterName, this._fileName),
         source: this.node.path,
-        content: { format: "yaml", documents: [sa, binding] },
+        content: { format: "yaml", documents: runnerServiceAccountDocuments(this.serviceAccountName, this.namespace, this.clientId) },
       },
     ];
   }
