@@ -36,49 +36,11 @@ export interface WritePlan {
 export function planWrites(files: readonly RenderedFile[], repo: RepoView): { plan?: WritePlan; problems: string[] } {
   const problems: string[] = [];
   const owned = repo.record?.files ?? {};
-  const writes: FileWrite[] = [];
-  const unchanged: string[] = [];
-  const restored: string[] = [];
-  const keptForeign: string[] = [];
-  const warnings: string[] = [];
-  const newFiles: Record<string, string> = {};
-
+  const decided: FileDecisions = { writes: [], unchanged: [], keptForeign: [], warnings: [], newFiles: {}, editedWrites: new Map() };
   const byPath = uniqueByPath(files, problems);
+  for (const f of [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) planFile(f, repo, owned, decided, problems);
 
-  const editedWrites = new Map<string, RenderedFile>();
-  for (const f of [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : 1))) {
-    if (checkOwnedPath(f.path)) {
-      problems.push(`[${f.source}] output path = ${JSON.stringify(f.path)}: allowed is a path under ${ROOTS_ALLOWED}`);
-      continue;
-    }
-    const current = repo.read(f.path);
-    // Listed: overwritten only under the hand-edit rule below (an uncommitted change is never overwritten). Deleting
-    // needs more (planRemovals): anyone can edit the record, so a listed file must also carry the generated marker.
-    const ours = current !== undefined && owned[f.path] !== undefined;
-    const foreign = current !== undefined && !current.equals(f.bytes) && !ours;
-    if (!foreign) newFiles[f.path] = f.sha256;
-    if (current === undefined) {
-      writes.push({ path: f.path, bytes: f.bytes, replaces: false, sha256: f.sha256 });
-    } else if (current.equals(f.bytes)) {
-      unchanged.push(f.path);
-    } else if (ours) {
-      if (sha256(current) !== owned[f.path]) editedWrites.set(f.path, f);
-      writes.push({ path: f.path, bytes: f.bytes, replaces: true, sha256: f.sha256 });
-    } else if (f.file.ifForeign) {
-      keptForeign.push(f.path);
-      if (!satisfies(f.file.ifForeign.satisfiedBy, current)) {
-        warnings.push(
-          `[${f.source}] ${f.path}: a file that ${GENERATOR} did not generate is there; it is kept as it is, and ${f.file.ifForeign.warning}`,
-        );
-      }
-    } else {
-      problems.push(
-        `[${f.source}] output path = ${JSON.stringify(f.path)}: a file that ${GENERATOR} did not generate is there; ` +
-          `it is never overwritten: move it away, or choose another name`,
-      );
-    }
-  }
-
+  const { writes, unchanged, keptForeign, warnings, newFiles, editedWrites } = decided;
   const { removals, editedRemovals } = planRemovals(owned, byPath, repo, warnings);
   const edited = decideHandEdits(repo, [...editedWrites.keys()], editedRemovals);
   for (const p of edited.refused) {
@@ -89,7 +51,6 @@ export function planWrites(files: readonly RenderedFile[], repo: RepoView): { pl
         `commit or discard the change first (git commit, or git checkout -- ${p})`,
     );
   }
-  restored.push(...editedWrites.keys());
   removals.push(...edited.removed);
   removals.sort();
   warnings.push(...edited.warnings, ...(repo.notes ?? []));
@@ -104,7 +65,7 @@ export function planWrites(files: readonly RenderedFile[], repo: RepoView): { pl
       writes,
       unchanged,
       removals,
-      restoredAfterHandEdit: restored,
+      restoredAfterHandEdit: [...editedWrites.keys()],
       keptForeign,
       warnings,
       record,
@@ -112,6 +73,52 @@ export function planWrites(files: readonly RenderedFile[], repo: RepoView): { pl
       recordChanged: currentRecord === undefined || !currentRecord.equals(recordBytes),
     },
   };
+}
+
+/** What planFile decided so far, file by file. */
+interface FileDecisions {
+  readonly writes: FileWrite[];
+  readonly unchanged: string[];
+  readonly keptForeign: string[];
+  readonly warnings: string[];
+  /** The record to be: path → sha256 of every file the library owns after this synth. */
+  readonly newFiles: Record<string, string>;
+  /** Files the record lists with another hash (edited by hand since): overwritten only under the hand-edit rule. */
+  readonly editedWrites: Map<string, RenderedFile>;
+}
+
+/** Write, keep unchanged, keep a foreign file, or refuse: one generated file against what is at its path. */
+function planFile(f: RenderedFile, repo: RepoView, owned: Readonly<Record<string, string>>, d: FileDecisions, problems: string[]): void {
+  if (checkOwnedPath(f.path)) {
+    problems.push(`[${f.source}] output path = ${JSON.stringify(f.path)}: allowed is a path under ${ROOTS_ALLOWED}`);
+    return;
+  }
+  const current = repo.read(f.path);
+  // Listed: overwritten only under the hand-edit rule (an uncommitted change is never overwritten). Deleting needs more
+  // (planRemovals): anyone can edit the record, so a listed file must also carry the generated marker.
+  const ours = current !== undefined && owned[f.path] !== undefined;
+  const foreign = current !== undefined && !current.equals(f.bytes) && !ours;
+  if (!foreign) d.newFiles[f.path] = f.sha256;
+  if (current === undefined) {
+    d.writes.push({ path: f.path, bytes: f.bytes, replaces: false, sha256: f.sha256 });
+  } else if (current.equals(f.bytes)) {
+    d.unchanged.push(f.path);
+  } else if (ours) {
+    if (sha256(current) !== owned[f.path]) d.editedWrites.set(f.path, f);
+    d.writes.push({ path: f.path, bytes: f.bytes, replaces: true, sha256: f.sha256 });
+  } else if (f.file.ifForeign) {
+    d.keptForeign.push(f.path);
+    if (!satisfies(f.file.ifForeign.satisfiedBy, current)) {
+      d.warnings.push(
+        `[${f.source}] ${f.path}: a file that ${GENERATOR} did not generate is there; it is kept as it is, and ${f.file.ifForeign.warning}`,
+      );
+    }
+  } else {
+    problems.push(
+      `[${f.source}] output path = ${JSON.stringify(f.path)}: a file that ${GENERATOR} did not generate is there; ` +
+        `it is never overwritten: move it away, or choose another name`,
+    );
+  }
 }
 
 /** The files by path; a path written twice, or the record's path, is a problem. */
