@@ -85,9 +85,12 @@ test("the built index loads without the provider barrel, with deep provider modu
   const [index] = loadInChild([path.join(out, "index.js")]);
   expect(index.error).toBeUndefined();
   expect(index.provider.filter((k) => BARREL.test(k))).toEqual([]);
-  // It does load the bindings it uses, each from its own lib/<resource>/ folder.
+  // It does load the bindings it uses, each from its own lib/<resource>/ folder, and the binding's package.json, where
+  // the azurerm pin is read from (lib/azure/provider/version.ts).
   expect(index.provider.length).toBeGreaterThan(0);
-  for (const k of index.provider) expect(k).toMatch(/[\\/]@cdktf[\\/]provider-azurerm[\\/]lib[\\/][a-z0-9-]+[\\/]index\.js$/);
+  for (const k of index.provider) {
+    expect(k).toMatch(/[\\/]@cdktf[\\/]provider-azurerm[\\/](?:lib[\\/][a-z0-9-]+[\\/]index\.js|package\.json)$/);
+  }
 });
 
 test("no file of the built library loads the provider barrel", () => {

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { App, AppConfig } from "cdktf";
+import { App, AppConfig } from "../core/framework";
 import { IConstruct } from "constructs";
 import { markGitOpsApp } from "../core/gitops-app-marker";
 import { addPropValidation } from "../core/validation";

@@ -1,4 +1,4 @@
-import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
+import { KubernetesClusterNodePool } from "./provider/kubernetes-cluster-node-pool";
 import { Construct } from "constructs";
 import { appOf, Registry } from "../core/registry";
 import { terraformLiteral, terraformLiteralMap } from "../core/terraform-literal";

@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
-import { DataAzurermKubernetesCluster } from "@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster";
-import { KubernetesCluster } from "@cdktf/provider-azurerm/lib/kubernetes-cluster";
-import { Token } from "cdktf";
+import { DataAzurermKubernetesCluster } from "./provider/data-azurerm-kubernetes-cluster";
+import { KubernetesCluster } from "./provider/kubernetes-cluster";
+import { Token } from "../core/framework";
 import { Construct, IConstruct } from "constructs";
 import { AKS_CLUSTER_NAME, RESOURCE_GROUP } from "../core/patterns";
 import { PropChecks } from "../core/validation";

@@ -1,4 +1,4 @@
-import { KubernetesClusterNodePoolUpgradeSettings } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
+import { KubernetesClusterNodePoolUpgradeSettings } from "./provider/kubernetes-cluster-node-pool";
 import { PropChecks } from "../core/validation";
 
 /**

@@ -1,10 +1,11 @@
-import { AzurermProvider, AzurermProviderConfig } from "@cdktf/provider-azurerm/lib/provider";
-import { TerraformStack } from "cdktf";
+import { AzurermProvider, AzurermProviderConfig } from "./provider/provider";
+import { TerraformStack } from "../core/framework";
 import { Construct } from "constructs";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
+import { AZURERM_PROVIDER_VERSION } from "./provider/version";
 
-/** The azurerm provider version the bindings were generated for (@cdktf/provider-azurerm 14.23.1). */
-export const AZURERM_PROVIDER_VERSION = "4.55.0";
+/** The azurerm provider version the bindings in use were generated from, read from the binding package (./provider/version). */
+export { AZURERM_PROVIDER_VERSION };
 
 export interface RepoTerraformStackProps {
   /** Repo-relative folder that receives `main.tf.json`. */

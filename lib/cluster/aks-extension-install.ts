@@ -1,4 +1,4 @@
-import { KubernetesFluxConfigurationKustomizations } from "@cdktf/provider-azurerm/lib/kubernetes-flux-configuration";
+import { KubernetesFluxConfigurationKustomizations } from "../azure/provider/kubernetes-flux-configuration";
 import { ResourceProviderRegistrations } from "../azure/infrastructure-stack";
 import type { RepoTerraformStack } from "../azure/repo-terraform-stack";
 import { AKS_CLUSTER_NAME, DNS_SUBDOMAIN, GUID, RESOURCE_GROUP } from "../core/patterns";

@@ -1,4 +1,4 @@
-import { AzurermBackend } from "cdktf";
+import { AzurermBackend } from "../core/framework";
 import { Construct } from "constructs";
 import { RepoTerraformStack } from "../azure/repo-terraform-stack";
 import { BootstrapStateBackend } from "./flux-extension-stack";

@@ -1,5 +1,5 @@
-import { KubernetesClusterExtension } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-extension";
-import { KubernetesFluxConfiguration } from "@cdktf/provider-azurerm/lib/kubernetes-flux-configuration";
+import { KubernetesClusterExtension } from "../azure/provider/kubernetes-cluster-extension";
+import { KubernetesFluxConfiguration } from "../azure/provider/kubernetes-flux-configuration";
 import { Construct, IConstruct } from "constructs";
 import { DNS_LABEL } from "../azure/infrastructure-stack";
 import { RepoTerraformStack } from "../azure/repo-terraform-stack";

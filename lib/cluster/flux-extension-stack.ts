@@ -1,10 +1,7 @@
-import { DataAzurermKubernetesCluster } from "@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster";
-import { KubernetesClusterExtension } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-extension";
-import {
-  KubernetesFluxConfiguration,
-  KubernetesFluxConfigurationKustomizations,
-} from "@cdktf/provider-azurerm/lib/kubernetes-flux-configuration";
-import { AzurermBackend } from "cdktf";
+import { DataAzurermKubernetesCluster } from "../azure/provider/data-azurerm-kubernetes-cluster";
+import { KubernetesClusterExtension } from "../azure/provider/kubernetes-cluster-extension";
+import { KubernetesFluxConfiguration, KubernetesFluxConfigurationKustomizations } from "../azure/provider/kubernetes-flux-configuration";
+import { AzurermBackend } from "../core/framework";
 import { Construct } from "constructs";
 import { RepoTerraformStack } from "../azure/repo-terraform-stack";
 import { terraformLiteral } from "../core/terraform-literal";

@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { Token } from "./framework";
 
 /**
  * cdktf's marker of a string token inside a string (`${TfToken[TOKEN.12]}`, from cdktf's tokens/private/encoding).

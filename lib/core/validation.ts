@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { Token } from "./framework";
 import { IConstruct } from "constructs";
 import { escapeForOneLine, hasUnsafeIdCharacter } from "./unsafe-text";
 

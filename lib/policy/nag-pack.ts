@@ -1,4 +1,4 @@
-import { Annotations, Aspects, IAspect, TerraformStack } from "cdktf";
+import { Annotations, Aspects, IAspect, TerraformStack } from "../core/framework";
 import { IConstruct } from "constructs";
 import { resolveTokens } from "./resolve";
 import { findSuppression } from "./suppressions";

@@ -1,4 +1,4 @@
-import { TerraformResource, TerraformStack } from "cdktf";
+import { TerraformResource, TerraformStack } from "../core/framework";
 import { IConstruct } from "constructs";
 import { isFileProducer } from "../core/gitops-file";
 import { KUBELET_IDENTITY_OPT_IN } from "../tofu/kubelet-identity-opt-in";

@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { App, Manifest } from "cdktf";
+import { App, Manifest } from "../core/framework";
 
 /** What identifies one write of cdktf's manifest.json; undefined if there is none. */
 type ManifestStamp = string | undefined;

@@ -1,4 +1,4 @@
-import { AnnotationMetadataEntryType, TerraformStack } from "cdktf";
+import { AnnotationMetadataEntryType, TerraformStack } from "../core/framework";
 import { IConstruct } from "constructs";
 import { escapeForOneLine } from "../core/unsafe-text";
 import { constructIdProblem } from "../core/validation";

@@ -1,4 +1,4 @@
-import { TerraformResource } from "cdktf";
+import { TerraformResource } from "../core/framework";
 import { IConstruct } from "constructs";
 import { parseAllDocuments } from "yaml";
 import { PolicyRuleContext } from "../policy/nag-pack";

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { AnnotationMetadataEntryType, Annotations, Aspects, IAspect, TerraformStack } from "cdktf";
+import { AnnotationMetadataEntryType, Annotations, Aspects, IAspect, TerraformStack } from "../core/framework";
 import { IConstruct } from "constructs";
 import { GitOpsApp, GitOpsAppProps } from "../app/gitops-app";
 import { runSynthSequence } from "../app/synth-sequence";

@@ -1,4 +1,4 @@
-import { Annotations } from "cdktf";
+import { Annotations } from "../core/framework";
 import { GUID } from "../core/patterns";
 import { PropChecks } from "../core/validation";
 import { KUBELET_IDENTITY_OPT_IN } from "./kubelet-identity-opt-in";

@@ -1,10 +1,10 @@
 import { createHash } from "crypto";
-import { DataAzurermKubernetesCluster } from "@cdktf/provider-azurerm/lib/data-azurerm-kubernetes-cluster";
-import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential";
-import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
-import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
-import { Token } from "cdktf";
+import { DataAzurermKubernetesCluster } from "../azure/provider/data-azurerm-kubernetes-cluster";
+import { FederatedIdentityCredential } from "../azure/provider/federated-identity-credential";
+import { RoleAssignment } from "../azure/provider/role-assignment";
+import { RoleDefinition } from "../azure/provider/role-definition";
+import { UserAssignedIdentity } from "../azure/provider/user-assigned-identity";
+import { Token } from "../core/framework";
 import { Construct } from "constructs";
 import { GuardedNodePool } from "../azure/guarded-node-pool";
 import { InfrastructureStack } from "../azure/infrastructure-stack";

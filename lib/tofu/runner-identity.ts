@@ -1,8 +1,8 @@
-import { FederatedIdentityCredential } from "@cdktf/provider-azurerm/lib/federated-identity-credential";
-import { RoleAssignment } from "@cdktf/provider-azurerm/lib/role-assignment";
-import { RoleDefinition } from "@cdktf/provider-azurerm/lib/role-definition";
-import { UserAssignedIdentity } from "@cdktf/provider-azurerm/lib/user-assigned-identity";
-import { Annotations, TerraformOutput } from "cdktf";
+import { FederatedIdentityCredential } from "../azure/provider/federated-identity-credential";
+import { RoleAssignment } from "../azure/provider/role-assignment";
+import { RoleDefinition } from "../azure/provider/role-definition";
+import { UserAssignedIdentity } from "../azure/provider/user-assigned-identity";
+import { Annotations, TerraformOutput } from "../core/framework";
 import { Construct } from "constructs";
 import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
 import { ClusterLocation } from "../azure/node-pool-cluster";

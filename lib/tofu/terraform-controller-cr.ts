@@ -1,4 +1,4 @@
-import { Annotations } from "cdktf";
+import { Annotations } from "../core/framework";
 import { Construct } from "constructs";
 import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
 import { Duration } from "../core/duration";

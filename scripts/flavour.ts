@@ -1,0 +1,144 @@
+/**
+ * Builds a flavour of the library from the one source tree (docs/flavours.md). Only `cdktn` needs building: the cdktf
+ * flavour is the repo itself (`npm run build`).
+ *
+ *   npx ts-node scripts/flavour.ts install cdktn   npm ci in flavours/cdktn (its own package.json and lock, Node 22)
+ *   npx ts-node scripts/flavour.ts build cdktn     flavours/cdktn/build/lib (lib/ with the cdktn seams laid over it)
+ *                                                  -> flavours/cdktn/build/package (dist/, lib/, package.json, docs)
+ *   npx ts-node scripts/flavour.ts pack cdktn      build, then `npm pack` the package into flavours/cdktn/build
+ *
+ * The build swaps only the seam modules (scripts/route-through-seams.ts writes both flavours' seams) and refuses when
+ * any other file still names the cdktf core or bindings, or when the seams are stale.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+const ROOT = path.resolve(__dirname, "..");
+const FLAVOUR_DIR = path.join(ROOT, "flavours/cdktn");
+const SEAMS = path.join(FLAVOUR_DIR, "seams/lib");
+const BUILD = path.join(FLAVOUR_DIR, "build");
+const BUILD_LIB = path.join(BUILD, "lib");
+const PACKAGE = path.join(BUILD, "package");
+/** What the cdktn flavour requires (cdktn-cli needs 22.19: `markAsUncloneable`); its peers, read from the dev install's pins. */
+const CDKTN_ENGINE = ">=22.19.0";
+const DOCS = ["README.md", "CHANGELOG.md", "LICENSE", "docs/testing.md", "docs/policy.md", "docs/migration-cdktn.md", "docs/flavours.md"];
+const CDKTF_NAMES = /(?:from\s+|require\(\s*|import\(\s*)["'](?:cdktf|@cdktf\/provider-azurerm)(?:\/[^"']*)?["']/;
+
+function filesUnder(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]))
+    .sort();
+}
+
+function fail(message: string): never {
+  console.error(`flavour: ${message}`);
+  process.exit(1);
+}
+
+function node22(): string {
+  return execFileSync("bash", [path.join(ROOT, "scripts/node22.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim();
+}
+
+function install(): void {
+  const node = node22();
+  // npm itself runs on Node 22 (PATH), so engine checks and install scripts see the Node the flavour runs on.
+  const env = { ...process.env, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` };
+  execFileSync("npm", ["ci", "--no-audit", "--no-fund"], { cwd: FLAVOUR_DIR, env, stdio: "inherit" });
+}
+
+/** Copies lib/ and lays the cdktn seams over it; every seam must replace a cdktf seam of the same path. */
+function assembleSources(): void {
+  const libFiles = filesUnder(path.join(ROOT, "lib"));
+  const seamFiles = filesUnder(SEAMS);
+  const cdktfSeams = libFiles.filter((f) => f === "core/framework.ts" || f.startsWith("azure/provider/"));
+  if (seamFiles.join("\n") !== cdktfSeams.join("\n")) {
+    fail(`the cdktn seams (${seamFiles.length}) do not mirror lib/'s (${cdktfSeams.length}): run \`npm run seams\``);
+  }
+  fs.rmSync(BUILD, { recursive: true, force: true });
+  for (const file of libFiles) {
+    const from = seamFiles.includes(file) ? path.join(SEAMS, file) : path.join(ROOT, "lib", file);
+    fs.mkdirSync(path.dirname(path.join(BUILD_LIB, file)), { recursive: true });
+    fs.copyFileSync(from, path.join(BUILD_LIB, file));
+  }
+  const leftovers = libFiles.filter((f) => f.endsWith(".ts") && CDKTF_NAMES.test(fs.readFileSync(path.join(BUILD_LIB, f), "utf8")));
+  if (leftovers.length > 0) fail(`these files import cdktf outside the seams: ${leftovers.join(", ")}; run \`npm run seams\``);
+}
+
+function compile(): void {
+  const rootConfig = JSON.parse(fs.readFileSync(path.join(ROOT, "tsconfig.build.json"), "utf8"));
+  const tsconfig = {
+    extends: path.join(ROOT, "tsconfig.json"),
+    compilerOptions: {
+      ...rootConfig.compilerOptions,
+      outDir: path.join(PACKAGE, "dist"),
+      rootDir: BUILD_LIB,
+      // @types/node of the repo's dev install; the flavour's node_modules may hold other @types.
+      typeRoots: [path.join(ROOT, "node_modules/@types")],
+    },
+    include: [`${BUILD_LIB}/**/*.ts`, `${BUILD_LIB}/**/*.json`],
+    exclude: [],
+  };
+  fs.writeFileSync(path.join(BUILD, "tsconfig.json"), JSON.stringify(tsconfig, null, 2) + "\n");
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", path.join(BUILD, "tsconfig.json")], {
+    stdio: "inherit",
+  });
+}
+
+function devPin(name: string): string {
+  return JSON.parse(fs.readFileSync(path.join(FLAVOUR_DIR, "node_modules", name, "package.json"), "utf8")).version;
+}
+
+function writePackage(): void {
+  const root = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  const cdktnPeers = JSON.parse(fs.readFileSync(path.join(FLAVOUR_DIR, "node_modules/cdktn/package.json"), "utf8")).peerDependencies;
+  const pkg = {
+    name: "cdktn-aks-gitops",
+    version: root.version,
+    description: root.description.replace("CDK for Terraform", "CDK Terrain (cdktn)"),
+    license: root.license,
+    keywords: root.keywords.map((k: string) => (k === "cdktf" ? "cdktn" : k)),
+    main: root.main,
+    types: root.types,
+    exports: root.exports,
+    typesVersions: root.typesVersions,
+    files: root.files.filter((f: string) => f.startsWith("dist/") || f.startsWith("lib/")).concat(DOCS),
+    engines: { node: CDKTN_ENGINE },
+    peerDependencies: {
+      "@cdktn/provider-azurerm": `^${devPin("@cdktn/provider-azurerm")}`,
+      cdktn: `^${devPin("cdktn")}`,
+      // The range cdktn itself accepts: one constructs for the app, cdktn and the bindings.
+      constructs: cdktnPeers.constructs,
+    },
+    dependencies: root.dependencies,
+  };
+  fs.writeFileSync(path.join(PACKAGE, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+  // lib/ beside dist/ so that the declaration and source maps point at the flavour's own sources.
+  fs.cpSync(BUILD_LIB, path.join(PACKAGE, "lib"), { recursive: true });
+  for (const doc of DOCS) {
+    if (!fs.existsSync(path.join(ROOT, doc))) continue;
+    fs.mkdirSync(path.dirname(path.join(PACKAGE, doc)), { recursive: true });
+    fs.copyFileSync(path.join(ROOT, doc), path.join(PACKAGE, doc));
+  }
+}
+
+function build(): void {
+  if (!fs.existsSync(path.join(FLAVOUR_DIR, "node_modules/cdktn"))) fail("no cdktn dev install: run `npm run flavour -- install cdktn`");
+  const start = Date.now();
+  assembleSources();
+  compile();
+  writePackage();
+  console.log(`flavour cdktn: ${path.relative(ROOT, PACKAGE)} built in ${((Date.now() - start) / 1000).toFixed(1)} s`);
+}
+
+function pack(): void {
+  build();
+  const out = execFileSync("npm", ["pack", "--silent", "--pack-destination", BUILD], { cwd: PACKAGE, encoding: "utf8" });
+  console.log(path.join(BUILD, out.trim().split("\n").pop()!));
+}
+
+const COMMANDS: Record<string, () => void> = { install, build, pack };
+const [command, flavour] = process.argv.slice(2);
+if (!COMMANDS[command] || flavour !== "cdktn") fail("usage: scripts/flavour.ts install|build|pack cdktn");
+COMMANDS[command]();
