@@ -6,6 +6,9 @@
  *   npx ts-node scripts/flavour.ts build cdktn     flavours/cdktn/build/lib (lib/ with the cdktn seams laid over it)
  *                                                  -> flavours/cdktn/build/package (dist/, lib/, package.json, docs)
  *   npx ts-node scripts/flavour.ts pack cdktn      build, then `npm pack` the package into flavours/cdktn/build
+ *   npx ts-node scripts/flavour.ts example cdktn   build, then `cdktn synth` the worked example (main.ts) on Node 22 in
+ *                                                  flavours/cdktn/build/example and list how its GitOps tree differs
+ *                                                  from the committed one (cdktf): the files and changed lines
  *
  * The build swaps only the seam modules (scripts/route-through-seams.ts writes both flavours' seams) and refuses when
  * any other file still names the cdktf core or bindings, or when the seams are stale.
@@ -138,7 +141,47 @@ function pack(): void {
   console.log(path.join(BUILD, out.trim().split("\n").pop()!));
 }
 
-const COMMANDS: Record<string, () => void> = { install, build, pack };
+/** The worked example with the cdktn CLI: same main.ts and cdktf.json context, the flavour's sources and Node 22. */
+function example(): void {
+  build();
+  const dir = path.join(BUILD, "example");
+  fs.mkdirSync(dir, { recursive: true });
+  fs.cpSync(BUILD_LIB, path.join(dir, "lib"), { recursive: true });
+  fs.copyFileSync(path.join(ROOT, "main.ts"), path.join(dir, "main.ts"));
+  const config = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8"));
+  fs.writeFileSync(path.join(dir, "cdktf.json"), JSON.stringify({ ...config, app: "node .app/main.js" }, null, 2) + "\n");
+  const tsconfig = {
+    extends: path.join(ROOT, "tsconfig.json"),
+    compilerOptions: {
+      noEmit: false,
+      outDir: path.join(dir, ".app"),
+      rootDir: dir,
+      types: ["node"],
+      typeRoots: [path.join(ROOT, "node_modules/@types")],
+    },
+    include: [`${dir}/main.ts`, `${dir}/lib/**/*.ts`, `${dir}/lib/**/*.json`],
+  };
+  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2) + "\n");
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules/typescript/bin/tsc"), "-p", path.join(dir, "tsconfig.json")], {
+    stdio: "inherit",
+  });
+  const node = node22();
+  const env = { ...process.env, CHECKPOINT_DISABLE: "1", PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH}` };
+  const start = Date.now();
+  execFileSync(path.join(FLAVOUR_DIR, "node_modules/.bin/cdktn"), ["synth"], { cwd: dir, env, stdio: "inherit" });
+  console.log(`cdktn synth of main.ts: ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  for (const tree of ["infrastructure", "clusters", "bootstrap"]) {
+    if (!fs.existsSync(path.join(ROOT, tree)) && !fs.existsSync(path.join(dir, tree))) continue;
+    try {
+      execFileSync("diff", ["-ru", path.join(ROOT, tree), path.join(dir, tree)], { stdio: "pipe" });
+      console.log(`${tree}/: identical to the committed (cdktf) tree`);
+    } catch (e) {
+      console.log(`${tree}/ differs from the committed (cdktf) tree:\n${String((e as { stdout?: Buffer }).stdout ?? e)}`);
+    }
+  }
+}
+
+const COMMANDS: Record<string, () => void> = { install, build, pack, example };
 const [command, flavour] = process.argv.slice(2);
-if (!COMMANDS[command] || flavour !== "cdktn") fail("usage: scripts/flavour.ts install|build|pack cdktn");
+if (!COMMANDS[command] || flavour !== "cdktn") fail("usage: scripts/flavour.ts install|build|pack|example cdktn");
 COMMANDS[command]();

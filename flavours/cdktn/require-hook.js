@@ -8,6 +8,7 @@ const resolveFilename = Module._resolveFilename;
 Module._resolveFilename = function (request, parent, ...rest) {
   const fromDir = parent && parent.filename ? path.dirname(parent.filename) : process.cwd();
   const swapped = swap(request, fromDir);
-  if (swapped) return resolveFilename.call(this, require.resolve(swapped.request, { paths: [swapped.fromDir] }), parent, ...rest);
+  // Resolved by Node's own resolution (not this hook again) from the flavour's node_modules.
+  if (swapped) return resolveFilename.call(this, swapped.request, parent, false, { paths: [swapped.fromDir] });
   return toBuild(resolveFilename.call(this, request, parent, ...rest));
 };
