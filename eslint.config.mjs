@@ -46,7 +46,19 @@ const maxLength = {
 
 const configs = defineConfig(
   {
-    ignores: ["node_modules/**", "dist/**", "cdktf.out/**", "coverage/**", "docs/**", ".app/**", "bench/.out/**"],
+    ignores: [
+      "node_modules/**",
+      "dist/**",
+      "cdktf.out/**",
+      "coverage/**",
+      "docs/**",
+      ".app/**",
+      "bench/.out/**",
+      // Node 22 from the registry and the flavour builds and dev installs (docs/flavours.md).
+      ".tools/**",
+      "flavours/*/build/**",
+      "flavours/*/node_modules/**",
+    ],
   },
   { linterOptions: { reportUnusedDisableDirectives: "error" } },
   houseStyle,

@@ -16,6 +16,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { ESLint } from "eslint";
 import * as prettier from "prettier";
 import * as ts from "typescript";
 
@@ -186,7 +187,12 @@ function coreSeam(flavour: Flavour, kinds: Map<string, boolean>): string {
 }
 
 function bindingSeam(flavour: Flavour, binding: string): string {
-  return `${GENERATED}\n/** The azurerm binding \`${binding}\`, by its deep path (the package's barrel loads every binding). */\nexport * from "${flavour.provider}/lib/${binding}";\n`;
+  return [
+    GENERATED,
+    `/** The azurerm binding \`${binding}\`, by its deep path (the package's barrel loads every binding). */`,
+    `export * from "${flavour.provider}/lib/${binding}";`,
+    "",
+  ].join("\n");
 }
 
 function pinSeam(flavour: Flavour): string {
@@ -213,7 +219,11 @@ function routePin(file: string, text: string, bindingPin: string, problems: stri
     return text;
   }
   const spec = relativeSpecifier(file, PIN_MODULE);
-  const replacement = `/** The azurerm provider version the bindings in use were generated from, read from the binding package (${spec}). */\nexport { AZURERM_PROVIDER_VERSION };\n`;
+  const replacement = [
+    `/** The azurerm provider version the bindings in use were generated from, read from the binding package (${spec}). */`,
+    "export { AZURERM_PROVIDER_VERSION };",
+    "",
+  ].join("\n");
   const routed = text.replace(HARD_CODED_PIN, replacement);
   // The import goes after the file's last import, so the module's own uses of the name keep working.
   const source = ts.createSourceFile(file, routed, ts.ScriptTarget.ES2022, true);
@@ -226,10 +236,19 @@ function applyEdits(text: string, edits: readonly Edit[]): string {
   return [...edits].sort((a, b) => b.start - a.start).reduce((t, e) => t.slice(0, e.start) + e.text + t.slice(e.end), text);
 }
 
-/** Prettier's formatting with the repo's config, so that a re-run compares equal to what was committed. */
+/** Only the import order, and only where it is an error: "cdktf" sorted among packages, its seam among relative paths. */
+const importOrder = new ESLint({
+  cwd: ROOT,
+  fix: true,
+  ruleFilter: ({ ruleId, severity }) => ruleId === "import-x/order" && severity === 2,
+});
+
+/** The repo's import order (ESLint) and Prettier's formatting, so that a re-run compares equal to what was committed. */
 async function formatted(file: string, text: string): Promise<string> {
-  const options = (await prettier.resolveConfig(path.join(ROOT, file))) ?? {};
-  return prettier.format(text, { ...options, filepath: path.join(ROOT, file) });
+  const filePath = path.join(ROOT, file);
+  const [linted] = await importOrder.lintText(text, { filePath });
+  const options = (await prettier.resolveConfig(filePath)) ?? {};
+  return prettier.format(linted?.output ?? text, { ...options, filepath: filePath });
 }
 
 /** Every file the codemod owns or rewrites, with its wanted content (undefined: delete). */

@@ -1,11 +1,11 @@
 import { createHash } from "crypto";
-import { DataAzurermKubernetesCluster } from "./provider/data-azurerm-kubernetes-cluster";
-import { KubernetesCluster } from "./provider/kubernetes-cluster";
-import { Token } from "../core/framework";
 import { Construct, IConstruct } from "constructs";
+import { Token } from "../core/framework";
 import { AKS_CLUSTER_NAME, RESOURCE_GROUP } from "../core/patterns";
 import { PropChecks } from "../core/validation";
 import { InfrastructureStack } from "./infrastructure-stack";
+import { DataAzurermKubernetesCluster } from "./provider/data-azurerm-kubernetes-cluster";
+import { KubernetesCluster } from "./provider/kubernetes-cluster";
 
 const CLUSTER_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ContainerService\/managedClusters\/[^/]+$/i;
 

@@ -1,7 +1,7 @@
-import { AzurermProvider, AzurermProviderConfig } from "./provider/provider";
-import { TerraformStack } from "../core/framework";
 import { Construct } from "constructs";
+import { TerraformStack } from "../core/framework";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
+import { AzurermProvider, AzurermProviderConfig } from "./provider/provider";
 import { AZURERM_PROVIDER_VERSION } from "./provider/version";
 
 /** The azurerm provider version the bindings in use were generated from, read from the binding package (./provider/version). */

@@ -1,5 +1,5 @@
-import { Annotations, Aspects, IAspect, TerraformStack } from "../core/framework";
 import { IConstruct } from "constructs";
+import { Annotations, Aspects, IAspect, TerraformStack } from "../core/framework";
 import { resolveTokens } from "./resolve";
 import { findSuppression } from "./suppressions";
 

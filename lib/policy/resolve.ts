@@ -1,5 +1,5 @@
-import { DefaultTokenResolver, StringConcat, Tokenization } from "../core/framework";
 import { IConstruct } from "constructs";
+import { DefaultTokenResolver, StringConcat, Tokenization } from "../core/framework";
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
 

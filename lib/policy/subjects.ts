@@ -1,5 +1,5 @@
-import { TerraformResource, TerraformStack } from "../core/framework";
 import { IConstruct } from "constructs";
+import { TerraformResource, TerraformStack } from "../core/framework";
 import { isFileProducer } from "../core/gitops-file";
 import { KUBELET_IDENTITY_OPT_IN } from "../tofu/kubelet-identity-opt-in";
 import { PolicyRuleContext, RuleCompliance } from "./nag-pack";

@@ -1,6 +1,6 @@
-import { TerraformResource } from "../core/framework";
 import { IConstruct } from "constructs";
 import { parseAllDocuments } from "yaml";
+import { TerraformResource } from "../core/framework";
 import { PolicyRuleContext } from "../policy/nag-pack";
 import { resolveTokens } from "../policy/resolve";
 import { NODE_POOL_TYPE, nodePoolAttributes } from "../policy/subjects";
