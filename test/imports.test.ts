@@ -10,7 +10,8 @@ import * as os from "os";
 import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "..");
-const BARREL = /[\\/]@cdktf[\\/]provider-azurerm[\\/]lib[\\/]index\.js$/;
+// @cdktn in the cdktn flavour's run (flavours/cdktn/jest.config.js), whose require hook sends the bindings there.
+const BARREL = /[\\/]@cdkt[fn][\\/]provider-azurerm[\\/]lib[\\/]index\.js$/;
 
 let out: string;
 
@@ -59,7 +60,7 @@ function loadInChild(files: readonly string[]): Loaded[] {
     for (const file of JSON.parse(process.argv[1])) {
       let error;
       try { require(file); } catch (e) { error = String(e && e.message || e); }
-      const provider = Object.keys(require.cache).filter((k) => /[\\\\/]@cdktf[\\\\/]provider-azurerm[\\\\/]/.test(k));
+      const provider = Object.keys(require.cache).filter((k) => /[\\\\/]@cdkt[fn][\\\\/]provider-azurerm[\\\\/]/.test(k));
       out.push({ file, error, provider });
     }
     process.stdout.write(JSON.stringify(out));
@@ -89,7 +90,7 @@ test("the built index loads without the provider barrel, with deep provider modu
   // the azurerm pin is read from (lib/azure/provider/version.ts).
   expect(index.provider.length).toBeGreaterThan(0);
   for (const k of index.provider) {
-    expect(k).toMatch(/[\\/]@cdktf[\\/]provider-azurerm[\\/](?:lib[\\/][a-z0-9-]+[\\/]index\.js|package\.json)$/);
+    expect(k).toMatch(/[\\/]@cdkt[fn][\\/]provider-azurerm[\\/](?:lib[\\/][a-z0-9-]+[\\/]index\.js|package\.json)$/);
   }
 });
 
