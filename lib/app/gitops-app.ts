@@ -1,6 +1,6 @@
 import * as path from "path";
-import { App, AppConfig } from "../core/framework";
 import { IConstruct } from "constructs";
+import { App, AppConfig } from "../core/framework";
 import { markGitOpsApp } from "../core/gitops-app-marker";
 import { addPropValidation } from "../core/validation";
 import { collectWarnings, discardCdktfOutputOnRefusal, findProjectRoot, RenderedFile, WritePlan } from "../synth";

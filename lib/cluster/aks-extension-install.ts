@@ -1,5 +1,5 @@
-import { KubernetesFluxConfigurationKustomizations } from "../azure/provider/kubernetes-flux-configuration";
 import { ResourceProviderRegistrations } from "../azure/infrastructure-stack";
+import { KubernetesFluxConfigurationKustomizations } from "../azure/provider/kubernetes-flux-configuration";
 import type { RepoTerraformStack } from "../azure/repo-terraform-stack";
 import { AKS_CLUSTER_NAME, DNS_SUBDOMAIN, GUID, RESOURCE_GROUP } from "../core/patterns";
 import { bootstrapFolder } from "../core/repo-layout";

@@ -1,6 +1,6 @@
-import { AzurermBackend } from "../core/framework";
 import { Construct } from "constructs";
 import { RepoTerraformStack } from "../azure/repo-terraform-stack";
+import { AzurermBackend } from "../core/framework";
 import { BootstrapStateBackend } from "./flux-extension-stack";
 
 export interface ClusterBootstrapStackProps {

@@ -1,7 +1,7 @@
-import { KubernetesClusterExtension } from "../azure/provider/kubernetes-cluster-extension";
-import { KubernetesFluxConfiguration } from "../azure/provider/kubernetes-flux-configuration";
 import { Construct, IConstruct } from "constructs";
 import { DNS_LABEL } from "../azure/infrastructure-stack";
+import { KubernetesClusterExtension } from "../azure/provider/kubernetes-cluster-extension";
+import { KubernetesFluxConfiguration } from "../azure/provider/kubernetes-flux-configuration";
 import { RepoTerraformStack } from "../azure/repo-terraform-stack";
 import { Duration } from "../core/duration";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";

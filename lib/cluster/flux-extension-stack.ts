@@ -1,9 +1,9 @@
+import { Construct } from "constructs";
 import { DataAzurermKubernetesCluster } from "../azure/provider/data-azurerm-kubernetes-cluster";
 import { KubernetesClusterExtension } from "../azure/provider/kubernetes-cluster-extension";
 import { KubernetesFluxConfiguration, KubernetesFluxConfigurationKustomizations } from "../azure/provider/kubernetes-flux-configuration";
-import { AzurermBackend } from "../core/framework";
-import { Construct } from "constructs";
 import { RepoTerraformStack } from "../azure/repo-terraform-stack";
+import { AzurermBackend } from "../core/framework";
 import { terraformLiteral } from "../core/terraform-literal";
 
 /** Remote state of the bootstrap stack in an Azure storage account, with Entra ID auth (no keys in Git). */

@@ -1,5 +1,5 @@
-import { Token } from "./framework";
 import { IConstruct } from "constructs";
+import { Token } from "./framework";
 import { escapeForOneLine, hasUnsafeIdCharacter } from "./unsafe-text";
 
 /**

@@ -1,5 +1,5 @@
-import { AnnotationMetadataEntryType, TerraformStack } from "../core/framework";
 import { IConstruct } from "constructs";
+import { AnnotationMetadataEntryType, TerraformStack } from "../core/framework";
 import { escapeForOneLine } from "../core/unsafe-text";
 import { constructIdProblem } from "../core/validation";
 

@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { AnnotationMetadataEntryType, Annotations, Aspects, IAspect, TerraformStack } from "../core/framework";
 import { IConstruct } from "constructs";
 import { GitOpsApp, GitOpsAppProps } from "../app/gitops-app";
 import { runSynthSequence } from "../app/synth-sequence";
+import { AnnotationMetadataEntryType, Annotations, Aspects, IAspect, TerraformStack } from "../core/framework";
 import { GitOpsSynthError } from "../core/validation";
 import { OWNERSHIP_RECORD_PATH, RepoView, validateTree } from "../synth";
 

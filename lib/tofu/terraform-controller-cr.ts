@@ -1,7 +1,7 @@
-import { Annotations } from "../core/framework";
 import { Construct } from "constructs";
 import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
 import { Duration } from "../core/duration";
+import { Annotations } from "../core/framework";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
 import { DNS_SUBDOMAIN } from "../core/patterns";
 import { Registry } from "../core/registry";
