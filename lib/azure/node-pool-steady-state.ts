@@ -1,5 +1,5 @@
-import { KubernetesClusterNodePoolUpgradeSettings } from "./provider/kubernetes-cluster-node-pool";
 import { PropChecks } from "../core/validation";
+import { KubernetesClusterNodePoolUpgradeSettings } from "./provider/kubernetes-cluster-node-pool";
 
 /**
  * What a GuardedNodePool writes so that a plan after apply is empty, and what it refuses because the provider would
