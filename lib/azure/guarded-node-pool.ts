@@ -1,4 +1,3 @@
-import { KubernetesClusterNodePool } from "./provider/kubernetes-cluster-node-pool";
 import { Construct } from "constructs";
 import { appOf, Registry } from "../core/registry";
 import { terraformLiteral, terraformLiteralMap } from "../core/terraform-literal";
@@ -8,6 +7,7 @@ import { InfrastructureStack } from "./infrastructure-stack";
 import { BoundCluster, NodePoolCluster } from "./node-pool-cluster";
 import { nodeLabelsToWrite, upgradeSettingsToWrite } from "./node-pool-steady-state";
 import { resolveGuardrails, validateNodePoolProps } from "./node-pool-validation";
+import { KubernetesClusterNodePool } from "./provider/kubernetes-cluster-node-pool";
 
 export * from "./guarded-node-pool-props";
 

@@ -1,14 +1,14 @@
 import { createHash } from "crypto";
+import { Construct } from "constructs";
+import { GuardedNodePool } from "../azure/guarded-node-pool";
+import { InfrastructureStack } from "../azure/infrastructure-stack";
+import { ClusterLocation } from "../azure/node-pool-cluster";
 import { DataAzurermKubernetesCluster } from "../azure/provider/data-azurerm-kubernetes-cluster";
 import { FederatedIdentityCredential } from "../azure/provider/federated-identity-credential";
 import { RoleAssignment } from "../azure/provider/role-assignment";
 import { RoleDefinition } from "../azure/provider/role-definition";
 import { UserAssignedIdentity } from "../azure/provider/user-assigned-identity";
 import { Token } from "../core/framework";
-import { Construct } from "constructs";
-import { GuardedNodePool } from "../azure/guarded-node-pool";
-import { InfrastructureStack } from "../azure/infrastructure-stack";
-import { ClusterLocation } from "../azure/node-pool-cluster";
 import { GUID } from "../core/patterns";
 import { PropChecks } from "../core/validation";
 

@@ -1,11 +1,11 @@
+import { Construct } from "constructs";
+import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
+import { ClusterLocation } from "../azure/node-pool-cluster";
 import { FederatedIdentityCredential } from "../azure/provider/federated-identity-credential";
 import { RoleAssignment } from "../azure/provider/role-assignment";
 import { RoleDefinition } from "../azure/provider/role-definition";
 import { UserAssignedIdentity } from "../azure/provider/user-assigned-identity";
 import { Annotations, TerraformOutput } from "../core/framework";
-import { Construct } from "constructs";
-import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
-import { ClusterLocation } from "../azure/node-pool-cluster";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
 import { DNS_SUBDOMAIN, GUID, RESOURCE_GROUP } from "../core/patterns";
 import { Registry } from "../core/registry";
