@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { Annotations } from "cdktf";
 import { GitOpsApp, GitOpsSynthError, GuardedNodePool, InfrastructureStack, NodePoolCluster } from "../lib";
 import { CLUSTER_ID, cleanupTempDirs, listFiles, SUBSCRIPTION, workspace } from "./helpers";
 
@@ -55,4 +56,39 @@ test("a synth refused before cdktf's synth ran (invalid input) leaves an earlier
   const before = listFiles(ws.outdir);
   expect(() => appWithPool(ws.outdir, ws.repo, { "bad/name": "x" }).synth()).toThrow(/invalid input/);
   expect(listFiles(ws.outdir)).toEqual(before);
+});
+
+/** Runs `body` as under `cdktf synth`: error annotations do not throw, the synth goes on (read when a stack is constructed). */
+function asUnderCdktfCli(body: () => void): void {
+  const before = process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+  process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = "true";
+  try {
+    body();
+  } finally {
+    if (before === undefined) delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+    else process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = before;
+  }
+}
+
+test("a synth skipped for error annotations (policy findings) leaves no secret in cdktf.out either", () => {
+  const ws = workspace();
+  asUnderCdktfCli(() => {
+    const app = appWithPool(ws.outdir, ws.repo, { note: TOKEN });
+    Annotations.of(app.node.findChild("infra")).addError("a policy finding");
+    expect(() => app.synth()).toThrow(/GitHub token/);
+  });
+  expect(filesContaining(ws.outdir, TOKEN.slice(4))).toEqual([]);
+  expect(fs.existsSync(path.join(ws.outdir, "stacks", "infra"))).toBe(false);
+  expect(fs.existsSync(ws.repo) ? listFiles(ws.repo) : []).toEqual([]);
+});
+
+test("a synth skipped for error annotations without a secret keeps cdktf.out (the CLI reports the annotations from it)", () => {
+  const ws = workspace();
+  asUnderCdktfCli(() => {
+    const app = appWithPool(ws.outdir, ws.repo, { note: "fine" });
+    Annotations.of(app.node.findChild("infra")).addError("a policy finding");
+    app.synth();
+  });
+  expect(fs.existsSync(path.join(ws.outdir, "stacks", "infra", "cdk.tf.json"))).toBe(true);
+  expect(fs.existsSync(ws.repo) ? listFiles(ws.repo) : []).toEqual([]);
 });

@@ -1,5 +1,5 @@
 import { IConstruct } from "constructs";
-import { CheckOptions, defaultChecks } from "../checks";
+import { CheckOptions, defaultChecks, findSecrets } from "../checks";
 import { GitOpsSynthError } from "../core/validation";
 import {
   applyPlan,
@@ -50,9 +50,21 @@ export function runSynthSequence(props: SynthSequenceProps): SynthSequenceResult
   // All of the input is checked before anything is written, cdktf.out included, and all problems are reported at once.
   const problems = validateTree(props.scope);
   if (problems.length) throw new GitOpsSynthError("Synth refused: invalid input", problems);
-  if (!props.synthStacks()) return undefined;
+  if (!props.synthStacks()) {
+    refuseSecretsInUnwrittenSynth(props.scope);
+    return undefined;
+  }
   const files = collectAndRender(props.scope);
   return { files, plan: planAndWrite(files, props.repo, props.checkOptions) };
+}
+
+/**
+ * A synth stopped after cdktf's own synth (error annotations) writes no GitOps file, but cdktf.out holds the stacks'
+ * JSON: a secret there is refused as it would be in the GitOps tree, so the caller discards cdktf.out's stacks too.
+ */
+function refuseSecretsInUnwrittenSynth(scope: IConstruct): void {
+  const secrets = findSecrets(collectAndRender(scope));
+  if (secrets.length) throw new GitOpsSynthError("Synth refused: the generated GitOps tree did not pass its checks", secrets);
 }
 
 /** Collects and renders every GitOps file of the scope, without touching the disk. */

@@ -11,6 +11,11 @@ const REFERENCE = /^\$\{[^}]+\}$/;
  * (`secretRef`, `valueFrom.secretKeyRef`, `local_auth_reference`), never as values. The match itself is never printed.
  */
 export function checkNoSecrets(files: readonly RenderedFile[], _repo: RepoView, _options: CheckOptions): string[] {
+  return findSecrets(files);
+}
+
+/** The secret scan itself, without a repo: also run over a synth that is not written (see runSynthSequence). */
+export function findSecrets(files: readonly RenderedFile[]): string[] {
   const problems: string[] = [];
   for (const f of files) {
     const text = f.bytes.toString("utf8");
