@@ -94,13 +94,18 @@ export class GitOpsApp extends App {
     markGitOpsApp(this);
     const projectRoot = findProjectRoot();
     const configured = props.gitopsRoot ?? (this.node.tryGetContext(GITOPS_ROOT_CONTEXT) as string | undefined);
-    this.gitopsRoot = configured === undefined ? projectRoot : path.resolve(projectRoot, configured);
-    this.log = props.log ?? ((line) => console.log(line));
+    // A root that is no string (JavaScript) is reported by validation; until then it is the project root.
+    this.gitopsRoot = typeof configured !== "string" ? projectRoot : path.resolve(projectRoot, configured);
+    const log: unknown = props.log;
+    this.log = typeof log === "function" ? (log as (line: string) => void) : (line) => console.log(line);
     const acknowledged: unknown = props.acknowledgedChanges ?? this.node.tryGetContext(ACKNOWLEDGED_CHANGES_CONTEXT);
     this.acknowledged = acknowledgedSet(acknowledged);
     const baseRef: unknown = props.baseRef ?? this.node.tryGetContext(GITOPS_BASE_REF_CONTEXT);
     this.baseRef = typeof baseRef === "string" ? baseRef : undefined;
-    addPropValidation(this, (c) => validateAppProps(c, { configuredRoot: configured, gitopsRoot: this.gitopsRoot, acknowledged, baseRef }));
+    addPropValidation(this, (c) => {
+      if (log !== undefined) c.check(typeof log === "function", "log", log, "a function that takes one line of text");
+      validateAppProps(c, { configuredRoot: configured, gitopsRoot: this.gitopsRoot, acknowledged, baseRef });
+    });
   }
 
   /** The report of the last synth, if any. */

@@ -157,9 +157,13 @@ class BoundAksExtensionInstall implements IBoundFluxInstall {
   }
 
   validate(c: PropChecks): void {
-    if (!this.options) return;
-    const a = this.options;
     const prop = (name: string): string => `${this.prop}.${name}`;
+    // Only FluxInstall.aksExtension() gets here without options (the legacy props report a missing aksExtension themselves).
+    const allowed = "the AKS extension settings: an object with subscriptionId, clusterName and resourceGroupName";
+    if (!c.required(this.prop, this.options, allowed) || !c.record(this.prop, this.options, allowed)) return;
+    const a = this.options!;
+    const kustomizations = a.additionalKustomizations;
+    if (!c.arrayOfObjects(prop("additionalKustomizations"), kustomizations, "an array of { name, path, dependsOn? }")) return;
     if (c.literal(prop("subscriptionId"), a.subscriptionId)) {
       c.check(GUID.test(String(a.subscriptionId)), prop("subscriptionId"), a.subscriptionId, SUBSCRIPTION_GUID);
     }

@@ -95,8 +95,10 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
   private readonly terraformFolder = new ClusterTerraformFolder();
   private promotionStage?: { readonly stage: string; readonly order: IConstruct };
 
-  constructor(scope: Construct, id: string, props: FluxBootstrapProps) {
+  constructor(scope: Construct, id: string, given: FluxBootstrapProps) {
     super(scope, id);
+    // A JavaScript caller without props gets the validation's messages (every required prop), not a TypeError here.
+    const props = given ?? ({} as FluxBootstrapProps);
     markFileProducer(this);
     markTerraformCluster(this);
     this.props = props;
@@ -226,12 +228,10 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
 
   private validate(c: PropChecks): void {
     const p = this.props;
-    c.pattern(
-      "clusterName",
-      p.clusterName,
-      DNS_LABEL,
-      "a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric",
-    );
+    const clusterNameAllowed = "a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric";
+    // Required: unset, the folder would be clusters/undefined/.
+    if (c.required("clusterName", p.clusterName, clusterNameAllowed))
+      c.pattern("clusterName", p.clusterName, DNS_LABEL, clusterNameAllowed);
     c.oneOf("mode", this.mode, Object.values(FluxInstallMode));
     c.pattern("namespace", this.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
     if (c.literal("repositoryUrl", p.repositoryUrl)) {
@@ -247,7 +247,7 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
     GitRef.branch(this.branch)._validate(c, "branch");
     this.validateDurations(c);
     this.tofuController._validate(c);
-    if (p.sops !== undefined && c.literal("sops", p.sops)) {
+    if (c.record("sops", p.sops, "{ secretName } of a Secret holding the SOPS keys") && p.sops !== undefined && c.literal("sops", p.sops)) {
       c.pattern("sops.secretName", p.sops?.secretName, DNS_SUBDOMAIN, "the name of a Secret in the Flux namespace holding the SOPS keys");
       c.check(
         p.sops?.secretName !== undefined,

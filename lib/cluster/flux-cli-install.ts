@@ -1,6 +1,6 @@
 import type { RepoTerraformStack } from "../azure/repo-terraform-stack";
 import { GUID, RESOURCE_GROUP } from "../core/patterns";
-import { bootstrapFolder } from "../core/repo-layout";
+import { bootstrapFolder, CLUSTER_SUBFOLDERS } from "../core/repo-layout";
 import { PropChecks } from "../core/validation";
 import { ClusterBootstrapStack } from "./cluster-bootstrap-stack";
 import type { BootstrapStateBackend } from "./flux-extension-stack";
@@ -86,6 +86,19 @@ class BoundFluxCliInstall implements IBoundFluxInstall {
   }
 
   validate(c: PropChecks): void {
+    // bootstrap's folder is clusters/<cluster>/<namespace>/, listed in the cluster's kustomization.yaml: a namespace
+    // named like one of the library's folders there would make bootstrap's Kustomization apply that folder too, out of order.
+    const folders: readonly string[] = Object.values(CLUSTER_SUBFOLDERS);
+    c.check(
+      !folders.includes(this.context.namespace),
+      "namespace",
+      this.context.namespace,
+      `a namespace other than ${folders.map((f) => JSON.stringify(f)).join(" and ")} in flux CLI mode (flux bootstrap writes its ` +
+        `folder ${this.context.folder}/<namespace>/, which the cluster's kustomization.yaml lists, and the library's ` +
+        `${this.context.folder}/${this.context.namespace}/ folder must be applied by its own Kustomization, in order: ` +
+        `tofu-controller before the Terraform objects)`,
+    );
+    if (!c.record("install", this.options, "FluxInstall.cli() with an object of options ({ stateBackend }) or none")) return;
     if (this.options.stateBackend !== undefined) validateStateBackend(c, this.stateBackendProp, this.options.stateBackend);
   }
 }

@@ -28,10 +28,13 @@ export interface PromotionOrderProps {
  */
 export class PromotionOrder extends Construct {
   readonly stages: readonly FluxBootstrap[];
+  private readonly givenStages: unknown;
 
   constructor(scope: Construct, id: string, props: PromotionOrderProps) {
     super(scope, id);
-    this.stages = [...(props.stages ?? [])];
+    // A JavaScript caller's stages that are no array are reported by validation and read as none here.
+    this.givenStages = props?.stages;
+    this.stages = Array.isArray(props?.stages) ? [...props.stages] : [];
     this.stages.forEach((cluster, i) => {
       if (!(cluster instanceof FluxBootstrap)) return;
       const previous = this.stages[i - 1];
@@ -42,6 +45,7 @@ export class PromotionOrder extends Construct {
   }
 
   private validate(c: PropChecks): void {
+    if (!c.array("stages", this.givenStages, "an array of FluxBootstrap, in the order changes reach them")) return;
     const names = this.stages.map((s) => (s instanceof FluxBootstrap ? s.clusterName : String(s)));
     if (this.stages.length < 2) c.fail("stages", names, "at least two clusters, in the order changes reach them");
     this.stages.forEach((s, i) => {

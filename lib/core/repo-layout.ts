@@ -31,9 +31,15 @@ export function clusterFolder(clusterName: string): string {
   return `clusters/${clusterName}`;
 }
 
+/**
+ * The folders the library writes inside `clusters/<cluster>/`: each is applied by a Kustomization of its own, in order
+ * (tofu-controller first, then the Terraform objects), so none may be listed in the cluster's kustomization.yaml.
+ */
+export const CLUSTER_SUBFOLDERS = { tofuController: "tofu-controller", terraform: "terraform" } as const;
+
 /** `clusters/<cluster>/terraform`: the cluster's Terraform objects, their sources and runner identities. */
 export function clusterTerraformFolder(clusterName: string): string {
-  return `${clusterFolder(clusterName)}/terraform`;
+  return `${clusterFolder(clusterName)}/${CLUSTER_SUBFOLDERS.terraform}`;
 }
 
 /** `clusters/<cluster>/terraform/<file>`. */

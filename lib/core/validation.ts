@@ -70,9 +70,50 @@ export class PropChecks {
     return ok;
   }
 
+  /** Present (neither undefined nor null): a required prop, which a JavaScript caller can still leave out. */
+  required(prop: string, value: unknown, allowed: string): boolean {
+    const ok = value !== undefined && value !== null;
+    this.check(ok, prop, value, allowed);
+    return ok;
+  }
+
+  /** An array (its elements are the caller's to check), for JavaScript callers. */
+  array(prop: string, value: unknown, allowed: string): boolean {
+    if (value === undefined) return true;
+    const ok = Array.isArray(value);
+    this.check(ok, prop, value, allowed);
+    return ok;
+  }
+
+  /**
+   * Data a file can hold (objects, arrays, strings, numbers, booleans, null): a function, symbol, bigint or circular
+   * reference (from a JavaScript caller) is reported at its place inside the value, e.g. `vars["a"].b`.
+   */
+  plainData(prop: string, value: unknown): boolean {
+    const before = this.problems.length;
+    walkData(value, prop, [], (at, v, what) => this.fail(at, v, what));
+    return this.problems.length === before;
+  }
+
   get all(): string[] {
     return [...this.problems];
   }
+}
+
+function walkData(value: unknown, at: string, ancestors: object[], fail: (at: string, v: unknown, what: string) => void): void {
+  const kind = typeof value;
+  if (kind === "function" || kind === "symbol" || kind === "bigint") {
+    fail(at, value, "data a file can hold: a string, number, boolean, null, array or plain object");
+    return;
+  }
+  if (value === null || kind !== "object") return;
+  if (ancestors.includes(value as object)) {
+    fail(at, "<circular reference>", "data a file can hold: a value without circular references");
+    return;
+  }
+  const inner = [...ancestors, value as object];
+  if (Array.isArray(value)) value.forEach((v, i) => walkData(v, `${at}[${i}]`, inner, fail));
+  else for (const [k, v] of Object.entries(value as object)) walkData(v, `${at}[${JSON.stringify(k)}]`, inner, fail);
 }
 
 export function formatProblem(prop: string, value: unknown, allowed: string): string {
@@ -89,10 +130,30 @@ function describe(value: unknown): string {
   if (typeof path === "string") return `<${value!.constructor.name} ${path}>`;
   try {
     // Escaped again: JSON leaves U+2028, U+2029 and C1 controls raw, and a message stays one line per problem.
-    return escapeForOneLine(JSON.stringify(value) ?? String(value));
+    return escapeForOneLine(printableJson(value) ?? String(value));
   } catch {
     return `<${String(value)}>`;
   }
+}
+
+/** JSON of a value, with functions, symbols, bigints and circular references named instead of throwing or vanishing. */
+function printableJson(value: unknown): string | undefined {
+  if (typeof value === "function") return functionName(value);
+  if (typeof value === "symbol" || typeof value === "bigint") return `<${String(value)}>`;
+  const ancestors: unknown[] = [];
+  return JSON.stringify(value, function (this: unknown, _key: string, v: unknown) {
+    if (typeof v === "function") return functionName(v);
+    if (typeof v === "symbol" || typeof v === "bigint") return `<${String(v)}>`;
+    if (v === null || typeof v !== "object") return v;
+    while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
+    if (ancestors.includes(v)) return "<circular reference>";
+    ancestors.push(v);
+    return v;
+  });
+}
+
+function functionName(f: { name?: string }): string {
+  return f.name ? `<function ${f.name}>` : "<function>";
 }
 
 export function containsToken(value: unknown, seen: Set<object> = new Set()): boolean {

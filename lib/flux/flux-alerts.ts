@@ -4,7 +4,7 @@ import { DNS_SUBDOMAIN } from "../core/patterns";
 import { Registry } from "../core/registry";
 import { addPropValidation, PropChecks } from "../core/validation";
 import { alertObject, AlertEventSource, NotificationProviderType, providerObject } from "../kubernetes/notification";
-import { IFluxCluster } from "./flux-cluster";
+import { IFluxCluster, isFluxClusterLike } from "./flux-cluster";
 
 export type { NotificationProviderType } from "../kubernetes/notification";
 
@@ -47,17 +47,18 @@ export interface SlackProviderProps extends NotificationSecretProps {
 export class NotificationProvider {
   /** Microsoft Teams: the Secret's `address` is a Teams Workflows webhook URL ("Post to a channel when a webhook request is received"). */
   static msteams(props: NotificationSecretProps): NotificationProvider {
-    return new NotificationProvider("msteams", props.secretName);
+    return new NotificationProvider("msteams", props?.secretName as string);
   }
 
   /** Slack: the Secret's `address` is an incoming webhook URL. */
   static slack(props: SlackProviderProps): NotificationProvider {
-    return new NotificationProvider("slack", props.secretName, props.channel, props.username);
+    // `?.`: a JavaScript caller without props gets the alerts' message about provider.secretName, not a TypeError here.
+    return new NotificationProvider("slack", props?.secretName as string, props?.channel, props?.username);
   }
 
   /** Any HTTP endpoint: the event as JSON is POSTed to the Secret's `address` (with the Secret's `headers`, if any). */
   static generic(props: NotificationSecretProps): NotificationProvider {
-    return new NotificationProvider("generic", props.secretName);
+    return new NotificationProvider("generic", props?.secretName as string);
   }
 
   private constructor(
@@ -123,15 +124,17 @@ export class FluxAlerts extends Construct {
   readonly terraformEventSeverity: AlertSeverity;
   private readonly props: FluxAlertsProps;
 
-  constructor(scope: Construct, id: string, props: FluxAlertsProps & { readonly cluster: IFluxCluster }) {
+  constructor(scope: Construct, id: string, given: FluxAlertsProps & { readonly cluster: IFluxCluster }) {
     super(scope, id);
+    // A JavaScript caller without props gets the validation's messages, not a TypeError here.
+    const props = given ?? ({} as FluxAlertsProps & { readonly cluster: IFluxCluster });
     this.props = props;
     this.cluster = props.cluster;
     this.provider = props.provider;
     this.name = props.name ?? id;
     this.eventSeverity = props.eventSeverity ?? AlertSeverity.INFO;
     this.terraformEventSeverity = props.terraformEventSeverity ?? AlertSeverity.ERROR;
-    ALERTS.add(props.cluster, undefined, this);
+    if (isFluxClusterLike(props.cluster)) ALERTS.add(props.cluster, undefined, this);
     addPropValidation(this, (c) => this.validate(c));
   }
 
@@ -142,6 +145,10 @@ export class FluxAlerts extends Construct {
 
   private validate(c: PropChecks): void {
     const p = this.props;
+    if (!isFluxClusterLike(this.cluster)) {
+      c.fail("cluster", this.cluster, "a FluxBootstrap (the cluster whose Flux sends the events)");
+      return;
+    }
     if (c.pattern("name", this.name, DNS_LABEL, "a DNS label (the Provider and Alert name)")) {
       c.check(this.name.length <= 53, "name", this.name, "at most 53 characters (the Terraform Alert is <name>-terraform)");
     }
@@ -152,12 +159,9 @@ export class FluxAlerts extends Construct {
       "NotificationProvider.msteams(…), .slack(…) or .generic(…)",
     );
     if (p.provider instanceof NotificationProvider) {
-      c.pattern(
-        "provider.secretName",
-        p.provider.secretName,
-        DNS_SUBDOMAIN,
-        "the name of a Secret in the cluster's Flux namespace holding the address (never the address itself)",
-      );
+      const secretAllowed = "the name of a Secret in the cluster's Flux namespace holding the address (never the address itself)";
+      if (c.required("provider.secretName", p.provider.secretName, secretAllowed))
+        c.pattern("provider.secretName", p.provider.secretName, DNS_SUBDOMAIN, secretAllowed);
       if (p.provider.channel !== undefined)
         c.check(
           typeof p.provider.channel === "string" && p.provider.channel.length > 0 && p.provider.channel.length <= 2048,
@@ -168,6 +172,8 @@ export class FluxAlerts extends Construct {
     }
     c.oneOf("eventSeverity", p.eventSeverity, Object.values(AlertSeverity));
     c.oneOf("terraformEventSeverity", p.terraformEventSeverity, Object.values(AlertSeverity));
+    if (p.terraformEvents !== undefined)
+      c.check(typeof p.terraformEvents === "boolean", "terraformEvents", p.terraformEvents, "true or false");
     if (p.terraformEvents === true && this.cluster._aksExtensionCluster) {
       c.fail(
         "terraformEvents",

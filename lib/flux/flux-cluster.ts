@@ -95,3 +95,13 @@ export interface ITerraformSource {
   /** @internal `spec.path` of a Terraform object reconciling the stack from this source. */
   _pathFor(stack: InfrastructureStack): string;
 }
+
+/** True if x can be used as the cluster of a source or alerts: a JavaScript caller can pass anything, or nothing. */
+export function isFluxClusterLike(x: unknown): x is IFluxCluster {
+  return x !== null && typeof x === "object" && typeof (x as IFluxCluster)._registerSource === "function";
+}
+
+/** True if x can be read as a Terraform object's source (a JavaScript caller can pass anything). */
+export function isTerraformSourceLike(x: unknown): x is ITerraformSource {
+  return x !== null && typeof x === "object" && typeof (x as ITerraformSource)._pathFor === "function";
+}

@@ -6,7 +6,7 @@ import { DNS_SUBDOMAIN } from "../core/patterns";
 import { clusterTerraformFile } from "../core/repo-layout";
 import { addPropValidation, PropChecks } from "../core/validation";
 import { gitRepositoryObject } from "../kubernetes/git-repository";
-import { IFluxCluster, ITerraformSource, TerraformSourceKind } from "./flux-cluster";
+import { IFluxCluster, isFluxClusterLike, ITerraformSource, TerraformSourceKind } from "./flux-cluster";
 import { GitRef, normalizeGitUrl, repoRootPath } from "./flux-source";
 
 const FLUX_GIT_URL = /^(https?|ssh):\/\/[^\s]+$/;
@@ -80,19 +80,21 @@ export class GitRepositorySource extends Construct implements ITerraformSource, 
   private readonly interval: Duration;
   private readonly timeout: Duration;
 
-  constructor(scope: Construct, id: string, props: GitRepositorySourceProps) {
+  constructor(scope: Construct, id: string, given: GitRepositorySourceProps) {
     super(scope, id);
+    // A JavaScript caller without props (or without a cluster) gets the validation's messages, not a TypeError here.
+    const props = given ?? ({} as GitRepositorySourceProps);
     markFileProducer(this);
     this.props = props;
     this.cluster = props.cluster;
     this.name = props.name ?? id;
-    this.namespace = props.namespace ?? props.cluster.namespace;
-    this.url = props.url ?? props.cluster.repositoryUrl;
+    this.namespace = props.namespace ?? props.cluster?.namespace;
+    this.url = props.url ?? props.cluster?.repositoryUrl;
     this.ref = props.ref;
     this.interval = props.interval ?? Duration.minutes(1);
     this.timeout = props.timeout ?? Duration.minutes(1);
     this._fileName = `${this.name}.gitrepository.yaml`;
-    props.cluster._registerSource(this);
+    if (isFluxClusterLike(props.cluster)) props.cluster._registerSource(this);
     addPropValidation(this, (c) => this.validate(c));
   }
 
@@ -126,6 +128,10 @@ export class GitRepositorySource extends Construct implements ITerraformSource, 
   }
 
   private validate(c: PropChecks): void {
+    if (!isFluxClusterLike(this.cluster)) {
+      c.fail("cluster", this.cluster, "a FluxBootstrap (the cluster whose Flux reconciles the source)");
+      return; // the name, namespace and URL defaults are the cluster's
+    }
     if (c.pattern("name", this.name, DNS_LABEL, "a DNS label: lower-case letters, digits and '-', 1 to 63 characters")) {
       const first = this.cluster._sourceWithSameFile(this);
       if (first)

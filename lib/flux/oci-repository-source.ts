@@ -6,7 +6,7 @@ import { DNS_SUBDOMAIN } from "../core/patterns";
 import { clusterTerraformFile } from "../core/repo-layout";
 import { addPropValidation, PropChecks } from "../core/validation";
 import { OciRepositoryRef, ociRepositoryObject } from "../kubernetes/oci-repository";
-import { IFluxCluster, ITerraformSource, TerraformSourceKind } from "./flux-cluster";
+import { IFluxCluster, isFluxClusterLike, ITerraformSource, TerraformSourceKind } from "./flux-cluster";
 
 const OCI_URL = /^oci:\/\/[^\s@]+$/;
 const TAG = /^[\w][\w.-]{0,127}$/;
@@ -112,21 +112,25 @@ export class OciRepositorySource extends Construct implements ITerraformSource, 
   private readonly interval: Duration;
   private readonly timeout: Duration;
 
-  constructor(scope: Construct, id: string, props: OciRepositorySourceProps) {
+  constructor(scope: Construct, id: string, given: OciRepositorySourceProps) {
     super(scope, id);
+    // A JavaScript caller without props (or without a cluster) gets the validation's messages, not a TypeError here.
+    const props = given ?? ({} as OciRepositorySourceProps);
     markFileProducer(this);
     this.props = props;
     this.cluster = props.cluster;
     this.name = props.name ?? id;
-    this.namespace = props.namespace ?? props.cluster.namespace;
+    this.namespace = props.namespace ?? props.cluster?.namespace;
     this.url = props.url;
     this.ref = props.ref;
     // "." and "./x" name the repo root and x; only a leading "." segment is dropped ("../x" must stay as it is).
-    this.contentRoot = (props.contentRoot ?? ".").replace(/^\.(\/|$)/, "").replace(/\/+$/, "");
+    this.contentRoot = String(props.contentRoot ?? ".")
+      .replace(/^\.(\/|$)/, "")
+      .replace(/\/+$/, "");
     this.interval = props.interval ?? Duration.minutes(5);
     this.timeout = props.timeout ?? Duration.minutes(1);
     this._fileName = `${this.name}.ocirepository.yaml`;
-    props.cluster._registerSource(this);
+    if (isFluxClusterLike(props.cluster)) props.cluster._registerSource(this);
     addPropValidation(this, (c) => this.validate(c));
   }
 
@@ -152,6 +156,10 @@ export class OciRepositorySource extends Construct implements ITerraformSource, 
   }
 
   private validate(c: PropChecks): void {
+    if (!isFluxClusterLike(this.cluster)) {
+      c.fail("cluster", this.cluster, "a FluxBootstrap (the cluster whose Flux reconciles the source)");
+      return; // the name, namespace and URL defaults are the cluster's
+    }
     if (c.pattern("name", this.name, DNS_LABEL, "a DNS label: lower-case letters, digits and '-', 1 to 63 characters")) {
       const first = this.cluster._sourceWithSameFile(this);
       if (first)
@@ -164,14 +172,16 @@ export class OciRepositorySource extends Construct implements ITerraformSource, 
     }
     // Defaulted from the cluster, the namespace is checked there (one mistake, one message).
     c.pattern("namespace", this.props.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
-    c.pattern("url", this.url, OCI_URL, "an OCI repository URL oci://<registry>/<repository>, without credentials");
+    const urlAllowed = "an OCI repository URL oci://<registry>/<repository>, without credentials";
+    if (c.required("url", this.url, urlAllowed)) c.pattern("url", this.url, OCI_URL, urlAllowed);
     if (!(this.ref instanceof OciRef)) c.fail("ref", this.ref, "an OciRef (OciRef.tag, .semver or .digest)");
     else if (this.ref.type === "tag") c.pattern("ref", this.ref.value, TAG, "an OCI tag");
     else if (this.ref.type === "digest") c.pattern("ref", this.ref.value, DIGEST, "a digest sha256:<64 hex>");
     else
       c.check(typeof this.ref.value === "string" && this.ref.value.trim() !== "", "ref", this.ref.value, "a semver range such as >=1.0.0");
     c.check(
-      /^[A-Za-z0-9._/-]*$/.test(this.contentRoot) &&
+      (this.props.contentRoot === undefined || typeof this.props.contentRoot === "string") &&
+        /^[A-Za-z0-9._/-]*$/.test(this.contentRoot) &&
         !this.contentRoot.startsWith("/") &&
         !this.contentRoot.split("/").some((seg) => seg === ".." || seg === "."),
       "contentRoot",

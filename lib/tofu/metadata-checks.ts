@@ -8,7 +8,7 @@ export function checkBoolean(c: PropChecks, prop: string, value: unknown): void 
 }
 
 export function checkLabels(c: PropChecks, prop: string, labels: Record<string, string> | undefined): void {
-  if (labels === undefined || !c.literal(prop, labels)) return;
+  if (labels === undefined || !c.literal(prop, labels) || !c.record(prop, labels, "an object of label keys and values")) return;
   for (const [k, v] of Object.entries(labels)) {
     const keyOk = LABEL_KEY.test(k);
     c.check(keyOk, `${prop}[${JSON.stringify(k)}]`, k, "a Kubernetes label key ([prefix/]name, name 1 to 63 characters)");
@@ -23,7 +23,7 @@ export function checkLabels(c: PropChecks, prop: string, labels: Record<string, 
 }
 
 export function checkAnnotations(c: PropChecks, prop: string, map: Record<string, string> | undefined): void {
-  if (map === undefined || !c.literal(prop, map)) return;
+  if (map === undefined || !c.literal(prop, map) || !c.record(prop, map, "an object of annotation keys and values")) return;
   for (const [k, v] of Object.entries(map)) {
     const keyOk = LABEL_KEY.test(k);
     c.check(keyOk, `${prop}[${JSON.stringify(k)}]`, k, "an annotation key ([prefix/]name)");

@@ -16,7 +16,7 @@ import { checkStackCoveredByRole, createRunnerAzureSide } from "./runner-identit
 import { IRunnerIdentity, RunnerIdentityKind, RunnerIdentitySettings } from "./runner-identity-kind";
 import { RunnerIdentityProps } from "./runner-identity-props";
 import { runnerServiceAccountDocuments } from "./runner-service-account";
-import { ITerraformCluster, ITerraformObject } from "./terraform-cluster";
+import { isTerraformCluster, ITerraformCluster, ITerraformObject } from "./terraform-cluster";
 
 export { NODE_POOL_MANAGER_ACTIONS, WORKLOAD_IDENTITY_AUDIENCE } from "./runner-identity-azure";
 export { TF_RUNNER_CLUSTER_ROLE } from "./runner-service-account";
@@ -96,8 +96,10 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
   private readonly location?: ClusterLocation;
   private readonly users: ITerraformObject[] = [];
 
-  constructor(scope: Construct, id: string, props: RunnerIdentityProps) {
+  constructor(scope: Construct, id: string, given: RunnerIdentityProps) {
     super(scope, id);
+    // A JavaScript caller without props gets the validation's message, not a TypeError here.
+    const props = given ?? ({} as RunnerIdentityProps);
     markFileProducer(this);
     this.props = props;
     this.cluster = props.cluster;
@@ -121,9 +123,15 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
     const contextId = fromContext !== null && typeof fromContext === "object" ? fromContext[this.identityName] : undefined;
     this.clientId = props.clientId ?? (typeof contextId === "string" ? contextId : undefined);
     this.subject = `system:serviceaccount:${this.namespace}:${this.serviceAccountName}`;
-    this.clientIdOutput = `client_id_${this.identityName.replace(/[^A-Za-z0-9_]/g, "_")}`;
+    this.clientIdOutput = `client_id_${String(this.identityName).replace(/[^A-Za-z0-9_]/g, "_")}`;
     this._fileName = `${this.serviceAccountName}.serviceaccount.yaml`;
 
+    if (!isTerraformCluster(props.cluster)) {
+      // Without a cluster (JavaScript) there is no bootstrap stack for the Azure side: the one message is about the cluster.
+      addPropValidation(this, (c) => c.fail("cluster", props.cluster, "a FluxBootstrap (the cluster whose runners use the identity)"));
+      this.identity = this.federatedCredential = this.roleDefinition = this.roleAssignment = undefined as never;
+      return;
+    }
     // The Azure side, in the cluster's bootstrap stack (one per cluster, also when the cluster has several identities).
     RUNNER_IDENTITIES.add(props.cluster, undefined, this);
     const stack = props.cluster._bootstrapStackFor(this.subscriptionId);

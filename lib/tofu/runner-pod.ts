@@ -34,7 +34,10 @@ export class RunnerPod {
 
   /** True if the environment opts into the nodes' kubelet identity (`ARM_USE_MSI` not "false"). */
   get usesKubeletIdentity(): boolean {
-    return (this.options?.env ?? []).some((e) => e?.name === "ARM_USE_MSI" && e.value?.trim().toLowerCase() !== "false");
+    const env: unknown = this.options?.env;
+    return (
+      Array.isArray(env) && (env as RunnerEnvVar[]).some((e) => e?.name === "ARM_USE_MSI" && e.value?.trim().toLowerCase() !== "false")
+    );
   }
 
   /** Problems of the options: names, references, quantities and tolerations Kubernetes accepts. */
@@ -42,19 +45,28 @@ export class RunnerPod {
     const r = this.options;
     if (!r) return;
     if (!c.literal(this.prop, r)) return;
+    // JavaScript callers: each part of the wrong type is reported (all at once) and then not looked into.
+    if (!c.record(this.prop, r, "runner pod options: an object such as { labels, env, resources, tolerations }")) return;
+    const list = "an array of objects";
+    const env = c.arrayOfObjects(`${this.prop}.env`, r.env, list);
+    const envFrom = c.arrayOfObjects(`${this.prop}.envFrom`, r.envFrom, list);
+    const tolerations = c.arrayOfObjects(`${this.prop}.tolerations`, r.tolerations, list);
+    const resources = c.record(`${this.prop}.resources`, r.resources, "an object { requests, limits }");
     checkLabels(c, `${this.prop}.labels`, r.labels);
     checkAnnotations(c, `${this.prop}.annotations`, r.annotations);
     checkLabels(c, `${this.prop}.nodeSelector`, r.nodeSelector);
-    (r.env ?? []).forEach((e, i) => this.checkEnv(c, `${this.prop}.env[${i}]`, e));
-    (r.envFrom ?? []).forEach((e, i) => {
-      const prop = `${this.prop}.envFrom[${i}]`;
-      c.check((e.secretName !== undefined) !== (e.configMapName !== undefined), prop, e, "exactly one of secretName and configMapName");
-      c.pattern(`${prop}.secretName`, e.secretName, DNS_SUBDOMAIN, "a Secret name");
-      c.pattern(`${prop}.configMapName`, e.configMapName, DNS_SUBDOMAIN, "a ConfigMap name");
-      c.pattern(`${prop}.prefix`, e.prefix, ENV_NAME, "an environment variable name prefix");
-      checkBoolean(c, `${prop}.optional`, e.optional);
-    });
+    if (env) (r.env ?? []).forEach((e, i) => this.checkEnv(c, `${this.prop}.env[${i}]`, e));
+    if (envFrom)
+      (r.envFrom ?? []).forEach((e, i) => {
+        const prop = `${this.prop}.envFrom[${i}]`;
+        c.check((e.secretName !== undefined) !== (e.configMapName !== undefined), prop, e, "exactly one of secretName and configMapName");
+        c.pattern(`${prop}.secretName`, e.secretName, DNS_SUBDOMAIN, "a Secret name");
+        c.pattern(`${prop}.configMapName`, e.configMapName, DNS_SUBDOMAIN, "a ConfigMap name");
+        c.pattern(`${prop}.prefix`, e.prefix, ENV_NAME, "an environment variable name prefix");
+        checkBoolean(c, `${prop}.optional`, e.optional);
+      });
     for (const part of ["requests", "limits"] as const) {
+      if (!resources || !c.record(`${this.prop}.resources.${part}`, r.resources?.[part], "an object of quantities")) continue;
       for (const [k, q] of Object.entries(r.resources?.[part] ?? {})) {
         c.check(
           typeof q === "string" && QUANTITY.test(q) && !q.startsWith("-"),
@@ -64,7 +76,7 @@ export class RunnerPod {
         );
       }
     }
-    this.checkTolerations(c);
+    if (tolerations) this.checkTolerations(c);
   }
 
   /** Problems of setting, next to a runner identity, names the identity sets itself. */

@@ -65,7 +65,12 @@ export interface StackInputProps {
 
 /** @internal Problems of the input and output props; the outputs Secret must not be the state Secret. */
 export function checkStackInputs(c: PropChecks, p: StackInputProps, stateSecretName: string): void {
-  if (p.writeOutputsToSecret !== undefined && c.literal("writeOutputsToSecret", p.writeOutputsToSecret)) {
+  const outputsSecret = "{ name, outputs?, labels?, annotations? } of the Secret the outputs go to";
+  if (
+    p.writeOutputsToSecret !== undefined &&
+    c.literal("writeOutputsToSecret", p.writeOutputsToSecret) &&
+    c.record("writeOutputsToSecret", p.writeOutputsToSecret, outputsSecret)
+  ) {
     c.pattern("writeOutputsToSecret.name", p.writeOutputsToSecret.name, DNS_SUBDOMAIN, "a Secret name");
     c.check(
       p.writeOutputsToSecret.name !== stateSecretName,
@@ -73,7 +78,10 @@ export function checkStackInputs(c: PropChecks, p: StackInputProps, stateSecretN
       p.writeOutputsToSecret.name,
       `a name other than the state Secret ${stateSecretName}`,
     );
-    (p.writeOutputsToSecret.outputs ?? []).forEach((o, i) => {
+    const outputs = c.array("writeOutputsToSecret.outputs", p.writeOutputsToSecret.outputs, "an array of output names")
+      ? p.writeOutputsToSecret.outputs
+      : [];
+    (outputs ?? []).forEach((o, i) => {
       c.pattern(
         `writeOutputsToSecret.outputs[${i}]`,
         o,
@@ -84,12 +92,18 @@ export function checkStackInputs(c: PropChecks, p: StackInputProps, stateSecretN
     checkLabels(c, "writeOutputsToSecret.labels", p.writeOutputsToSecret.labels);
     checkAnnotations(c, "writeOutputsToSecret.annotations", p.writeOutputsToSecret.annotations);
   }
-  if (p.vars !== undefined && c.literal("vars", p.vars)) {
+  if (p.vars !== undefined && c.literal("vars", p.vars) && c.record("vars", p.vars, "an object of Terraform variable names and values")) {
+    c.plainData("vars", p.vars);
     for (const k of Object.keys(p.vars)) c.check(TF_VAR_NAME.test(k), `vars[${JSON.stringify(k)}]`, k, "a Terraform variable name");
   }
+  if (!c.arrayOfObjects("varsFrom", p.varsFrom, "an array of { kind, name, keys?, optional? }")) return;
   (p.varsFrom ?? []).forEach((v, i) => {
-    c.oneOf(`varsFrom[${i}].kind`, v.kind, Object.values(VarsFromKind));
-    c.pattern(`varsFrom[${i}].name`, v.name, DNS_SUBDOMAIN, `a ${v.kind} name in the object's namespace`);
+    const kinds = Object.values(VarsFromKind);
+    if (c.required(`varsFrom[${i}].kind`, v.kind, `one of ${kinds.map((k) => JSON.stringify(k)).join(", ")}`))
+      c.oneOf(`varsFrom[${i}].kind`, v.kind, kinds);
+    const nameAllowed = `a ${v.kind ?? "Secret or ConfigMap"} name in the object's namespace`;
+    if (c.required(`varsFrom[${i}].name`, v.name, nameAllowed)) c.pattern(`varsFrom[${i}].name`, v.name, DNS_SUBDOMAIN, nameAllowed);
+    if (!c.array(`varsFrom[${i}].keys`, v.keys, "an array of keys")) return;
     (v.keys ?? []).forEach((k, j) =>
       c.pattern(
         `varsFrom[${i}].keys[${j}]`,

@@ -7,7 +7,7 @@ import { DNS_SUBDOMAIN } from "../core/patterns";
 import { Registry } from "../core/registry";
 import { clusterTerraformFile } from "../core/repo-layout";
 import { addPropValidation, PropChecks } from "../core/validation";
-import { ITerraformSource } from "../flux/flux-cluster";
+import { isTerraformSourceLike, ITerraformSource } from "../flux/flux-cluster";
 import { terraformObject } from "../kubernetes/terraform";
 import { Approval, ApprovalMode } from "./approval";
 import { checkDependencies } from "./dependencies";
@@ -182,8 +182,10 @@ export class TerraformControllerCR extends Construct implements ITerraformObject
   private readonly dependencies: TerraformControllerCR[] = [];
   private readonly runnerPod: RunnerPod;
 
-  constructor(scope: Construct, id: string, props: TerraformControllerCRProps) {
+  constructor(scope: Construct, id: string, given: TerraformControllerCRProps) {
     super(scope, id);
+    // A JavaScript caller without props gets the validation's messages, not a TypeError here.
+    const props = given ?? ({} as TerraformControllerCRProps);
     markFileProducer(this);
     this.props = props;
     this.cluster = props.cluster;
@@ -199,11 +201,12 @@ export class TerraformControllerCR extends Construct implements ITerraformObject
     this.secretSuffix = props.secretSuffix ?? props.stack?.folderName;
     this.workspace = props.workspace ?? DEFAULT_WORKSPACE;
     this.stateSecretName = stateSecretName(this.workspace, this.secretSuffix);
-    this.path = props.stack instanceof InfrastructureStack && this.source ? this.source._pathFor(props.stack) : "";
+    this.path = props.stack instanceof InfrastructureStack && isTerraformSourceLike(this.source) ? this.source._pathFor(props.stack) : "";
     this._fileName = `${this.name}.yaml`;
     this.interval = props.interval ?? Duration.minutes(10);
     this.retryInterval = props.retryInterval ?? Duration.minutes(1);
-    for (const d of props.dependsOn ?? []) this.addDependency(d);
+    // Only the objects among them: anything else is reported by validation (JavaScript callers).
+    if (Array.isArray(props.dependsOn)) for (const d of props.dependsOn) if (d instanceof TerraformControllerCR) this.addDependency(d);
     if (isTerraformCluster(props.cluster)) TERRAFORM_OBJECTS.add(props.cluster, undefined, this);
     this.runnerIdentity = props.runnerIdentity;
     if (typeof props.runnerIdentity?._attach === "function") props.runnerIdentity._attach(this);
@@ -229,7 +232,16 @@ export class TerraformControllerCR extends Construct implements ITerraformObject
       c.fail("cluster", this.cluster, "a FluxBootstrap (the cluster whose tofu-controller reconciles the stack)");
       return; // everything else is relative to the cluster
     }
+    if (!isTerraformSourceLike(this.source)) {
+      c.fail("source", this.source, "a Flux source of the cluster (GitRepositorySource, OciRepositorySource or cluster.source)");
+      return; // the namespace, path and approval are relative to the source
+    }
     this.validateNaming(c);
+    const dependsOn: unknown = p.dependsOn;
+    if (c.array("dependsOn", dependsOn, "an array of TerraformControllerCR"))
+      ((dependsOn ?? []) as unknown[]).forEach((d, i) => {
+        if (!(d instanceof TerraformControllerCR)) c.fail(`dependsOn[${i}]`, d, "a TerraformControllerCR");
+      });
     c.check(p.stack instanceof InfrastructureStack, "stack", p.stack?.node?.path ?? p.stack, "an InfrastructureStack");
     Approval._check(c, p.approval, p.approvedPlan, this.source);
 

@@ -1,7 +1,7 @@
 import { Duration } from "../core/duration";
 import { GitOpsFile } from "../core/gitops-file";
 import { DNS_LABEL } from "../core/patterns";
-import { clusterFolder } from "../core/repo-layout";
+import { CLUSTER_SUBFOLDERS, clusterFolder } from "../core/repo-layout";
 import { PropChecks } from "../core/validation";
 import { helmReleaseObject, HELM_RELEASE_API_VERSION } from "../kubernetes/helm-release";
 import { helmRepositoryObject } from "../kubernetes/helm-repository";
@@ -23,6 +23,8 @@ export const TOFU_CONTROLLER_HELM_REPOSITORY = "https://flux-iac.github.io/tofu-
 const CHART_VERSION = /^(?:(?<exact>v?\d+\.\d+\.\d+)|(?:>=|~|\^)\s*(?<lower>v?\d+\.\d+\.\d+)(?:\s*,?\s*<=?\s*v?\d+\.\d+\.\d+)?)$/;
 /** Name of the HelmRepository, the HelmRelease, the release, its Deployment and the cluster's Kustomization. */
 const NAME = "tofu-controller";
+/** The controller's folder in `clusters/<cluster>/`. */
+const FOLDER = CLUSTER_SUBFOLDERS.tofuController;
 
 /** A tofu-controller chart version (or range), as aws-eks's `AlbControllerVersion`. */
 export class TofuControllerVersion {
@@ -117,6 +119,8 @@ export class TofuController {
     fluxNamespace: string,
     private readonly prop = "tofuController",
   ) {
+    // Typed by the caller, not by the compiler (JavaScript): a non-object is reported by _validate, read as no options.
+    if (options === null || typeof options !== "object") options = undefined;
     const v = options?.chartVersion;
     this.chartVersion = v instanceof TofuControllerVersion ? v.chartVersion : (v ?? TOFU_CONTROLLER_CHART_VERSION);
     this.namespace = options?.namespace ?? fluxNamespace;
@@ -127,6 +131,7 @@ export class TofuController {
   /** @internal */
   _validate(c: PropChecks): void {
     const prop = (name: string): string => `${this.prop}.${name}`;
+    if (!c.record(this.prop, this.options, "tofu-controller options: an object such as { chartVersion, namespace, values }")) return;
     const v = this.chartVersion;
     if (c.literal(prop("chartVersion"), v)) {
       // Not trimmed: "0.16.5\n" would be written as it is, and Helm reads no such version.
@@ -154,7 +159,9 @@ export class TofuController {
     Duration._check(c, prop("timeout"), this.timeout);
     const values = this.options?.values;
     if (values !== undefined && c.literal(prop("values"), values)) {
-      c.check(values !== null && typeof values === "object" && !Array.isArray(values), prop("values"), values, "an object of Helm values");
+      const isObject = values !== null && typeof values === "object" && !Array.isArray(values);
+      c.check(isObject, prop("values"), values, "an object of Helm values");
+      if (isObject) c.plainData(prop("values"), values);
     }
   }
 
@@ -168,7 +175,7 @@ export class TofuController {
         retryInterval: t.retryInterval.toGo(),
         // Long enough for an install or upgrade of the chart (one Helm action) plus the Deployment rollout.
         timeout: Duration.millis(2 * this.timeout.toMilliseconds()).toGo(),
-        path: `./${folder}/${NAME}`,
+        path: `./${folder}/${FOLDER}`,
         prune: true,
         sourceRef: t.sourceRef,
         // The release and the controller's Deployment: `terraform` waits on this Kustomization being healthy, so the
@@ -188,18 +195,18 @@ export class TofuController {
   _folderFiles(t: TofuControllerTarget): GitOpsFile[] {
     const extraNamespaces = [...new Set([...t.terraformNamespaces, this.namespace])].filter((n) => n !== t.fluxNamespace).sort();
     const listed = [...(extraNamespaces.length ? ["namespaces.yaml"] : []), "helm-repository.yaml", "helm-release.yaml"];
-    const files = [yamlFile(t, `${NAME}/kustomization.yaml`, [kustomizeConfig(listed)])];
+    const files = [yamlFile(t, `${FOLDER}/kustomization.yaml`, [kustomizeConfig(listed)])];
     if (extraNamespaces.length) {
       // Never pruned: deleting a namespace deletes the Terraform state Secrets in it.
       const namespaces = extraNamespaces.map((n) => namespaceObject(n, { "kustomize.toolkit.fluxcd.io/prune": "disabled" }));
-      files.push(yamlFile(t, `${NAME}/namespaces.yaml`, namespaces));
+      files.push(yamlFile(t, `${FOLDER}/namespaces.yaml`, namespaces));
     }
     const repository = helmRepositoryObject(
       { name: NAME, namespace: t.fluxNamespace },
       { url: TOFU_CONTROLLER_HELM_REPOSITORY, interval: "1h", timeout: "1m" },
     );
-    files.push(yamlFile(t, `${NAME}/helm-repository.yaml`, [repository]));
-    files.push(yamlFile(t, `${NAME}/helm-release.yaml`, [this.helmRelease(t)]));
+    files.push(yamlFile(t, `${FOLDER}/helm-repository.yaml`, [repository]));
+    files.push(yamlFile(t, `${FOLDER}/helm-release.yaml`, [this.helmRelease(t)]));
     return files;
   }
 
