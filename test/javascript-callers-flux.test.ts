@@ -140,11 +140,13 @@ test("alerts without props, with a provider made from nothing, or with wrong-typ
     const cluster = new FluxBootstrap(app, "flux", { clusterName: "aks-dev", repositoryUrl: REPO });
     cluster.addAlerts("none", undefined as never);
     cluster.addAlerts("teams", { provider: NotificationProvider.msteams(undefined as never), terraformEvents: "yes" as never });
-    cluster.addAlerts("slack", { provider: NotificationProvider.slack({ secretName: "slack", channel: (() => "x") as never }) });
+    cluster.addAlerts("slack", {
+      provider: NotificationProvider.slack({ secretName: "slack", channel: (() => "x") as never, username: 5 as never }),
+    });
   });
   expectProblems(problems, "flux/none", ["provider"]);
   expectProblems(problems, "flux/teams", ["provider.secretName", "terraformEvents"]);
-  expectProblems(problems, "flux/slack", ["provider.channel"]);
+  expectProblems(problems, "flux/slack", ["provider.channel", "provider.username"]);
 });
 
 test("a source given a GitRef keeps working (the checks only refuse what is of the wrong type)", () => {

@@ -49,6 +49,7 @@ test("wrong-typed vars, varsFrom, dependsOn, runnerPod parts and outputs are all
       varsFrom: [{}] as never,
       dependsOn: ["network"] as never,
       runnerPod: { labels: "abc" as never, env: {} as never, tolerations: {} as never, resources: "big" as never },
+      upgradeOnInit: "yes" as never,
       writeOutputsToSecret: { name: "outputs", outputs: "endpoint" as never },
     });
   });
@@ -63,6 +64,7 @@ test("wrong-typed vars, varsFrom, dependsOn, runnerPod parts and outputs are all
     "runnerPod.tolerations",
     "runnerPod.resources",
     "writeOutputsToSecret.outputs",
+    "upgradeOnInit",
   ]);
   // The schema check never sees these: the props' own checks name them first.
   expect(problems.join("\n")).not.toMatch(/field spec\./);
@@ -93,4 +95,22 @@ test("a RunnerIdentity without props or without a cluster reports the cluster, n
     "ri",
     ["cluster"],
   );
+});
+
+test("runner env values, Helm-style functions and an aksCluster that is a name are refused by path", () => {
+  const problems = problemsOf((app) => {
+    const cluster = new FluxBootstrap(app, "flux", { clusterName: "aks-dev", repositoryUrl: REPO });
+    const stack = new InfrastructureStack(app, "infra", { subscriptionId: SUBSCRIPTION });
+    new TerraformControllerCR(app, "tf", {
+      cluster,
+      stack,
+      approval: ApprovalMode.AUTO,
+      vars: { count: BigInt(3) as never },
+      runnerPod: { env: [{ name: "TF_LOG", value: (() => "debug") as never }] },
+    });
+    new RunnerIdentity(app, "ri", { cluster, tenantId: SUBSCRIPTION, aksCluster: "aks-dev" as never });
+  });
+  expectProblems(problems, "tf", ['vars["count"]', "runnerPod.env[0].value"]);
+  expect(problems).toContainEqual(expect.stringContaining('vars["count"] = <3n>'));
+  expect(problems).toContainEqual(expect.stringMatching(/^\[ri\] aksCluster = "aks-dev": allowed is the AKS cluster/));
 });

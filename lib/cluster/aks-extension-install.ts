@@ -262,7 +262,8 @@ class BoundAksExtensionInstall implements IBoundFluxInstall {
       timeoutInSeconds: 2 * ctx.controllerTimeout.toWholeSeconds(),
       dependsOn: [],
     };
-    const extra = (a.additionalKustomizations ?? []).map((k) => ({
+    // Anything but an array (JavaScript) is reported by validation.
+    const extra = (Array.isArray(a.additionalKustomizations) ? a.additionalKustomizations : []).map((k) => ({
       ...common,
       name: k.name,
       path: k.path,

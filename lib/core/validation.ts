@@ -139,17 +139,21 @@ function describe(value: unknown): string {
 /** JSON of a value, with functions, symbols, bigints and circular references named instead of throwing or vanishing. */
 function printableJson(value: unknown): string | undefined {
   if (typeof value === "function") return functionName(value);
-  if (typeof value === "symbol" || typeof value === "bigint") return `<${String(value)}>`;
+  if (typeof value === "symbol" || typeof value === "bigint") return symbolOrBigint(value);
   const ancestors: unknown[] = [];
   return JSON.stringify(value, function (this: unknown, _key: string, v: unknown) {
     if (typeof v === "function") return functionName(v);
-    if (typeof v === "symbol" || typeof v === "bigint") return `<${String(v)}>`;
+    if (typeof v === "symbol" || typeof v === "bigint") return symbolOrBigint(v);
     if (v === null || typeof v !== "object") return v;
     while (ancestors.length > 0 && ancestors[ancestors.length - 1] !== this) ancestors.pop();
     if (ancestors.includes(v)) return "<circular reference>";
     ancestors.push(v);
     return v;
   });
+}
+
+function symbolOrBigint(v: symbol | bigint): string {
+  return typeof v === "bigint" ? `<${v}n>` : `<${String(v)}>`;
 }
 
 function functionName(f: { name?: string }): string {

@@ -162,6 +162,8 @@ export class FluxAlerts extends Construct {
       const secretAllowed = "the name of a Secret in the cluster's Flux namespace holding the address (never the address itself)";
       if (c.required("provider.secretName", p.provider.secretName, secretAllowed))
         c.pattern("provider.secretName", p.provider.secretName, DNS_SUBDOMAIN, secretAllowed);
+      if (p.provider.username !== undefined)
+        c.check(typeof p.provider.username === "string", "provider.username", p.provider.username, "a user name to post as");
       if (p.provider.channel !== undefined)
         c.check(
           typeof p.provider.channel === "string" && p.provider.channel.length > 0 && p.provider.channel.length <= 2048,

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
-import { ClusterLocation } from "../azure/node-pool-cluster";
+import { ClusterLocation, NodePoolCluster } from "../azure/node-pool-cluster";
 import { FederatedIdentityCredential } from "../azure/provider/federated-identity-credential";
 import { RoleAssignment } from "../azure/provider/role-assignment";
 import { RoleDefinition } from "../azure/provider/role-definition";
@@ -104,8 +104,10 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
     this.props = props;
     this.cluster = props.cluster;
     const aks = props.cluster?._aksExtensionCluster;
-    this.location = props.aksCluster
-      ? props.aksCluster._locate()
+    // Only a NodePoolCluster locates itself; anything else (JavaScript) is reported by validation.
+    const aksCluster: unknown = props.aksCluster;
+    this.location = isLocatable(aksCluster)
+      ? aksCluster._locate()
       : aks
         ? {
             name: aks.clusterName,
@@ -186,7 +188,7 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
     if (!this.location) {
       c.fail(
         "aksCluster",
-        p.aksCluster === undefined ? undefined : "<unresolved token>",
+        p.aksCluster === undefined || !isLocatable(p.aksCluster) ? p.aksCluster : "<unresolved token>",
         aksMode
           ? "a cluster whose name and resource group are literals"
           : "the AKS cluster the runners run on (NodePoolCluster.fromClusterName/fromClusterId/fromCluster, literals): flux CLI mode does not " +
@@ -371,4 +373,8 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
       },
     ];
   }
+}
+
+function isLocatable(x: unknown): x is NodePoolCluster {
+  return x !== null && typeof x === "object" && typeof (x as NodePoolCluster)._locate === "function";
 }

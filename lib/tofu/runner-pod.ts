@@ -122,6 +122,7 @@ export class RunnerPod {
 
   private checkEnv(c: PropChecks, prop: string, e: RunnerEnvVar): void {
     c.pattern(`${prop}.name`, e.name, ENV_NAME, "an environment variable name");
+    if (e.value !== undefined) c.check(typeof e.value === "string", `${prop}.value`, e.value, "a string");
     const from = e.valueFrom;
     c.check((e.value !== undefined) !== (from !== undefined), prop, e.name, "exactly one of value and valueFrom");
     if (!from) return;
