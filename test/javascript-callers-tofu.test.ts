@@ -105,12 +105,12 @@ test("runner env values, Helm-style functions and an aksCluster that is a name a
       cluster,
       stack,
       approval: ApprovalMode.AUTO,
-      vars: { count: BigInt(3) as never },
+      vars: { count: BigInt(3) as never, region: undefined },
       runnerPod: { env: [{ name: "TF_LOG", value: (() => "debug") as never }] },
     });
     new RunnerIdentity(app, "ri", { cluster, tenantId: SUBSCRIPTION, aksCluster: "aks-dev" as never });
   });
-  expectProblems(problems, "tf", ['vars["count"]', "runnerPod.env[0].value"]);
+  expectProblems(problems, "tf", ['vars["count"]', 'vars["region"]', "runnerPod.env[0].value"]);
   expect(problems).toContainEqual(expect.stringContaining('vars["count"] = <3n>'));
   expect(problems).toContainEqual(expect.stringMatching(/^\[ri\] aksCluster = "aks-dev": allowed is the AKS cluster/));
 });

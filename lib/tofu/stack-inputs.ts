@@ -94,6 +94,9 @@ export function checkStackInputs(c: PropChecks, p: StackInputProps, stateSecretN
   }
   if (p.vars !== undefined && c.literal("vars", p.vars) && c.record("vars", p.vars, "an object of Terraform variable names and values")) {
     c.plainData("vars", p.vars);
+    // An undefined value (a JavaScript caller's unset setting) would be written as a variable without a value.
+    for (const [k, v] of Object.entries(p.vars))
+      if (v === undefined) c.fail(`vars[${JSON.stringify(k)}]`, v, "a value (null, or leave the variable out)");
     for (const k of Object.keys(p.vars)) c.check(TF_VAR_NAME.test(k), `vars[${JSON.stringify(k)}]`, k, "a Terraform variable name");
   }
   if (!c.arrayOfObjects("varsFrom", p.varsFrom, "an array of { kind, name, keys?, optional? }")) return;
