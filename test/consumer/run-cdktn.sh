@@ -6,7 +6,8 @@
 #      constructs 10.7.2 and the `overrides` entry the 16.1.0 binding needs, installed on Node 22 (scripts/node22.sh);
 #   3. the same fixture (test/consumer/fixture) with its imports rewritten to cdktn, type checked (skipLibCheck off);
 #   4. `cdktn synth`: the GitOps tree is written, pinned to the azurerm version the binding records;
-#   5. the documented jest example, once to write the snapshot, once with --ci.
+#   5. the documented jest example, once to write the snapshot (--ci=false: CI sets CI=true, and jest then writes no
+#      new snapshot), once with --ci.
 # KEEP_CONSUMER_DIR=1 keeps the temp project.
 set -euo pipefail
 
@@ -84,6 +85,6 @@ console.log(`ok: infrastructure/aks-prod/main.tf.json pins hashicorp/azurerm ${p
 JS
 
 step "the documented jest example"
-npx jest >"$WORK/jest.log" 2>&1 || { cat "$WORK/jest.log"; fail "jest (first run)"; }
+npx jest --ci=false >"$WORK/jest.log" 2>&1 || { cat "$WORK/jest.log"; fail "jest (first run)"; }
 npx jest --ci >"$WORK/jest-ci.log" 2>&1 || { cat "$WORK/jest-ci.log"; fail "jest --ci"; }
 step "cdktn consumer test passed"
