@@ -116,8 +116,48 @@ describe("state safety against the tree on disk", () => {
   test("a renamed address suggests a moved block", () => {
     const [problem] = check([tf({ a: pool("core") })], [tf({ b: pool("core") })]);
     expect(problem).toMatch(
-      /looks renamed to azurerm_kubernetes_cluster_node_pool\.b: keep the state with a moved block \(cdktf: resource\.moveFromId\("azurerm_kubernetes_cluster_node_pool\.a"\)\)/,
+      /looks renamed to azurerm_kubernetes_cluster_node_pool\.b: keep the state with a moved block instead, which needs no acknowledgement: call moveFromId\("azurerm_kubernetes_cluster_node_pool\.a"\) on the resource now at azurerm_kubernetes_cluster_node_pool\.b .*where only OpenTofu is installed, synth with TERRAFORM_BINARY_NAME=tofu\. If this is intended/,
     );
+  });
+
+  describe("moved blocks (issue #13 item 3)", () => {
+    const moved = (file: GitOpsFile, blocks: { from: string; to: string }[]): GitOpsFile => {
+      const content = file.content as { format: "json"; value: Record<string, unknown> };
+      return { ...file, content: { format: "json", value: { ...content.value, moved: blocks } } };
+    };
+    const a = `${POOL}.a`;
+    const b = `${POOL}.b`;
+
+    test("an address that disappears with a moved block to its new address in the same stack is a rename: nothing to acknowledge", () => {
+      expect(check([tf({ a: pool("core") })], [moved(tf({ b: pool("core") }), [{ from: a, to: b }])])).toEqual([]);
+    });
+
+    test("the moved resource is still compared with what it was: a forced replacement or a lowered guard is refused", () => {
+      const replaced = check([tf({ a: pool("core") })], [moved(tf({ b: pool("core", { os_type: "Windows" }) }), [{ from: a, to: b }])]);
+      expect(replaced).toEqual([
+        expect.stringMatching(/^\[app\/prod\] azurerm_kubernetes_cluster_node_pool\.a .*would be replaced .*because os_type: /),
+      ]);
+      const unguarded = check([tf({ a: pool("core") })], [moved(tf({ b: pool("core", {}, false) }), [{ from: a, to: b }])]);
+      expect(unguarded).toEqual([expect.stringContaining("has prevent_destroy in the committed tree and would lose it")]);
+    });
+
+    test("a moved block whose target is not in the stack moves nothing: still refused", () => {
+      expect(check([tf({ a: pool("core") })], [moved(tf({}), [{ from: a, to: b }])])).toEqual([
+        expect.stringContaining(`${a} in infrastructure/prod has prevent_destroy and would be destroyed`),
+      ]);
+    });
+
+    test("a move between stacks is not a rename: refused, saying why the moved block there does not count", () => {
+      const other: GitOpsFile = { ...moved(tf({ b: pool("core") }), [{ from: a, to: b }]), path: "infrastructure/other/main.tf.json" };
+      const problems = check([tf({ a: pool("core") })], [tf({}), other]);
+      expect(problems).toEqual([
+        expect.stringContaining(
+          `${a} in infrastructure/prod has prevent_destroy and would be destroyed (its resource address disappears); the moved ` +
+            `block from ${a} in infrastructure/other does not count: a moved block moves state only inside its own stack`,
+        ),
+      ]);
+      expect(check([tf({ a: pool("core") })], [tf({}), other], [ackIn(problems[0])])).toEqual([]);
+    });
   });
 
   test.each([

@@ -1,9 +1,10 @@
-import { parseAllDocuments } from "yaml";
 import { replacementRulesForStack } from "../azure/replacement-rules";
-import { clusterNameOf, terraformFileOf } from "../core/repo-layout";
+import { terraformFileOf } from "../core/repo-layout";
 import { RenderedFile, sha256, stableJson } from "../synth/render";
 import { RepoView } from "../synth/repo-view";
-import { stateSecretName } from "../tofu/state-secret";
+import { decommissionNotices } from "./cluster-decommission";
+import { foreignMoveAdvice, movedBlockAdvice, movesByFolder } from "./resource-moves";
+import { committedTerraformObjects, folderOfPath, LocatedTerraformObject, renderedTerraformObjects } from "./terraform-objects";
 import { CheckOptions } from "./tree-check";
 // Which changes replace a resource, per pinned azurerm version: the audit (docs/steady-state-audit.md) as data.
 
@@ -12,13 +13,6 @@ interface TfResource {
   readonly address: string;
   readonly type: string;
   readonly body: Record<string, unknown>;
-}
-
-interface TerraformObject {
-  readonly id: string; // namespace/name
-  readonly stateKey: string; // namespace/tfstate-<workspace>-<suffix>
-  readonly path: string | undefined;
-  readonly destroyOnDeletion: boolean;
 }
 
 /** What a refusal is about: the kind and the address (`replace:<folder>/<address>`), and what exactly changes. */
@@ -75,9 +69,12 @@ export function checkStateSafety(files: readonly RenderedFile[], workingTree: Re
     const rendered = renderedByPath.get(p);
     return rendered !== undefined && rendered.bytes.equals(bytes) ? rendered.file.content : undefined;
   };
-  const context: Context = { files, repo, owned, sourceOf, fallbackSource, unchangedContent, refuse };
+  const crsBefore = committedTerraformObjects(repo, owned, unchangedContent);
+  const crsAfter = renderedTerraformObjects(files);
+  const context: Context = { files, repo, owned, sourceOf, fallbackSource, unchangedContent, refuse, crsBefore, crsAfter };
   checkResources(context);
   checkTerraformObjects(context);
+  options.notices?.push(...decommissionNotices(files, repo, owned, crsBefore));
   return problems;
 }
 
@@ -91,10 +88,13 @@ interface Context {
   fallbackSource(folder: string): string;
   unchangedContent(p: string, bytes: Buffer): RenderedFile["file"]["content"] | undefined;
   refuse(change: Change, source: string, message: string): void;
+  readonly crsBefore: readonly LocatedTerraformObject[];
+  readonly crsAfter: readonly LocatedTerraformObject[];
 }
 
 /** Terraform resources, by folder and address: destroyed guarded resources, lowered guards, forced replacements. */
-function checkResources({ files, repo, owned, sourceOf, fallbackSource, unchangedContent, refuse }: Context): void {
+function checkResources(context: Context): void {
+  const { files, repo, owned, sourceOf, fallbackSource, unchangedContent, refuse } = context;
   const before = new Map<string, TfResource>();
   for (const p of owned.filter((p) => p.endsWith(".tf.json"))) {
     const bytes = repo.read(p);
@@ -110,27 +110,15 @@ function checkResources({ files, repo, owned, sourceOf, fallbackSource, unchange
       for (const r of tfResources(f.path, f.file.content.value)) after.set(`${r.folder}/${r.address}`, r);
   }
 
+  const moves = movesByFolder(files);
   for (const [key, old] of before) {
-    const next = after.get(key);
+    // A moved block to an address of the same stack carries the state there: compare with the resource it became.
+    const movedTo = moves.get(old.folder)?.get(old.address);
+    const next = after.get(key) ?? (movedTo !== undefined ? after.get(`${old.folder}/${movedTo}`) : undefined);
     const source = sourceOf.get(terraformFileOf(old.folder)) ?? fallbackSource(old.folder);
     if (!next) {
       if (!preventsDestroy(old)) continue;
-      const renamedTo = [...after.values()].find(
-        (r) =>
-          r.folder === old.folder &&
-          r.type === old.type &&
-          !before.has(`${r.folder}/${r.address}`) &&
-          r.body.name !== undefined &&
-          r.body.name === old.body.name,
-      );
-      const hint = renamedTo
-        ? `; it looks renamed to ${renamedTo.address}: keep the state with a moved block (cdktf: resource.moveFromId("${old.address}")) instead`
-        : "";
-      refuse(
-        { kind: "destroy", target: key, facts: [old.body] },
-        source,
-        `${old.address} in ${old.folder} has prevent_destroy and would be destroyed (its resource address disappears)${hint}`,
-      );
+      refuse({ kind: "destroy", target: key, facts: [old.body] }, source, disappearance(context, old, before, after, moves));
       continue;
     }
     const stackJson = renderedByPath.get(terraformFileOf(old.folder))?.file.content;
@@ -161,23 +149,43 @@ function checkResources({ files, repo, owned, sourceOf, fallbackSource, unchange
   }
 }
 
-/** Terraform objects: their state, their path, and what their deletion destroys. */
-function checkTerraformObjects({ files, repo, owned, sourceOf, unchangedContent, refuse }: Context): void {
-  // Terraform objects: their state lives in tfstate-<workspace>-<secretSuffix> in their namespace.
-  const crsBefore = owned
-    .filter((p) => p.endsWith(".yaml"))
-    .flatMap((p) => {
-      const bytes = repo.read(p);
-      if (!bytes) return [];
-      const same = unchangedContent(p, bytes);
-      const documents = same?.format === "yaml" ? same.documents : parseYaml(bytes.toString("utf8"));
-      return terraformObjects(documents).map((o) => ({ ...o, file: p, cluster: clusterOf(p) }));
-    });
-  const crsAfter = files.flatMap((f) =>
-    f.file.content.format === "yaml"
-      ? terraformObjects(f.file.content.documents).map((o) => ({ ...o, file: f.path, source: f.source, cluster: clusterOf(f.path) }))
-      : [],
+/**
+ * Why a guarded address that disappears is refused, and what would work instead: a moved block where it looks
+ * renamed; "orphaned" where its folder loses the last Terraform object that applied it and none destroys on deletion
+ * (then nothing runs a plan of the folder any more, so nothing destroys the resource).
+ */
+function disappearance(
+  { crsBefore, crsAfter }: Context,
+  old: TfResource,
+  before: ReadonlyMap<string, TfResource>,
+  after: ReadonlyMap<string, TfResource>,
+  moves: ReadonlyMap<string, ReadonlyMap<string, string>>,
+): string {
+  const appliedBy = (objects: readonly LocatedTerraformObject[]) => objects.filter((o) => folderOfPath(o.path) === old.folder);
+  const formerly = appliedBy(crsBefore);
+  if (formerly.length > 0 && appliedBy(crsAfter).length === 0 && formerly.every((o) => !o.destroyOnDeletion)) {
+    const by = formerly.map((o) => `${o.id}${inCluster(o.cluster)}, state ${o.stateKey}`).join("; ");
+    return (
+      `${old.address} in ${old.folder} has prevent_destroy and would be orphaned: its folder goes and so does the Terraform ` +
+      `object that applies it (${by}), whose destroyResourcesOnDeletion is false, so nothing destroys it: it stays in Azure, ` +
+      `unmanaged by this repo`
+    );
+  }
+  const renamedTo = [...after.values()].find(
+    (r) =>
+      r.folder === old.folder &&
+      r.type === old.type &&
+      !before.has(`${r.folder}/${r.address}`) &&
+      r.body.name !== undefined &&
+      r.body.name === old.body.name,
   );
+  const hint = renamedTo ? movedBlockAdvice(old.address, renamedTo.address) : foreignMoveAdvice(old.address, old.folder, moves);
+  return `${old.address} in ${old.folder} has prevent_destroy and would be destroyed (its resource address disappears)${hint}`;
+}
+
+/** Terraform objects: their state, their path, and what their deletion destroys. */
+function checkTerraformObjects({ sourceOf, refuse, crsBefore, crsAfter }: Context): void {
+  // Terraform objects: their state lives in tfstate-<workspace>-<secretSuffix> in their namespace.
   for (const old of crsBefore) {
     // Objects of different clusters are different objects, whatever their names: their state lives in their own cluster.
     const candidates = crsAfter.filter((n) => n.cluster === old.cluster);
@@ -228,11 +236,6 @@ function checkTerraformObjects({ files, repo, owned, sourceOf, unchangedContent,
   }
 }
 
-/** The cluster folder a file belongs to (`clusters/<name>/…` → name), or "" outside clusters/. */
-function clusterOf(filePath: string): string {
-  return clusterNameOf(filePath) ?? "";
-}
-
 function inCluster(cluster: string): string {
   return cluster ? ` (cluster ${cluster})` : "";
 }
@@ -257,32 +260,4 @@ function parseJsonOrNothing(bytes: Buffer): unknown {
   } catch {
     return {};
   }
-}
-
-function parseYaml(text: string): unknown[] {
-  try {
-    return parseAllDocuments(text).map((d) => d.toJS());
-  } catch {
-    return [];
-  }
-}
-
-function terraformObjects(documents: readonly unknown[]): TerraformObject[] {
-  return documents.flatMap((d) => {
-    const o = d as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string }; spec?: Record<string, unknown> };
-    if (!o || o.kind !== "Terraform" || !String(o.apiVersion ?? "").startsWith("infra.contrib.fluxcd.io/")) return [];
-    const ns = o.metadata?.namespace ?? "default";
-    const name = o.metadata?.name ?? "";
-    const spec = o.spec ?? {};
-    const backend = (spec.backendConfig ?? {}) as { secretSuffix?: string };
-    const workspace = (spec.workspace as string | undefined) ?? "default";
-    return [
-      {
-        id: `${ns}/${name}`,
-        stateKey: `${ns}/${stateSecretName(workspace, backend.secretSuffix ?? name)}`,
-        path: spec.path as string | undefined,
-        destroyOnDeletion: spec.destroyResourcesOnDeletion === true,
-      },
-    ];
-  });
 }
