@@ -297,3 +297,31 @@ describe("never refused", () => {
     expect(gone.report!.written).toEqual(["infrastructure/prod/main.tf.json"]);
   });
 });
+
+describe("a decommissioned cluster (issue #13 item 6)", () => {
+  test("removing the cluster and its stack: the guarded pool is orphaned, not destroyed; written, the synth prints what to do first", () => {
+    const ws = workspace();
+    synth(ws, {});
+    const empty = (app: GitOpsApp): void => void new InfrastructureStack(app, "other", { subscriptionId: SUBSCRIPTION });
+    const refused = thrownBy(() => {
+      const app = newApp(ws);
+      empty(app);
+      app.synth();
+    }) as GitOpsSynthError;
+    expect(refused.problems).toEqual([
+      expect.stringMatching(
+        /azurerm_kubernetes_cluster_node_pool\.apps_pool_[0-9A-F]+ in infrastructure\/prod has prevent_destroy and would be orphaned: no Terraform object applies infrastructure\/prod any more, the one that did \(flux-system\/aks \(cluster aks-prod\), state flux-system\/tfstate-default-prod\) goes too/,
+      ),
+    ]);
+    const lines: string[] = [];
+    const app = newApp(ws, { acknowledgedChanges: acknowledgementsOf(refused), log: (l) => lines.push(l) });
+    empty(app);
+    app.synth();
+    expect(lines.filter((l) => l.includes("decommissioned"))).toEqual([
+      expect.stringMatching(
+        /^gitops: cluster aks-prod is decommissioned \(clusters\/aks-prod\/ and its Terraform objects disappear\); first: .*the state Secrets flux-system\/tfstate-default-prod stay in the cluster, orphaned.*remove the Terraform objects flux-system\/aks in a commit of their own/,
+      ),
+    ]);
+    expect(fs.existsSync(path.join(ws.repo, "clusters", "aks-prod"))).toBe(false);
+  });
+});

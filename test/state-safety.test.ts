@@ -295,3 +295,82 @@ describe("acknowledgements are exact (issue #12 item 4)", () => {
     expect(problems).toEqual([expect.stringMatching(/would be replaced .*because name: "core" → "core2"/)]);
   });
 });
+
+describe("a decommissioned cluster (issue #13 item 6)", () => {
+  const bootstrap: GitOpsFile = {
+    path: "bootstrap/prod/main.tf.json",
+    source: "app/flux/bootstrap",
+    content: {
+      format: "json",
+      value: { resource: { azurerm_role_definition: { role: { name: "aks-prod-node-pools", scope: "/subscriptions/x" } } } },
+    },
+  };
+  function synthOf(before: GitOpsFile[], after: GitOpsFile[], acknowledged: string[] = []): { problems: string[]; notices: string[] } {
+    const notices: string[] = [];
+    const problems = checkStateSafety(after.map(renderFile), repoOf(before), { acknowledged: new Set(acknowledged), notices });
+    return { problems, notices };
+  }
+
+  test("its guarded pools are orphaned, not destroyed, when their Terraform object (destroyResourcesOnDeletion: false) goes too", () => {
+    const { problems } = synthOf([tf({ a: pool("core") }), cr("aks")], []);
+    expect(problems).toEqual([
+      expect.stringMatching(
+        /^\[app\] azurerm_kubernetes_cluster_node_pool\.a in infrastructure\/prod has prevent_destroy and would be orphaned: no Terraform object applies infrastructure\/prod any more, the one that did \(flux-system\/aks \(cluster prod\), state flux-system\/tfstate-default-prod\) goes too and has destroyResourcesOnDeletion: false, so nothing destroys it: it stays in Azure/,
+      ),
+    ]);
+    expect(problems[0]).not.toContain("would be destroyed");
+    expect(synthOf([tf({ a: pool("core") }), cr("aks")], [], [ackIn(problems[0])]).problems).toEqual([]);
+  });
+
+  test("a pool whose Terraform object lives on at another path, with the same state, would be destroyed, not orphaned", () => {
+    const moved = cr("aks", { path: "./infrastructure/production" });
+    const { problems } = synthOf([tf({ a: pool("core") }), cr("aks")], [moved]);
+    expect(problems).toEqual([
+      expect.stringContaining("has prevent_destroy and would be destroyed (its resource address disappears)"),
+      expect.stringContaining("would read ./infrastructure/production instead of ./infrastructure/prod"),
+    ]);
+  });
+
+  test("a pool whose folder is still applied by a Terraform object (in another cluster) would be destroyed, as before", () => {
+    const elsewhere: GitOpsFile = { ...cr("aks"), path: "clusters/other/terraform/aks.yaml" };
+    const { problems } = synthOf([tf({ a: pool("core") }), cr("aks")], [elsewhere]);
+    expect(problems).toEqual([expect.stringContaining("has prevent_destroy and would be destroyed (its resource address disappears)")]);
+  });
+
+  test("one line per decommissioned cluster: the bootstrap stack and its custom role, the orphaned state Secrets, the order of removal", () => {
+    const { notices } = synthOf([bootstrap, cr("aks"), cr("pools", { backendConfig: { secretSuffix: "pools" } })], []);
+    expect(notices).toHaveLength(1);
+    const [line] = notices;
+    expect(line).toMatch(/^cluster prod is decommissioned \(clusters\/prod\/ and its Terraform objects disappear\); first: /);
+    expect(line).toContain(
+      "destroy the bootstrap stack bootstrap/prod (terraform destroy in bootstrap/prod at the committed tree) or hand it over",
+    );
+    expect(line).toContain(
+      "it is the only configuration that can tear down the Flux extension, the runner identity and its role assignment",
+    );
+    expect(line).toContain('the custom role "aks-prod-node-pools" (azurerm_role_definition)');
+    expect(line).toContain(
+      "the state Secrets flux-system/tfstate-default-prod, flux-system/tfstate-default-pools stay in the cluster, orphaned",
+    );
+    expect(line).toContain(
+      "remove the Terraform objects flux-system/aks, flux-system/pools in a commit of their own and wait until Flux has pruned them, " +
+        "while their source GitRepository flux-system/flux-system is still there",
+    );
+    expect(line).toContain("a Terraform object pruned in the same pass as its own GitRepository stays Terminating");
+  });
+
+  test("no line while the cluster's folder stays, or for a first synth", () => {
+    expect(synthOf([bootstrap, cr("aks")], [bootstrap, cr("aks")]).notices).toEqual([]);
+    expect(synthOf([bootstrap, cr("aks")], [cr("aks")]).notices).toEqual([]);
+    expect(synthOf([], [cr("aks")]).notices).toEqual([]);
+  });
+
+  test("a cluster without a bootstrap stack in the tree (flux CLI mode): the line names the Secrets and the order only", () => {
+    const [line] = synthOf([cr("aks")], [bootstrap]).notices;
+    expect(line).toMatch(/^cluster prod is decommissioned \(.*\); first: the state Secrets flux-system\/tfstate-default-prod stay/);
+    expect(line).not.toContain("bootstrap");
+    expect(
+      synthOf([{ ...bootstrap, path: "clusters/prod/kustomization.yaml", content: { format: "yaml", documents: [] } }], []).notices,
+    ).toEqual(["cluster prod is decommissioned (clusters/prod/ disappears)"]);
+  });
+});

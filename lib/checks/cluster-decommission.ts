@@ -20,16 +20,18 @@ export function decommissionNotices(
   const removed = [...new Set(owned.map(clusterNameOf).filter((c): c is string => c !== undefined && !clustersAfter.has(c)))];
   return removed.sort().map((cluster) => {
     const objects = objectsBefore.filter((o) => o.cluster === cluster);
-    const steps = [bootstrapStep(cluster, files, repo, owned), ...objectSteps(objects)];
+    const bootstrap = bootstrapStep(cluster, files, repo, owned);
+    const steps = [...(bootstrap ? [bootstrap] : []), ...objectSteps(objects)];
+    if (steps.length === 0) return `cluster ${cluster} is decommissioned (clusters/${cluster}/ disappears)`;
     return `cluster ${cluster} is decommissioned (clusters/${cluster}/ and its Terraform objects disappear); first: ${steps.join("; ")}`;
   });
 }
 
 /** The bootstrap stack: the only configuration that can tear down the Flux extension, the runner identity and its role. */
-function bootstrapStep(cluster: string, files: readonly RenderedFile[], repo: RepoView, owned: readonly string[]): string {
+function bootstrapStep(cluster: string, files: readonly RenderedFile[], repo: RepoView, owned: readonly string[]): string | undefined {
   const folder = bootstrapFolder(cluster);
   const file = terraformFileOf(folder);
-  if (!owned.includes(file)) return `nothing from ${folder} (this tree has no bootstrap stack for it)`;
+  if (!owned.includes(file)) return undefined; // flux CLI mode: no bootstrap stack in the tree
   const roles = customRoles(repo.read(file));
   const role = roles.length
     ? `; the custom role ${roles.map((r) => JSON.stringify(r)).join(", ")} (azurerm_role_definition) is part of it and outlives the cluster otherwise`

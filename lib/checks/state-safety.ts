@@ -85,11 +85,12 @@ interface Context {
   readonly repo: RepoView;
   readonly owned: readonly string[];
   readonly sourceOf: ReadonlyMap<string, string>;
+  /** The Terraform objects of the committed tree and of this synth. */
+  readonly crsBefore: readonly LocatedTerraformObject[];
+  readonly crsAfter: readonly LocatedTerraformObject[];
   fallbackSource(folder: string): string;
   unchangedContent(p: string, bytes: Buffer): RenderedFile["file"]["content"] | undefined;
   refuse(change: Change, source: string, message: string): void;
-  readonly crsBefore: readonly LocatedTerraformObject[];
-  readonly crsAfter: readonly LocatedTerraformObject[];
 }
 
 /** Terraform resources, by folder and address: destroyed guarded resources, lowered guards, forced replacements. */
@@ -163,12 +164,15 @@ function disappearance(
 ): string {
   const appliedBy = (objects: readonly LocatedTerraformObject[]) => objects.filter((o) => folderOfPath(o.path) === old.folder);
   const formerly = appliedBy(crsBefore);
-  if (formerly.length > 0 && appliedBy(crsAfter).length === 0 && formerly.every((o) => !o.destroyOnDeletion)) {
+  // Only where each of them is gone: one that lives on with the same state (at another path) plans the pools away.
+  const gone = (o: LocatedTerraformObject) =>
+    !crsAfter.some((n) => n.cluster === o.cluster && (n.id === o.id || n.stateKey === o.stateKey));
+  if (formerly.length > 0 && appliedBy(crsAfter).length === 0 && formerly.every((o) => gone(o) && !o.destroyOnDeletion)) {
     const by = formerly.map((o) => `${o.id}${inCluster(o.cluster)}, state ${o.stateKey}`).join("; ");
     return (
-      `${old.address} in ${old.folder} has prevent_destroy and would be orphaned: its folder goes and so does the Terraform ` +
-      `object that applies it (${by}), whose destroyResourcesOnDeletion is false, so nothing destroys it: it stays in Azure, ` +
-      `unmanaged by this repo`
+      `${old.address} in ${old.folder} has prevent_destroy and would be orphaned: no Terraform object applies ` +
+      `${old.folder} any more, the one that did (${by}) goes too and has destroyResourcesOnDeletion: false, so nothing ` +
+      `destroys it: it stays in Azure, unmanaged by this repo`
     );
   }
   const renamedTo = [...after.values()].find(
