@@ -13,6 +13,9 @@
  *   Because prod's code comes from a source separate from its manifests, prod can use manual approval
  *   (tofu-controller #1878 would loop otherwise).
  * - prod has a stack of its own, `aks-prod-batch`, that waits for `node-pools`.
+ * - Each cluster's runners authenticate with a `RunnerIdentity` (workload identity, node pools only): the stacks'
+ *   provider has `use_cli = false`, so without it no runner could authenticate. Until its client id is in the
+ *   context (`runnerClientIds`, after applying `bootstrap/<cluster>`), each Terraform object is written suspended.
  *
  * Values that only exist in Azure come from cdktf.json context (all-zero GUIDs: clearly fake, synth works offline).
  */
@@ -31,6 +34,7 @@ import {
   InfrastructureStack,
   NodePoolCluster,
   PromotionOrder,
+  RunnerIdentity,
   TerraformControllerCR,
 } from "../lib";
 
@@ -40,6 +44,7 @@ export const FLEET_REPO = "examples/fleet-repo";
 /** Builds the fleet into an app (used by this script and by the tests). */
 export function buildFleet(app: GitOpsApp): void {
   const subscriptionId: string = app.node.tryGetContext("subscriptionId");
+  const tenantId: string = app.node.tryGetContext("tenantId");
   const repositoryUrl: string = app.node.tryGetContext("gitRepositoryUrl");
   const clusterId = (rg: string, name: string): string =>
     `/subscriptions/${subscriptionId}/resourceGroups/${rg}/providers/Microsoft.ContainerService/managedClusters/${name}`;
@@ -82,9 +87,25 @@ export function buildFleet(app: GitOpsApp): void {
     aksExtension: { subscriptionId, clusterName: "aks-prod", resourceGroupName: "rg-fleet-prod", localAuthReference: "git-credentials" },
   });
 
+  // The stacks' provider has use_cli = false (the runner image has no Azure CLI): each cluster's runners authenticate
+  // with a workload identity that may manage that cluster's node pools and nothing else (bootstrap/<cluster>).
+  const devIdentity = new RunnerIdentity(app, "dev-runner-identity", {
+    cluster: dev,
+    aksCluster: NodePoolCluster.fromClusterName("aks-dev", "rg-fleet-dev"),
+    subscriptionId,
+    tenantId,
+  });
+  const prodIdentity = new RunnerIdentity(app, "prod-runner-identity", {
+    cluster: prod,
+    aksCluster: NodePoolCluster.fromClusterName("aks-prod", "rg-fleet-prod"),
+    subscriptionId,
+    tenantId,
+  });
+
   // dev follows main and applies every merge.
   dev.addTerraform("node-pools", {
     stack: nodePools,
+    runnerIdentity: devIdentity,
     approval: Approval.auto(),
     interval: Duration.minutes(10),
     vars: { cluster_id: clusterId("rg-fleet-dev", "aks-dev") },
@@ -97,6 +118,7 @@ export function buildFleet(app: GitOpsApp): void {
     source: release,
     approval: Approval.manual(),
     interval: Duration.minutes(30),
+    runnerIdentity: prodIdentity,
     vars: { cluster_id: clusterId("rg-fleet-prod", "aks-prod") },
   });
   new TerraformControllerCR(prod, "aks-prod-batch", {
@@ -106,6 +128,7 @@ export function buildFleet(app: GitOpsApp): void {
     approval: Approval.manual(),
     interval: Duration.minutes(30),
     dependsOn: [prodPools],
+    runnerIdentity: prodIdentity,
   });
 
   new PromotionOrder(app, "promotion", { stages: [dev, prod] });

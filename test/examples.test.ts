@@ -299,7 +299,46 @@ test("object counts per kind", () => {
     ServiceAccount: 1,
     Terraform: 1,
   });
-  expect(count(examples[1].repo)).toEqual({ GitRepository: 1, HelmRelease: 2, HelmRepository: 2, Kustomization: 4, Terraform: 3 });
+  expect(count(examples[1].repo)).toEqual({
+    GitRepository: 1,
+    HelmRelease: 2,
+    HelmRepository: 2,
+    Kustomization: 4,
+    RoleBinding: 2,
+    ServiceAccount: 2,
+    Terraform: 3,
+  });
+});
+
+test("every Terraform object of both examples can authenticate (the stacks' provider has use_cli = false): workload identity", () => {
+  for (const { repo } of examples) {
+    const objects = listFiles(repo)
+      .filter((r) => r.startsWith("clusters/") && r.endsWith(".yaml"))
+      .flatMap((rel) => yamlDocs(repo, rel).filter((d) => d.kind === "Terraform"));
+    expect(objects.length).toBeGreaterThan(0);
+    for (const tf of objects) {
+      const env = new Map(
+        ((tf.spec.runnerPodTemplate?.spec?.env ?? []) as { name: string; value?: string }[]).map((e) => [e.name, e.value]),
+      );
+      expect({ name: tf.metadata.name, oidc: env.get("ARM_USE_OIDC"), tokenFile: env.get("ARM_OIDC_TOKEN_FILE_PATH") }).toEqual({
+        name: tf.metadata.name,
+        oidc: "true",
+        tokenFile: "/var/run/secrets/azure/tokens/azure-identity-token",
+      });
+      expect(tf.spec.runnerPodTemplate.metadata.labels["azure.workload.identity/use"]).toBe("true");
+      expect(tf.spec.serviceAccountName).toBe("tf-runner-azure");
+    }
+  }
+});
+
+test("no tofu-controller release of either example installs the chart's AWS package (an OCIRepository pulled hourly)", () => {
+  for (const { repo } of examples) {
+    const releases = listFiles(repo)
+      .filter((r) => r.endsWith("tofu-controller/helm-release.yaml"))
+      .flatMap((rel) => yamlDocs(repo, rel));
+    expect(releases.length).toBeGreaterThan(0);
+    for (const r of releases) expect(r.spec.values.awsPackage).toEqual({ install: false });
+  }
 });
 
 test("the worked example writes the article's Terraform object", () => {

@@ -122,7 +122,11 @@ describe("flux CLI mode", () => {
       install: { crds: "Create", remediation: { retries: 3 } },
       upgrade: { crds: "CreateReplace", remediation: { retries: 3, remediateLastFailure: true } },
       driftDetection: { mode: "enabled" },
-      values: { runner: { grpc: { maxMessageSize: 30 }, serviceAccount: { allowedNamespaces: ["flux-system"] } } },
+      values: {
+        // no AWS module OCIRepository pulled hourly by the release (the chart's default awsPackage.install: true)
+        awsPackage: { install: false },
+        runner: { grpc: { maxMessageSize: 30 }, serviceAccount: { allowedNamespaces: ["flux-system"] } },
+      },
     });
     for (const docs of files.values())
       for (const d of Array.isArray(docs) ? docs : [])
@@ -158,7 +162,7 @@ describe("flux CLI mode", () => {
       tofuController: {
         namespace: "tofu-system",
         chartVersion: ">=0.16.5 <0.17.0",
-        values: { replicaCount: 2, runner: { serviceAccount: { allowedNamespaces: ["extra"] } } },
+        values: { replicaCount: 2, awsPackage: { install: true }, runner: { serviceAccount: { allowedNamespaces: ["extra"] } } },
       },
     });
     const files = render(a);
@@ -179,6 +183,7 @@ describe("flux CLI mode", () => {
     expect(release.spec.storageNamespace).toBe("tofu-system");
     expect(release.spec.chart.spec.version).toBe(">=0.16.5 <0.17.0");
     expect(release.spec.values).toEqual({
+      awsPackage: { install: true }, // the user's values merge over the library's
       runner: { grpc: { maxMessageSize: 30 }, serviceAccount: { allowedNamespaces: ["extra", "flux-system"] } },
       replicaCount: 2,
     });

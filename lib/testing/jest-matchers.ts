@@ -6,7 +6,8 @@ declare global {
     interface Matchers<R, T = {}> {
       /**
        * The manifest(s) match the bundled CRD schemas (Flux 2.9, tofu-controller 0.16.5) and built-in schemas, as
-       * strictly as a synth checks them. Received: a manifest object, YAML text, or a GitOps file map.
+       * strictly as a synth checks them. Received: a manifest object, YAML text, or a GitOps file map (checked with
+       * each cluster's CRD patches from its kustomization.yaml files, as the synth does).
        */
       toMatchCrdSchema(): R;
       /**

@@ -1,10 +1,12 @@
 import { IConstruct } from "constructs";
 import { parseAllDocuments } from "yaml";
+import { crdSchemaPatchesOf } from "../checks/crd-schemas";
 import { TerraformResource } from "../core/framework";
+import { clusterNameOf } from "../core/repo-layout";
 import { PolicyRuleContext } from "../policy/nag-pack";
 import { resolveTokens } from "../policy/resolve";
 import { NODE_POOL_TYPE, nodePoolAttributes } from "../policy/subjects";
-import { validateManifest } from "../schema/manifest-validator";
+import { SchemaPatch, validateManifest } from "../schema/manifest-validator";
 
 /** What `toBeGuardedNodePool` and `toHaveOnlyGuardedNodePools` require besides autoscaling and `ignore_changes`. */
 export interface GuardedNodePoolExpectation {
@@ -28,32 +30,58 @@ const KUSTOMIZE_CONFIG = "kustomize.config.k8s.io/";
  * and its built-in schemas (Namespace, ServiceAccount, RBAC), as strictly as a synth does: a field the API server
  * would silently drop is a problem. Returns one line per problem; empty when every manifest is valid.
  *
+ * A file map is checked exactly as the synth checks the tree: each file under `clusters/<cluster>/` against the CRDs
+ * as that cluster's kustomization.yaml files patch them (e.g. `Terraform` added to the Alert's event source kinds),
+ * and a CRD patch the check cannot apply is a problem. A single object or YAML text has no cluster, so it is checked
+ * against the unpatched CRDs.
+ *
  * @param received a manifest object, YAML text with one or more documents, or a GitOps file map (every `.yaml` /
  *   `.yml` file in it is checked)
  */
 export function crdSchemaProblems(received: unknown): string[] {
-  const docs: { where: string; doc: unknown }[] = [];
+  const docs: { where: string; doc: unknown; path?: string }[] = [];
   if (typeof received === "string") {
     docs.push(...yamlDocs(received, "YAML"));
   } else if (isFileMap(received)) {
-    for (const [p, text] of Object.entries(received)) if (/\.ya?ml$/.test(p)) docs.push(...yamlDocs(text, p));
+    for (const [p, text] of Object.entries(received)) {
+      if (/\.ya?ml$/.test(p)) docs.push(...yamlDocs(text, p).map((d) => ({ ...d, path: p })));
+    }
     if (docs.length === 0) return ["the file map holds no .yaml file"];
   } else {
     docs.push({ where: "object", doc: received });
   }
-  const problems: string[] = [];
-  for (const { where, doc } of docs) {
-    if (
-      typeof (doc as { apiVersion?: unknown })?.apiVersion === "string" &&
-      (doc as { apiVersion: string }).apiVersion.startsWith(KUSTOMIZE_CONFIG)
-    )
-      continue;
+  const { patchesByCluster, problems } = clusterCrdPatches(docs);
+  for (const { where, doc, path } of docs) {
+    if (isKustomizeConfig(doc)) continue;
     const o = doc as { kind?: unknown; metadata?: { name?: unknown } } | null;
-    for (const issue of validateManifest(doc)) {
+    const patches = (path && patchesByCluster.get(clusterNameOf(path) ?? "")) || [];
+    for (const issue of validateManifest(doc, patches)) {
       problems.push(`${String(o?.kind)} ${String(o?.metadata?.name)} (${where}) field ${issue.path || "(object)"}: ${issue.message}`);
     }
   }
   return problems;
+}
+
+/** The CRD schema patches of each cluster's kustomization.yaml files, collected as the synth's CRD check does. */
+function clusterCrdPatches(docs: readonly { where: string; doc: unknown; path?: string }[]): {
+  patchesByCluster: Map<string, SchemaPatch[]>;
+  problems: string[];
+} {
+  const patchesByCluster = new Map<string, SchemaPatch[]>();
+  const problems: string[] = [];
+  for (const { where, doc, path } of docs) {
+    const cluster = path ? clusterNameOf(path) : undefined;
+    if (!cluster || !isKustomizeConfig(doc)) continue;
+    const { patches, problems: bad } = crdSchemaPatchesOf(doc);
+    problems.push(...bad.map((p) => `${where}: ${p}`));
+    if (patches.length) patchesByCluster.set(cluster, [...(patchesByCluster.get(cluster) ?? []), ...patches]);
+  }
+  return { patchesByCluster, problems };
+}
+
+function isKustomizeConfig(doc: unknown): boolean {
+  const apiVersion = (doc as { apiVersion?: unknown } | null)?.apiVersion;
+  return typeof apiVersion === "string" && apiVersion.startsWith(KUSTOMIZE_CONFIG);
 }
 
 /**

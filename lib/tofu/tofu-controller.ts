@@ -74,7 +74,7 @@ export interface TofuControllerOptions {
    */
   readonly timeout?: Duration;
   /**
-   * Extra chart values, merged over the library's (`runner.grpc.maxMessageSize: 30`); the namespaces of the
+   * Extra chart values, merged over the library's (`awsPackage.install: false`, `runner.grpc.maxMessageSize: 30`); the namespaces of the
    * cluster's Terraform objects are always added to `runner.serviceAccount.allowedNamespaces`.
    * @default - none
    */
@@ -232,7 +232,10 @@ export class TofuController {
 
   private helmValues(t: TofuControllerTarget): Record<string, unknown> {
     const user = (this.options?.values ?? {}) as Record<string, unknown>;
-    const ours: Record<string, unknown> = { runner: { grpc: { maxMessageSize: 30 } } };
+    // The chart installs an OCIRepository of AWS modules by default (`awsPackage.install: true`, tofu-controller
+    // docs/use-tf-controller/with-the-ready-to-use-aws-package.md); it is of no use on AKS, pulls hourly, and a failed
+    // pull fails the release where helm-controller waits for every object.
+    const ours: Record<string, unknown> = { awsPackage: { install: false }, runner: { grpc: { maxMessageSize: 30 } } };
     const merged = deepMerge(ours, user);
     // tf-runner (ServiceAccount + RBAC) must exist in every namespace that holds Terraform objects.
     const runner = (merged.runner ?? {}) as Record<string, unknown>;

@@ -4,7 +4,15 @@
  */
 import "../../lib/testing/jest";
 import { KubernetesClusterNodePool } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
-import { ApprovalMode, FluxBootstrap, GuardedNodePool, InfrastructureStack, NodePoolCluster, TerraformControllerCR } from "../../lib";
+import {
+  ApprovalMode,
+  FluxBootstrap,
+  GuardedNodePool,
+  InfrastructureStack,
+  NodePoolCluster,
+  NotificationProvider,
+  TerraformControllerCR,
+} from "../../lib";
 import {
   allNodePoolProblems,
   crdSchemaProblems,
@@ -27,7 +35,7 @@ function app() {
   });
   const flux = new FluxBootstrap(a, "flux", { clusterName: "dev", repositoryUrl: "https://github.com/example/gitops.git" });
   new TerraformControllerCR(a, "prod-tf", { cluster: flux, stack, approval: ApprovalMode.AUTO });
-  return { app: a, stack, pool };
+  return { app: a, stack, pool, flux };
 }
 
 /** The failure message of an expectation that must fail. */
@@ -64,6 +72,40 @@ describe("toMatchCrdSchema", () => {
       "Widget w (object) field (object): no schema for example.com/v1 Widget",
     ]);
     expect(bad).not.toMatchCrdSchema();
+  });
+
+  test("a file map is checked with its cluster's CRD patches, as the synth checks it (the README's addAlerts line)", () => {
+    const { app: a, flux } = app();
+    flux.addAlerts("platform-alerts", { provider: NotificationProvider.msteams({ secretName: "msteams-webhook" }) });
+    const files = synthGitOpsFiles(a);
+    expect(files).toMatchCrdSchema();
+    // The Alert watches Terraform events: it is valid only with flux-system/kustomization.yaml's Alert CRD patch.
+    const alertPath = Object.keys(files).find((p) => p.startsWith("clusters/dev/") && /\bkind: Alert\b/.test(files[p]));
+    expect(alertPath).toBeDefined();
+    const alone = crdSchemaProblems(files[alertPath!]);
+    expect(alone.join("\n")).toMatch(/^Alert \S+ \(YAML[^)]*\) field spec\.eventSources\[\d+\]\.kind: must be one of: (?!.*Terraform)/m);
+    const withoutPatch = Object.fromEntries(Object.entries(files).filter(([p]) => p !== "clusters/dev/flux-system/kustomization.yaml"));
+    expect(crdSchemaProblems(withoutPatch).join("\n")).toMatch(/Alert \S+ \(clusters\/dev\/\S+\) field spec\.eventSources/);
+    // Patches stay within their cluster: the same Alert under another cluster's path is checked unpatched.
+    expect(crdSchemaProblems({ ...files, "clusters/other/alert.yaml": files[alertPath!] })).toEqual([
+      expect.stringMatching(/^Alert \S+ \(clusters\/other\/alert\.yaml\) field spec\.eventSources/),
+    ]);
+  });
+
+  test("a CRD patch the check cannot apply is a problem", () => {
+    const kustomization = [
+      "apiVersion: kustomize.config.k8s.io/v1beta1",
+      "kind: Kustomization",
+      "patches:",
+      "  - target: { kind: CustomResourceDefinition, name: alerts.notification.toolkit.fluxcd.io }",
+      "    patch: |",
+      "      - op: remove",
+      "        path: /spec/versions/0/schema/openAPIV3Schema/properties/spec",
+      "",
+    ].join("\n");
+    expect(crdSchemaProblems({ "clusters/dev/flux-system/kustomization.yaml": kustomization })).toEqual([
+      expect.stringMatching(/^clusters\/dev\/flux-system\/kustomization\.yaml: the patch remove .* cannot be checked/),
+    ]);
   });
 
   test("YAML that does not parse is a failure, not an exception", () => {
