@@ -6,8 +6,11 @@
  *   check `npm test` makes against it (the example trees, every generated object) is a check against upstream.
  * - every CRD fixture of test/fixtures/derived-crds/ is exactly what it derives (the Alert CRD `npm test` patches with
  *   kubectl kustomize, and whose version list flux-alerts.test.ts checks).
- * - the library's flux-system patch, applied by `kubectl kustomize` to the real upstream Alert CRD, builds, and adds
- *   `Terraform` to the eventSources kind enum of the version it patches, which must be the Alert version the library writes.
+ * - the per-target schemas (lib/schema/crd-schemas.flux-<target>.json), the CRD version order (crd-versions.json) and
+ *   the per-target CRD fixtures are exactly what it derives from flux-2.7/, flux-2.8/ and the flat (2.9) files.
+ * - for every Flux target, the library's flux-system patch for that target, applied by `kubectl kustomize` to the
+ *   target's real upstream Alert CRD, builds, and adds `Terraform` to the eventSources kind enum of every served
+ *   version that has one, the Alert version the library writes among them.
  *
  * Fails (exit 1, every problem listed) when the CRDs are missing: CI must never pass by skipping.
  *
@@ -21,10 +24,20 @@ import { parseAllDocuments, stringify } from "yaml";
 import { terraformEventPatches } from "../lib/flux/flux-system-patch";
 import { kustomizeConfig } from "../lib/kubernetes/kustomize-config";
 import { NOTIFICATION_API_VERSION } from "../lib/kubernetes/notification";
-import { deriveEntries, deriveSchemas, deriveTestCrds } from "./derive-crd-schemas";
+import { FLUX_TARGETS, FluxTarget } from "../lib/schema/manifest-validator";
+import {
+  CRD_VERSIONS_FILE,
+  deriveCrdVersions,
+  deriveEntries,
+  deriveTargetSchemas,
+  deriveTargetTestCrds,
+  deriveTestCrds,
+  FLUX_TARGET_DIRS,
+  schemaFileOf,
+} from "./derive-crd-schemas";
 
 const ALERT_CRD_FILE = "notification.toolkit.fluxcd.io_alerts.yaml";
-/** The Alert version the library writes (v1beta3). */
+/** The Alert version the library writes (v1beta3); every other served version with the enum must get Terraform too. */
 const ALERT_VERSION = NOTIFICATION_API_VERSION.split("/")[1];
 const REGENERATE = "run `npm run crd-schemas` (scripts/derive-crd-schemas.ts) and commit the result";
 
@@ -37,7 +50,22 @@ function differingEntries(a: string, b: string): string[] {
 /** Problems with the committed derived files: empty when each is exactly what the upstream CRDs give. */
 function checkDerivedFiles(crdDir: string, repoRoot: string): string[] {
   const problems: string[] = [];
-  const expected = new Map<string, string>([["lib/schema/crd-schemas.json", deriveSchemas(crdDir)], ...deriveTestCrds(crdDir)]);
+  const expected = new Map<string, string>();
+  const pieces: [string, () => Map<string, string>][] = [
+    ...FLUX_TARGETS.map((t): [string, () => Map<string, string>] => [
+      `the Flux ${t} schemas`,
+      () => new Map([[schemaFileOf(t), deriveTargetSchemas(crdDir, t)]]),
+    ]),
+    ["the CRD version order", () => new Map([[CRD_VERSIONS_FILE, deriveCrdVersions(crdDir)]])],
+    ["the CRD fixtures", () => new Map([...deriveTestCrds(crdDir), ...deriveTargetTestCrds(crdDir)])],
+  ];
+  for (const [what, derive] of pieces) {
+    try {
+      for (const [rel, content] of derive()) expected.set(rel, content);
+    } catch (e) {
+      problems.push(`${what} cannot be derived from ${crdDir}: ${(e as Error).message}`);
+    }
+  }
   for (const [rel, content] of expected) {
     const abs = path.join(repoRoot, ...rel.split("/"));
     const committed = fs.existsSync(abs) ? fs.readFileSync(abs, "utf8") : undefined;
@@ -68,9 +96,18 @@ function kindEnum(crd: unknown, version: string): unknown {
   return dig(v, "schema", "openAPIV3Schema", "properties", "spec", "properties", "eventSources", "items", "properties", "kind", "enum");
 }
 
-/** The library's Alert CRD patch built by kubectl kustomize onto the real upstream Alert CRD. */
-function checkAlertPatch(crdDir: string): string[] {
-  const upstream = fs.readFileSync(path.join(crdDir, ALERT_CRD_FILE), "utf8");
+/** The served versions of a CRD object that have the eventSources kind enum. */
+function versionsWithKindEnum(crd: unknown): string[] {
+  const versions = dig(crd, "spec", "versions");
+  return (Array.isArray(versions) ? versions : [])
+    .filter((v) => dig(v, "served") === true && Array.isArray(kindEnum(crd, String(dig(v, "name")))))
+    .map((v) => String(dig(v, "name")));
+}
+
+/** The library's Alert CRD patch for one target, built by kubectl kustomize onto that target's real upstream Alert CRD. */
+function checkAlertPatch(crdDir: string, target: FluxTarget = "2.9"): string[] {
+  const file = path.join(FLUX_TARGET_DIRS[target], ALERT_CRD_FILE);
+  const upstream = fs.readFileSync(path.join(crdDir, file), "utf8");
   const original = parseAllDocuments(upstream).map((d) => d.toJS())[0];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-upstream-"));
   try {
@@ -81,20 +118,26 @@ function checkAlertPatch(crdDir: string): string[] {
     };
     fs.writeFileSync(path.join(dir, "crd.yaml"), upstream);
     fs.writeFileSync(path.join(dir, "clusterrole.yaml"), stringify({ ...clusterRole, rules: [] }));
-    const config = kustomizeConfig(["crd.yaml", "clusterrole.yaml"], terraformEventPatches("flux-system"));
+    const config = kustomizeConfig(["crd.yaml", "clusterrole.yaml"], terraformEventPatches("flux-system", target));
     fs.writeFileSync(path.join(dir, "kustomization.yaml"), stringify(JSON.parse(JSON.stringify(config))));
     const out = kubectlKustomize(dir);
-    if (out.status !== 0) return [`the library's Alert CRD patch does not apply to ${ALERT_CRD_FILE}: ${out.stderr.trim()}`];
+    if (out.status !== 0) return [`the library's Alert CRD patch (Flux ${target}) does not apply to ${file}: ${out.stderr.trim()}`];
     const patched = parseAllDocuments(out.stdout)
       .map((d) => d.toJS())
       .find((d) => d?.kind === "CustomResourceDefinition");
-    const before = kindEnum(original, ALERT_VERSION);
-    const after = kindEnum(patched, ALERT_VERSION);
-    if (!Array.isArray(before) || before.includes("Terraform"))
-      return [`${ALERT_CRD_FILE} ${ALERT_VERSION}: expected an eventSources kind enum without Terraform, found ${JSON.stringify(before)}`];
-    if (JSON.stringify(after) !== JSON.stringify([...before, "Terraform"]))
-      return [`${ALERT_CRD_FILE}: the patch does not add Terraform to ${ALERT_VERSION}'s kind enum (it is ${JSON.stringify(after)})`];
-    return [];
+    const versions = versionsWithKindEnum(original);
+    if (!versions.includes(ALERT_VERSION))
+      return [`${file}: ${ALERT_VERSION}, the Alert version the library writes, has no eventSources kind enum`];
+    const problems: string[] = [];
+    for (const version of versions) {
+      const before = kindEnum(original, version) as unknown[];
+      const after = kindEnum(patched, version);
+      if (before.includes("Terraform"))
+        problems.push(`${file} ${version}: expected an eventSources kind enum without Terraform, found ${JSON.stringify(before)}`);
+      else if (JSON.stringify(after) !== JSON.stringify([...before, "Terraform"]))
+        problems.push(`${file}: the patch does not add Terraform to ${version}'s kind enum (it is ${JSON.stringify(after)})`);
+    }
+    return problems;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -111,7 +154,11 @@ export function checkUpstream(crdDir: string, repoRoot: string): string[] {
   }
   if (!yamls.includes(ALERT_CRD_FILE)) return [`${crdDir} has no ${ALERT_CRD_FILE}`];
   deriveEntries(crdDir); // throws on a CRD that does not parse
-  return [...checkDerivedFiles(crdDir, repoRoot), ...checkAlertPatch(crdDir)];
+  const targets = FLUX_TARGETS.filter((t) => fs.existsSync(path.join(crdDir, FLUX_TARGET_DIRS[t], ALERT_CRD_FILE)));
+  const missing = FLUX_TARGETS.filter((t) => !targets.includes(t)).map(
+    (t) => `${crdDir} has no ${FLUX_TARGET_DIRS[t]}/${ALERT_CRD_FILE} (Flux ${t})`,
+  );
+  return [...checkDerivedFiles(crdDir, repoRoot), ...missing, ...targets.flatMap((t) => checkAlertPatch(crdDir, t))];
 }
 
 function main(): void {

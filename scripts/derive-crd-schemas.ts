@@ -162,17 +162,51 @@ export interface DerivedSchemas {
   notes: Notes;
 }
 
+/**
+ * The Flux versions the library targets and where their CRDs are, relative to the CRD folder: 2.9 (the default of flux
+ * CLI mode) is the flat files, 2.7 (the AKS extension's Flux, 1.24.x) and 2.8 their own folders. tofu-controller's
+ * CRD is the flat one for every target (its version does not follow Flux's).
+ */
+export const FLUX_TARGET_DIRS: Readonly<Record<string, string>> = { "2.7": "flux-2.7", "2.8": "flux-2.8", "2.9": "." };
+/** The target of lib/schema/crd-schemas.json; each other target has lib/schema/crd-schemas.flux-<target>.json. */
+export const DEFAULT_SCHEMA_TARGET = "2.9";
+/** CRD files of the flat folder that every target shares (not Flux's). */
+const SHARED_CRD_FILES: readonly string[] = ["infra.contrib.fluxcd.io_terraforms.yaml"];
+
+/** Repo-relative path of a target's derived schemas. */
+export function schemaFileOf(target: string): string {
+  return target === DEFAULT_SCHEMA_TARGET ? "lib/schema/crd-schemas.json" : `lib/schema/crd-schemas.flux-${target}.json`;
+}
+
+/** The CRD files of one target: [absolute path, file name], sorted by file name. */
+export function targetCrdFiles(crdDir: string, target: string): [string, string][] {
+  const dir = path.join(crdDir, FLUX_TARGET_DIRS[target]);
+  const own = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".yaml")) : [];
+  const shared =
+    dir === path.resolve(crdDir) ? [] : SHARED_CRD_FILES.filter((f) => !own.includes(f) && fs.existsSync(path.join(crdDir, f)));
+  return [
+    ...own.map((f): [string, string] => [path.join(dir, f), f]),
+    ...shared.map((f): [string, string] => [path.join(crdDir, f), f]),
+  ].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+}
+
 /** Parses every *.yaml in crdDir and returns the compact entries keyed by "<group>/<version>/<Kind>". */
 export function deriveEntries(crdDir: string): DerivedSchemas {
-  const notes: Notes = { cel: [], other: [] };
-  const entries: Record<string, CrdSchemaEntry> = {};
   const files = fs
     .readdirSync(crdDir)
     .filter((f) => f.endsWith(".yaml"))
-    .sort();
+    .sort()
+    .map((f): [string, string] => [path.join(crdDir, f), f]);
   if (files.length === 0) throw new Error(`no *.yaml files in ${crdDir}`);
-  for (const file of files) {
-    const docs = parseAllDocuments(fs.readFileSync(path.join(crdDir, file), "utf8"));
+  return deriveEntriesOf(files);
+}
+
+/** The compact entries of the CRD files given as [absolute path, file name]. */
+export function deriveEntriesOf(files: readonly [string, string][]): DerivedSchemas {
+  const notes: Notes = { cel: [], other: [] };
+  const entries: Record<string, CrdSchemaEntry> = {};
+  for (const [abs, file] of files) {
+    const docs = parseAllDocuments(fs.readFileSync(abs, "utf8"));
     for (const doc of docs) {
       if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0].message}`);
       const crd = doc.toJS() as JsonObject | null;
@@ -214,9 +248,50 @@ export function deriveEntries(crdDir: string): DerivedSchemas {
 
 /** The exact content of lib/schema/crd-schemas.json for the CRDs in crdDir. */
 export function deriveSchemas(crdDir: string): string {
-  const { entries, notes } = deriveEntries(crdDir);
+  return schemasText(deriveEntries(crdDir), "shared/crds");
+}
+
+/** The exact content of a target's schema file (schemaFileOf) for the CRDs under crdDir. */
+export function deriveTargetSchemas(crdDir: string, target: string): string {
+  if (target === DEFAULT_SCHEMA_TARGET) return deriveSchemas(crdDir);
+  const files = targetCrdFiles(crdDir, target);
+  if (!files.some(([, f]) => f.includes("toolkit.fluxcd.io")))
+    throw new Error(`no Flux CRDs in ${path.join(crdDir, FLUX_TARGET_DIRS[target])}`);
+  return schemasText(deriveEntriesOf(files), `shared/crds/${FLUX_TARGET_DIRS[target]} (Flux ${target}) and ${SHARED_CRD_FILES.join(", ")}`);
+}
+
+/** Every target's derived schema file: repo-relative path → content. */
+export function deriveAllTargetSchemas(crdDir: string): Map<string, string> {
+  return new Map(Object.keys(FLUX_TARGET_DIRS).map((t) => [schemaFileOf(t), deriveTargetSchemas(crdDir, t)]));
+}
+
+/** Repo-relative path of the CRD version order of every target (a JSON 6902 patch addresses versions by index). */
+export const CRD_VERSIONS_FILE = "lib/schema/crd-versions.json";
+
+/** Per target, per CRD name (`<plural>.<group>`), every version name in the CRD's order, served or not. */
+export function deriveCrdVersions(crdDir: string): string {
+  const out: Record<string, Record<string, string[]>> = {};
+  for (const target of Object.keys(FLUX_TARGET_DIRS)) {
+    const byCrd: Record<string, string[]> = {};
+    for (const [abs] of targetCrdFiles(crdDir, target)) {
+      for (const doc of parseAllDocuments(fs.readFileSync(abs, "utf8"))) {
+        const crd = doc.toJS() as JsonObject | null;
+        if (!isObject(crd) || crd.kind !== "CustomResourceDefinition") continue;
+        byCrd[(crd.metadata as JsonObject).name as string] = ((crd.spec as JsonObject).versions as JsonObject[]).map(
+          (v) => v.name as string,
+        );
+      }
+    }
+    out[target] = sortKeys(byCrd) as Record<string, string[]>;
+  }
+  const lines = Object.keys(out).map((t) => `${JSON.stringify(t)}:${JSON.stringify(out[t])}`);
+  const comment = JSON.stringify("Generated by scripts/derive-crd-schemas.ts from shared/crds (see SOURCES.md). Do not edit.");
+  return `{\n"$comment":${comment},\n${lines.join(",\n")}\n}\n`;
+}
+
+function schemasText({ entries, notes }: DerivedSchemas, from: string): string {
   const comment = [
-    "Generated by scripts/derive-crd-schemas.ts from the CRDs in shared/crds (see SOURCES.md). Do not edit.",
+    `Generated by scripts/derive-crd-schemas.ts from the CRDs in ${from} (see SOURCES.md). Do not edit.`,
     "Compact structural schemas per served CRD version; descriptions, defaults, list/map-type markers and .status dropped.",
     "format is kept for reference but not enforced by lib/schema/manifest-validator.ts.",
     `NOT checked: CEL rules (x-kubernetes-validations), ${notes.cel.length}:`,
@@ -238,6 +313,7 @@ export const TEST_CRD_DIR = "test/fixtures/derived-crds";
 function fixtureVersion(v: JsonObject, key: string): JsonObject {
   const out: JsonObject = { name: v.name, served: v.served === true, storage: v.storage === true };
   if (v.deprecated === true) out.deprecated = true;
+  if (typeof v.deprecationWarning === "string") out.deprecationWarning = v.deprecationWarning;
   const open = (v.schema as JsonObject | undefined)?.openAPIV3Schema;
   if (isObject(open)) {
     const root = compact(open, "", key, { cel: [], other: [] }); // the dropped rules are listed in crd-schemas.json
@@ -250,7 +326,7 @@ function fixtureVersion(v: JsonObject, key: string): JsonObject {
 /**
  * A CRD fixture for the tests (a user's clone has no ../shared, so `npm test` builds patches onto these). Not a copy:
  * it keeps what a kustomize patch and the schema check can see (name, group, names, scope, every version in upstream
- * order with name/served/storage/deprecated) and each version's schema compacted exactly as crd-schemas.json is. Same
+ * order with name/served/storage/deprecated/deprecationWarning) and each version's schema compacted exactly as crd-schemas.json is. Same
  * file name as upstream, so deriveEntries() over the fixture folder reports the same `source` as the committed schemas.
  */
 export function deriveTestCrd(upstreamText: string, file: string): string {
@@ -279,7 +355,12 @@ export function deriveTestCrd(upstreamText: string, file: string): string {
   return `${header.join("\n")}\n${stringify(fixture, { lineWidth: 0 })}`;
 }
 
-/** Every CRD fixture: repo-relative path → content, for the upstream CRDs in crdDir. */
+/** Repo-relative folder of a target's derived CRD fixtures (2.9's are the folder itself, as before targets). */
+export function testCrdDirOf(target: string): string {
+  return target === DEFAULT_SCHEMA_TARGET ? TEST_CRD_DIR : `${TEST_CRD_DIR}/${FLUX_TARGET_DIRS[target]}`;
+}
+
+/** Every CRD fixture of the default target: repo-relative path → content, for the upstream CRDs in crdDir. */
 export function deriveTestCrds(crdDir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const file of TEST_CRD_FILES)
@@ -287,19 +368,36 @@ export function deriveTestCrds(crdDir: string): Map<string, string> {
   return out;
 }
 
+/** The CRD fixtures of every other target (test/fixtures/derived-crds/flux-<target>/). */
+export function deriveTargetTestCrds(crdDir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const target of Object.keys(FLUX_TARGET_DIRS).filter((t) => t !== DEFAULT_SCHEMA_TARGET)) {
+    for (const file of TEST_CRD_FILES) {
+      const abs = path.join(crdDir, FLUX_TARGET_DIRS[target], file);
+      out.set(`${testCrdDirOf(target)}/${file}`, deriveTestCrd(fs.readFileSync(abs, "utf8"), file));
+    }
+  }
+  return out;
+}
+
+/** Every derived file: repo-relative path → content. */
+export function deriveAll(crdDir: string): Map<string, string> {
+  return new Map([
+    ...deriveAllTargetSchemas(crdDir),
+    [CRD_VERSIONS_FILE, deriveCrdVersions(crdDir)],
+    ...deriveTestCrds(crdDir),
+    ...deriveTargetTestCrds(crdDir),
+  ]);
+}
+
 function main(): void {
   const repoRoot = path.resolve(__dirname, "..");
   const crdDir = path.resolve(process.argv[2] ?? path.join(repoRoot, "..", "shared", "crds"));
-  const outFile = path.join(repoRoot, "lib", "schema", "crd-schemas.json");
-  const content = deriveSchemas(crdDir);
-  fs.writeFileSync(outFile, content);
-  const keys = Object.keys(JSON.parse(content)).filter((k) => !k.startsWith("$"));
-  process.stdout.write(`wrote ${path.relative(process.cwd(), outFile)} (${content.length} bytes): ${keys.join(", ")}\n`);
-  for (const [rel, fixture] of deriveTestCrds(crdDir)) {
+  for (const [rel, content] of deriveAll(crdDir)) {
     const abs = path.join(repoRoot, ...rel.split("/"));
     fs.mkdirSync(path.dirname(abs), { recursive: true });
-    fs.writeFileSync(abs, fixture);
-    process.stdout.write(`wrote ${rel} (${fixture.length} bytes)\n`);
+    fs.writeFileSync(abs, content);
+    process.stdout.write(`wrote ${rel} (${content.length} bytes)\n`);
   }
 }
 

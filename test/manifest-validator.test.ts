@@ -1,10 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
-import { ManifestIssue, hasSchemaFor, schemaInfo, validateManifest } from "../lib/schema/manifest-validator";
-import { deriveEntries, deriveTestCrd, TEST_CRD_DIR, TEST_CRD_FILES } from "../scripts/derive-crd-schemas";
+import { ManifestIssue, hasSchemaFor, schemaInfo, validateManifest, FLUX_TARGETS } from "../lib/schema/manifest-validator";
+import { deriveEntries, deriveTestCrd, schemaFileOf, TEST_CRD_FILES, testCrdDirOf } from "../scripts/derive-crd-schemas";
 
-/** The committed CRD fixtures derived from the upstream CRDs (npm run check:upstream, CI, checks them against upstream). */
-const FIXTURE_DIR = path.resolve(__dirname, "..", ...TEST_CRD_DIR.split("/"));
 const SCHEMA_FILE = path.resolve(__dirname, "..", "lib", "schema", "crd-schemas.json");
 const DURATION = "^([0-9]+(\\.[0-9]+)?(ms|s|m|h))+$";
 
@@ -403,14 +401,22 @@ describe("crd-schemas.json", () => {
   const committed = fs.readFileSync(SCHEMA_FILE, "utf8");
 
   // That it equals what the upstream CRDs derive is checked by `npm run check:upstream` (CI): a clone has no upstream CRDs.
-  test("the derived CRD fixtures carry exactly its schemas, and deriving them again changes nothing", () => {
-    const json = JSON.parse(committed) as Record<string, unknown>;
-    expect(fs.readdirSync(FIXTURE_DIR).sort()).toEqual([...TEST_CRD_FILES].sort());
-    const { entries } = deriveEntries(FIXTURE_DIR);
-    expect(Object.keys(entries)).toEqual(["notification.toolkit.fluxcd.io/v1beta3/Alert"]);
+  test.each(FLUX_TARGETS)("Flux %s: the derived CRD fixtures carry exactly its schemas, and deriving them again changes nothing", (t) => {
+    const json = JSON.parse(fs.readFileSync(path.join(__dirname, "..", ...schemaFileOf(t).split("/")), "utf8")) as Record<string, unknown>;
+    // The committed CRD fixtures derived from the upstream CRDs (npm run check:upstream, CI, checks them against upstream).
+    const dir = path.join(__dirname, "..", ...testCrdDirOf(t).split("/"));
+    expect(
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.endsWith(".yaml"))
+        .sort(),
+    ).toEqual([...TEST_CRD_FILES].sort());
+    const { entries } = deriveEntries(dir);
+    const alerts = t === "2.9" ? ["v1beta3"] : ["v1beta2", "v1beta3"];
+    expect(Object.keys(entries)).toEqual(alerts.map((v) => `notification.toolkit.fluxcd.io/${v}/Alert`));
     for (const [key, entry] of Object.entries(entries)) expect({ key, entry }).toEqual({ key, entry: json[key] });
     for (const file of TEST_CRD_FILES) {
-      const fixture = fs.readFileSync(path.join(FIXTURE_DIR, file), "utf8");
+      const fixture = fs.readFileSync(path.join(dir, file), "utf8");
       expect({ file, derivedAgain: deriveTestCrd(fixture, file) }).toEqual({ file, derivedAgain: fixture });
     }
   });

@@ -1,8 +1,15 @@
 import { checkCrdSchemas } from "./crd-schemas";
+import { checkFluxVersions } from "./flux-version";
 import { checkPoolRotations } from "./pool-rotations";
 import { checkNoSecrets } from "./secret-scan";
 import { checkStateSafety } from "./state-safety";
 import { TreeCheck } from "./tree-check";
 
 /** The checks every synth runs on the rendered tree, in order. */
-export const defaultChecks: readonly TreeCheck[] = [checkCrdSchemas, checkNoSecrets, checkStateSafety, checkPoolRotations];
+export const defaultChecks: readonly TreeCheck[] = [
+  checkCrdSchemas,
+  checkFluxVersions,
+  checkNoSecrets,
+  checkStateSafety,
+  checkPoolRotations,
+];

@@ -1,3 +1,4 @@
+import { FluxTarget } from "../schema/manifest-validator";
 import { RenderedFile } from "../synth/render";
 import { RepoView } from "../synth/repo-view";
 
@@ -9,6 +10,8 @@ export interface CheckOptions {
   readonly used?: Set<string>;
   /** Filled by the checks with what a change will do that is allowed but worth saying (e.g. a pool rotation). */
   readonly notices?: string[];
+  /** The declared Flux version per cluster name; a cluster not listed is checked against Flux 2.9's CRDs. */
+  readonly fluxTargets?: ReadonlyMap<string, FluxTarget>;
 }
 
 /**

@@ -16,6 +16,7 @@
  * Pure: no I/O besides loading the bundled JSON on first use.
  */
 import { StructuralSchema } from "./builtin-schemas";
+import { DEFAULT_FLUX_CLI_TARGET, FluxTarget } from "./flux-target";
 import { describeType, isPlainObject } from "./json-values";
 import { ManifestIssue } from "./manifest-issue";
 import { JsonType, prepared } from "./prepared-schema";
@@ -28,13 +29,19 @@ export type { SchemaInfo } from "./schema-registry";
 export type { SchemaPatch } from "./schema-patches";
 export { hasSchemaFor, schemaInfo } from "./schema-registry";
 export { crdSchemaKey, schemaPatchProblem } from "./schema-patches";
+export * from "./flux-target";
+export { crdVersionOrder } from "./schema-registry";
 export { DNS1123_LABEL, DNS1123_SUBDOMAIN, LABEL_VALUE, preparedSchemaCount } from "./root-schema";
 
 /**
  * Validates one manifest object. Returns [] if it is valid. Keys whose value is `undefined` count as absent
  * (they disappear when the object is serialized).
  */
-export function validateManifest(manifest: unknown, schemaPatches: readonly SchemaPatch[] = []): ManifestIssue[] {
+export function validateManifest(
+  manifest: unknown,
+  schemaPatches: readonly SchemaPatch[] = [],
+  target: FluxTarget = DEFAULT_FLUX_CLI_TARGET,
+): ManifestIssue[] {
   if (!isPlainObject(manifest)) return [{ path: "", message: `manifest must be an object, got ${describeType(manifest)}` }];
   const issues: ManifestIssue[] = [];
   for (const field of ["apiVersion", "kind"] as const) {
@@ -45,10 +52,11 @@ export function validateManifest(manifest: unknown, schemaPatches: readonly Sche
   const apiVersion = manifest.apiVersion as string;
   const kind = manifest.kind as string;
   const key = schemaKey(apiVersion, kind);
-  const entry = lookup(key);
-  if (!entry) return [{ path: "", message: `no schema for ${apiVersion} ${kind}` }];
+  const entry = lookup(key, target);
+  if (!entry)
+    return [{ path: "", message: `no schema for ${apiVersion} ${kind}${target === DEFAULT_FLUX_CLI_TARGET ? "" : ` on Flux ${target}`}` }];
   const root = rootSchemaFor(
-    key,
+    target === DEFAULT_FLUX_CLI_TARGET ? key : `${target}\u0000${key}`,
     entry,
     schemaPatches.filter((p) => p.key === key),
   );

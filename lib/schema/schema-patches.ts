@@ -1,6 +1,7 @@
 import { StructuralSchema } from "./builtin-schemas";
+import { DEFAULT_FLUX_CLI_TARGET, FluxTarget } from "./flux-target";
 import { isPlainObject } from "./json-values";
-import { crds, lookup } from "./schema-registry";
+import { crdVersionOrder, crds, lookup } from "./schema-registry";
 
 /**
  * An `add` to the schema of one kind, as a JSON 6902 patch of the CRD does it: `path` is a JSON pointer inside the
@@ -15,21 +16,22 @@ export interface SchemaPatch {
 }
 
 /**
- * The schema key ("<apiVersion>/<Kind>") of version `versionIndex` of the CRD named `<plural>.<group>`, when it can be
- * told for sure: the CRD has one served version (then index 0 is it). Undefined otherwise (unknown CRD, or several
- * versions: the bundled schemas do not record the CRD's version order).
+ * The schema key ("<apiVersion>/<Kind>") of version `versionIndex` of the CRD named `<plural>.<group>` in the target's
+ * CRDs (their version order is derived into crd-versions.json), when that version is served; undefined otherwise.
  */
-export function crdSchemaKey(crdName: string, versionIndex: number): string | undefined {
-  const matches = Object.entries(crds()).filter(([, e]) => {
+export function crdSchemaKey(crdName: string, versionIndex: number, target: FluxTarget = DEFAULT_FLUX_CLI_TARGET): string | undefined {
+  const version = crdVersionOrder(target)[crdName]?.[versionIndex];
+  if (version === undefined) return undefined;
+  const matches = Object.entries(crds(target)).filter(([key, e]) => {
     const m = /^(.+?)_([a-z0-9]+)\.yaml$/.exec(e.source);
-    return m !== null && `${m[2]}.${m[1]}` === crdName;
+    return m !== null && `${m[2]}.${m[1]}` === crdName && key.startsWith(`${m[1]}/${version}/`);
   });
-  return matches.length === 1 && versionIndex === 0 ? matches[0][0] : undefined;
+  return matches.length === 1 ? matches[0][0] : undefined;
 }
 
 /** Why a schema patch cannot be applied (no schema for its key, or its path does not exist), or undefined if it can. */
-export function schemaPatchProblem(patch: SchemaPatch): string | undefined {
-  const entry = lookup(patch.key);
+export function schemaPatchProblem(patch: SchemaPatch, target: FluxTarget = DEFAULT_FLUX_CLI_TARGET): string | undefined {
+  const entry = lookup(patch.key, target);
   if (!entry) return `no schema for ${patch.key}`;
   try {
     patchedSchema(entry.schema, [patch]);

@@ -1,5 +1,6 @@
 /** The bundled schemas: Flux/tofu-controller CRD versions (crd-schemas.json, loaded on first use) and the built-ins. */
 import { BUILTIN_SCHEMAS, ResourceScope, StructuralSchema } from "./builtin-schemas";
+import { DEFAULT_FLUX_CLI_TARGET, FluxTarget } from "./flux-target";
 
 export interface SchemaInfo {
   /** "<apiVersion>/<Kind>", the key in crd-schemas.json or builtin-schemas.ts. */
@@ -21,21 +22,36 @@ export interface CrdEntry {
   readonly schema: StructuralSchema;
 }
 
-let crdEntries: Readonly<Record<string, CrdEntry>> | undefined;
-export function crds(): Readonly<Record<string, CrdEntry>> {
-  if (!crdEntries) {
-    const raw = require("./crd-schemas.json") as Record<string, unknown>;
+const crdEntries = new Map<FluxTarget, Readonly<Record<string, CrdEntry>>>();
+/** The derived CRD schemas of one Flux target (scripts/derive-crd-schemas.ts), loaded on first use. */
+export function crds(target: FluxTarget = DEFAULT_FLUX_CLI_TARGET): Readonly<Record<string, CrdEntry>> {
+  let entries = crdEntries.get(target);
+  if (!entries) {
+    const raw = loadTargetSchemas(target);
     const out: Record<string, CrdEntry> = {};
     for (const [key, value] of Object.entries(raw)) if (!key.startsWith("$")) out[key] = value as CrdEntry;
-    crdEntries = out;
+    crdEntries.set(target, (entries = out));
   }
-  return crdEntries;
+  return entries;
 }
 
-export function lookup(key: string): CrdEntry | undefined {
+function loadTargetSchemas(target: FluxTarget): Record<string, unknown> {
+  // Literal requires, so a bundler or the build copies each file.
+  if (target === "2.7") return require("./crd-schemas.flux-2.7.json") as Record<string, unknown>;
+  if (target === "2.8") return require("./crd-schemas.flux-2.8.json") as Record<string, unknown>;
+  return require("./crd-schemas.json") as Record<string, unknown>;
+}
+
+/** Per CRD name (`<plural>.<group>`), every version name in the CRD's order, for one target. */
+export function crdVersionOrder(target: FluxTarget = DEFAULT_FLUX_CLI_TARGET): Readonly<Record<string, readonly string[]>> {
+  const all = require("./crd-versions.json") as Record<string, Record<string, string[]>>;
+  return all[target] ?? {};
+}
+
+export function lookup(key: string, target: FluxTarget = DEFAULT_FLUX_CLI_TARGET): CrdEntry | undefined {
   const builtin = Object.prototype.hasOwnProperty.call(BUILTIN_SCHEMAS, key) ? BUILTIN_SCHEMAS[key] : undefined;
   if (builtin) return { scope: builtin.scope, served: true, deprecated: false, source: "builtin", schema: builtin.schema };
-  const all = crds();
+  const all = crds(target);
   return Object.prototype.hasOwnProperty.call(all, key) ? all[key] : undefined;
 }
 
@@ -44,14 +60,14 @@ export function schemaKey(apiVersion: string, kind: string): string {
 }
 
 /** True if validateManifest knows the schema of this apiVersion + kind (a CRD version that is served, or a built-in). */
-export function hasSchemaFor(apiVersion: string, kind: string): boolean {
-  return lookup(schemaKey(apiVersion, kind)) !== undefined;
+export function hasSchemaFor(apiVersion: string, kind: string, target: FluxTarget = DEFAULT_FLUX_CLI_TARGET): boolean {
+  return lookup(schemaKey(apiVersion, kind), target) !== undefined;
 }
 
 /** Scope, served/deprecated flags and source of the schema for apiVersion + kind; undefined if there is none. */
-export function schemaInfo(apiVersion: string, kind: string): SchemaInfo | undefined {
+export function schemaInfo(apiVersion: string, kind: string, target: FluxTarget = DEFAULT_FLUX_CLI_TARGET): SchemaInfo | undefined {
   const key = schemaKey(apiVersion, kind);
-  const e = lookup(key);
+  const e = lookup(key, target);
   if (!e) return undefined;
   return {
     key,
