@@ -23,7 +23,7 @@ if (KUBECTL_CHECK.status !== 0) {
 
 /** Strings YAML 1.1, YAML 1.2 or go-yaml would read as another type, or that hold characters a reader changes. */
 export const AMBIGUOUS = [
-  ...["1_000", "0b101", "0o17", "0x1F", "-0o17", "0O17", "+0x1F", "1_", "017", "1e3", "1E3", "-1.5", ".5", "1.", "+1"],
+  ...["1_000", "0b101", "0o17", "0x1F", "-0o17", "0O17", "+0x1F", "1_", "017", "1e3", "1E3", "-1.5", ".5", "1.", "+1", "1._"],
   ...["2001-12-14", "2001-12-14t21:59:43.10-05:00", "1:20", "-1:20:30", "190:20:30.15"],
   ...["yes", "No", "ON", "off", "y", "N", "yEs", "oFF", "True", "FALSE", "null", "Null", "~", "", "<<", "="],
   ...[".inf", "-.Inf", ".NaN", ".nan", "NaN", "Infinity", "-"],
@@ -57,10 +57,17 @@ const labelValue = fc.oneof(
 );
 /** What the renderer refuses in YAML (kustomize cannot write it back unchanged); tried in its own test below. */
 const REFUSED_IN_YAML = /[\x7f-\x9f\u2028\u2029\ufffe\uffff]/;
+/**
+ * Where this test's reader is not kustomize's consumers: a lone point (`.`, `-.`) is a float (NaN) to the `yaml`
+ * package's YAML 1.1 schema but a string to go-yaml (kubectl, Flux), and kustomize writes it back plain. The renderer
+ * quotes it anyway (lib/synth/scalar-safety.ts); the round trip cannot tell, so it is left out of the draw.
+ */
+const READER_DISAGREES = /^[-+]?\.$/;
+const drawable = (s: string): boolean => !REFUSED_IN_YAML.test(s) && !READER_DISAGREES.test(s);
 const text = fc.oneof(
   { arbitrary: fc.constantFrom(...AMBIGUOUS), weight: 2 },
-  { arbitrary: fc.string({ unit: "binary", maxLength: 12 }).filter((s) => !REFUSED_IN_YAML.test(s)), weight: 2 },
-  { arbitrary: fc.string({ unit: "binary-ascii", maxLength: 12 }).filter((s) => !REFUSED_IN_YAML.test(s)), weight: 1 },
+  { arbitrary: fc.string({ unit: "binary", maxLength: 12 }).filter(drawable), weight: 2 },
+  { arbitrary: fc.string({ unit: "binary-ascii", maxLength: 12 }).filter(drawable), weight: 1 },
   { arbitrary: labelValue, weight: 1 },
 );
 const number = fc.oneof(
@@ -201,5 +208,6 @@ test('a "<<" key (a merge key to YAML 1.1 readers; kustomize drops it) is refuse
 });
 
 test("random strings and numbers through vars, labels, annotations and Helm values come back from kustomize as typed", () => {
-  fc.assert(fc.property(payload, expectRoundTrip), { numRuns: 12 });
+  // A fixed seed: CI must not depend on the draw; change it locally to search wider.
+  fc.assert(fc.property(payload, expectRoundTrip), { numRuns: 12, seed: 20261201 });
 }, 300_000);

@@ -13,13 +13,18 @@ const WORDS = /^(?:y|n|yes|no|on|off|true|false|null|~|=|<<)$/i;
 const GO_INT = /^[-+]?(?:0[bB][01]+|0[oO][0-7]+|0[xX][0-9a-fA-F]+|[0-9]+)$/;
 /** go-yaml's float syntax, also after dropping `_`. */
 const GO_FLOAT = /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$/;
+/**
+ * The YAML 1.1 spec's float, which allows no digits at all around the point: `.`, `-.`, `1.`, `1._` (the `yaml`
+ * package's 1.1 schema reads `.` as NaN).
+ */
+const YAML11_FLOAT = /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*(?:[eE][-+][0-9]+)?$/;
 /** `.inf`, `-.Inf`, `.NaN` in any case. */
 const SPECIAL_FLOAT = /^[-+]?\.(?:inf|nan)$/i;
 
 /** True if a plain (unquoted) scalar of this text could be read as something other than this string. */
 export function readsAsNonString(text: string): boolean {
   if (text.length > 40) return false; // no number, word or timestamp is this long
-  if (WORDS.test(text) || SPECIAL_FLOAT.test(text)) return true;
+  if (WORDS.test(text) || SPECIAL_FLOAT.test(text) || YAML11_FLOAT.test(text)) return true;
   if (!/^[-+.0-9]/.test(text)) return false;
   const digits = text.replace(/_/g, "");
   return GO_INT.test(digits) || GO_FLOAT.test(digits);
