@@ -10,7 +10,7 @@ import { listFiles } from "./helpers";
 const TEST_DIR = __dirname;
 const SELF = path.basename(__filename);
 const SIBLING = "shared";
-/** `../shared`, `shared/crds`, and the same as path segments: `"..", "shared"` or `"shared", "crds"`. */
+/** The sibling folder as a relative path, its crds/ subfolder, and both again as path segments (`"..", SIBLING`). */
 const OUTSIDE_READ = new RegExp(
   [
     `\\.\\.[/\\\\]${SIBLING}\\b`,
