@@ -11,6 +11,7 @@ import {
   FluxBootstrap,
   GitOpsApp,
   GitOpsAppProps,
+  GitOpsSynthError,
   InfrastructureStack,
   TerraformControllerCR,
   TerraformControllerCRProps,
@@ -111,6 +112,23 @@ export function thrownBy(fn: () => unknown): Error {
 /** Escapes a literal for use inside a RegExp. */
 export function re(literal: string): string {
   return literal.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+/** The problems of a synth that must be refused, after checking that it wrote nothing. */
+export function refusedProblems(build: (app: GitOpsApp) => void): readonly string[] {
+  const ws = workspace();
+  const app = newApp(ws);
+  build(app);
+  const err = thrownBy(() => app.synth());
+  expect(err).toBeInstanceOf(GitOpsSynthError);
+  expect(listFiles(ws.repo)).toEqual([]);
+  return (err as GitOpsSynthError).problems;
+}
+
+/** Each prop has a `[path] prop = …: allowed is …` message among the problems. */
+export function expectPropProblems(problems: readonly string[], constructPath: string, props: readonly string[]): void {
+  for (const prop of props)
+    expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^\\[${re(constructPath)}\\] ${re(prop)} = .+: allowed is `)));
 }
 
 /** An app with one stack and one Flux cluster, and a factory for Terraform objects reconciling that stack. */

@@ -3,50 +3,23 @@
  * get the same kind of message as TypeScript callers (#14 item 5): the construct path, the prop and what is allowed,
  * all problems of one synth at once, nothing written, never a raw TypeError or RangeError.
  */
-import {
-  FluxBootstrap,
-  FluxInstall,
-  GitOpsSynthError,
-  GitRef,
-  GitRepositorySource,
-  NotificationProvider,
-  OciRef,
-  OciRepositorySource,
-} from "../lib";
-import { cleanupTempDirs, listFiles, newApp, thrownBy, workspace } from "./helpers";
+import { FluxBootstrap, FluxInstall, GitRef, GitRepositorySource, NotificationProvider, OciRef, OciRepositorySource } from "../lib";
+import { cleanupTempDirs, expectPropProblems, listFiles, newApp, refusedProblems, workspace } from "./helpers";
 
 afterAll(cleanupTempDirs);
 
 const REPO = "https://github.com/example-org/gitops.git";
 
-/** The problems of a synth that must be refused, and that it wrote nothing. */
-function problemsOf(build: (app: ReturnType<typeof newApp>) => void): readonly string[] {
-  const ws = workspace();
-  const app = newApp(ws);
-  build(app);
-  const err = thrownBy(() => app.synth());
-  expect(err).toBeInstanceOf(GitOpsSynthError);
-  expect(listFiles(ws.repo)).toEqual([]);
-  return (err as GitOpsSynthError).problems;
-}
-
-function expectProblems(problems: readonly string[], path: string, props: readonly string[]): void {
-  for (const prop of props) {
-    const escaped = prop.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    expect(problems).toContainEqual(expect.stringMatching(new RegExp(`^\\[${path}\\] ${escaped} = .+: allowed is `)));
-  }
-}
-
 test("a FluxBootstrap without props reports every required prop; nothing is written to clusters/undefined/", () => {
-  const problems = problemsOf((app) => new FluxBootstrap(app, "flux", undefined as never));
-  expectProblems(problems, "flux", ["clusterName", "repositoryUrl"]);
+  const problems = refusedProblems((app) => new FluxBootstrap(app, "flux", undefined as never));
+  expectPropProblems(problems, "flux", ["clusterName", "repositoryUrl"]);
   expect(problems.join("\n")).not.toMatch(/TypeError/);
 });
 
 test("wrong-typed FluxBootstrap props (options, sops, tofu-controller values) are all reported in one synth", () => {
   const circular: Record<string, unknown> = { a: 1 };
   circular.self = circular;
-  const problems = problemsOf(
+  const problems = refusedProblems(
     (app) =>
       new FluxBootstrap(app, "flux", {
         clusterName: undefined as never,
@@ -56,7 +29,7 @@ test("wrong-typed FluxBootstrap props (options, sops, tofu-controller values) ar
         install: FluxInstall.cli("remote" as never),
       }),
   );
-  expectProblems(problems, "flux", [
+  expectPropProblems(problems, "flux", [
     "clusterName",
     "sops",
     'tofuController.values["hook"]',
@@ -69,13 +42,13 @@ test("wrong-typed FluxBootstrap props (options, sops, tofu-controller values) ar
 });
 
 test("tofuController of the wrong type, and an AKS install without options, are refused by path", () => {
-  expectProblems(
-    problemsOf((app) => new FluxBootstrap(app, "flux", { clusterName: "aks-dev", repositoryUrl: REPO, tofuController: 5 as never })),
+  expectPropProblems(
+    refusedProblems((app) => new FluxBootstrap(app, "flux", { clusterName: "aks-dev", repositoryUrl: REPO, tofuController: 5 as never })),
     "flux",
     ["tofuController"],
   );
-  expectProblems(
-    problemsOf(
+  expectPropProblems(
+    refusedProblems(
       (app) =>
         new FluxBootstrap(app, "flux", {
           clusterName: "aks-dev",
@@ -90,7 +63,7 @@ test("tofuController of the wrong type, and an AKS install without options, are 
 
 test("in flux CLI mode the namespaces named like the library's cluster folders are refused, with the reason", () => {
   for (const namespace of ["terraform", "tofu-controller"]) {
-    const problems = problemsOf((app) => new FluxBootstrap(app, "flux", { clusterName: "aks-dev", repositoryUrl: REPO, namespace }));
+    const problems = refusedProblems((app) => new FluxBootstrap(app, "flux", { clusterName: "aks-dev", repositoryUrl: REPO, namespace }));
     expect(problems).toEqual([
       expect.stringMatching(new RegExp(`^\\[flux\\] namespace = "${namespace}": allowed is a namespace other than`)),
     ]);
@@ -116,27 +89,27 @@ test("the AKS extension mode takes the namespace terraform (nothing of the insta
 });
 
 test("sources without props or cluster, and with wrong-typed props, report by path", () => {
-  expectProblems(
-    problemsOf((app) => new GitRepositorySource(app, "src", undefined as never)),
+  expectPropProblems(
+    refusedProblems((app) => new GitRepositorySource(app, "src", undefined as never)),
     "src",
     ["cluster"],
   );
-  expectProblems(
-    problemsOf((app) => new OciRepositorySource(app, "oci", undefined as never)),
+  expectPropProblems(
+    refusedProblems((app) => new OciRepositorySource(app, "oci", undefined as never)),
     "oci",
     ["cluster"],
   );
-  const problems = problemsOf((app) => {
+  const problems = refusedProblems((app) => {
     const cluster = new FluxBootstrap(app, "flux", { clusterName: "aks-dev", repositoryUrl: REPO });
     new GitRepositorySource(app, "src", { cluster, ref: "main" as never, onlyInfrastructure: "yes" as never });
     new OciRepositorySource(app, "oci", { cluster, url: undefined as never, ref: OciRef.tag("v1"), contentRoot: 5 as never });
   });
-  expectProblems(problems, "src", ["ref", "onlyInfrastructure"]);
-  expectProblems(problems, "oci", ["url", "contentRoot"]);
+  expectPropProblems(problems, "src", ["ref", "onlyInfrastructure"]);
+  expectPropProblems(problems, "oci", ["url", "contentRoot"]);
 });
 
 test("alerts without props, with a provider made from nothing, or with wrong-typed props report by path", () => {
-  const problems = problemsOf((app) => {
+  const problems = refusedProblems((app) => {
     const cluster = new FluxBootstrap(app, "flux", { clusterName: "aks-dev", repositoryUrl: REPO });
     cluster.addAlerts("none", undefined as never);
     cluster.addAlerts("teams", { provider: NotificationProvider.msteams(undefined as never), terraformEvents: "yes" as never });
@@ -144,9 +117,9 @@ test("alerts without props, with a provider made from nothing, or with wrong-typ
       provider: NotificationProvider.slack({ secretName: "slack", channel: (() => "x") as never, username: 5 as never }),
     });
   });
-  expectProblems(problems, "flux/none", ["provider"]);
-  expectProblems(problems, "flux/teams", ["provider.secretName", "terraformEvents"]);
-  expectProblems(problems, "flux/slack", ["provider.channel", "provider.username"]);
+  expectPropProblems(problems, "flux/none", ["provider"]);
+  expectPropProblems(problems, "flux/teams", ["provider.secretName", "terraformEvents"]);
+  expectPropProblems(problems, "flux/slack", ["provider.channel", "provider.username"]);
 });
 
 test("a source given a GitRef keeps working (the checks only refuse what is of the wrong type)", () => {
