@@ -313,6 +313,9 @@ describe("a decommissioned cluster (issue #13 item 6)", () => {
         /azurerm_kubernetes_cluster_node_pool\.apps_pool_[0-9A-F]+ in infrastructure\/prod has prevent_destroy and would be orphaned: no Terraform object applies infrastructure\/prod any more, the one that did \(flux-system\/aks \(cluster aks-prod\), state flux-system\/tfstate-default-prod\) goes too/,
       ),
     ]);
+    // Shown beside the refusal too: whoever acknowledges the orphaned pool reads what to do first before the write.
+    expect(refused.notices).toEqual([expect.stringMatching(/^cluster aks-prod is decommissioned \(.*\); first: .*orphaned/)]);
+    expect(refused.message).toContain(`What this change also does (read before acknowledging):\n  ${refused.notices[0]}`);
     const lines: string[] = [];
     const app = newApp(ws, { acknowledgedChanges: acknowledgementsOf(refused), log: (l) => lines.push(l) });
     empty(app);

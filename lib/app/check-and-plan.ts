@@ -15,6 +15,7 @@ export function checkAndPlan(
   const problems = runChecks(checks, files, repo, options);
   const { plan, problems: planProblems } = planWrites(files, repo);
   const all = [...problems, ...planProblems];
-  if (all.length || !plan) throw new GitOpsSynthError("Synth refused: the generated GitOps tree did not pass its checks", all);
+  if (all.length || !plan)
+    throw new GitOpsSynthError("Synth refused: the generated GitOps tree did not pass its checks", all, options.notices);
   return plan;
 }

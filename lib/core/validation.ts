@@ -184,11 +184,19 @@ export function addPropValidation(scope: IConstruct, run: (checks: PropChecks) =
 
 /** Thrown at synth when input is refused; nothing in the GitOps repo has been written. */
 export class GitOpsSynthError extends Error {
+  /**
+   * @param notices what the refused change would do besides its problems (a decommissioned cluster, a rotated pool),
+   *   shown beside the refusal: whoever acknowledges a problem should read them first, not after the write.
+   */
   constructor(
     readonly title: string,
     readonly problems: readonly string[],
+    readonly notices: readonly string[] = [],
   ) {
-    super(`${title} (${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written):\n  ${problems.join("\n  ")}`);
+    const also = notices.length ? `\n  What this change also does (read before acknowledging):\n  ${notices.join("\n  ")}` : "";
+    super(
+      `${title} (${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written):\n  ${problems.join("\n  ")}${also}`,
+    );
     this.name = "GitOpsSynthError";
   }
 }
