@@ -11,6 +11,8 @@
  * - for every Flux target, the library's flux-system patch for that target, applied by `kubectl kustomize` to the
  *   target's real upstream Alert CRD, builds, and adds `Terraform` to the eventSources kind enum of every served
  *   version that has one, the Alert version the library writes among them.
+ * - every microsoft.flux extension version the library maps to a Flux (AKS_FLUX_EXTENSION_VERSIONS) is the one the
+ *   target's SOURCES.md records ("The AKS `microsoft.flux` extension 1.24.x is Flux 2.7.5").
  *
  * Fails (exit 1, every problem listed) when the CRDs are missing: CI must never pass by skipping.
  *
@@ -24,7 +26,7 @@ import { parseAllDocuments, stringify } from "yaml";
 import { terraformEventPatches } from "../lib/flux/flux-system-patch";
 import { kustomizeConfig } from "../lib/kubernetes/kustomize-config";
 import { NOTIFICATION_API_VERSION } from "../lib/kubernetes/notification";
-import { FLUX_TARGETS, FluxTarget } from "../lib/schema/manifest-validator";
+import { AKS_FLUX_EXTENSION_VERSIONS, FLUX_TARGETS, FluxTarget } from "../lib/schema/manifest-validator";
 import {
   CRD_VERSIONS_FILE,
   deriveCrdVersions,
@@ -143,6 +145,20 @@ function checkAlertPatch(crdDir: string, target: FluxTarget = "2.9"): string[] {
   }
 }
 
+/** The extension → Flux table against what each target's SOURCES.md records about the microsoft.flux extension. */
+function checkExtensionTable(crdDir: string): string[] {
+  return Object.entries(AKS_FLUX_EXTENSION_VERSIONS).flatMap(([extension, target]) => {
+    const file = path.join(crdDir, FLUX_TARGET_DIRS[target], "SOURCES.md");
+    const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "";
+    const said = new RegExp(
+      `microsoft\\.flux\` extension ${extension.replace(".", "\\.")}\\.x is Flux ${target.replace(".", "\\.")}\\.\\d+`,
+    );
+    return said.test(text)
+      ? []
+      : [`${file} does not say that microsoft.flux ${extension}.x is Flux ${target} (AKS_FLUX_EXTENSION_VERSIONS)`];
+  });
+}
+
 /** Every problem, or [] when the committed derived data and the library's patch agree with the upstream CRDs in crdDir. */
 export function checkUpstream(crdDir: string, repoRoot: string): string[] {
   const yamls = fs.existsSync(crdDir) ? fs.readdirSync(crdDir).filter((f) => f.endsWith(".yaml")) : [];
@@ -158,7 +174,12 @@ export function checkUpstream(crdDir: string, repoRoot: string): string[] {
   const missing = FLUX_TARGETS.filter((t) => !targets.includes(t)).map(
     (t) => `${crdDir} has no ${FLUX_TARGET_DIRS[t]}/${ALERT_CRD_FILE} (Flux ${t})`,
   );
-  return [...checkDerivedFiles(crdDir, repoRoot), ...missing, ...targets.flatMap((t) => checkAlertPatch(crdDir, t))];
+  return [
+    ...checkDerivedFiles(crdDir, repoRoot),
+    ...missing,
+    ...targets.flatMap((t) => checkAlertPatch(crdDir, t)),
+    ...checkExtensionTable(crdDir),
+  ];
 }
 
 function main(): void {

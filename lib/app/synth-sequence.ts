@@ -1,6 +1,8 @@
 import { IConstruct } from "constructs";
 import { CheckOptions, defaultChecks, findSecrets } from "../checks";
+import { fluxTargetsOf } from "../cluster/flux-targets";
 import { GitOpsSynthError } from "../core/validation";
+import { FluxTarget } from "../schema/flux-target";
 import {
   applyPlan,
   collectFiles,
@@ -39,6 +41,8 @@ export interface SynthSequenceResult {
   readonly files: readonly RenderedFile[];
   /** The checked plan; applied when the repo is on disk. */
   readonly plan: WritePlan;
+  /** The Flux target of each cluster, as the checks validated its files. */
+  readonly fluxTargets: ReadonlyMap<string, FluxTarget>;
 }
 
 /**
@@ -55,7 +59,9 @@ export function runSynthSequence(props: SynthSequenceProps): SynthSequenceResult
     return undefined;
   }
   const files = collectAndRender(props.scope);
-  return { files, plan: planAndWrite(files, props.repo, props.checkOptions) };
+  // Each cluster's files are checked against its own Flux version's CRDs (FluxBootstrap.fluxVersion).
+  const fluxTargets = props.checkOptions.fluxTargets ?? fluxTargetsOf(props.scope);
+  return { files, plan: planAndWrite(files, props.repo, { ...props.checkOptions, fluxTargets }), fluxTargets };
 }
 
 /**

@@ -5,9 +5,18 @@ import { AKS_CLUSTER_NAME, DNS_SUBDOMAIN, GUID, RESOURCE_GROUP } from "../core/p
 import { bootstrapFolder } from "../core/repo-layout";
 import { PropChecks } from "../core/validation";
 import type { AksClusterReference } from "../flux/flux-cluster";
+import {
+  AKS_EXTENSION_FLUX_TARGET,
+  AKS_FLUX_EXTENSION_VERSIONS,
+  fluxOfExtensionVersion,
+  FluxTarget,
+  FluxVersion,
+  knownExtensionVersions,
+} from "../schema/flux-target";
 import { ClusterBootstrapStack } from "./cluster-bootstrap-stack";
 import { BootstrapStateBackend, FluxExtensionStack } from "./flux-extension-stack";
 import { FluxInstallContext, FluxInstallMode, IBoundFluxInstall, IFluxInstall, markFluxInstall } from "./flux-install";
+import { validateFluxVersion } from "./flux-version-prop";
 
 /** azurerm_kubernetes_flux_configuration name and kustomization names (azurerm 4.55 schema). */
 const FLUX_CONFIG_NAME = /^[a-z\d]([-a-z\d]{0,28}[a-z\d])?$/;
@@ -51,10 +60,19 @@ export interface AksFluxExtensionOptions {
    */
   readonly extensionName?: string;
   /**
-   * Pinned extension version, e.g. `1.24.1`. Changing it replaces the extension.
-   * @default - unpinned: AKS keeps the extension on a supported minor version (only N-2 are supported)
+   * Pinned extension version, e.g. `1.24.1`: one whose Flux the library knows (1.24.x = Flux 2.7), checked against
+   * `fluxVersion`. Changing it replaces the extension.
+   * @default - unpinned: AKS keeps the extension on a supported minor version (only N-2 are supported), so which
+   *   Flux runs is not visible in the repo and cannot be checked
    */
   readonly extensionVersion?: string;
+  /**
+   * The Flux the extension installs, which the cluster's objects are written and checked for. The extension decides
+   * it, not this setting: it must be the Flux of the pinned `extensionVersion`, or, unpinned, the Flux of an extension
+   * version the library knows (2.7 today).
+   * @default - the Flux of the pinned extensionVersion; FluxVersion.V2_7 when unpinned (microsoft.flux 1.24.x)
+   */
+  readonly fluxVersion?: FluxVersion;
   /**
    * Name of a Secret in the configuration namespace holding the Git credentials (`username`/`password` or
    * `identity`/`known_hosts`), created out of band. Keys are never written into Terraform.
@@ -123,6 +141,22 @@ class BoundAksExtensionInstall implements IBoundFluxInstall {
     if (options) this.extensionStack = this.createStack(options);
   }
 
+  /** The declared Flux version, else the Flux of the pinned extension version, else the extension's Flux today (2.7). */
+  get fluxVersion(): FluxVersion {
+    const v = this.options?.fluxVersion;
+    return FluxVersion.isFluxVersion(v) ? v : FluxVersion.of(this.extensionFlux ?? AKS_EXTENSION_FLUX_TARGET);
+  }
+
+  get fluxTarget(): FluxTarget {
+    return this.fluxVersion._target ?? this.extensionFlux ?? AKS_EXTENSION_FLUX_TARGET;
+  }
+
+  /** The Flux of the pinned extension version, when the library knows it. */
+  private get extensionFlux(): FluxTarget | undefined {
+    const pinned = this.options?.extensionVersion;
+    return typeof pinned === "string" ? fluxOfExtensionVersion(pinned) : undefined;
+  }
+
   /** aksExtension.localAuthReference; undefined for a public repository. */
   get gitCredentialsSecret(): string | undefined {
     return this.options?.localAuthReference;
@@ -186,11 +220,52 @@ class BoundAksExtensionInstall implements IBoundFluxInstall {
       EXTENSION_NAME,
       "an extension name: letters, digits, '-' and '.', 1 to 63 characters",
     );
-    c.pattern(prop("extensionVersion"), a.extensionVersion, /^\d+\.\d+\.\d+$/, "an extension version such as 1.24.1");
+    this.validateVersions(c, a);
     c.pattern(prop("localAuthReference"), a.localAuthReference, DNS_SUBDOMAIN, "the name of a Secret in the configuration namespace");
     c.oneOf(prop("resourceProviderRegistrations"), a.resourceProviderRegistrations, Object.values(ResourceProviderRegistrations));
     if (a.stateBackend) validateStateBackend(c, prop("stateBackend"), a.stateBackend);
     this.validateKustomizations(c, a.additionalKustomizations ?? []);
+  }
+
+  /** The pinned extension version and the declared Flux version: the extension decides the Flux, the setting must agree. */
+  private validateVersions(c: PropChecks, a: AksFluxExtensionOptions): void {
+    const pinned = a.extensionVersion;
+    const known = knownExtensionVersions();
+    let pinnedFlux: FluxTarget | undefined;
+    if (c.pattern(this.p("extensionVersion"), pinned, /^\d+\.\d+\.\d+$/, "an extension version such as 1.24.1") && pinned !== undefined) {
+      pinnedFlux = fluxOfExtensionVersion(pinned);
+      c.check(
+        pinnedFlux !== undefined,
+        this.p("extensionVersion"),
+        pinned,
+        `a microsoft.flux version whose Flux the library knows: ${known} (it writes and checks the cluster's objects for that ` +
+          `Flux and does not guess another one's API), or unset`,
+      );
+    }
+    if (!validateFluxVersion(c, this.p("fluxVersion"), a.fluxVersion) || a.fluxVersion === undefined) return;
+    const declared = a.fluxVersion.version;
+    if (pinnedFlux !== undefined) {
+      c.check(
+        declared === pinnedFlux,
+        this.p("fluxVersion"),
+        declared,
+        `"${pinnedFlux}", the Flux of the pinned extensionVersion ${pinned} (microsoft.flux ${known}), or unset: the extension ` +
+          `decides which Flux runs`,
+      );
+    } else if (pinned === undefined) {
+      const fluxes = [...new Set(Object.values(AKS_FLUX_EXTENSION_VERSIONS))];
+      c.check(
+        (fluxes as string[]).includes(declared),
+        this.p("fluxVersion"),
+        declared,
+        `${fluxes.map((f) => `"${f}"`).join(" or ")}, the Flux of the microsoft.flux versions the library knows (${known}), or ` +
+          `unset: the extension decides which Flux runs`,
+      );
+    }
+  }
+
+  private p(name: string): string {
+    return `${this.prop}.${name}`;
   }
 
   private validateKustomizations(c: PropChecks, kustomizations: readonly AksFluxKustomization[]): void {

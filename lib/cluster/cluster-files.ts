@@ -3,6 +3,7 @@ import { clusterFolder } from "../core/repo-layout";
 import { FluxAlerts } from "../flux/flux-alerts";
 import { fluxSystemAdvice, fluxSystemKustomization, hasTerraformEventPatches, TERRAFORM_ALERTS_FILE } from "../flux/flux-system-patch";
 import { kustomizeConfig } from "../kubernetes/kustomize-config";
+import type { FluxTarget } from "../schema/flux-target";
 
 /** Who writes a cluster's files: the construct path in their headers, and the cluster folder. */
 export interface ClusterFileOwner {
@@ -11,6 +12,8 @@ export interface ClusterFileOwner {
   readonly clusterName: string;
   /** Namespace of the cluster's Flux objects. */
   readonly namespace: string;
+  /** The cluster's Flux target: which Alert CRD versions the flux-system patch adds to. */
+  readonly fluxTarget: FluxTarget;
 }
 
 /** A YAML file at `clusters/<cluster>/<path>`. */
@@ -40,11 +43,11 @@ export function alertFiles(owner: ClusterFileOwner, alerts: readonly FluxAlerts[
     );
   const terraformAlerts = alerts.flatMap((a) => a._terraformDocuments());
   if (terraformAlerts.length) {
-    const ns = owner.namespace;
+    const [ns, flux] = [owner.namespace, owner.fluxTarget];
     files.push({
-      ...clusterYaml(owner, `${ns}/kustomization.yaml`, [fluxSystemKustomization(ns)]),
+      ...clusterYaml(owner, `${ns}/kustomization.yaml`, [fluxSystemKustomization(ns, flux)]),
       // flux bootstrap writes this file only when it is missing and keeps it afterwards: the user's own is kept too.
-      ifForeign: { warning: fluxSystemAdvice(ns), satisfiedBy: hasTerraformEventPatches(ns) },
+      ifForeign: { warning: fluxSystemAdvice(ns, flux), satisfiedBy: hasTerraformEventPatches(ns, flux) },
     });
     files.push(clusterYaml(owner, `${ns}/${TERRAFORM_ALERTS_FILE}`, terraformAlerts));
   }

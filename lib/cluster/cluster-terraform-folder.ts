@@ -6,6 +6,8 @@ import { ITerraformFolderMember } from "../flux/flux-cluster";
 import { kustomizationObject, KustomizationSpec } from "../kubernetes/kustomization";
 import { kustomizeConfig } from "../kubernetes/kustomize-config";
 import { SourceReference } from "../kubernetes/meta";
+import { forFluxTarget } from "../schema/flux-api-versions";
+import type { FluxTarget } from "../schema/flux-target";
 import { ClusterFileOwner, clusterYaml } from "./cluster-files";
 
 /** How the cluster's `terraform` Kustomization applies the folder. */
@@ -15,6 +17,8 @@ export interface TerraformFolderSync {
   readonly retryInterval: Duration;
   readonly timeout: Duration;
   readonly decryption?: KustomizationSpec["decryption"];
+  /** The cluster's Flux target: the Kustomization's apiVersion. */
+  readonly fluxTarget: FluxTarget;
 }
 
 /**
@@ -60,6 +64,6 @@ export class ClusterTerraformFolder {
       source: owner.source,
       content: { format: "yaml", documents: [kustomizeConfig(members)] },
     };
-    return [clusterYaml(owner, "terraform.yaml", [kustomization]), list];
+    return [clusterYaml(owner, "terraform.yaml", [forFluxTarget(kustomization, sync.fluxTarget)]), list];
   }
 }

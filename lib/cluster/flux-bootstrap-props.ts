@@ -1,4 +1,5 @@
 import type { Duration } from "../core/duration";
+import type { FluxVersion } from "../schema/flux-target";
 import type { TofuControllerOptions } from "../tofu/tofu-controller";
 import type { AksFluxExtensionOptions } from "./aks-extension-install";
 import type { BootstrapStateBackend } from "./flux-extension-stack";
@@ -82,6 +83,12 @@ export interface FluxBootstrapProps {
    * @default - local state in bootstrap/<cluster>/ (keep terraform.tfstate out of Git)
    */
   readonly bootstrapStateBackend?: BootstrapStateBackend;
+  /**
+   * Flux CLI mode with `mode`: the Flux version flux bootstrap installs (as `FluxInstall.cli({ fluxVersion })`).
+   * AKS extension mode uses `aksExtension.fluxVersion`.
+   * @default FluxVersion.V2_9
+   */
+  readonly fluxVersion?: FluxVersion;
 }
 
 /** SOPS decryption (`decryption: {provider: sops, secretRef}`) of the manifests a Flux Kustomization applies. */

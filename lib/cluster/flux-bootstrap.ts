@@ -13,6 +13,7 @@ import { FluxAlerts, FluxAlertsProps } from "../flux/flux-alerts";
 import { AksClusterReference, ITerraformFolderMember, ITerraformSource } from "../flux/flux-cluster";
 import { GitRef } from "../flux/flux-source";
 import { SourceReference } from "../kubernetes/meta";
+import { FluxTarget, FluxVersion } from "../schema/flux-target";
 import { ITerraformCluster, markTerraformCluster } from "../tofu/terraform-cluster";
 import { TerraformControllerCR, TerraformObjectOptions } from "../tofu/terraform-controller-cr";
 import { TofuController } from "../tofu/tofu-controller";
@@ -188,6 +189,19 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
     return this.install.aksExtensionCluster;
   }
 
+  /**
+   * The Flux version the cluster runs, which its objects are written and checked for: the install's `fluxVersion`
+   * (flux CLI: 2.9 unless set; AKS extension: the extension's Flux, 2.7).
+   */
+  get fluxVersion(): FluxVersion {
+    return this.install.fluxVersion;
+  }
+
+  /** @internal */
+  get _fluxTarget(): FluxTarget {
+    return this.install.fluxTarget;
+  }
+
   /** @internal */
   get _installTakesScpUrl(): boolean {
     return this.install.takesScpUrl;
@@ -290,12 +304,18 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
 
   /** @internal */
   _gitOpsFiles(): GitOpsFile[] {
-    const owner: ClusterFileOwner = { source: this.node.path, clusterName: this.clusterName, namespace: this.namespace };
+    const owner: ClusterFileOwner = {
+      source: this.node.path,
+      clusterName: this.clusterName,
+      namespace: this.namespace,
+      fluxTarget: this._fluxTarget,
+    };
     const sourceRef = FluxBootstrap._sourceRef(this.source, this.namespace);
     const terraforms = this.terraforms;
     const alerts = FluxAlerts.of(this);
     const decryption = this.props.sops ? { provider: "sops" as const, secretRef: { name: this.props.sops.secretName } } : undefined;
-    const sync = { sourceRef, interval: this.interval, retryInterval: this.retryInterval, timeout: this.timeout, decryption };
+    const fluxTarget = this._fluxTarget;
+    const sync = { sourceRef, interval: this.interval, retryInterval: this.retryInterval, timeout: this.timeout, decryption, fluxTarget };
     const controller = { ...sync, clusterName: this.clusterName, fluxNamespace: this.namespace, source: owner.source };
     const target = { ...controller, terraformNamespaces: this.terraformNamespaces };
 

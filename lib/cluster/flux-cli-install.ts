@@ -2,9 +2,11 @@ import type { RepoTerraformStack } from "../azure/repo-terraform-stack";
 import { GUID, RESOURCE_GROUP } from "../core/patterns";
 import { bootstrapFolder, CLUSTER_SUBFOLDERS } from "../core/repo-layout";
 import { PropChecks } from "../core/validation";
+import { DEFAULT_FLUX_CLI_TARGET, FluxTarget, FluxVersion } from "../schema/flux-target";
 import { ClusterBootstrapStack } from "./cluster-bootstrap-stack";
 import type { BootstrapStateBackend } from "./flux-extension-stack";
 import { FluxInstallContext, FluxInstallMode, IBoundFluxInstall, IFluxInstall, markFluxInstall } from "./flux-install";
+import { validateFluxVersion } from "./flux-version-prop";
 
 const FLUX_GIT_URL = /^(https?|ssh):\/\/[^\s]+$/;
 
@@ -15,6 +17,13 @@ export interface FluxCliInstallOptions {
    * @default - local state in bootstrap/<cluster>/ (keep terraform.tfstate out of Git)
    */
   readonly stateBackend?: BootstrapStateBackend;
+  /**
+   * The Flux version `flux bootstrap` installs on the cluster: the objects are written with the API versions and
+   * fields of that Flux and checked against its CRDs, and a `# Flux Version:` header in the cluster's
+   * gotk-components.yaml that says otherwise fails the synth.
+   * @default FluxVersion.V2_9
+   */
+  readonly fluxVersion?: FluxVersion;
 }
 
 /**
@@ -24,17 +33,21 @@ export interface FluxCliInstallOptions {
 export class FluxCliInstall implements IFluxInstall {
   readonly mode = FluxInstallMode.FLUX_CLI;
 
-  /** @param stateBackendProp the prop the state backend came from, for messages */
+  /**
+   * @param stateBackendProp the prop the state backend came from, for messages
+   * @param fluxVersionProp the prop the Flux version came from, for messages
+   */
   constructor(
     private readonly options: FluxCliInstallOptions = {},
     private readonly stateBackendProp = "install.stateBackend",
+    private readonly fluxVersionProp = "install.fluxVersion",
   ) {
     markFluxInstall(this);
   }
 
   /** @internal */
   _bind(context: FluxInstallContext): IBoundFluxInstall {
-    return new BoundFluxCliInstall(context, this.options, this.stateBackendProp);
+    return new BoundFluxCliInstall(context, this.options, this.stateBackendProp, this.fluxVersionProp);
   }
 }
 
@@ -55,7 +68,19 @@ class BoundFluxCliInstall implements IBoundFluxInstall {
     private readonly context: FluxInstallContext,
     private readonly options: FluxCliInstallOptions,
     private readonly stateBackendProp: string,
+    private readonly fluxVersionProp: string,
   ) {}
+
+  /** The declared Flux version (a JavaScript caller's non-FluxVersion is reported by validate). */
+  get fluxVersion(): FluxVersion {
+    const v = this.options?.fluxVersion;
+    return FluxVersion.isFluxVersion(v) ? v : FluxVersion.of(DEFAULT_FLUX_CLI_TARGET);
+  }
+
+  /** The target the cluster's objects are written and checked for; the default while a bad version is reported. */
+  get fluxTarget(): FluxTarget {
+    return this.fluxVersion._target ?? DEFAULT_FLUX_CLI_TARGET;
+  }
 
   /** flux bootstrap's own folder (gotk-components.yaml, gotk-sync.yaml), applied by its flux-system Kustomization. */
   get rootResources(): readonly string[] {
@@ -98,8 +123,9 @@ class BoundFluxCliInstall implements IBoundFluxInstall {
         `${this.context.folder}/${this.context.namespace}/ folder must be applied by its own Kustomization, in order: ` +
         `tofu-controller before the Terraform objects)`,
     );
-    if (!c.record("install", this.options, "FluxInstall.cli() with an object of options ({ stateBackend }) or none")) return;
+    if (!c.record("install", this.options, "FluxInstall.cli() with an object of options ({ stateBackend, fluxVersion }) or none")) return;
     if (this.options.stateBackend !== undefined) validateStateBackend(c, this.stateBackendProp, this.options.stateBackend);
+    validateFluxVersion(c, this.fluxVersionProp, this.options.fluxVersion);
   }
 }
 

@@ -3,6 +3,7 @@ import type { RepoTerraformStack } from "../azure/repo-terraform-stack";
 import type { Duration } from "../core/duration";
 import type { PropChecks } from "../core/validation";
 import type { AksClusterReference } from "../flux/flux-cluster";
+import type { FluxTarget, FluxVersion } from "../schema/flux-target";
 import type { FluxExtensionStack } from "./flux-extension-stack";
 
 /** How Flux itself gets onto the cluster. */
@@ -72,6 +73,10 @@ export interface FluxInstallContext {
 export interface IBoundFluxInstall {
   /** Name of the cluster's own GitRepository. */
   readonly sourceName: string;
+  /** The Flux version the install declares (or its default). */
+  readonly fluxVersion: FluxVersion;
+  /** The target the cluster's objects are written and checked for (the default while a bad fluxVersion is reported). */
+  readonly fluxTarget: FluxTarget;
   /** Secret with the credentials of the cluster's Git repository; undefined for a public repository. */
   readonly gitCredentialsSecret: string | undefined;
   /** The AKS cluster Flux runs on, when the install knows it (see IFluxCluster._aksExtensionCluster). */

@@ -6,3 +6,4 @@ export * from "./flux-cli-install";
 export * from "./aks-extension-install";
 export * from "./promotion-order";
 export type { BootstrapStateBackend } from "./flux-extension-stack";
+export { FluxVersion } from "../schema/flux-target";

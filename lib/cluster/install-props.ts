@@ -13,16 +13,18 @@ export function installOf(props: FluxBootstrapProps): IFluxInstall {
   // A bad `install` is reported by validation; until then the bootstrap is built as the default, flux CLI.
   if (props.install === undefined && props.mode === FluxInstallMode.AKS_EXTENSION)
     return new AksExtensionInstall(props.aksExtension, "aksExtension");
+  const legacy = props.install === undefined;
   return new FluxCliInstall(
-    { stateBackend: props.install === undefined ? props.bootstrapStateBackend : undefined },
+    { stateBackend: legacy ? props.bootstrapStateBackend : undefined, fluxVersion: legacy ? props.fluxVersion : undefined },
     "bootstrapStateBackend",
+    "fluxVersion",
   );
 }
 
 /** The install's own checks, and those of the props that select it; `mode` is the bootstrap's (the prop or the default). */
 export function validateInstallProps(c: PropChecks, p: FluxBootstrapProps, mode: FluxInstallMode, install: IBoundFluxInstall): void {
   if (p.install !== undefined) {
-    for (const prop of ["mode", "aksExtension", "bootstrapStateBackend"] as const) {
+    for (const prop of ["mode", "aksExtension", "bootstrapStateBackend", "fluxVersion"] as const) {
       if (p[prop] !== undefined) c.fail(prop, "<set>", "unset when install is given (the install carries the mode and its settings)");
     }
     if (isFluxInstall(p.install)) install.validate(c);
@@ -32,6 +34,8 @@ export function validateInstallProps(c: PropChecks, p: FluxBootstrapProps, mode:
   const aksMode = mode === FluxInstallMode.AKS_EXTENSION;
   if (aksMode && p.bootstrapStateBackend !== undefined)
     c.fail("bootstrapStateBackend", "<set>", "unset in AKS extension mode (use aksExtension.stateBackend: it is the same bootstrap stack)");
+  if (aksMode && p.fluxVersion !== undefined)
+    c.fail("fluxVersion", "<set>", "unset in AKS extension mode (use aksExtension.fluxVersion: the extension decides which Flux runs)");
   if (aksMode && !p.aksExtension)
     c.fail(
       "aksExtension",

@@ -4,6 +4,7 @@ import { DNS_SUBDOMAIN } from "../core/patterns";
 import { Registry } from "../core/registry";
 import { addPropValidation, PropChecks } from "../core/validation";
 import { alertObject, AlertEventSource, NotificationProviderType, providerObject } from "../kubernetes/notification";
+import { forFluxTarget } from "../schema/flux-api-versions";
 import { IFluxCluster, isFluxClusterLike } from "./flux-cluster";
 
 export type { NotificationProviderType } from "../kubernetes/notification";
@@ -195,7 +196,7 @@ export class FluxAlerts extends Construct {
   /** @internal The Provider and the Alert of the Flux kinds. */
   _fluxDocuments(): Record<string, unknown>[] {
     const ns = this.cluster.namespace;
-    return [
+    const docs = [
       providerObject(
         { name: this.name, namespace: ns },
         {
@@ -214,6 +215,7 @@ export class FluxAlerts extends Construct {
         },
       ),
     ];
+    return docs.map((d) => forFluxTarget(d, this.cluster._fluxTarget));
   }
 
   /** @internal The Alert of the Terraform objects (one event source per namespace that holds some), if enabled. */
@@ -225,11 +227,10 @@ export class FluxAlerts extends Construct {
       name: "*",
       namespace: n === ns ? undefined : n,
     }));
-    return [
-      alertObject(
-        { name: `${this.name}-terraform`, namespace: ns },
-        { providerRef: { name: this.name }, eventSeverity: this.terraformEventSeverity, eventSources: sources },
-      ),
-    ];
+    const alert = alertObject(
+      { name: `${this.name}-terraform`, namespace: ns },
+      { providerRef: { name: this.name }, eventSeverity: this.terraformEventSeverity, eventSources: sources },
+    );
+    return [forFluxTarget(alert, this.cluster._fluxTarget)];
   }
 }

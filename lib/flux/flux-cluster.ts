@@ -1,5 +1,6 @@
 import type { IConstruct } from "constructs";
 import type { InfrastructureStack } from "../azure/infrastructure-stack";
+import type { FluxTarget } from "../schema/flux-target";
 
 /**
  * What the Flux constructs (sources, alerts) need of the cluster they belong to: its folder, namespace and Git
@@ -29,6 +30,8 @@ export interface IFluxCluster extends IConstruct {
    * install does not know it). The extension owns Flux's CRDs and takes `git@host:path` URLs.
    */
   readonly _aksExtensionCluster: AksClusterReference | undefined;
+  /** @internal The Flux version the cluster's objects are written and checked for (its install's fluxVersion). */
+  readonly _fluxTarget: FluxTarget;
   /**
    * @internal True if the install takes an scp-like `git@host:path` repositoryUrl, which Flux's own GitRepository
    * does not: a GitRepositorySource defaulting to that URL must then be given its own.

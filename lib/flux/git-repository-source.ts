@@ -6,6 +6,7 @@ import { DNS_SUBDOMAIN } from "../core/patterns";
 import { clusterTerraformFile } from "../core/repo-layout";
 import { addPropValidation, PropChecks } from "../core/validation";
 import { gitRepositoryObject } from "../kubernetes/git-repository";
+import { forFluxTarget } from "../schema/flux-api-versions";
 import { IFluxCluster, isFluxClusterLike, ITerraformSource, TerraformSourceKind } from "./flux-cluster";
 import { GitRef, normalizeGitUrl, repoRootPath } from "./flux-source";
 
@@ -182,16 +183,19 @@ export class GitRepositorySource extends Construct implements ITerraformSource, 
   /** @internal */
   _gitOpsFiles(): GitOpsFile[] {
     const secret = this.secretName;
-    const doc = gitRepositoryObject(
-      { name: this.name, namespace: this.namespace },
-      {
-        url: this.url,
-        ref: this.ref._toSpec(),
-        interval: this.interval.toGo(),
-        timeout: this.timeout.toGo(),
-        secretRef: secret ? { name: secret } : undefined,
-        ignore: this.props.onlyInfrastructure === false ? undefined : ONLY_INFRASTRUCTURE_IGNORE,
-      },
+    const doc = forFluxTarget(
+      gitRepositoryObject(
+        { name: this.name, namespace: this.namespace },
+        {
+          url: this.url,
+          ref: this.ref._toSpec(),
+          interval: this.interval.toGo(),
+          timeout: this.timeout.toGo(),
+          secretRef: secret ? { name: secret } : undefined,
+          ignore: this.props.onlyInfrastructure === false ? undefined : ONLY_INFRASTRUCTURE_IGNORE,
+        },
+      ),
+      this.cluster._fluxTarget,
     );
     return [
       {

@@ -6,6 +6,7 @@ import { DNS_SUBDOMAIN } from "../core/patterns";
 import { clusterTerraformFile } from "../core/repo-layout";
 import { addPropValidation, PropChecks } from "../core/validation";
 import { OciRepositoryRef, ociRepositoryObject } from "../kubernetes/oci-repository";
+import { forFluxTarget } from "../schema/flux-api-versions";
 import { IFluxCluster, isFluxClusterLike, ITerraformSource, TerraformSourceKind } from "./flux-cluster";
 
 const OCI_URL = /^oci:\/\/[^\s@]+$/;
@@ -205,16 +206,19 @@ export class OciRepositorySource extends Construct implements ITerraformSource, 
 
   /** @internal */
   _gitOpsFiles(): GitOpsFile[] {
-    const doc = ociRepositoryObject(
-      { name: this.name, namespace: this.namespace },
-      {
-        url: this.url,
-        ref: this.ref._toSpec(),
-        interval: this.interval.toGo(),
-        timeout: this.timeout.toGo(),
-        provider: this.props.provider,
-        secretRef: this.props.secretName ? { name: this.props.secretName } : undefined,
-      },
+    const doc = forFluxTarget(
+      ociRepositoryObject(
+        { name: this.name, namespace: this.namespace },
+        {
+          url: this.url,
+          ref: this.ref._toSpec(),
+          interval: this.interval.toGo(),
+          timeout: this.timeout.toGo(),
+          provider: this.props.provider,
+          secretRef: this.props.secretName ? { name: this.props.secretName } : undefined,
+        },
+      ),
+      this.cluster._fluxTarget,
     );
     return [
       {

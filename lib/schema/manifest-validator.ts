@@ -30,6 +30,7 @@ export type { SchemaPatch } from "./schema-patches";
 export { hasSchemaFor, schemaInfo } from "./schema-registry";
 export { crdSchemaKey, schemaPatchProblem } from "./schema-patches";
 export * from "./flux-target";
+export * from "./flux-api-versions";
 export { crdVersionOrder } from "./schema-registry";
 export { DNS1123_LABEL, DNS1123_SUBDOMAIN, LABEL_VALUE, preparedSchemaCount } from "./root-schema";
 

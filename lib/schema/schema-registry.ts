@@ -14,6 +14,11 @@ export interface SchemaInfo {
 }
 
 export interface CrdEntry {
+  readonly group: string;
+  readonly version: string;
+  readonly kind: string;
+  /** The version the API server stores (one per CRD). */
+  readonly storage: boolean;
   readonly scope: ResourceScope;
   readonly served: boolean;
   readonly deprecated: boolean;
@@ -50,7 +55,22 @@ export function crdVersionOrder(target: FluxTarget = DEFAULT_FLUX_CLI_TARGET): R
 
 export function lookup(key: string, target: FluxTarget = DEFAULT_FLUX_CLI_TARGET): CrdEntry | undefined {
   const builtin = Object.prototype.hasOwnProperty.call(BUILTIN_SCHEMAS, key) ? BUILTIN_SCHEMAS[key] : undefined;
-  if (builtin) return { scope: builtin.scope, served: true, deprecated: false, source: "builtin", schema: builtin.schema };
+  if (builtin) {
+    const slash = key.lastIndexOf("/");
+    const apiVersion = key.slice(0, slash);
+    const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+    return {
+      group,
+      version,
+      kind: key.slice(slash + 1),
+      storage: true,
+      scope: builtin.scope,
+      served: true,
+      deprecated: false,
+      source: "builtin",
+      schema: builtin.schema,
+    };
+  }
   const all = crds(target);
   return Object.prototype.hasOwnProperty.call(all, key) ? all[key] : undefined;
 }

@@ -1,15 +1,15 @@
-import { allNodePoolProblems, crdSchemaProblems, GuardedNodePoolExpectation, guardedNodePoolProblems } from "./matchers";
+import { allNodePoolProblems, crdSchemaProblems, CrdSchemaOptions, GuardedNodePoolExpectation, guardedNodePoolProblems } from "./matchers";
 
 declare global {
   namespace jest {
     // Same type parameters as @types/jest's Matchers, so the declarations merge.
     interface Matchers<R, T = {}> {
       /**
-       * The manifest(s) match the bundled CRD schemas (Flux 2.9, tofu-controller 0.16.5) and built-in schemas, as
-       * strictly as a synth checks them. Received: a manifest object, YAML text, or a GitOps file map (checked with
-       * each cluster's CRD patches from its kustomization.yaml files, as the synth does).
+       * The manifest(s) match the bundled CRD schemas (of Flux 2.9 unless `options.fluxVersion` says otherwise,
+       * tofu-controller 0.16.5) and built-in schemas, as strictly as a synth checks them. Received: a manifest object,
+       * YAML text, or a GitOps file map (checked with each cluster's Flux version and CRD patches, as the synth does).
        */
-      toMatchCrdSchema(): R;
+      toMatchCrdSchema(options?: CrdSchemaOptions): R;
       /**
        * A node pool (GuardedNodePool, KubernetesClusterNodePool, or its `main.tf.json` block) is guarded: autoscaling
        * on, `min_count` ≥ floor (default 3), `max_count` ≥ `min_count`, `node_count` in `ignore_changes`.
@@ -55,8 +55,8 @@ function run(ctx: MatcherContext, name: string, what: string, check: () => strin
 
 /** The matchers, for `expect.extend(gitOpsMatchers)` with any jest-compatible `expect`. */
 export const gitOpsMatchers = {
-  toMatchCrdSchema(this: MatcherContext, received: unknown): MatcherResult {
-    return run(this, "toMatchCrdSchema", "the manifests", () => crdSchemaProblems(received));
+  toMatchCrdSchema(this: MatcherContext, received: unknown, options?: CrdSchemaOptions): MatcherResult {
+    return run(this, "toMatchCrdSchema", "the manifests", () => crdSchemaProblems(received, options));
   },
   toBeGuardedNodePool(this: MatcherContext, received: unknown, expectation?: GuardedNodePoolExpectation): MatcherResult {
     return run(this, "toBeGuardedNodePool", "the node pool", () => guardedNodePoolProblems(received, expectation));

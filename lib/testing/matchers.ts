@@ -6,7 +6,7 @@ import { clusterNameOf } from "../core/repo-layout";
 import { PolicyRuleContext } from "../policy/nag-pack";
 import { resolveTokens } from "../policy/resolve";
 import { NODE_POOL_TYPE, nodePoolAttributes } from "../policy/subjects";
-import { SchemaPatch, validateManifest } from "../schema/manifest-validator";
+import { DEFAULT_FLUX_CLI_TARGET, FluxTarget, FluxVersion, SchemaPatch, validateManifest } from "../schema/manifest-validator";
 
 /** What `toBeGuardedNodePool` and `toHaveOnlyGuardedNodePools` require besides autoscaling and `ignore_changes`. */
 export interface GuardedNodePoolExpectation {
@@ -22,6 +22,28 @@ export interface GuardedNodePoolExpectation {
   readonly preventDestroy?: boolean;
 }
 
+/** What `toMatchCrdSchema` / `crdSchemaProblems` validate against besides the file map's own clusters. */
+export interface CrdSchemaOptions {
+  /**
+   * The Flux version of a single manifest or YAML text, and of the clusters of a file map that does not say (a map
+   * from `synthGitOpsFiles` knows each cluster's `fluxVersion`, as the synth does).
+   * @default FluxVersion.V2_9
+   */
+  readonly fluxVersion?: FluxVersion;
+}
+
+/** Where a file map from synthGitOpsFiles keeps the Flux target of each cluster (not enumerable: not part of the map's content). */
+const FLUX_TARGETS_OF_MAP = Symbol.for("cdktf-aks-gitops/testing/flux-targets");
+
+/** @internal Records on a synthesized file map which Flux target each cluster's files were checked against. */
+export function _recordFluxTargets(files: object, targets: ReadonlyMap<string, FluxTarget>): void {
+  Object.defineProperty(files, FLUX_TARGETS_OF_MAP, { value: new Map(targets), enumerable: false });
+}
+
+function recordedFluxTargets(files: object): ReadonlyMap<string, FluxTarget> | undefined {
+  return (files as Record<symbol, ReadonlyMap<string, FluxTarget> | undefined>)[FLUX_TARGETS_OF_MAP];
+}
+
 /** Kustomize's own config file (`kustomization.yaml`) is not a Kubernetes object and has no CRD. */
 const KUSTOMIZE_CONFIG = "kustomize.config.k8s.io/";
 
@@ -31,14 +53,21 @@ const KUSTOMIZE_CONFIG = "kustomize.config.k8s.io/";
  * would silently drop is a problem. Returns one line per problem; empty when every manifest is valid.
  *
  * A file map is checked exactly as the synth checks the tree: each file under `clusters/<cluster>/` against the CRDs
- * as that cluster's kustomization.yaml files patch them (e.g. `Terraform` added to the Alert's event source kinds),
- * and a CRD patch the check cannot apply is a problem. A single object or YAML text has no cluster, so it is checked
- * against the unpatched CRDs.
+ * of that cluster's Flux version (recorded on a map from `synthGitOpsFiles`; else `options.fluxVersion`) as that
+ * cluster's kustomization.yaml files patch them (e.g. `Terraform` added to the Alert's event source kinds), and a CRD
+ * patch the check cannot apply is a problem. A single object or YAML text has no cluster, so it is checked against
+ * the unpatched CRDs of `options.fluxVersion`.
  *
  * @param received a manifest object, YAML text with one or more documents, or a GitOps file map (every `.yaml` /
  *   `.yml` file in it is checked)
  */
-export function crdSchemaProblems(received: unknown): string[] {
+export function crdSchemaProblems(received: unknown, options: CrdSchemaOptions = {}): string[] {
+  const given = options?.fluxVersion;
+  if (given !== undefined && !(FluxVersion.isFluxVersion(given) && given._target))
+    return [`fluxVersion ${String(given)}: allowed is a FluxVersion the library has CRDs for (FluxVersion.V2_7, V2_8 or V2_9)`];
+  const fallback = given?._target ?? DEFAULT_FLUX_CLI_TARGET;
+  const recorded = received !== null && typeof received === "object" ? recordedFluxTargets(received) : undefined;
+  const targetOf = (path: string | undefined): FluxTarget => recorded?.get(clusterNameOf(path ?? "") ?? "") ?? fallback;
   const docs: { where: string; doc: unknown; path?: string }[] = [];
   if (typeof received === "string") {
     docs.push(...yamlDocs(received, "YAML"));
@@ -50,12 +79,12 @@ export function crdSchemaProblems(received: unknown): string[] {
   } else {
     docs.push({ where: "object", doc: received });
   }
-  const { patchesByCluster, problems } = clusterCrdPatches(docs);
+  const { patchesByCluster, problems } = clusterCrdPatches(docs, targetOf);
   for (const { where, doc, path } of docs) {
     if (isKustomizeConfig(doc)) continue;
     const o = doc as { kind?: unknown; metadata?: { name?: unknown } } | null;
     const patches = (path && patchesByCluster.get(clusterNameOf(path) ?? "")) || [];
-    for (const issue of validateManifest(doc, patches)) {
+    for (const issue of validateManifest(doc, patches, targetOf(path))) {
       problems.push(`${String(o?.kind)} ${String(o?.metadata?.name)} (${where}) field ${issue.path || "(object)"}: ${issue.message}`);
     }
   }
@@ -63,7 +92,10 @@ export function crdSchemaProblems(received: unknown): string[] {
 }
 
 /** The CRD schema patches of each cluster's kustomization.yaml files, collected as the synth's CRD check does. */
-function clusterCrdPatches(docs: readonly { where: string; doc: unknown; path?: string }[]): {
+function clusterCrdPatches(
+  docs: readonly { where: string; doc: unknown; path?: string }[],
+  targetOf: (path: string | undefined) => FluxTarget,
+): {
   patchesByCluster: Map<string, SchemaPatch[]>;
   problems: string[];
 } {
@@ -72,7 +104,7 @@ function clusterCrdPatches(docs: readonly { where: string; doc: unknown; path?: 
   for (const { where, doc, path } of docs) {
     const cluster = path ? clusterNameOf(path) : undefined;
     if (!cluster || !isKustomizeConfig(doc)) continue;
-    const { patches, problems: bad } = crdSchemaPatchesOf(doc);
+    const { patches, problems: bad } = crdSchemaPatchesOf(doc, targetOf(path));
     problems.push(...bad.map((p) => `${where}: ${p}`));
     if (patches.length) patchesByCluster.set(cluster, [...(patchesByCluster.get(cluster) ?? []), ...patches]);
   }

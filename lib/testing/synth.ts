@@ -7,6 +7,7 @@ import { runSynthSequence } from "../app/synth-sequence";
 import { AnnotationMetadataEntryType, Annotations, Aspects, IAspect, TerraformStack } from "../core/framework";
 import { GitOpsSynthError } from "../core/validation";
 import { OWNERSHIP_RECORD_PATH, RepoView, validateTree } from "../synth";
+import { _recordFluxTargets } from "./matchers";
 
 /** GitOps repo files by repo-relative path (forward slashes), in path order. */
 export type GitOpsFileMap = Record<string, string>;
@@ -79,6 +80,8 @@ export function synthGitOps(scope: IConstruct, options: SynthGitOpsOptions = {})
   const entries: [string, Buffer][] = result.files.map((f) => [f.path, f.bytes]);
   if (options.includeOwnershipRecord) entries.push([OWNERSHIP_RECORD_PATH, result.plan.recordBytes]);
   for (const [p, bytes] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) files[p] = bytes.toString("utf8");
+  // toMatchCrdSchema() then checks each cluster's files against its own Flux version, as this synth did.
+  _recordFluxTargets(files, result.fluxTargets);
   return { files, annotations };
 }
 

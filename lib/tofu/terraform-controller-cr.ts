@@ -9,6 +9,7 @@ import { clusterTerraformFile } from "../core/repo-layout";
 import { addPropValidation, PropChecks } from "../core/validation";
 import { isTerraformSourceLike, ITerraformSource } from "../flux/flux-cluster";
 import { terraformObject } from "../kubernetes/terraform";
+import { forFluxTarget } from "../schema/flux-api-versions";
 import { Approval, ApprovalMode } from "./approval";
 import { checkDependencies } from "./dependencies";
 import { IRunnerIdentity, kubeletIdentityWarning, SUSPENDED_ANNOTATION } from "./runner-identity";
@@ -401,7 +402,7 @@ export class TerraformControllerCR extends Construct implements ITerraformObject
       {
         path: clusterTerraformFile(this.cluster.clusterName, this._fileName),
         source: this.node.path,
-        content: { format: "yaml", documents: [doc] },
+        content: { format: "yaml", documents: [forFluxTarget(doc, this.cluster._fluxTarget)] },
       },
     ];
   }

@@ -3,12 +3,14 @@ import { GitOpsFile } from "../core/gitops-file";
 import { DNS_LABEL } from "../core/patterns";
 import { CLUSTER_SUBFOLDERS, clusterFolder } from "../core/repo-layout";
 import { PropChecks } from "../core/validation";
-import { helmReleaseObject, HELM_RELEASE_API_VERSION } from "../kubernetes/helm-release";
+import { helmReleaseObject } from "../kubernetes/helm-release";
 import { helmRepositoryObject } from "../kubernetes/helm-repository";
 import { kustomizationObject, KustomizationSpec } from "../kubernetes/kustomization";
 import { kustomizeConfig } from "../kubernetes/kustomize-config";
 import { SourceReference } from "../kubernetes/meta";
 import { namespaceObject } from "../kubernetes/namespace";
+import { fluxApiVersion, forFluxTarget } from "../schema/flux-api-versions";
+import type { FluxTarget } from "../schema/flux-target";
 
 /** The tofu-controller chart version written by default: 0.16.5, the release the library was checked against. */
 export const TOFU_CONTROLLER_CHART_VERSION = "0.16.5";
@@ -95,6 +97,8 @@ export interface TofuControllerTarget {
   readonly interval: Duration;
   readonly retryInterval: Duration;
   readonly decryption?: KustomizationSpec["decryption"];
+  /** The cluster's Flux target: the apiVersions of the objects. */
+  readonly fluxTarget: FluxTarget;
 }
 
 /**
@@ -182,13 +186,13 @@ export class TofuController {
         // Terraform CRD exists and a controller is running before any Terraform object is applied. (Not `wait: true`:
         // Flux then ignores healthChecks and would not look at the Deployment, which Helm, not this Kustomization, applies.)
         healthChecks: [
-          { apiVersion: HELM_RELEASE_API_VERSION, kind: "HelmRelease", name: NAME, namespace: t.fluxNamespace },
+          { apiVersion: fluxApiVersion("HelmRelease", t.fluxTarget), kind: "HelmRelease", name: NAME, namespace: t.fluxNamespace },
           { apiVersion: "apps/v1", kind: "Deployment", name: NAME, namespace: this.namespace },
         ],
         decryption: t.decryption,
       },
     );
-    return yamlFile(t, `${NAME}.yaml`, [kustomization]);
+    return yamlFile(t, `${NAME}.yaml`, [forFluxTarget(kustomization, t.fluxTarget)]);
   }
 
   /** @internal The `tofu-controller/` folder: kustomization.yaml, [namespaces.yaml], helm-repository.yaml, helm-release.yaml. */
@@ -205,8 +209,8 @@ export class TofuController {
       { name: NAME, namespace: t.fluxNamespace },
       { url: TOFU_CONTROLLER_HELM_REPOSITORY, interval: "1h", timeout: "1m" },
     );
-    files.push(yamlFile(t, `${FOLDER}/helm-repository.yaml`, [repository]));
-    files.push(yamlFile(t, `${FOLDER}/helm-release.yaml`, [this.helmRelease(t)]));
+    files.push(yamlFile(t, `${FOLDER}/helm-repository.yaml`, [forFluxTarget(repository, t.fluxTarget)]));
+    files.push(yamlFile(t, `${FOLDER}/helm-release.yaml`, [forFluxTarget(this.helmRelease(t), t.fluxTarget)]));
     return files;
   }
 
