@@ -18,8 +18,9 @@ const KUSTOMIZE_CONFIG = "kustomize.config.k8s.io/";
 const CRD_SCHEMA_PATH = /^\/spec\/versions\/(\d+)\/schema\/openAPIV3Schema(\/.*)$/;
 
 /**
- * Every Kubernetes object the library writes is checked against the structural schema of its CRD (Flux 2.9,
- * tofu-controller 0.16.5): a field the API server would silently drop, or a wrong type, enum or pattern, is an error.
+ * Every Kubernetes object the library writes is checked against the structural schema of its CRD (of the cluster's
+ * Flux version, `options.fluxTargets`, 2.9 for a cluster not listed; tofu-controller 0.16.5): a field the API server
+ * would silently drop, or a wrong type, enum or pattern, is an error.
  *
  * A cluster's CRDs are the ones its kustomization.yaml files patch: a generated kustomization.yaml under
  * `clusters/<cluster>/` that adds to a CRD's schema (e.g. `Terraform` to the Alert's event source kinds, in

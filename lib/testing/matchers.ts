@@ -48,7 +48,7 @@ function recordedFluxTargets(files: object): ReadonlyMap<string, FluxTarget> | u
 const KUSTOMIZE_CONFIG = "kustomize.config.k8s.io/";
 
 /**
- * Checks Kubernetes manifests against the CRD schemas bundled with the library (Flux 2.9, tofu-controller 0.16.5)
+ * Checks Kubernetes manifests against the CRD schemas bundled with the library (Flux 2.7 to 2.9, tofu-controller 0.16.5)
  * and its built-in schemas (Namespace, ServiceAccount, RBAC), as strictly as a synth does: a field the API server
  * would silently drop is a problem. Returns one line per problem; empty when every manifest is valid.
  *
