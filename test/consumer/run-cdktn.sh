@@ -7,7 +7,8 @@
 #   3. the same fixture (test/consumer/fixture) with its imports rewritten to cdktn, type checked (skipLibCheck off);
 #   4. `cdktn synth`: the GitOps tree is written, pinned to the azurerm version the binding records;
 #   5. the documented jest example, once to write the snapshot (--ci=false: CI sets CI=true, and jest then writes no
-#      new snapshot), once with --ci.
+#      new snapshot), once with --ci;
+#   6. the same project moved to TypeScript 7 (test/consumer/typescript7.sh, as in run.sh).
 # KEEP_CONSUMER_DIR=1 keeps the temp project.
 set -euo pipefail
 
@@ -87,4 +88,7 @@ JS
 step "the documented jest example"
 npx jest --ci=false >"$WORK/jest.log" 2>&1 || { cat "$WORK/jest.log"; fail "jest (first run)"; }
 npx jest --ci >"$WORK/jest-ci.log" 2>&1 || { cat "$WORK/jest-ci.log"; fail "jest --ci"; }
+
+source "$REPO/test/consumer/typescript7.sh"
+typescript7_leg cdktn
 step "cdktn consumer test passed"

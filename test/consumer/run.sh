@@ -11,7 +11,9 @@
 #   4. `cdktf synth` with an app that uses the public API only (a pool, a bootstrap, a Terraform object, the policy
 #      pack) and check the GitOps tree it wrote;
 #   5. `cdktf synth` again with a policy finding: it must fail and leave the GitOps tree as it was;
-#   6. the documented jest example (docs/testing.md): once to write the snapshot, once with --ci to prove it stable.
+#   6. the documented jest example (docs/testing.md): once to write the snapshot, once with --ci to prove it stable;
+#   7. the same project moved to TypeScript 7 (test/consumer/typescript7.sh): tsc --noEmit of the native compiler,
+#      cdktf synth with `tsc && node` as the app command (tree unchanged), jest with @swc/jest (same snapshot).
 #
 # Not part of `npm test` (it takes a minute or two); `.ci/run` runs it after `npm test`.
 # KEEP_CONSUMER_DIR=1 keeps the temp project for inspection.
@@ -158,5 +160,9 @@ npx jest --ci=false >"$WORK/jest-1.log" 2>&1 || { cat "$WORK/jest-1.log"; fail "
 [[ -f __snapshots__/gitops.test.ts.snap ]] || fail "no snapshot was written"
 npx jest --ci >"$WORK/jest-2.log" 2>&1 || { cat "$WORK/jest-2.log"; fail "jest --ci (snapshot not stable)"; }
 grep -E "^(Tests|Snapshots):" "$WORK/jest-2.log"
+
+# ---------------------------------------------------------------------------------------------------------------
+source "$REPO/test/consumer/typescript7.sh"
+typescript7_leg cdktf
 
 step "consumer test passed"
