@@ -53,7 +53,7 @@ import {
   TolerationOperator,
   VarsFromKind,
 } from "../lib";
-import { CLUSTER_ID, SUBSCRIPTION } from "./helpers";
+import { CLUSTER_ID, RUNNER_CREDENTIALS, SUBSCRIPTION } from "./helpers";
 
 export interface BadInputRow {
   /** The public construct (or value class) whose prop is wrong. */
@@ -74,6 +74,9 @@ export interface BadInputRow {
 
 export const REPO_URL = "https://github.com/example-org/gitops.git";
 const AKS = { subscriptionId: SUBSCRIPTION, clusterName: "aks-dev", resourceGroupName: "rg-dev" } as const;
+
+/** What a Terraform object without a runner identity or credential is told (lib/tofu/runner-credentials.ts). */
+const NO_RUNNER_CREDENTIAL = "a way for the runner to authenticate to Azure: a runnerIdentity";
 
 /** `[path] prop = value: allowed is allowed…` as a RegExp; `allowed` is the start of what is allowed. */
 export function problem(constructPath: string, prop: string, shown: string, allowed: string): RegExp {
@@ -119,7 +122,7 @@ function aks(settings: Record<string, unknown>, props: Partial<FluxBootstrapProp
   return (app) => void flux(app, { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: { ...AKS, ...settings } as never, ...props });
 }
 
-/** A Terraform object `tf` for stack `infra` on cluster `flux`, approval AUTO, with one prop changed. */
+/** A Terraform object `tf` for stack `infra` on cluster `flux`, approval AUTO, runner credentials, with one prop changed. */
 function cr(
   props:
     | Partial<TerraformControllerCRProps>
@@ -132,6 +135,7 @@ function cr(
       cluster: f,
       stack: s,
       approval: ApprovalMode.AUTO,
+      runnerPod: RUNNER_CREDENTIALS,
       ...(typeof props === "function" ? props(app, f, s) : props),
     });
   };
@@ -379,6 +383,7 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
         cluster: flux(app),
         stack: stack(app, "infra", { folderName: "Prod_Pools" }),
         approval: ApprovalMode.AUTO,
+        runnerPod: RUNNER_CREDENTIALS,
       }),
     expected: problem("infra", "folderName", '"Prod_Pools"', DNS_LABEL_RULE),
   },
@@ -1400,8 +1405,21 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     build: (app) => {
       const s = stack(app);
       const f = flux(app);
-      new TerraformControllerCR(app, "a", { cluster: f, stack: s, approval: ApprovalMode.AUTO, secretSuffix: "one" });
-      new TerraformControllerCR(app, "b", { cluster: f, stack: s, approval: ApprovalMode.AUTO, secretSuffix: "two", name: "a" });
+      new TerraformControllerCR(app, "a", {
+        cluster: f,
+        stack: s,
+        approval: ApprovalMode.AUTO,
+        runnerPod: RUNNER_CREDENTIALS,
+        secretSuffix: "one",
+      });
+      new TerraformControllerCR(app, "b", {
+        cluster: f,
+        stack: s,
+        approval: ApprovalMode.AUTO,
+        runnerPod: RUNNER_CREDENTIALS,
+        secretSuffix: "two",
+        name: "a",
+      });
     },
     expected: problem("b", "name", '"a"', "a name not used by another Terraform object in aks-dev/flux-system (a has it)"),
   },
@@ -1414,8 +1432,15 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
       const s = stack(app);
       const f = flux(app);
       const other = new GitRepositorySource(app, "infra-src", { cluster: f, ref: GitRef.branch("main"), namespace: "infra" });
-      new TerraformControllerCR(app, "a", { cluster: f, stack: s, approval: ApprovalMode.AUTO });
-      new TerraformControllerCR(app, "b", { cluster: f, stack: s, approval: ApprovalMode.AUTO, name: "a", source: other });
+      new TerraformControllerCR(app, "a", { cluster: f, stack: s, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
+      new TerraformControllerCR(app, "b", {
+        cluster: f,
+        stack: s,
+        approval: ApprovalMode.AUTO,
+        runnerPod: RUNNER_CREDENTIALS,
+        name: "a",
+        source: other,
+      });
     },
     expected: problem(
       "b",
@@ -1546,8 +1571,8 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     build: (app) => {
       const s = stack(app);
       const f = flux(app);
-      new TerraformControllerCR(app, "a", { cluster: f, stack: s, approval: ApprovalMode.AUTO });
-      new TerraformControllerCR(app, "b", { cluster: f, stack: s, approval: ApprovalMode.AUTO });
+      new TerraformControllerCR(app, "a", { cluster: f, stack: s, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
+      new TerraformControllerCR(app, "b", { cluster: f, stack: s, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
     },
     expected: problem("b", "secretSuffix", '"infra"', "a state Secret of its own: a already uses flux-system/tfstate-default-infra"),
   },
@@ -1706,7 +1731,12 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     prop: "dependsOn",
     value: "[itself]",
     build: (app) => {
-      const t = new TerraformControllerCR(app, "tf", { cluster: flux(app), stack: stack(app), approval: ApprovalMode.AUTO });
+      const t = new TerraformControllerCR(app, "tf", {
+        cluster: flux(app),
+        stack: stack(app),
+        approval: ApprovalMode.AUTO,
+        runnerPod: RUNNER_CREDENTIALS,
+      });
       t.addDependency(t);
     },
     expected: problem("tf", "dependsOn", '"flux-system/tf"', "other Terraform objects (not itself)"),
@@ -1721,8 +1751,15 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
         cluster: flux(app, { clusterName: "other" }, "other"),
         stack: s,
         approval: ApprovalMode.AUTO,
+        runnerPod: RUNNER_CREDENTIALS,
       });
-      new TerraformControllerCR(app, "tf", { cluster: flux(app), stack: s, approval: ApprovalMode.AUTO, dependsOn: [there] });
+      new TerraformControllerCR(app, "tf", {
+        cluster: flux(app),
+        stack: s,
+        approval: ApprovalMode.AUTO,
+        runnerPod: RUNNER_CREDENTIALS,
+        dependsOn: [there],
+      });
     },
     expected: problem("tf", "dependsOn", '"flux-system/there"', "Terraform objects of cluster aks-dev (there is on other)"),
   },
@@ -1734,8 +1771,20 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
       const s = stack(app);
       const f = flux(app);
       const src = new GitRepositorySource(app, "infra-src", { cluster: f, ref: GitRef.branch("main"), namespace: "infra" });
-      const there = new TerraformControllerCR(app, "there", { cluster: f, stack: s, approval: ApprovalMode.AUTO, source: src });
-      new TerraformControllerCR(app, "tf", { cluster: f, stack: s, approval: ApprovalMode.AUTO, dependsOn: [there] });
+      const there = new TerraformControllerCR(app, "there", {
+        cluster: f,
+        stack: s,
+        approval: ApprovalMode.AUTO,
+        runnerPod: RUNNER_CREDENTIALS,
+        source: src,
+      });
+      new TerraformControllerCR(app, "tf", {
+        cluster: f,
+        stack: s,
+        approval: ApprovalMode.AUTO,
+        runnerPod: RUNNER_CREDENTIALS,
+        dependsOn: [there],
+      });
     },
     expected: problem("tf", "dependsOn", '"infra/there"', "Terraform objects in namespace flux-system"),
   },
@@ -1746,11 +1795,18 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     build: (app) => {
       const s = stack(app);
       const f = flux(app);
-      const a = new TerraformControllerCR(app, "a", { cluster: f, stack: s, approval: ApprovalMode.AUTO, secretSuffix: "a" });
+      const a = new TerraformControllerCR(app, "a", {
+        cluster: f,
+        stack: s,
+        approval: ApprovalMode.AUTO,
+        runnerPod: RUNNER_CREDENTIALS,
+        secretSuffix: "a",
+      });
       const b = new TerraformControllerCR(app, "b", {
         cluster: f,
         stack: s,
         approval: ApprovalMode.AUTO,
+        runnerPod: RUNNER_CREDENTIALS,
         secretSuffix: "b",
         dependsOn: [a],
       });
@@ -2218,7 +2274,13 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     build: (app) => {
       const f = flux(app, { namespace: "Flux" });
       const source = new GitRepositorySource(app, "release", { cluster: f, ref: GitRef.branch("release") });
-      new TerraformControllerCR(app, "tf", { cluster: f, stack: stack(app), approval: ApprovalMode.AUTO, source });
+      new TerraformControllerCR(app, "tf", {
+        cluster: f,
+        stack: stack(app),
+        approval: ApprovalMode.AUTO,
+        runnerPod: RUNNER_CREDENTIALS,
+        source,
+      });
     },
     expected: problem("flux", "namespace", '"Flux"', NAMESPACE_RULE),
   },
@@ -2907,7 +2969,7 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
         ref: OciRef.tag("v1.0.0"),
         contentRoot: "clusters",
       });
-      new TerraformControllerCR(app, "tf", { cluster: f, stack: s, approval: ApprovalMode.AUTO, source });
+      new TerraformControllerCR(app, "tf", { cluster: f, stack: s, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS, source });
     },
     expected: problem("artifact", "contentRoot", '"clusters"', "a folder containing infrastructure/infra"),
   },
@@ -3103,6 +3165,50 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     build: cr({ runnerIdentity: RunnerIdentity.kubeletIdentity({ clientId: "kubelet" }) }),
     expected: problem("tf", "runnerIdentity (kubelet identity) clientId", '"kubelet"', "the client id GUID of the kubelet identity"),
   },
+  // No runnerIdentity and no credential: azurerm (use_cli = false) has no way to authenticate (lib/tofu/runner-credentials.ts).
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerIdentity",
+    value: "(unset)",
+    note: "no runnerPod: the runner has no Azure credential at all",
+    build: cr({ runnerPod: undefined }),
+    expected: problem("tf", "runnerIdentity", "(unset)", NO_RUNNER_CREDENTIAL),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerIdentity",
+    value: "(unset)",
+    note: 'runnerPod.env ARM_USE_OIDC = "false"',
+    build: cr({ runnerPod: { env: [{ name: "ARM_USE_OIDC", value: "false" }] } }),
+    expected: problem("tf", "runnerIdentity", "(unset)", NO_RUNNER_CREDENTIAL),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerIdentity",
+    value: "(unset)",
+    note: "runnerPod.env ARM_OIDC_TOKEN from a Secret, OIDC not switched on",
+    build: cr({ runnerPod: { env: [{ name: "ARM_OIDC_TOKEN", valueFrom: { secretKeyRef: { name: "oidc", key: "token" } } }] } }),
+    expected: problem("tf", "runnerIdentity", "(unset)", NO_RUNNER_CREDENTIAL),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerIdentity",
+    value: "(unset)",
+    note: 'runnerPod.envFrom a Secret with prefix "TF_VAR_" (no ARM_* name can come from it)',
+    build: cr({ runnerPod: { envFrom: [{ secretName: "azure-credentials", prefix: "TF_VAR_" }] } }),
+    expected: problem("tf", "runnerIdentity", "(unset)", NO_RUNNER_CREDENTIAL),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerIdentity",
+    value: "(unset)",
+    note: 'ARM_USE_MSI = "true", but the stack\'s provider sets useMsi = false (the provider block wins)',
+    build: cr((_app, _f, s) => {
+      s.provider.useMsi = false;
+      return { runnerPod: { env: [{ name: "ARM_USE_MSI", value: "true" }] } };
+    }),
+    expected: problem("tf", "runnerIdentity", "(unset)", NO_RUNNER_CREDENTIAL),
+  },
 
   // ---------------------------------------------------------------------------------------------- FluxAlerts (FluxBootstrap.addAlerts)
   {
@@ -3227,8 +3333,8 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
       const s = stack(app);
       const dev = flux(app, {}, "dev");
       const prod = flux(app, { clusterName: "aks-prod" }, "prod");
-      dev.addTerraform("infra", { stack: s, approval: ApprovalMode.AUTO });
-      prod.addTerraform("infra", { stack: s, approval: ApprovalMode.AUTO });
+      dev.addTerraform("infra", { stack: s, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
+      prod.addTerraform("infra", { stack: s, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
       new PromotionOrder(app, "promotion", { stages: [dev, prod] });
     },
     expected: problem(
@@ -3271,21 +3377,21 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     construct: "TerraformControllerCR",
     prop: "runnerPod.annotations",
     value: '{ "example.com/note": "a\\u2028b" }',
-    build: cr({ runnerPod: { annotations: { "example.com/note": "a\u2028b" } } }),
+    build: cr({ runnerPod: { ...RUNNER_CREDENTIALS, annotations: { "example.com/note": "a\u2028b" } } }),
     expected: problem("tf", "spec.runnerPodTemplate.metadata.annotations.example.com/note", '"a\\u2028b"', "text without DEL, C1 controls"),
   },
   {
     construct: "TerraformControllerCR",
     prop: "runnerPod.annotations",
     value: '{ "example.com/note": "\\u007f" }',
-    build: cr({ runnerPod: { annotations: { "example.com/note": "\u007f" } } }),
+    build: cr({ runnerPod: { ...RUNNER_CREDENTIALS, annotations: { "example.com/note": "\u007f" } } }),
     expected: problem("tf", "spec.runnerPodTemplate.metadata.annotations.example.com/note", '"\\u007f"', "text without DEL, C1 controls"),
   },
   {
     construct: "TerraformControllerCR",
     prop: "runnerPod.annotations",
     value: '{ "example.com/note": "\\ud800" } (a lone surrogate)',
-    build: cr({ runnerPod: { annotations: { "example.com/note": "\ud800" } } }),
+    build: cr({ runnerPod: { ...RUNNER_CREDENTIALS, annotations: { "example.com/note": "\ud800" } } }),
     expected: problem("tf", "spec.runnerPodTemplate.metadata.annotations.example.com/note", '"\\ud800"', "text that UTF-8 can encode"),
   },
   {

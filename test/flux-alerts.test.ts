@@ -26,7 +26,17 @@ import { SchemaPatch, validateManifest } from "../lib/schema/manifest-validator"
 import { validateTree } from "../lib/synth/validate-tree";
 import { TEST_CRD_DIR } from "../scripts/derive-crd-schemas";
 import { flux29OnlyFields } from "./flux-fields";
-import { cleanupTempDirs, listFiles, newApp, OWNERSHIP_RECORD, readText, SUBSCRIPTION, workspace, Workspace } from "./helpers";
+import {
+  cleanupTempDirs,
+  listFiles,
+  newApp,
+  OWNERSHIP_RECORD,
+  readText,
+  RUNNER_CREDENTIALS,
+  SUBSCRIPTION,
+  workspace,
+  Workspace,
+} from "./helpers";
 import { Parsed } from "./parsed";
 
 afterAll(cleanupTempDirs);
@@ -43,6 +53,7 @@ function build(app: GitOpsApp, props: Partial<FluxBootstrapProps> = {}, terrafor
     flux.addTerraform("pools", {
       stack: new InfrastructureStack(app, "node-pools", { subscriptionId: SUBSCRIPTION }),
       approval: ApprovalMode.AUTO,
+      runnerPod: RUNNER_CREDENTIALS,
     });
   return flux;
 }
@@ -213,6 +224,7 @@ describe("Terraform events: the Alert and the CRD patch in flux-system/kustomiza
       stack: new InfrastructureStack(app, "other-pools", { subscriptionId: SUBSCRIPTION }),
       approval: ApprovalMode.AUTO,
       source: infra,
+      runnerPod: RUNNER_CREDENTIALS,
     });
     flux.addAlerts("platform", { provider: NotificationProvider.msteams({ secretName: "teams-webhook" }) });
     const [alert] = render(app).get(TERRAFORM_ALERTS);

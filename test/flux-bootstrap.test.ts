@@ -19,7 +19,7 @@ import { GIT_REF_RULES } from "../lib/core/git-ref-name";
 import { validateManifest } from "../lib/schema/manifest-validator";
 import { validateTree } from "../lib/synth/validate-tree";
 import { flux29OnlyFields } from "./flux-fields";
-import { cleanupTempDirs, listFiles, newApp, SUBSCRIPTION, workspace } from "./helpers";
+import { cleanupTempDirs, listFiles, newApp, RUNNER_CREDENTIALS, SUBSCRIPTION, workspace } from "./helpers";
 import { Parsed } from "./parsed";
 
 afterAll(cleanupTempDirs);
@@ -44,7 +44,7 @@ function render(a: GitOpsApp): Map<string, Parsed> {
 function withTerraform(a: GitOpsApp, props: Partial<FluxBootstrapProps> = {}): { flux: FluxBootstrap; stack: InfrastructureStack } {
   const stack = new InfrastructureStack(a, "pools", { subscriptionId: SUBSCRIPTION });
   const flux = new FluxBootstrap(a, "flux", { clusterName: "aks-dev", repositoryUrl: REPO, ...props });
-  flux.addTerraform("pools", { stack, approval: ApprovalMode.AUTO });
+  flux.addTerraform("pools", { stack, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
   return { flux, stack };
 }
 
@@ -205,7 +205,13 @@ describe("flux CLI mode", () => {
       ref: GitRef.branch("main"),
       url: "https://github.com/example-org/infra.git",
     });
-    flux.addTerraform("pools-infra", { stack, source: infra, approval: ApprovalMode.MANUAL, secretSuffix: "pools-infra" });
+    flux.addTerraform("pools-infra", {
+      stack,
+      source: infra,
+      approval: ApprovalMode.MANUAL,
+      secretSuffix: "pools-infra",
+      runnerPod: RUNNER_CREDENTIALS,
+    });
     const files = render(a);
     expect(files.get("clusters/aks-dev/tofu-controller/namespaces.yaml").map((n: Parsed) => n.metadata.name)).toEqual(["infra"]);
     expect(files.get("clusters/aks-dev/tofu-controller/helm-release.yaml")[0].spec.values.runner.serviceAccount.allowedNamespaces).toEqual([
@@ -581,9 +587,9 @@ describe("several clusters and the order of promotion", () => {
     const stack = new InfrastructureStack(a, "node-pools", { subscriptionId: SUBSCRIPTION });
     const dev = new FluxBootstrap(a, "dev", { clusterName: "aks-dev", repositoryUrl: REPO });
     const prod = new FluxBootstrap(a, "prod", { clusterName: "aks-prod", repositoryUrl: REPO });
-    dev.addTerraform("node-pools", { stack, approval: ApprovalMode.AUTO });
+    dev.addTerraform("node-pools", { stack, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
     const source = prodRef ? new GitRepositorySource(prod, "release", { cluster: prod, ref: prodRef }) : undefined;
-    const prodTf = prod.addTerraform("node-pools", { stack, source, approval: ApprovalMode.AUTO });
+    const prodTf = prod.addTerraform("node-pools", { stack, source, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
     return { a, dev, prod, prodTf };
   }
 

@@ -21,7 +21,7 @@ import {
 } from "../lib";
 import { Registry } from "../lib/core/registry";
 import { validateTree } from "../lib/synth/validate-tree";
-import { cleanupTempDirs, newApp, SUBSCRIPTION, workspace } from "./helpers";
+import { cleanupTempDirs, newApp, RUNNER_CREDENTIALS, SUBSCRIPTION, workspace } from "./helpers";
 
 afterAll(cleanupTempDirs);
 
@@ -33,7 +33,11 @@ const BACKEND = { resourceGroupName: "rg-tf", storageAccountName: "sttfstate", c
 function bytesOf(props: Partial<FluxBootstrapProps>): Map<string, string> {
   const a = newApp(workspace());
   const flux = new FluxBootstrap(a, "flux", { clusterName: "aks-dev", repositoryUrl: REPO, ...props });
-  flux.addTerraform("pools", { stack: new InfrastructureStack(a, "pools", { subscriptionId: SUBSCRIPTION }), approval: ApprovalMode.AUTO });
+  flux.addTerraform("pools", {
+    stack: new InfrastructureStack(a, "pools", { subscriptionId: SUBSCRIPTION }),
+    approval: ApprovalMode.AUTO,
+    runnerPod: RUNNER_CREDENTIALS,
+  });
   expect(validateTree(a)).toEqual([]);
   return new Map(a.renderGitOpsFiles().map((f) => [f.path, f.bytes.toString("utf8")]));
 }
@@ -174,8 +178,8 @@ describe("the constructs take interfaces", () => {
     const stack = new InfrastructureStack(a, "pools", { subscriptionId: SUBSCRIPTION });
     const dev = new FluxBootstrap(a, "dev", { clusterName: "aks-dev", repositoryUrl: REPO });
     const prod = new FluxBootstrap(a, "prod", { clusterName: "aks-prod", repositoryUrl: REPO });
-    const t1 = dev.addTerraform("pools", { stack, approval: ApprovalMode.AUTO });
-    const t2 = prod.addTerraform("pools", { stack, approval: ApprovalMode.AUTO });
+    const t1 = dev.addTerraform("pools", { stack, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
+    const t2 = prod.addTerraform("pools", { stack, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
     new GitRepositorySource(a, "release", { cluster: prod, ref: GitRef.branch("release") });
     expect(dev.terraforms).toEqual([t1]);
     expect(TerraformControllerCR.of(prod)).toEqual([t2]);

@@ -38,7 +38,7 @@ import { FLUX_TARGETS, fluxApiVersion, FluxTarget, schemaInfo, WRITTEN_FLUX_KIND
 import { crds } from "../lib/schema/schema-registry";
 import { renderFiles } from "../lib/synth/render-tree";
 import { crdSchemaProblems, synthGitOpsFiles, testApp } from "../lib/testing";
-import { cleanupTempDirs, newApp, SUBSCRIPTION, workspace } from "./helpers";
+import { cleanupTempDirs, newApp, RUNNER_CREDENTIALS, SUBSCRIPTION, workspace } from "./helpers";
 
 afterAll(cleanupTempDirs);
 
@@ -49,7 +49,7 @@ const AKS = { subscriptionId: SUBSCRIPTION, clusterName: "aks-dev", resourceGrou
 function cluster(app: GitOpsApp, name: string, props: Partial<FluxBootstrapProps> = {}): FluxBootstrap {
   const flux = new FluxBootstrap(app, name, { clusterName: name, repositoryUrl: REPO, ...props });
   const stack = new InfrastructureStack(app, `${name}-pools`, { subscriptionId: SUBSCRIPTION });
-  flux.addTerraform("pools", { stack, approval: ApprovalMode.AUTO });
+  flux.addTerraform("pools", { stack, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
   new GitRepositorySource(app, `${name}-release`, { cluster: flux, ref: GitRef.branch("release") });
   new OciRepositorySource(app, `${name}-artifact`, { cluster: flux, url: "oci://example.azurecr.io/infra", ref: OciRef.tag("v1.0.0") });
   flux.addAlerts("platform", { provider: NotificationProvider.msteams({ secretName: "teams-webhook" }) });

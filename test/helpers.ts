@@ -13,6 +13,7 @@ import {
   GitOpsAppProps,
   GitOpsSynthError,
   InfrastructureStack,
+  RunnerPodOptions,
   TerraformControllerCR,
   TerraformControllerCRProps,
 } from "../lib";
@@ -23,6 +24,13 @@ export const OTHER_SUBSCRIPTION = "11111111-1111-1111-1111-111111111111";
 export const CLUSTER_ID = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-aks/providers/Microsoft.ContainerService/managedClusters/aks-prod`;
 export const OWNERSHIP_RECORD = ".gitops-generated.json";
 export const LOCK_FILE = ".gitops-synth.lock";
+
+/**
+ * Runner credentials for the Terraform objects of tests that are not about how the runner authenticates: a Secret
+ * of ARM_* variables (a service principal's, say), which the library cannot read at synth and takes as given. Without
+ * a credential or a runnerIdentity the object is refused (lib/tofu/runner-credentials.ts).
+ */
+export const RUNNER_CREDENTIALS: RunnerPodOptions = { envFrom: [{ secretName: "azure-credentials" }] };
 
 const created: string[] = [];
 
@@ -147,6 +155,7 @@ export function terraformFixture(names: { stack: string; cluster: string; reposi
     app,
     stack,
     flux,
-    tf: (id, props = {}) => new TerraformControllerCR(app, id, { cluster: flux, stack, approval: ApprovalMode.AUTO, ...props }),
+    tf: (id, props = {}) =>
+      new TerraformControllerCR(app, id, { cluster: flux, stack, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS, ...props }),
   };
 }

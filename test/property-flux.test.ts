@@ -14,6 +14,7 @@ import {
   ITerraformSource,
   OciRef,
   OciRepositorySource,
+  RunnerPodOptions,
   TerraformControllerCR,
   VarsFromKind,
 } from "../lib";
@@ -107,6 +108,15 @@ const terraformProps = fc.record({
   outputs: fc.option(mostly(label, ["Outputs"]), { nil: undefined, freq: 3 }),
   destroyResourcesOnDeletion: fc.option(fc.boolean(), { nil: undefined }),
   memory: fc.option(mostly(fc.constantFrom("512Mi", "1Gi", "2Gi"), ["1 GB", "-1Gi"]), { nil: undefined, freq: 3 }),
+  /** How the runner authenticates: a Secret of ARM_* variables, OIDC or MSI switched on; sometimes none (refused). */
+  credentials: mostly(
+    fc.constantFrom<RunnerPodOptions>(
+      { envFrom: [{ secretName: "azure-credentials" }] },
+      { env: [{ name: "ARM_USE_OIDC", value: "true" }] },
+      { env: [{ name: "ARM_USE_MSI", valueFrom: { configMapKeyRef: { name: "auth", key: "msi" } } }] },
+    ),
+    [{}, { env: [{ name: "ARM_OIDC_TOKEN", valueFrom: { secretKeyRef: { name: "oidc", key: "token" } } }] }],
+  ),
 });
 
 /** A parsed Go duration (as the library writes it) in ms. */
@@ -178,7 +188,7 @@ test("random FluxBootstrap and TerraformControllerCR props: refused with a named
             varsFrom: t.varsFrom,
             writeOutputsToSecret: t.outputs ? { name: t.outputs } : undefined,
             destroyResourcesOnDeletion: t.destroyResourcesOnDeletion,
-            runnerPod: t.memory ? { resources: { limits: { memory: t.memory } } } : undefined,
+            runnerPod: { ...t.credentials, ...(t.memory ? { resources: { limits: { memory: t.memory } } } : {}) },
           });
         });
 
@@ -229,6 +239,9 @@ test("random FluxBootstrap and TerraformControllerCR props: refused with a named
           expect(ms(spec.retryInterval)).toBeGreaterThanOrEqual(15_000);
           expect(spec.sourceRef.namespace).toBeUndefined(); // same namespace as its source, never cross-namespace
           expect(spec.serviceAccountName).toMatch(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/);
+          // The runner can authenticate: use_cli is false, so a Secret of ARM_* variables or a switch is there.
+          const pod = spec.runnerPodTemplate.spec;
+          expect(pod.envFrom !== undefined || pod.env?.some((e: { name: string }) => /^ARM_USE_(OIDC|MSI)$/.test(e.name))).toBe(true);
           // MANUAL (approvePlan unset or a plan id) never on a source that shares the cluster's own revision.
           if (spec.approvePlan !== "auto" && spec.approvePlan !== "disable") {
             const ns = o.metadata.namespace;

@@ -28,7 +28,7 @@ import { checkNoSecrets } from "../lib/checks/secret-scan";
 import { validateManifest } from "../lib/schema/manifest-validator";
 import { validateTree } from "../lib/synth/validate-tree";
 import { synthGitOps } from "../lib/testing";
-import { cleanupTempDirs, CLUSTER_ID, newApp, OTHER_SUBSCRIPTION, SUBSCRIPTION, workspace } from "./helpers";
+import { cleanupTempDirs, CLUSTER_ID, newApp, OTHER_SUBSCRIPTION, RUNNER_CREDENTIALS, SUBSCRIPTION, workspace } from "./helpers";
 import { Parsed } from "./parsed";
 
 afterAll(cleanupTempDirs);
@@ -270,7 +270,7 @@ describe("the runner side", () => {
   test("an identity no Terraform object uses writes no YAML (its Azure side is still in bootstrap/)", () => {
     const f = fixture();
     f.identity();
-    f.tf("pools");
+    f.tf("pools", { runnerPod: RUNNER_CREDENTIALS });
     const files = render(f.app);
     expect([...files.keys()].filter((p) => p.includes(".serviceaccount."))).toEqual([]);
     expect(files.has("bootstrap/aks-prod/main.tf.json")).toBe(true);

@@ -6,7 +6,7 @@ import { TaintEffect, TolerationOperator } from "../lib";
 import { PropChecks } from "../lib/core/validation";
 import { validateTree } from "../lib/synth/validate-tree";
 import { RunnerPod } from "../lib/tofu/runner-pod";
-import { cleanupTempDirs, terraformFixture } from "./helpers";
+import { cleanupTempDirs, RUNNER_CREDENTIALS, terraformFixture } from "./helpers";
 
 afterAll(cleanupTempDirs);
 
@@ -78,7 +78,7 @@ describe("rendering", () => {
   });
 
   test("the Terraform object writes exactly the RunnerPod's rendering as spec.runnerPodTemplate", () => {
-    const options = { labels: { team: "platform" }, resources: { limits: { memory: "3Gi" } } };
+    const options = { ...RUNNER_CREDENTIALS, labels: { team: "platform" }, resources: { limits: { memory: "3Gi" } } };
     const f = terraformFixture({ stack: "node-pools", cluster: "aks-dev", repositoryUrl: "https://github.com/example-org/gitops.git" });
     f.tf("pools", { runnerPod: options });
     expect(validateTree(f.app)).toEqual([]);

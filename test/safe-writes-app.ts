@@ -3,6 +3,7 @@
  * killed midway): the same variant always declares the same tree.
  */
 import { ApprovalMode, FluxBootstrap, GitOpsApp, GuardedNodePool, InfrastructureStack, NodePoolCluster } from "../lib";
+import { RUNNER_CREDENTIALS } from "./helpers";
 
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000000";
 const REPO = "https://github.com/example-org/gitops.git";
@@ -35,5 +36,5 @@ export function buildVariant(app: GitOpsApp, variant: Variant): void {
     return stack;
   });
   const flux = new FluxBootstrap(app, "flux", { clusterName: "aks-dev", repositoryUrl: REPO });
-  flux.addTerraform("s0", { stack: stacks[0], approval: ApprovalMode.AUTO });
+  flux.addTerraform("s0", { stack: stacks[0], approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
 }

@@ -26,6 +26,7 @@ import {
   listFiles,
   newApp,
   readText,
+  RUNNER_CREDENTIALS,
   snapshotTree,
   SUBSCRIPTION,
   thrownBy,
@@ -92,6 +93,7 @@ function build(app: GitOpsApp, spec: AppSpec): void {
       workspace: t.workspace,
       source,
       destroyResourcesOnDeletion: t.destroyResourcesOnDeletion,
+      runnerPod: RUNNER_CREDENTIALS,
     });
   }
 }

@@ -20,7 +20,17 @@ import {
 } from "../lib";
 import { validateManifest } from "../lib/schema/manifest-validator";
 import { validateTree } from "../lib/synth/validate-tree";
-import { cleanupTempDirs, listFiles, newApp, readText, SUBSCRIPTION, workspace, terraformFixture, TerraformFixture } from "./helpers";
+import {
+  cleanupTempDirs,
+  listFiles,
+  newApp,
+  readText,
+  RUNNER_CREDENTIALS,
+  SUBSCRIPTION,
+  workspace,
+  terraformFixture,
+  TerraformFixture,
+} from "./helpers";
 import { Parsed } from "./parsed";
 
 afterAll(cleanupTempDirs);
@@ -70,7 +80,12 @@ describe("the Terraform object it writes", () => {
         destroyResourcesOnDeletion: false,
         disableDriftDetection: false,
         upgradeOnInit: true,
-        runnerPodTemplate: { spec: { resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } } } },
+        runnerPodTemplate: {
+          spec: {
+            envFrom: [{ secretRef: { name: "azure-credentials" } }],
+            resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
+          },
+        },
       },
     });
     expect(validateManifest(doc)).toEqual([]);
@@ -383,7 +398,12 @@ describe("each bad input, with its message", () => {
       "a dependency on another cluster's object",
       (f) => {
         const other = new FluxBootstrap(f.app, "other", { clusterName: "other", repositoryUrl: REPO });
-        const there = new TerraformControllerCR(f.app, "there", { cluster: other, stack: f.stack, approval: ApprovalMode.AUTO });
+        const there = new TerraformControllerCR(f.app, "there", {
+          cluster: other,
+          stack: f.stack,
+          approval: ApprovalMode.AUTO,
+          runnerPod: RUNNER_CREDENTIALS,
+        });
         f.tf("x", { dependsOn: [there] });
       },
       ['[x] dependsOn = "flux-system/there": allowed is Terraform objects of cluster aks-gitops-tf (there is on other)'],
@@ -507,7 +527,13 @@ describe("each bad input, with its message", () => {
     const app = newApp(ws);
     const stack = new InfrastructureStack(app, "s", { subscriptionId: SUBSCRIPTION });
     const flux = new FluxBootstrap(app, "flux", { clusterName: "c", repositoryUrl: REPO });
-    new TerraformControllerCR(app, "stack-1", { cluster: flux, stack, approval: ApprovalMode.MANUAL, interval: Duration.seconds(0) });
+    new TerraformControllerCR(app, "stack-1", {
+      cluster: flux,
+      stack,
+      approval: ApprovalMode.MANUAL,
+      interval: Duration.seconds(0),
+      runnerPod: RUNNER_CREDENTIALS,
+    });
     expect(() => app.synth()).toThrow(/3 problems; nothing was written/);
     expect(listFiles(ws.repo)).toEqual([]);
   });

@@ -20,7 +20,7 @@ import {
 } from "../lib";
 import { OWNERSHIP_RECORD_PATH } from "../lib/synth/ownership";
 import { JOURNAL_FILE } from "../lib/synth/write";
-import { CLUSTER_ID, cleanupTempDirs, newApp, readText, SUBSCRIPTION, thrownBy, workspace, Workspace } from "./helpers";
+import { CLUSTER_ID, cleanupTempDirs, newApp, readText, RUNNER_CREDENTIALS, SUBSCRIPTION, thrownBy, workspace, Workspace } from "./helpers";
 import { buildVariant, Variant } from "./safe-writes-app";
 
 afterAll(cleanupTempDirs);
@@ -130,6 +130,7 @@ function synthSpec(ws: Workspace, spec: Spec, props: Partial<GitOpsAppProps> = {
     stack,
     approval: ApprovalMode.AUTO,
     destroyResourcesOnDeletion: spec.destroyResourcesOnDeletion,
+    runnerPod: RUNNER_CREDENTIALS,
   });
   app.synth();
   return app;

@@ -10,7 +10,7 @@ import * as path from "path";
 import * as fc from "fast-check";
 import { parseAllDocuments } from "yaml";
 import { ApprovalMode, FluxBootstrap, InfrastructureStack, TerraformControllerCR } from "../lib";
-import { cleanupTempDirs, listFiles, newApp, SUBSCRIPTION, tempDir, workspace } from "./helpers";
+import { cleanupTempDirs, listFiles, newApp, RUNNER_CREDENTIALS, SUBSCRIPTION, tempDir, workspace } from "./helpers";
 
 afterAll(cleanupTempDirs);
 
@@ -129,7 +129,7 @@ function synthPayload(p: Payload): string {
     stack,
     approval: ApprovalMode.AUTO,
     vars: keyed("v", p.vars),
-    runnerPod: { annotations: keyed("example.com/a", p.annotations), labels: keyed("example.com/l", p.labels) },
+    runnerPod: { ...RUNNER_CREDENTIALS, annotations: keyed("example.com/a", p.annotations), labels: keyed("example.com/l", p.labels) },
   });
   app.synth();
   return ws.repo;

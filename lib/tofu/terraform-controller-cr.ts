@@ -12,6 +12,7 @@ import { terraformObject } from "../kubernetes/terraform";
 import { forFluxTarget } from "../schema/flux-api-versions";
 import { Approval, ApprovalMode } from "./approval";
 import { checkDependencies } from "./dependencies";
+import { checkRunnerCredentials } from "./runner-credentials";
 import { IRunnerIdentity, kubeletIdentityWarning, SUSPENDED_ANNOTATION } from "./runner-identity";
 import { RunnerPod } from "./runner-pod";
 import { RunnerPodOptions } from "./runner-pod-options";
@@ -115,7 +116,8 @@ export interface TerraformObjectOptions {
    * node-pool-only role on the cluster, federated to the runner's ServiceAccount), or, as an explicit opt-in with a
    * synth warning, `RunnerIdentity.kubeletIdentity({ clientId })`. It sets the ServiceAccount, the pod label and the
    * ARM_* environment of the runner; those names cannot be set in `runnerPod` too.
-   * @default - none: the runner gets no Azure credentials from the library
+   * @default - none: the runner gets no Azure credentials from the library, so `runnerPod` (env or envFrom) or the
+   * stack's provider block must give one; refused at synth otherwise (lib/tofu/runner-credentials.ts)
    */
   readonly runnerIdentity?: IRunnerIdentity;
   /**
@@ -270,8 +272,9 @@ export class TerraformControllerCR extends Construct implements ITerraformObject
 
     checkDependencies(c, this);
     this.validateUniqueness(c);
+    const before = c.all.length;
     this.runnerPod._validate(c);
-    this.validateIdentity(c, p);
+    this.validateIdentity(c, p, c.all.length === before);
   }
 
   private validateNaming(c: PropChecks): void {
@@ -340,9 +343,13 @@ export class TerraformControllerCR extends Construct implements ITerraformObject
     }
   }
 
-  private validateIdentity(c: PropChecks, p: TerraformControllerCRProps): void {
+  private validateIdentity(c: PropChecks, p: TerraformControllerCRProps, runnerPodValid: boolean): void {
     const id = p.runnerIdentity;
-    if (id === undefined) return;
+    if (id === undefined) {
+      // Judged only on a runner pod without problems of its own: one mistake, one message.
+      if (runnerPodValid && p.stack instanceof InfrastructureStack) checkRunnerCredentials(c, p.stack, p.runnerPod);
+      return;
+    }
     if (typeof id?._runner !== "function") {
       c.fail("runnerIdentity", id, "a RunnerIdentity, or RunnerIdentity.kubeletIdentity({ clientId })");
       return;

@@ -20,7 +20,7 @@ import {
 } from "../../lib";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../../lib/core/gitops-file";
 import { synthGitOps } from "../../lib/testing";
-import { cleanupTempDirs, newApp, SUBSCRIPTION, workspace, terraformFixture, TerraformFixture } from "../helpers";
+import { cleanupTempDirs, newApp, RUNNER_CREDENTIALS, SUBSCRIPTION, workspace, terraformFixture, TerraformFixture } from "../helpers";
 
 afterAll(cleanupTempDirs);
 
@@ -148,7 +148,7 @@ describe("GitOps-TF2: kubelet identity", () => {
   test("ARM_USE_MSI from a Secret counts (the synth cannot see the value); false does not", () => {
     const f = fixture();
     f.tf("a", { runnerPod: { env: [{ name: "ARM_USE_MSI", valueFrom: { secretKeyRef: { name: "azure", key: "msi" } } }] } });
-    f.tf("b", { secretSuffix: "prod-b", runnerPod: { env: [{ name: "ARM_USE_MSI", value: "false" }] } });
+    f.tf("b", { secretSuffix: "prod-b", runnerPod: { ...RUNNER_CREDENTIALS, env: [{ name: "ARM_USE_MSI", value: "false" }] } });
     expect(findings(f).map((x) => x.message.match(/\[construct ([^\]]+)\]/)?.[1] + " " + x.id)).toEqual(["a GitOps-TF2"]);
   });
 

@@ -28,7 +28,9 @@ function buildApp() {
     maxCount: 6,
   });
   const flux = new FluxBootstrap(app, "flux", { clusterName: "aks-prod", repositoryUrl: "https://github.com/example/platform-gitops.git" });
-  new TerraformControllerCR(app, "aks-prod-tf", { cluster: flux, stack: infra, approval: ApprovalMode.AUTO });
+  // The runner's Azure credentials: the ARM_* variables of a Secret (or a runnerIdentity); without either, refused.
+  const runnerPod = { envFrom: [{ secretName: "azure-credentials" }] };
+  new TerraformControllerCR(app, "aks-prod-tf", { cluster: flux, stack: infra, approval: ApprovalMode.AUTO, runnerPod });
   PolicyPack.applyTo(app, new GitOpsChecks());
   return app;
 }

@@ -21,7 +21,7 @@ import {
   synthGitOpsFiles,
   testApp,
 } from "../../lib/testing";
-import { CLUSTER_ID, SUBSCRIPTION, thrownBy } from "../helpers";
+import { CLUSTER_ID, RUNNER_CREDENTIALS, SUBSCRIPTION, thrownBy } from "../helpers";
 
 function app() {
   const a = testApp();
@@ -34,7 +34,7 @@ function app() {
     maxCount: 5,
   });
   const flux = new FluxBootstrap(a, "flux", { clusterName: "dev", repositoryUrl: "https://github.com/example/gitops.git" });
-  new TerraformControllerCR(a, "prod-tf", { cluster: flux, stack, approval: ApprovalMode.AUTO });
+  new TerraformControllerCR(a, "prod-tf", { cluster: flux, stack, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
   return { app: a, stack, pool, flux };
 }
 

@@ -19,7 +19,7 @@ import {
 } from "../../lib";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../../lib/core/gitops-file";
 import { synthGitOps, synthGitOpsFiles, testApp } from "../../lib/testing";
-import { CLUSTER_ID, cleanupTempDirs, listFiles, newApp, SUBSCRIPTION, thrownBy, workspace } from "../helpers";
+import { CLUSTER_ID, cleanupTempDirs, listFiles, newApp, RUNNER_CREDENTIALS, SUBSCRIPTION, thrownBy, workspace } from "../helpers";
 
 afterAll(cleanupTempDirs);
 
@@ -31,8 +31,8 @@ function fleet(app: GitOpsApp): void {
   const batch = new InfrastructureStack(app, "batch", { subscriptionId: SUBSCRIPTION });
   new GuardedNodePool(batch, "batchpool", { cluster, name: "batchpool", vmSize: "Standard_D4s_v3", minCount: 3, maxCount: 20 });
   const flux = new FluxBootstrap(app, "flux", { clusterName: "prod-weu", repositoryUrl: "https://github.com/example/gitops.git" });
-  new TerraformControllerCR(app, "prod-tf", { cluster: flux, stack: prod, approval: ApprovalMode.AUTO });
-  new TerraformControllerCR(app, "batch-tf", { cluster: flux, stack: batch, approval: ApprovalMode.AUTO });
+  new TerraformControllerCR(app, "prod-tf", { cluster: flux, stack: prod, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
+  new TerraformControllerCR(app, "batch-tf", { cluster: flux, stack: batch, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
 }
 
 function readTree(root: string): Record<string, string> {
