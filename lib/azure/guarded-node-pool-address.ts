@@ -52,7 +52,8 @@ export function checkRecordedNodePool(key: string, entry: unknown): string[] {
   ) {
     problems.push(`${at} is not infrastructure/<stack folder>/${NODE_POOL_TYPE}.<name>`);
   }
-  if (entry === null || typeof entry !== "object" || Array.isArray(entry)) return [...problems, `${at} is ${JSON.stringify(entry)}, not an object`];
+  if (entry === null || typeof entry !== "object" || Array.isArray(entry))
+    return [...problems, `${at} is ${JSON.stringify(entry)}, not an object`];
   const { generation, guarded, ...extra } = entry as Record<string, unknown>;
   if (typeof generation !== "number" || !Number.isInteger(generation) || generation < 0 || generation > MAX_GENERATION) {
     problems.push(`${at} has generation ${JSON.stringify(generation)}, not a whole number from 0 to ${MAX_GENERATION}`);

@@ -48,8 +48,7 @@ export function assignPoolGenerations(
     const firstAddress = `${NODE_POOL_TYPE}.${firstId}`;
     const entry = committed?.[poolKeyOf(folder, firstAddress)];
     const committedAddress = addressAtGeneration(firstAddress, entry?.generation ?? 0);
-    const replacing =
-      pool.preventDestroy && [...acknowledged].some((a) => a.startsWith(`replace:${poolKeyOf(folder, committedAddress)}@`));
+    const replacing = pool.preventDestroy && [...acknowledged].some((a) => a.startsWith(`replace:${poolKeyOf(folder, committedAddress)}@`));
     const generation = (entry?.generation ?? 0) + (replacing ? 1 : 0);
     if (generation > 0 || FIRST_LOGICAL_ID.has(pool)) {
       FIRST_LOGICAL_ID.set(pool, firstId);

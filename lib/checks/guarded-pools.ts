@@ -11,27 +11,35 @@ export interface GuardedPools {
   readonly guardedBefore: ReadonlySet<string>;
   /** The committed `<folder>/<address>` of each pool this synth writes at the next generation → that pool. */
   readonly successors: ReadonlyMap<string, NodePoolAddressing>;
-  /** `<folder>/<address>` of each guarded pool written at its committed address → the address a replacement gives it. */
-  readonly nextAddresses: ReadonlyMap<string, string>;
+  /** `<folder>/<address>` of each guarded pool written at its committed address → that pool. */
+  readonly unmoved: ReadonlyMap<string, NodePoolAddressing>;
 }
 
-export function guardedPools(record: Readonly<Record<string, RecordedNodePool>> | undefined, pools: readonly NodePoolAddressing[] = []): GuardedPools {
+export function guardedPools(
+  record: Readonly<Record<string, RecordedNodePool>> | undefined,
+  pools: readonly NodePoolAddressing[] = [],
+): GuardedPools {
   const guardedBefore = new Set<string>();
   for (const [key, entry] of Object.entries(record ?? {})) {
     const slash = key.lastIndexOf("/");
     if (entry.guarded) guardedBefore.add(poolKeyOf(key.slice(0, slash), addressAtGeneration(key.slice(slash + 1), entry.generation)));
   }
   const successors = new Map<string, NodePoolAddressing>();
-  const nextAddresses = new Map<string, string>();
+  const unmoved = new Map<string, NodePoolAddressing>();
   for (const p of pools) {
     const committedGeneration = p.committed?.generation ?? 0;
     if (p.generation > committedGeneration) {
       successors.set(poolKeyOf(p.folder, addressAtGeneration(p.firstAddress, committedGeneration)), p);
     } else if (p.guarded) {
-      nextAddresses.set(poolKeyOf(p.folder, p.address), addressAtGeneration(p.firstAddress, p.generation + 1));
+      unmoved.set(poolKeyOf(p.folder, p.address), p);
     }
   }
-  return { guardedBefore, successors, nextAddresses };
+  return { guardedBefore, successors, unmoved };
+}
+
+/** The address an acknowledged replacement writes a pool at: its next generation's. */
+export function nextAddressOf(pool: NodePoolAddressing): string {
+  return addressAtGeneration(pool.firstAddress, (pool.committed?.generation ?? 0) + 1);
 }
 
 /** A resource as state safety compares it. */
@@ -59,15 +67,15 @@ export function blueGreenPlan(old: PoolResource, nextAddress: string): string {
 /**
  * A guarded pool replaced under the same name cannot be carried out: the new address is created while the old one is
  * destroyed, in no order, and the create fails while the old pool exists. Not acknowledgeable: a new name is needed.
+ * Blamed on the pool's `name`, where the fix is typed.
  */
-export function sameNameProblem(source: string, old: PoolResource, nextAddress: string, replaced: readonly string[]): string {
+export function sameNameProblem(pool: NodePoolAddressing, old: PoolResource, replaced: readonly string[]): string {
   const name = JSON.stringify(old.body.name);
   return (
-    `[${source}] ${old.address} in ${old.folder} (pool ${name}) would be replaced because ${replaced.join(", ")} force a ` +
-    `new resource, and it has prevent_destroy: a guarded pool is replaced blue/green, as a new pool at ${nextAddress} ` +
-    `while ${old.address} is destroyed, and Terraform orders nothing between the two, but ${NAME_CLASH_SOURCE}, so ` +
-    `the new pool cannot be created under ${name} while the old one exists: give the pool a new name (GuardedNodePool ` +
-    `name), synth again and acknowledge the change that refusal prints`
+    `[${pool.source}] name = ${name}: allowed is a name the committed pool does not have, because ${old.address} in ` +
+    `${old.folder} would be replaced (${replaced.join(", ")} force a new resource) and has prevent_destroy, so it is ` +
+    `replaced blue/green: a new pool at ${nextAddressOf(pool)} is created while ${old.address} is destroyed, in no ` +
+    `order, and ${NAME_CLASH_SOURCE}; with a new name, synth again and acknowledge the change that refusal prints`
   );
 }
 

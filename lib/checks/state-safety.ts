@@ -6,7 +6,15 @@ import { RepoView } from "../synth/repo-view";
 import { decommissionNotices } from "./cluster-decommission";
 import { foreignMoveAdvice, movedBlockAdvice, movesByFolder } from "./resource-moves";
 import { committedTerraformObjects, folderOfPath, LocatedTerraformObject, renderedTerraformObjects } from "./terraform-objects";
-import { blueGreenPlan, GuardedPools, guardedPools, misplacedPoolProblems, needlessReplacementProblem, sameNameProblem } from "./guarded-pools";
+import {
+  blueGreenPlan,
+  GuardedPools,
+  guardedPools,
+  misplacedPoolProblems,
+  needlessReplacementProblem,
+  nextAddressOf,
+  sameNameProblem,
+} from "./guarded-pools";
 import { blueGreenNotice } from "./pool-rotations";
 import { CheckOptions } from "./tree-check";
 // Which changes replace a resource, per pinned azurerm version: the audit (docs/steady-state-audit.md) as data.
@@ -180,9 +188,10 @@ function checkResource(context: Context, { key, old, before, after, moves, rende
   if (successor && !replaced.length) context.problems.push(needlessReplacementProblem(source, old, successor));
   if (!replaced.length) return;
   // A guarded pool is replaced blue/green (a new address): that needs a new name, and the refusal says what it does.
-  const nextAddress = successor?.address ?? (preventsDestroy(next) ? pools.nextAddresses.get(key) : undefined);
-  if (nextAddress !== undefined && next.body.name === old.body.name) {
-    context.problems.push(sameNameProblem(source, old, nextAddress, replaced));
+  const pool = successor ?? (preventsDestroy(next) ? pools.unmoved.get(key) : undefined);
+  const nextAddress = pool && nextAddressOf(pool);
+  if (pool && next.body.name === old.body.name) {
+    context.problems.push(sameNameProblem(pool, old, replaced));
     return;
   }
   const change: Change = { kind: "replace", target: key, facts: replaced };
