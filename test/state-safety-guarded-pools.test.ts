@@ -145,7 +145,8 @@ describe("an acknowledged replacement of a guarded pool is written blue/green at
     expect(pools[`${firstId}_g1`]).toMatchObject({ name: "apps2", lifecycle: { prevent_destroy: true } });
     expect(change.lines.join("\n")).toMatch(
       new RegExp(
-        `gitops: \\[prod\\] ${change.firstAddress} in infrastructure/prod \\(pool "apps"\\) will be replaced blue/green at ${change.firstAddress}_g1 \\(pool "apps2"\\)`,
+        `gitops: \\[prod\\] ${change.firstAddress} in infrastructure/prod \\(pool "apps"\\) ` +
+          `will be replaced blue/green at ${change.firstAddress}_g1 \\(pool "apps2"\\)`,
       ),
     );
     expect(parseRecord(change.recordAfter).nodePools).toEqual({

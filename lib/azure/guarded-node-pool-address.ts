@@ -1,5 +1,5 @@
-import { infrastructureFolder } from "../core/repo-layout";
 import { DNS_LABEL } from "../core/patterns";
+import { infrastructureFolder } from "../core/repo-layout";
 
 /** The Terraform resource type of a node pool. */
 export const NODE_POOL_TYPE = "azurerm_kubernetes_cluster_node_pool";

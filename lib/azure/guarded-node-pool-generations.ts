@@ -2,8 +2,8 @@ import { IConstruct } from "constructs";
 import { TerraformStack } from "../core/framework";
 import { infrastructureFolder } from "../core/repo-layout";
 import { GitOpsSynthError } from "../core/validation";
-import { addressAtGeneration, NODE_POOL_TYPE, poolKeyOf, RecordedNodePool } from "./guarded-node-pool-address";
 import { GuardedNodePool } from "./guarded-node-pool";
+import { addressAtGeneration, NODE_POOL_TYPE, poolKeyOf, RecordedNodePool } from "./guarded-node-pool-address";
 import { InfrastructureStack } from "./infrastructure-stack";
 
 export * from "./guarded-node-pool-address";

@@ -4,8 +4,6 @@ import { terraformFileOf } from "../core/repo-layout";
 import { RenderedFile, sha256, stableJson } from "../synth/render";
 import { RepoView } from "../synth/repo-view";
 import { decommissionNotices } from "./cluster-decommission";
-import { foreignMoveAdvice, movedBlockAdvice, movesByFolder } from "./resource-moves";
-import { committedTerraformObjects, folderOfPath, LocatedTerraformObject, renderedTerraformObjects } from "./terraform-objects";
 import {
   blueGreenPlan,
   GuardedPools,
@@ -16,6 +14,8 @@ import {
   sameNameProblem,
 } from "./guarded-pools";
 import { blueGreenNotice } from "./pool-rotations";
+import { foreignMoveAdvice, movedBlockAdvice, movesByFolder } from "./resource-moves";
+import { committedTerraformObjects, folderOfPath, LocatedTerraformObject, renderedTerraformObjects } from "./terraform-objects";
 import { CheckOptions } from "./tree-check";
 // Which changes replace a resource, per pinned azurerm version: the audit (docs/steady-state-audit.md) as data.
 
@@ -106,15 +106,15 @@ interface Context {
   /** The Terraform objects of the committed tree and of this synth. */
   readonly crsBefore: readonly LocatedTerraformObject[];
   readonly crsAfter: readonly LocatedTerraformObject[];
-  fallbackSource(folder: string): string;
-  unchangedContent(p: string, bytes: Buffer): RenderedFile["file"]["content"] | undefined;
-  /** Refuses the change unless acknowledged exactly; true when it is. */
-  refuse(change: Change, source: string, message: string): boolean;
   /** Problems that no acknowledgement accepts, and what an accepted change will do. */
   readonly problems: string[];
   readonly notices: string[];
   readonly pools: GuardedPools;
   readonly nodePools: readonly NodePoolAddressing[];
+  fallbackSource(folder: string): string;
+  unchangedContent(p: string, bytes: Buffer): RenderedFile["file"]["content"] | undefined;
+  /** Refuses the change unless acknowledged exactly; true when it is. */
+  refuse(change: Change, source: string, message: string): boolean;
 }
 
 /** Terraform resources, by folder and address: destroyed guarded resources, lowered guards, forced replacements. */

@@ -1,6 +1,6 @@
+import { checkRecordedNodePool, RecordedNodePool } from "../azure/guarded-node-pool-address";
 import { GENERATOR, stableJson } from "./render";
 import { checkOwnedPath, RECORD_FILE } from "./repo-paths";
-import { checkRecordedNodePool, RecordedNodePool } from "../azure/guarded-node-pool-address";
 
 export type { RecordedNodePool } from "../azure/guarded-node-pool-address";
 
