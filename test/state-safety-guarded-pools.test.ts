@@ -195,7 +195,10 @@ describe("an acknowledged replacement of a guarded pool is written blue/green at
     const asked = acknowledgementIn(refusal(() => synth(ws, { name: "apps2" })).problems[0]);
     const [problem, ...rest] = refusal(() => synth(ws, { name: "apps" }, { acknowledgedChanges: [asked] })).problems;
     expect(rest).toEqual([]);
-    expect(problem).toMatch(/nothing in this synth forces a replacement of it: remove the entry/);
+    expect(problem).toMatch(
+      /^\[app\] acknowledgedChanges = "replace:[^"]+": allowed is an entry for a change this synth makes, but nothing in it forces a replacement/,
+    );
+    expect(problem).toContain(asked);
   });
 });
 

@@ -79,12 +79,16 @@ export function sameNameProblem(pool: NodePoolAddressing, old: PoolResource, rep
   );
 }
 
-/** An acknowledgement moved a pool to its next generation, but nothing in the change forces a replacement. */
-export function needlessReplacementProblem(source: string, old: PoolResource, pool: NodePoolAddressing): string {
+/**
+ * An acknowledgement moved a pool to its next generation, but nothing in the change forces a replacement: blamed on
+ * the app's entry (`entry`: the one that names the pool's committed address).
+ */
+export function needlessReplacementProblem(entry: string, old: PoolResource, pool: NodePoolAddressing): string {
   return (
-    `[${source}] acknowledgedChanges has an entry "replace:${poolKeyOf(old.folder, old.address)}@…", so the pool would be ` +
-    `written at ${pool.address} (destroyed and created again), but nothing in this synth forces a replacement of it: ` +
-    `remove the entry (an acknowledgement of a replacement that landed names the address the pool had before it)`
+    `[app] acknowledgedChanges = ${JSON.stringify(entry)}: allowed is an entry for a change this synth makes, but ` +
+    `nothing in it forces a replacement of ${old.address} in ${old.folder}, and the entry alone would write the pool ` +
+    `at ${pool.address} (destroyed and created again): remove the entry (once a replacement landed, its entry names ` +
+    `the address the pool had before)`
   );
 }
 

@@ -88,7 +88,7 @@ export function checkStateSafety(files: readonly RenderedFile[], workingTree: Re
   const notices: string[] = [];
   const context: Context = {
     ...{ files, repo, owned, sourceOf, fallbackSource, unchangedContent, refuse, crsBefore, crsAfter },
-    ...{ problems, notices, pools, nodePools },
+    ...{ problems, notices, pools, nodePools, options },
   };
   checkResources(context);
   checkTerraformObjects(context);
@@ -111,6 +111,7 @@ interface Context {
   readonly notices: string[];
   readonly pools: GuardedPools;
   readonly nodePools: readonly NodePoolAddressing[];
+  readonly options: CheckOptions;
   fallbackSource(folder: string): string;
   unchangedContent(p: string, bytes: Buffer): RenderedFile["file"]["content"] | undefined;
   /** Refuses the change unless acknowledged exactly; true when it is. */
@@ -185,7 +186,11 @@ function checkResource(context: Context, { key, old, before, after, moves, rende
         `is itself a change to acknowledge (a later change could then destroy the resource without a refusal)`,
     );
   }
-  if (successor && !replaced.length) context.problems.push(needlessReplacementProblem(source, old, successor));
+  if (successor && !replaced.length) {
+    const entry = [...context.options.acknowledged].find((a) => a.startsWith(`replace:${key}@`)) ?? `replace:${key}@…`;
+    context.options.used?.add(entry); // answered here, not stale
+    context.problems.push(needlessReplacementProblem(entry, old, successor));
+  }
   if (!replaced.length) return;
   // A guarded pool is replaced blue/green (a new address): that needs a new name, and the refusal says what it does.
   const pool = successor ?? (preventsDestroy(next) ? pools.unmoved.get(key) : undefined);
