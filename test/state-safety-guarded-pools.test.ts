@@ -14,6 +14,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { GitOpsApp, GitOpsAppProps, GitOpsSynthError, GuardedNodePool, InfrastructureStack, NodePoolCluster } from "../lib";
 import { replacementRulesForStack } from "../lib/azure/replacement-rules";
+import { TerraformOutput } from "../lib/core/framework";
 import { parseRecord } from "../lib/synth/ownership";
 import {
   CLUSTER_ID,
@@ -200,6 +201,30 @@ describe("an acknowledged replacement of a guarded pool is written blue/green at
     );
     expect(problem).toContain(asked);
   });
+});
+
+test("a pool whose resource was referenced before synth cannot move: the acknowledged replacement is refused, saying why", () => {
+  const ws = gitWorkspace();
+  synth(ws, { name: "apps" });
+  commitAll(ws, "a guarded pool");
+  const asked = acknowledgementIn(refusal(() => synth(ws, { name: "apps2" })).problems[0]);
+  const app = newApp(ws, { log: () => {}, acknowledgedChanges: [asked] });
+  const stack = new InfrastructureStack(app, "prod", { subscriptionId: SUBSCRIPTION });
+  const pool = new GuardedNodePool(stack, "apps", {
+    cluster: NodePoolCluster.fromClusterId(CLUSTER_ID),
+    name: "apps2",
+    vmSize: "Standard_D4s_v5",
+    minCount: 3,
+    maxCount: 6,
+  });
+  new TerraformOutput(stack, "pool-id", { value: pool.resource.id });
+  const before = snapshotTree(ws.repo);
+  expect(refusal(() => app.synth()).problems).toEqual([
+    expect.stringMatching(
+      /^\[prod\/apps\] the pool must be written at azurerm_kubernetes_cluster_node_pool\.apps_pool_[0-9A-F]+_g1 .*but its address was fixed before synth \(a reference such as resource\.id/,
+    ),
+  ]);
+  expect(snapshotTree(ws.repo)).toEqual(before);
 });
 
 describe("the guarded set is the library's record", () => {

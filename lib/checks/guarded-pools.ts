@@ -99,7 +99,8 @@ export function misplacedPoolProblems(pools: readonly NodePoolAddressing[], has:
     .map(
       (p) =>
         `[${p.source}] the pool must be written at ${p.address} in ${p.folder} (generation ${p.generation} in the ` +
-        `ownership record, or an acknowledged replacement), but its logical id was fixed before synth ` +
-        `(resource.overrideLogicalId, or its friendlyUniqueId read): remove that, the library gives the address`,
+        `ownership record, or an acknowledged replacement), but its address was fixed before synth (a reference ` +
+        `such as resource.id, resource.overrideLogicalId, or friendlyUniqueId): reference the pool's resource after ` +
+        `constructing everything else, or not at all, and leave its address to the library`,
     );
 }
