@@ -48,7 +48,8 @@ export interface SynthSequenceResult {
 
 /**
  * The one synth sequence, shared by `GitOpsApp.synth()` and the testing helpers: validate every construct (all
- * problems at once) → synthesize the stacks → collect → render → check and plan → write (to a disk repo only).
+ * problems at once) → (under the repo lock) view the repo and give each GuardedNodePool its address from the committed
+ * record → synthesize the stacks → collect → render → check and plan → write (to a disk repo only).
  * Returns undefined when `synthStacks` stopped it.
  */
 export function runSynthSequence(props: SynthSequenceProps): SynthSequenceResult | undefined {
