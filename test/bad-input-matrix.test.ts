@@ -35,11 +35,13 @@ describe("bad-input matrix: one clear problem per mistake, nothing written", () 
     const run = runRow(row);
     dirs.push(run.dir);
     expect(run.error).toBeInstanceOf(GitOpsSynthError);
-    expect(run.error!.message).toMatch(/^Synth refused: invalid input \(1 problem; nothing was written\):\n {2}\[/);
+    // A refusal against the committed tree (a row with a committed app) comes from the tree's checks.
+    const title = row.committed ? "the generated GitOps tree did not pass its checks" : "invalid input";
+    expect(run.error!.message).toMatch(new RegExp(`^Synth refused: ${title} \\(1 problem; nothing was written\\):\\n {2}\\[`));
     expect(run.problems).toEqual([expect.stringMatching(row.expected)]);
     expect(run.problems[0]).toMatch(SHAPE);
-    // Nothing written: no GitOps repo (not even its folder or a lock), no cdktf output.
-    expect(listFiles(run.repo)).toEqual([]);
+    // Nothing written: no GitOps repo (not even its folder or a lock) beyond the committed one, no cdktf output.
+    expect(listFiles(run.repo)).toEqual(run.committedFiles);
     expect(fs.existsSync(path.join(run.outdir, "manifest.json"))).toBe(false);
     expect(listFiles(path.join(run.outdir, "stacks"))).toEqual([]);
   });

@@ -53,7 +53,7 @@ import {
   TolerationOperator,
   VarsFromKind,
 } from "../lib";
-import { CLUSTER_ID, RUNNER_CREDENTIALS, SUBSCRIPTION } from "./helpers";
+import { CLUSTER_ID, listFiles, RUNNER_CREDENTIALS, SUBSCRIPTION } from "./helpers";
 
 export interface BadInputRow {
   /** The public construct (or value class) whose prop is wrong. */
@@ -66,6 +66,11 @@ export interface BadInputRow {
   readonly note?: string;
   /** Props of the GitOpsApp, for rows about the app itself; `dir` is a fresh temp dir of the row. */
   readonly appProps?: (dir: string) => Partial<GitOpsAppProps>;
+  /**
+   * The app as committed before the mistake, for refusals against the committed tree (state safety): synthesized into
+   * the row's repo first, which must then stay byte for byte as it was.
+   */
+  readonly committed?: (app: GitOpsApp) => void;
   /** Declares the app with the one mistake. */
   readonly build: (app: GitOpsApp) => void;
   /** The one problem line expected: construct path, prop, value as printed, and what is allowed. */
@@ -98,6 +103,24 @@ const POOL = { name: "apps", vmSize: "Standard_D4s_v5", minCount: 3, maxCount: 6
 
 function addPool(s: InfrastructureStack, id: string, props: Partial<PoolProps> = {}): GuardedNodePool {
   return new GuardedNodePool(s, id, { cluster: NodePoolCluster.fromClusterId(CLUSTER_ID), ...POOL, ...props });
+}
+
+/** The acknowledgement a refused synth of `build` into the row's repo (`<dir>/repo`, committed tree) asks for. */
+function acknowledgementAsked(dir: string, build: (app: GitOpsApp) => void): string {
+  const app = new GitOpsApp({
+    outdir: path.join(dir, "cdktf.out-asked"),
+    gitopsRoot: path.join(dir, "repo"),
+    log: () => {},
+    stackTraces: false,
+  });
+  build(app);
+  try {
+    app.synth();
+  } catch (e) {
+    const asked = /acknowledgedChanges: \["([^"]+)"\]$/.exec((e as GitOpsSynthError).problems?.[0] ?? "");
+    if (asked) return asked[1];
+  }
+  throw new Error("the synth asked for no acknowledgement");
 }
 
 /** A pool `infra/pool` with one prop changed. */
@@ -266,6 +289,19 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     appProps: () => ({ acknowledgedChanges: [""] }),
     build: (app) => void stack(app),
     expected: problem("app", "acknowledgedChanges[0]", '""', "a change exactly as a refusal prints it"),
+  },
+  {
+    construct: "GitOpsApp",
+    prop: "acknowledgedChanges",
+    value: '["replace:…@…"]',
+    note: "the replacement of a guarded pool, acknowledged, but nothing in the synth forces it any more",
+    committed: pool({}),
+    appProps: (dir) => ({ acknowledgedChanges: [acknowledgementAsked(dir, pool({ name: "apps2" }))] }),
+    build: pool({}),
+    expected: new RegExp(
+      `^${esc("[app] acknowledgedChanges = ")}"replace:infrastructure/infra/azurerm_kubernetes_cluster_node_pool\\.pool_[0-9A-F]+@[0-9a-f]{16}"` +
+        esc(": allowed is an entry for a change this synth makes, but nothing in it forces a replacement"),
+    ),
   },
   {
     construct: "GitOpsApp",
@@ -510,6 +546,15 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     value: 'NodePoolCluster.fromClusterName("aks", "")',
     build: pool({ cluster: NodePoolCluster.fromClusterName("aks", "") }),
     expected: problem("infra/pool", "cluster (resourceGroupName)", '""', "a resource group name"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "name",
+    value: '"apps"',
+    note: "kept while the committed guarded pool is replaced (Regular → Spot): replaced blue/green, it needs a new name",
+    committed: pool({}),
+    build: pool({ spot: {} }),
+    expected: problem("infra/pool", "name", '"apps"', "a name the committed pool does not have"),
   },
   {
     construct: "GuardedNodePool",
@@ -3773,6 +3818,8 @@ export interface RowRun {
   readonly error?: Error;
   /** The problem lines of a GitOpsSynthError (empty if synth did not throw one). */
   readonly problems: readonly string[];
+  /** The repo's files before the row's synth (empty unless the row has a committed app). */
+  readonly committedFiles: readonly string[];
 }
 
 /**
@@ -3783,6 +3830,12 @@ export function runRow(row: BadInputRow): RowRun {
   const repo = path.join(dir, "repo");
   const outdir = path.join(dir, "cdktf.out");
   let error: Error | undefined;
+  if (row.committed) {
+    const first = new GitOpsApp({ outdir: path.join(dir, "cdktf.out-committed"), gitopsRoot: repo, log: () => {}, stackTraces: false });
+    row.committed(first);
+    first.synth();
+  }
+  const committedFiles = listFiles(repo);
   try {
     const app = new GitOpsApp({ outdir, gitopsRoot: repo, log: () => {}, stackTraces: false, ...(row.appProps?.(dir) ?? {}) });
     row.build(app);
@@ -3791,7 +3844,7 @@ export function runRow(row: BadInputRow): RowRun {
     error = e as Error;
   }
   const problems = error instanceof GitOpsSynthError ? [...error.problems] : [];
-  return { dir, repo, outdir, error, problems };
+  return { dir, repo, outdir, error, problems, committedFiles };
 }
 
 /** A row's title in tests and in the table. */

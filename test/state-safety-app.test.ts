@@ -142,16 +142,16 @@ const cases: Case[] = [
     says: /would be replaced .*because name: "apps" → "workers"/,
   },
   {
-    what: "a pool's osType changed",
-    after: { pools: [{ id: "apps", name: "apps", osType: NodePoolOsType.WINDOWS }] },
+    what: "a pool's osType changed (with a new name: a guarded pool is replaced blue/green)",
+    after: { pools: [{ id: "apps", name: "appsw", osType: NodePoolOsType.WINDOWS }] },
     asks: [new RegExp(`^replace:${POOL_ADDRESS}${DIGEST}$`)],
-    says: /would be replaced .*because os_type: "Linux" → "Windows"/,
+    says: /would be replaced .*because name: "apps" → "appsw", os_type: "Linux" → "Windows"/,
   },
   {
-    what: "a pool's priority changed (Regular → Spot)",
-    after: { pools: [{ id: "apps", name: "apps", spot: true }] },
+    what: "a pool's priority changed (Regular → Spot, with a new name)",
+    after: { pools: [{ id: "apps", name: "spot", spot: true }] },
     asks: [new RegExp(`^replace:${POOL_ADDRESS}${DIGEST}$`)],
-    says: /would be replaced .*because priority: "Regular" → "Spot", eviction_policy: undefined → "Delete", spot_max_price: undefined → -1 force a new resource/,
+    says: /would be replaced .*because name: "apps" → "spot", priority: "Regular" → "Spot", eviction_policy: undefined → "Delete", spot_max_price: undefined → -1 force a new resource/,
   },
   {
     what: "a Terraform object's secretSuffix changed",

@@ -430,10 +430,10 @@ describe("row 7: a leftover acknowledgement accepts nothing else", () => {
     commitAll(ws, "rename the pool");
     const [windows] = problemsOf(
       refusedUntouched(ws, () =>
-        synthSpec(ws, { poolName: "work", osType: NodePoolOsType.WINDOWS }, { context: { acknowledgedChanges: [ack] } }),
+        synthSpec(ws, { poolName: "win", osType: NodePoolOsType.WINDOWS }, { context: { acknowledgedChanges: [ack] } }),
       ),
     );
-    expect(windows).toMatch(/because os_type: "Linux" → "Windows" force a new resource/);
+    expect(windows).toMatch(/because name: "work" → "win", os_type: "Linux" → "Windows" force a new resource/);
     expect(ackOf(windows)).not.toBe(ack);
   });
 
@@ -486,8 +486,8 @@ describe("row 9: state safety against the committed tree", () => {
     commitAll(ws);
     for (const p of ["clusters", "infrastructure", "bootstrap", OWNERSHIP_RECORD_PATH])
       fs.rmSync(path.join(ws.repo, p), { recursive: true, force: true });
-    const problems = problemsOf(refusedUntouched(ws, () => synthSpec(ws, { osType: NodePoolOsType.WINDOWS })));
-    expect(problems).toEqual([expect.stringMatching(/would be replaced .*because os_type: "Linux" → "Windows"/)]);
+    const problems = problemsOf(refusedUntouched(ws, () => synthSpec(ws, { poolName: "win", osType: NodePoolOsType.WINDOWS })));
+    expect(problems).toEqual([expect.stringMatching(/would be replaced .*because name: "apps" → "win", os_type: "Linux" → "Windows"/)]);
   });
 
   test("baseRef: on a PR branch whose HEAD already holds the change, the target branch is compared (prop and context entry)", () => {
@@ -525,8 +525,8 @@ describe("row 9: state safety against the committed tree", () => {
     // The tree removed from the working tree: HEAD (at deploy/gitops/) still guards it.
     for (const p of ["clusters", "infrastructure", OWNERSHIP_RECORD_PATH])
       fs.rmSync(path.join(ws.repo, p), { recursive: true, force: true });
-    expect(problemsOf(refusedUntouched(mono, () => synthSpec(ws, { osType: NodePoolOsType.WINDOWS })))).toEqual([
-      expect.stringMatching(/would be replaced .*because os_type: "Linux" → "Windows"/),
+    expect(problemsOf(refusedUntouched(mono, () => synthSpec(ws, { poolName: "win", osType: NodePoolOsType.WINDOWS })))).toEqual([
+      expect.stringMatching(/would be replaced .*because name: "apps" → "win", os_type: "Linux" → "Windows"/),
     ]);
   });
 

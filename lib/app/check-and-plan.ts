@@ -1,6 +1,6 @@
 import { CheckOptions, runChecks, TreeCheck } from "../checks";
 import { GitOpsSynthError } from "../core/validation";
-import { planWrites, RenderedFile, RepoView, WritePlan } from "../synth";
+import { planWrites, RecordedNodePool, RenderedFile, RepoView, WritePlan } from "../synth";
 
 /**
  * Checks, then plans. Throws with every problem found; returns the plan otherwise. Reads the repo only through the view.
@@ -11,9 +11,10 @@ export function checkAndPlan(
   repo: RepoView,
   checks: readonly TreeCheck[],
   options: CheckOptions,
+  nodePools: Readonly<Record<string, RecordedNodePool>> = {},
 ): WritePlan {
   const problems = runChecks(checks, files, repo, options);
-  const { plan, problems: planProblems } = planWrites(files, repo);
+  const { plan, problems: planProblems } = planWrites(files, repo, nodePools);
   const all = [...problems, ...planProblems];
   if (all.length || !plan)
     throw new GitOpsSynthError("Synth refused: the generated GitOps tree did not pass its checks", all, options.notices);

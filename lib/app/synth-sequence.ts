@@ -1,4 +1,5 @@
 import { IConstruct } from "constructs";
+import { assignPoolGenerations, recordedNodePools } from "../azure/guarded-node-pool-generations";
 import { CheckOptions, defaultChecks, findSecrets } from "../checks";
 import { fluxTargetsOf } from "../cluster/flux-targets";
 import { GitOpsSynthError } from "../core/validation";
@@ -47,21 +48,45 @@ export interface SynthSequenceResult {
 
 /**
  * The one synth sequence, shared by `GitOpsApp.synth()` and the testing helpers: validate every construct (all
- * problems at once) → synthesize the stacks → collect → render → check and plan → write (to a disk repo only).
+ * problems at once) → (under the repo lock) view the repo and give each GuardedNodePool its address from the committed
+ * record → synthesize the stacks → collect → render → check and plan → write (to a disk repo only).
  * Returns undefined when `synthStacks` stopped it.
  */
 export function runSynthSequence(props: SynthSequenceProps): SynthSequenceResult | undefined {
   // All of the input is checked before anything is written, cdktf.out included, and all problems are reported at once.
   const problems = validateTree(props.scope);
   if (problems.length) throw new GitOpsSynthError("Synth refused: invalid input", problems);
-  if (!props.synthStacks()) {
-    refuseSecretsInUnwrittenSynth(props.scope);
-    return undefined;
-  }
-  const files = collectAndRender(props.scope);
-  // Each cluster's files are checked against its own Flux version's CRDs (FluxBootstrap.fluxVersion).
-  const fluxTargets = props.checkOptions.fluxTargets ?? fluxTargetsOf(props.scope);
-  return { files, plan: planAndWrite(files, props.repo, { ...props.checkOptions, fluxTargets }), fluxTargets };
+  return withRepoView(props.repo, (view, write) => {
+    // Pool addresses come from the committed record, so they are fixed before cdktf resolves any address.
+    const nodePools = assignPoolGenerations(props.scope, (view.base ?? view).record?.nodePools, props.checkOptions.acknowledged);
+    if (!props.synthStacks()) {
+      refuseSecretsInUnwrittenSynth(props.scope);
+      return undefined;
+    }
+    const files = collectAndRender(props.scope);
+    // Each cluster's files are checked against its own Flux version's CRDs (FluxBootstrap.fluxVersion).
+    const fluxTargets = props.checkOptions.fluxTargets ?? fluxTargetsOf(props.scope);
+    const options = { ...props.checkOptions, fluxTargets, nodePools };
+    const plan = checkAndPlan(files, view, defaultChecks, options, recordedNodePools(nodePools));
+    write(plan);
+    return { files, plan, fluxTargets };
+  });
+}
+
+/**
+ * Runs `fn` with the repo's view: for a disk repo under its lock, after an interrupted synth was rolled back (logged),
+ * and `write` applies the plan; for a memory view, `write` does nothing. The view is made before the stacks are
+ * synthesized because the pools' addresses depend on the committed record.
+ */
+function withRepoView<T>(repo: SynthRepo, fn: (view: RepoView, write: (plan: WritePlan) => void) => T): T {
+  if (repo.kind === "memory") return fn(repo.view, () => {});
+  return withRepoLock(repo.root, () => {
+    // A synth that died while writing left a journal: its changes are rolled back before anything is planned.
+    const recovered = recoverInterruptedSynth(repo.root);
+    if (recovered) repo.log(`gitops: ${recovered}`);
+    const view = diskRepoView(repo.root, { baseRef: repo.baseRef });
+    return fn(view, (plan) => applyPlan(repo.root, plan, view.tree));
+  });
 }
 
 /**
@@ -76,17 +101,4 @@ function refuseSecretsInUnwrittenSynth(scope: IConstruct): void {
 /** Collects and renders every GitOps file of the scope, without touching the disk. */
 export function collectAndRender(scope: IConstruct): RenderedFile[] {
   return renderFiles(collectFiles(scope));
-}
-
-function planAndWrite(files: readonly RenderedFile[], repo: SynthRepo, options: CheckOptions): WritePlan {
-  if (repo.kind === "memory") return checkAndPlan(files, repo.view, defaultChecks, options);
-  return withRepoLock(repo.root, () => {
-    // A synth that died while writing left a journal: its changes are rolled back before anything is planned.
-    const recovered = recoverInterruptedSynth(repo.root);
-    if (recovered) repo.log(`gitops: ${recovered}`);
-    const view = diskRepoView(repo.root, { baseRef: repo.baseRef });
-    const plan = checkAndPlan(files, view, defaultChecks, options);
-    applyPlan(repo.root, plan, view.tree);
-    return plan;
-  });
 }

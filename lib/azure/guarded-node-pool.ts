@@ -33,6 +33,11 @@ export class GuardedNodePool extends Construct {
   readonly cluster: BoundCluster;
   /** Name of the temporary pool a rotation creates. */
   readonly temporaryNameForRotation: string;
+  /**
+   * Whether the pool is written with `prevent_destroy` (guarded). A guarded pool's acknowledged replacement is
+   * written at a new address (lib/azure/guarded-node-pool-generations.ts), since Terraform refuses to replace it in place.
+   */
+  readonly preventDestroy: boolean;
 
   constructor(scope: Construct, id: string, givenProps: GuardedNodePoolProps) {
     super(scope, id);
@@ -43,6 +48,7 @@ export class GuardedNodePool extends Construct {
     const osType = props.osType ?? NodePoolOsType.LINUX;
     const nodeCount = props.nodeCount;
     const preventDestroy = props.preventDestroy ?? true;
+    this.preventDestroy = preventDestroy === true;
     const temporaryName = props.temporaryNameForRotation ?? (typeof props.name === "string" ? temporaryNameFor(props.name, osType) : "");
     this.name = props.name;
     this.minCount = props.minCount;

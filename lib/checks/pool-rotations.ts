@@ -1,6 +1,8 @@
+import { NodePoolAddressing } from "../azure/guarded-node-pool-generations";
 import { NODE_POOL_ROTATION_RULES, ReplacementRules, replacementRulesForStack } from "../azure/replacement-rules";
 import { RenderedFile } from "../synth/render";
 import { RepoView } from "../synth/repo-view";
+import { PoolResource } from "./guarded-pools";
 import { CheckOptions } from "./tree-check";
 
 const NODE_POOL = "azurerm_kubernetes_cluster_node_pool";
@@ -32,6 +34,16 @@ export function checkPoolRotations(files: readonly RenderedFile[], repo: RepoVie
     }
   }
   return [];
+}
+
+/** An accepted blue/green replacement of a guarded pool (an acknowledged replacement written at the next generation). */
+export function blueGreenNotice(source: string, old: PoolResource, pool: NodePoolAddressing, next: Body): string {
+  return (
+    `[${source}] ${old.address} in ${old.folder} (pool ${JSON.stringify(old.body.name)}) will be replaced blue/green at ` +
+    `${pool.address} (pool ${JSON.stringify(next.name)}): the next apply creates the new pool and destroys the old one, ` +
+    `in no order between them (the old pool's pods are evicted as it goes, so keep room for them elsewhere); ` +
+    `prevent_destroy stays on ${pool.address}, and removing the acknowledgement later keeps it there`
+  );
 }
 
 function rotationNotice(source: string, address: string, folder: string, pool: Body, changes: string[]): string {

@@ -1,8 +1,19 @@
+import { NodePoolAddressing } from "../azure/guarded-node-pool-generations";
 import { replacementRulesForStack } from "../azure/replacement-rules";
 import { terraformFileOf } from "../core/repo-layout";
 import { RenderedFile, sha256, stableJson } from "../synth/render";
 import { RepoView } from "../synth/repo-view";
 import { decommissionNotices } from "./cluster-decommission";
+import {
+  blueGreenPlan,
+  GuardedPools,
+  guardedPools,
+  misplacedPoolProblems,
+  needlessReplacementProblem,
+  nextAddressOf,
+  sameNameProblem,
+} from "./guarded-pools";
+import { blueGreenNotice } from "./pool-rotations";
 import { foreignMoveAdvice, movedBlockAdvice, movesByFolder } from "./resource-moves";
 import { committedTerraformObjects, folderOfPath, LocatedTerraformObject, renderedTerraformObjects } from "./terraform-objects";
 import { CheckOptions } from "./tree-check";
@@ -45,12 +56,12 @@ export function checkStateSafety(files: readonly RenderedFile[], workingTree: Re
   const problems: string[] = [];
   const sourceOf = new Map(files.map((f) => [f.path, f.source]));
   const fallbackSource = (folder: string): string => files.find((f) => f.path.startsWith(folder))?.source ?? "app";
-  const refuse = (change: Change, source: string, message: string): void => {
+  const refuse = (change: Change, source: string, message: string): boolean => {
     const ack = acknowledgementOf(change);
     const byAddressOnly = `${change.kind}:${change.target}`;
     if (options.acknowledged.has(ack)) {
       options.used?.add(ack);
-      return;
+      return true;
     }
     let why = "If this is intended";
     if (options.acknowledged.has(byAddressOnly)) {
@@ -60,6 +71,7 @@ export function checkStateSafety(files: readonly RenderedFile[], workingTree: Re
         `change of it; if this change is intended`;
     }
     problems.push(`[${source}] ${message}. ${why}, acknowledge exactly this change: acknowledgedChanges: [${JSON.stringify(ack)}]`);
+    return false;
   };
 
   // A file on disk with exactly the bytes this synth renders holds exactly the objects it renders: those are used
@@ -71,10 +83,16 @@ export function checkStateSafety(files: readonly RenderedFile[], workingTree: Re
   };
   const crsBefore = committedTerraformObjects(repo, owned, unchangedContent);
   const crsAfter = renderedTerraformObjects(files);
-  const context: Context = { files, repo, owned, sourceOf, fallbackSource, unchangedContent, refuse, crsBefore, crsAfter };
+  const nodePools = options.nodePools ?? [];
+  const pools = guardedPools(repo.record?.nodePools, nodePools);
+  const notices: string[] = [];
+  const context: Context = {
+    ...{ files, repo, owned, sourceOf, fallbackSource, unchangedContent, refuse, crsBefore, crsAfter },
+    ...{ problems, notices, pools, nodePools, options },
+  };
   checkResources(context);
   checkTerraformObjects(context);
-  options.notices?.push(...decommissionNotices(files, repo, owned, crsBefore));
+  options.notices?.push(...notices, ...decommissionNotices(files, repo, owned, crsBefore));
   return problems;
 }
 
@@ -88,14 +106,21 @@ interface Context {
   /** The Terraform objects of the committed tree and of this synth. */
   readonly crsBefore: readonly LocatedTerraformObject[];
   readonly crsAfter: readonly LocatedTerraformObject[];
+  /** Problems that no acknowledgement accepts, and what an accepted change will do. */
+  readonly problems: string[];
+  readonly notices: string[];
+  readonly pools: GuardedPools;
+  readonly nodePools: readonly NodePoolAddressing[];
+  readonly options: CheckOptions;
   fallbackSource(folder: string): string;
   unchangedContent(p: string, bytes: Buffer): RenderedFile["file"]["content"] | undefined;
-  refuse(change: Change, source: string, message: string): void;
+  /** Refuses the change unless acknowledged exactly; true when it is. */
+  refuse(change: Change, source: string, message: string): boolean;
 }
 
 /** Terraform resources, by folder and address: destroyed guarded resources, lowered guards, forced replacements. */
 function checkResources(context: Context): void {
-  const { files, repo, owned, sourceOf, fallbackSource, unchangedContent, refuse } = context;
+  const { files, repo, owned, unchangedContent } = context;
   const before = new Map<string, TfResource>();
   for (const p of owned.filter((p) => p.endsWith(".tf.json"))) {
     const bytes = repo.read(p);
@@ -105,49 +130,79 @@ function checkResources(context: Context): void {
     for (const r of tfResources(p, json)) before.set(`${r.folder}/${r.address}`, r);
   }
   const after = new Map<string, TfResource>();
-  const renderedByPath = new Map(files.map((f) => [f.path, f]));
   for (const f of files) {
     if (f.path.endsWith(".tf.json") && f.file.content.format === "json")
       for (const r of tfResources(f.path, f.file.content.value)) after.set(`${r.folder}/${r.address}`, r);
   }
-
   const moves = movesByFolder(files);
-  for (const [key, old] of before) {
-    // A moved block to an address of the same stack carries the state there: compare with the resource it became.
-    const movedTo = moves.get(old.folder)?.get(old.address);
-    const next = after.get(key) ?? (movedTo !== undefined ? after.get(`${old.folder}/${movedTo}`) : undefined);
-    const source = sourceOf.get(terraformFileOf(old.folder)) ?? fallbackSource(old.folder);
-    if (!next) {
-      if (!preventsDestroy(old)) continue;
-      refuse({ kind: "destroy", target: key, facts: [old.body] }, source, disappearance(context, old, before, after, moves));
-      continue;
-    }
-    const stackJson = renderedByPath.get(terraformFileOf(old.folder))?.file.content;
-    const rules = replacementRulesForStack(stackJson?.format === "json" ? stackJson.value : undefined)[old.type] ?? {};
-    const replaced = Object.entries(rules)
-      .filter(([attr, rule]) => {
-        const a = old.body[attr];
-        const b = next.body[attr];
-        if (JSON.stringify(a) === JSON.stringify(b)) return false;
-        return rule === true ? true : rule(a, b, { before: old.body, after: next.body });
-      })
-      .map(([attr]) => `${attr}: ${JSON.stringify(old.body[attr])} → ${JSON.stringify(next.body[attr])}`);
-    if (preventsDestroy(old) && !preventsDestroy(next)) {
-      refuse(
-        { kind: "unguard", target: key, facts: [old.body, next.body.lifecycle ?? null] },
-        source,
-        `${old.address} in ${old.folder} has prevent_destroy in the committed tree and would lose it: lowering the guard ` +
-          `is itself a change to acknowledge (a later change could then destroy the resource without a refusal)`,
-      );
-    }
-    if (replaced.length) {
-      refuse(
-        { kind: "replace", target: key, facts: replaced },
-        source,
-        `${old.address} in ${old.folder} would be replaced (destroyed and created again) because ${replaced.join(", ")} force a new resource`,
-      );
-    }
+  const renderedByPath = new Map(files.map((f) => [f.path, f]));
+  context.problems.push(...misplacedPoolProblems(context.nodePools, (key) => after.has(key)));
+  for (const [key, old] of before) checkResource(context, { key, old, before, after, moves, renderedByPath });
+}
+
+/** One committed resource and the trees it is compared in. */
+interface ResourceCase {
+  readonly key: string;
+  readonly old: TfResource;
+  readonly before: ReadonlyMap<string, TfResource>;
+  readonly after: ReadonlyMap<string, TfResource>;
+  readonly moves: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  readonly renderedByPath: ReadonlyMap<string, RenderedFile>;
+}
+
+function checkResource(context: Context, { key, old, before, after, moves, renderedByPath }: ResourceCase): void {
+  const { sourceOf, fallbackSource, refuse, pools } = context;
+  // A moved block to an address of the same stack carries the state there: compare with the resource it became;
+  // a guarded pool at its next generation is its acknowledged blue/green replacement.
+  const movedTo = moves.get(old.folder)?.get(old.address);
+  const successor = pools.successors.get(key);
+  const next =
+    after.get(key) ??
+    (movedTo !== undefined ? after.get(`${old.folder}/${movedTo}`) : undefined) ??
+    (successor ? after.get(`${successor.folder}/${successor.address}`) : undefined);
+  const source = sourceOf.get(terraformFileOf(old.folder)) ?? fallbackSource(old.folder);
+  const guarded = preventsDestroy(old) || pools.guardedBefore.has(key);
+  if (!next) {
+    if (!guarded) return;
+    const recordOnly = preventsDestroy(old) ? "" : " (the ownership record lists it as guarded, whatever the committed JSON says)";
+    refuse({ kind: "destroy", target: key, facts: [old.body] }, source, disappearance(context, old, before, after, moves) + recordOnly);
+    return;
   }
+  const stackJson = renderedByPath.get(terraformFileOf(old.folder))?.file.content;
+  const rules = replacementRulesForStack(stackJson?.format === "json" ? stackJson.value : undefined)[old.type] ?? {};
+  const replaced = Object.entries(rules)
+    .filter(([attr, rule]) => {
+      const a = old.body[attr];
+      const b = next.body[attr];
+      if (JSON.stringify(a) === JSON.stringify(b)) return false;
+      return rule === true ? true : rule(a, b, { before: old.body, after: next.body });
+    })
+    .map(([attr]) => `${attr}: ${JSON.stringify(old.body[attr])} → ${JSON.stringify(next.body[attr])}`);
+  if (guarded && !preventsDestroy(next)) {
+    refuse(
+      { kind: "unguard", target: key, facts: [old.body, next.body.lifecycle ?? null] },
+      source,
+      `${old.address} in ${old.folder} has prevent_destroy in the committed tree and would lose it: lowering the guard ` +
+        `is itself a change to acknowledge (a later change could then destroy the resource without a refusal)`,
+    );
+  }
+  if (successor && !replaced.length) {
+    const entry = [...context.options.acknowledged].find((a) => a.startsWith(`replace:${key}@`)) ?? `replace:${key}@…`;
+    context.options.used?.add(entry); // answered here, not stale
+    context.problems.push(needlessReplacementProblem(entry, old, successor));
+  }
+  if (!replaced.length) return;
+  // A guarded pool is replaced blue/green (a new address): that needs a new name, and the refusal says what it does.
+  const pool = successor ?? (preventsDestroy(next) ? pools.unmoved.get(key) : undefined);
+  const nextAddress = pool && nextAddressOf(pool);
+  if (pool && next.body.name === old.body.name) {
+    context.problems.push(sameNameProblem(pool, old, replaced));
+    return;
+  }
+  const change: Change = { kind: "replace", target: key, facts: replaced };
+  const what = `${old.address} in ${old.folder} would be replaced (destroyed and created again) because ${replaced.join(", ")} force a new resource`;
+  const accepted = refuse(change, source, nextAddress === undefined ? what : what + blueGreenPlan(old, nextAddress));
+  if (accepted && successor) context.notices.push(blueGreenNotice(source, old, successor, next.body));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { NodePoolAddressing } from "../azure/guarded-node-pool-generations";
 import { FluxTarget } from "../schema/manifest-validator";
 import { RenderedFile } from "../synth/render";
 import { RepoView } from "../synth/repo-view";
@@ -12,6 +13,8 @@ export interface CheckOptions {
   readonly notices?: string[];
   /** The declared Flux version per cluster name; a cluster not listed is checked against Flux 2.9's CRDs. */
   readonly fluxTargets?: ReadonlyMap<string, FluxTarget>;
+  /** Where this synth writes each GuardedNodePool, and where the committed record had it (unset: no pools known). */
+  readonly nodePools?: readonly NodePoolAddressing[];
 }
 
 /**

@@ -1,5 +1,8 @@
+import { checkRecordedNodePool, RecordedNodePool } from "../azure/guarded-node-pool-address";
 import { GENERATOR, stableJson } from "./render";
 import { checkOwnedPath, RECORD_FILE } from "./repo-paths";
+
+export type { RecordedNodePool } from "../azure/guarded-node-pool-address";
 
 /** Repo-relative path of the record of generated files. It is itself generated and committed with the tree. */
 export const OWNERSHIP_RECORD_PATH = RECORD_FILE;
@@ -8,6 +11,12 @@ export const OWNERSHIP_RECORD_PATH = RECORD_FILE;
 export interface OwnershipRecord {
   readonly generator: string;
   readonly files: Readonly<Record<string, string>>;
+  /**
+   * The node pools the library wrote, by `<stack folder>/<first address>` (the address of generation 0): which
+   * generation each is at and whether it is guarded. Read from the committed record by state safety and by the pool
+   * addressing (lib/azure/guarded-node-pool-generations.ts); absent in records written before it existed.
+   */
+  readonly nodePools?: Readonly<Record<string, RecordedNodePool>>;
 }
 
 export function emptyRecord(): OwnershipRecord {
@@ -21,6 +30,8 @@ export function renderRecord(record: OwnershipRecord): string {
       `touches a file that is not listed.`,
     generator: record.generator,
     files: record.files,
+    // Only written where there are pools, so a record of a tree without pools keeps its bytes.
+    ...(record.nodePools && Object.keys(record.nodePools).length ? { nodePools: record.nodePools } : {}),
   });
 }
 
@@ -54,7 +65,27 @@ export function parseRecord(text: string, where: string = OWNERSHIP_RECORD_PATH)
         `nothing was written or deleted: restore it from Git (git log -p -- ${OWNERSHIP_RECORD_PATH} shows who changed it)`,
     );
   }
-  return { generator: GENERATOR, files: { ...rec.files } as Record<string, string> };
+  const nodePools = parseNodePools((data as { nodePools?: unknown }).nodePools, where);
+  return { generator: GENERATOR, files: { ...rec.files } as Record<string, string>, ...(nodePools ? { nodePools } : {}) };
+}
+
+/**
+ * The record's node pool entries, each checked (anyone can commit the record): a broken or hostile entry is refused
+ * as a whole, never read as "not guarded" or as generation 0.
+ */
+function parseNodePools(raw: unknown, where: string): Record<string, RecordedNodePool> | undefined {
+  if (raw === undefined) return undefined;
+  const problems: string[] = [];
+  if (raw === null || typeof raw !== "object" || Array.isArray(raw)) problems.push(`nodePools is ${JSON.stringify(raw)}, not an object`);
+  else for (const [key, entry] of Object.entries(raw)) problems.push(...checkRecordedNodePool(key, entry));
+  if (problems.length) {
+    throw new Error(
+      `${where} has node pool entries the library never writes (${problems.join("; ")}), so it was not written by ` +
+        `${GENERATOR}; nothing was written or deleted: state safety cannot tell which pools are guarded or at which ` +
+        `address they live. Restore it from Git (git log -p -- ${OWNERSHIP_RECORD_PATH} shows who changed it)`,
+    );
+  }
+  return { ...(raw as Record<string, RecordedNodePool>) };
 }
 
 /**

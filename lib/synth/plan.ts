@@ -1,4 +1,4 @@
-import { hasGeneratedMarker, OWNERSHIP_RECORD_PATH, OwnershipRecord, renderRecord } from "./ownership";
+import { hasGeneratedMarker, OWNERSHIP_RECORD_PATH, OwnershipRecord, RecordedNodePool, renderRecord } from "./ownership";
 import { GENERATOR, RenderedFile, sha256 } from "./render";
 import { checkOwnedPath } from "./repo-paths";
 import { RepoView } from "./repo-view";
@@ -33,7 +33,11 @@ export interface WritePlan {
  * did not generate, unless its bytes are already exactly what it would write (then it adopts it), or the file says
  * a foreign file is to be kept (`ifForeign`): then it is left alone, not owned, and a warning says what to add.
  */
-export function planWrites(files: readonly RenderedFile[], repo: RepoView): { plan?: WritePlan; problems: string[] } {
+export function planWrites(
+  files: readonly RenderedFile[],
+  repo: RepoView,
+  nodePools: Readonly<Record<string, RecordedNodePool>> = {},
+): { plan?: WritePlan; problems: string[] } {
   const problems: string[] = [];
   const owned = repo.record?.files ?? {};
   const decided: FileDecisions = { writes: [], unchanged: [], keptForeign: [], warnings: [], newFiles: {}, editedWrites: new Map() };
@@ -56,7 +60,7 @@ export function planWrites(files: readonly RenderedFile[], repo: RepoView): { pl
   warnings.push(...edited.warnings, ...(repo.notes ?? []));
 
   if (problems.length) return { problems };
-  const record: OwnershipRecord = { generator: GENERATOR, files: newFiles };
+  const record: OwnershipRecord = { generator: GENERATOR, files: newFiles, nodePools };
   const recordBytes = Buffer.from(renderRecord(record), "utf8");
   const currentRecord = repo.read(OWNERSHIP_RECORD_PATH);
   return {
