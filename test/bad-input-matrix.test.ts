@@ -84,6 +84,7 @@ test("the matrix covers every public construct", () => {
       "GuardedNodePool",
       "InfrastructureStack",
       "OciRepositorySource",
+      "PolicySuppressions",
       "PromotionOrder",
       "RunnerIdentity",
       "TerraformControllerCR",

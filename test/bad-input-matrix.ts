@@ -44,6 +44,7 @@ import {
   OciRef,
   OciRepositorySource,
   OciRepositorySourceProps,
+  PolicySuppressions,
   PromotionOrder,
   ResourceProviderRegistrations,
   SpotEvictionPolicy,
@@ -1316,6 +1317,35 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     note: "vmSize not in it",
     build: pool({ guardrails: { allowedVmSizes: ["Standard_D2s_v3", "Standard_D8s_v5"] } }),
     expected: problem("infra/pool", "vmSize", '"Standard_D4s_v5"', "one of guardrails.allowedVmSizes: Standard_D2s_v3, Standard_D8s_v5"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "vmSize",
+    value: '"Standard_D4s-v5"',
+    note: "a typo, with allowedVmSizes: one message, not the size pattern's too",
+    build: pool({ vmSize: "Standard_D4s-v5", guardrails: { allowedVmSizes: ["Standard_D4s_v5", "Standard_D8s_v5"] } }),
+    expected: problem("infra/pool", "vmSize", '"Standard_D4s-v5"', "one of guardrails.allowedVmSizes: Standard_D4s_v5, Standard_D8s_v5"),
+  },
+  {
+    construct: "PolicySuppressions",
+    prop: "suppression GitOps-NP2 reason",
+    value: '"too short"',
+    note: "reported at synth with the other problems, not thrown by addResourceSuppressions",
+    build: (app) => {
+      const s = stack(app);
+      PolicySuppressions.addResourceSuppressions(addPool(s, "pool"), [{ id: "GitOps-NP2", reason: "too short" }]);
+    },
+    expected: problem("infra/pool", "suppression GitOps-NP2 reason", '"too short"', "a reason of at least 10 characters"),
+  },
+  {
+    construct: "PolicySuppressions",
+    prop: "suppression id",
+    value: '"NP2"',
+    build: (app) => {
+      const s = stack(app);
+      PolicySuppressions.addResourceSuppressions(addPool(s, "pool"), [{ id: "NP2", reason: "a batch pool, scales down at night" }]);
+    },
+    expected: problem("infra/pool", "suppression id", '"NP2"', 'a rule id such as "GitOps-NP4"'),
   },
   {
     construct: "GuardedNodePool",

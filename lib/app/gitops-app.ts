@@ -2,7 +2,7 @@ import * as path from "path";
 import { IConstruct } from "constructs";
 import { App, AppConfig } from "../core/framework";
 import { markGitOpsApp } from "../core/gitops-app-marker";
-import { addPropValidation } from "../core/validation";
+import { addPropValidation, gitopsDebug, GitOpsSynthError } from "../core/validation";
 import { collectWarnings, discardCdktfOutputOnRefusal, findProjectRoot, RenderedFile, WritePlan } from "../synth";
 import { acknowledgedSet, validateAppProps } from "./app-props";
 import { collectAndRender, runSynthSequence } from "./synth-sequence";
@@ -90,7 +90,9 @@ export class GitOpsApp extends App {
   private lastReport?: GitOpsSynthReport;
 
   constructor(props: GitOpsAppProps = {}) {
-    super(props);
+    // cdktf's knob (context @cdktf/disable_stack_trace_in_metadata): an annotation's stack trace is ~25 lines of
+    // framework frames per policy finding. GITOPS_DEBUG brings them back; an explicit stackTraces prop wins.
+    super({ ...props, stackTraces: props.stackTraces ?? gitopsDebug() });
     markGitOpsApp(this);
     const projectRoot = findProjectRoot();
     const configured = props.gitopsRoot ?? (this.node.tryGetContext(GITOPS_ROOT_CONTEXT) as string | undefined);
@@ -114,6 +116,18 @@ export class GitOpsApp extends App {
   }
 
   override synth(): void {
+    try {
+      this.synthGitOps();
+    } catch (e) {
+      if (!(e instanceof GitOpsSynthError) || !underCdktfCli() || gitopsDebug()) throw e;
+      // Thrown, Node would print a source excerpt, the stack and the error's properties, all of which the CLI echoes
+      // again: the report once, and the exit code, say everything.
+      process.stderr.write(`${e.message}\n`);
+      process.exitCode = 1;
+    }
+  }
+
+  private synthGitOps(): void {
     const usedAcknowledgements = new Set<string>();
     const notices: string[] = [];
     const result = discardCdktfOutputOnRefusal(this, () =>
@@ -143,6 +157,11 @@ export class GitOpsApp extends App {
   renderGitOpsFiles(): RenderedFile[] {
     return collectAndRender(this);
   }
+}
+
+/** True when the app runs under `cdktf synth` (the CLI sets this for every synth it runs). */
+function underCdktfCli(): boolean {
+  return process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS !== undefined;
 }
 
 function toReport(root: string, plan: WritePlan, constructWarnings: readonly string[]): GitOpsSynthReport {

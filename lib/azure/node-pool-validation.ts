@@ -140,16 +140,12 @@ function validateCounts(c: PropChecks, p: GuardedNodePoolProps, g: ResolvedGuard
   return minOk;
 }
 
-/** The VM size, its spelling and the allowed sizes guardrail. */
+/**
+ * The VM size, its spelling and the allowed sizes guardrail. One mistake, one message: with an allow list, a size
+ * outside it gets only the allow-list message (it names every size that would do), not the size pattern's too.
+ */
 function validateVmSize(c: PropChecks, vmSize: string, g: ResolvedGuardrails): void {
   if (!c.literal("vmSize", vmSize)) return;
-  c.check(
-    typeof vmSize === "string" && /^Standard_[A-Za-z0-9_]+$/.test(vmSize),
-    "vmSize",
-    vmSize,
-    "an Azure VM size such as Standard_D2s_v3",
-  );
-  if (typeof vmSize === "string" && /^Standard_[A-Za-z0-9_]+$/.test(vmSize)) validateVmSizeSpelling(c, vmSize);
   if (g.allowedVmSizes !== undefined && c.literal("guardrails.allowedVmSizes", g.allowedVmSizes)) {
     c.check(
       Array.isArray(g.allowedVmSizes) && g.allowedVmSizes.length > 0,
@@ -158,15 +154,14 @@ function validateVmSize(c: PropChecks, vmSize: string, g: ResolvedGuardrails): v
       "at least one VM size (leave it unset to allow any size)",
     );
   }
-  if (Array.isArray(g.allowedVmSizes) && g.allowedVmSizes.length > 0) {
-    const allowed = g.allowedVmSizes.map((s) => s.toLowerCase());
-    c.check(
-      allowed.includes(String(vmSize).toLowerCase()),
-      "vmSize",
-      vmSize,
-      `one of guardrails.allowedVmSizes: ${g.allowedVmSizes.join(", ")}`,
-    );
+  const allowList = Array.isArray(g.allowedVmSizes) && g.allowedVmSizes.length > 0 ? g.allowedVmSizes : undefined;
+  if (allowList && !allowList.map((s) => s.toLowerCase()).includes(String(vmSize).toLowerCase())) {
+    c.fail("vmSize", vmSize, `one of guardrails.allowedVmSizes: ${allowList.join(", ")}`);
+    return;
   }
+  const wellFormed = typeof vmSize === "string" && /^Standard_[A-Za-z0-9_]+$/.test(vmSize);
+  c.check(wellFormed, "vmSize", vmSize, "an Azure VM size such as Standard_D2s_v3");
+  if (wellFormed) validateVmSizeSpelling(c, vmSize);
 }
 
 /** Mode, OS, OS disk, pods per node and Kubernetes version, and what a System pool needs of them. */

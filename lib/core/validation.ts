@@ -182,22 +182,38 @@ export function addPropValidation(scope: IConstruct, run: (checks: PropChecks) =
   });
 }
 
-/** Thrown at synth when input is refused; nothing in the GitOps repo has been written. */
+/** Environment variable that brings back the stack traces of refused synths and policy findings (any value but "" or "0"). */
+export const GITOPS_DEBUG_ENV = "GITOPS_DEBUG";
+
+/** True when GITOPS_DEBUG asks for stack traces. */
+export function gitopsDebug(): boolean {
+  const v = process.env[GITOPS_DEBUG_ENV];
+  return v !== undefined && v !== "" && v !== "0";
+}
+
+/**
+ * Thrown at synth when input is refused; nothing in the GitOps repo has been written. Its message is the whole report
+ * (each problem once); the stack trace says nothing about the input, so it is left out unless GITOPS_DEBUG is set.
+ */
 export class GitOpsSynthError extends Error {
+  declare readonly title: string;
+  declare readonly problems: readonly string[];
+  /** What the refused change would do besides its problems (a decommissioned cluster, a rotated pool). */
+  declare readonly notices: readonly string[];
+
   /**
    * @param notices what the refused change would do besides its problems (a decommissioned cluster, a rotated pool),
    *   shown beside the refusal: whoever acknowledges a problem should read them first, not after the write.
    */
-  constructor(
-    readonly title: string,
-    readonly problems: readonly string[],
-    readonly notices: readonly string[] = [],
-  ) {
+  constructor(title: string, problems: readonly string[], notices: readonly string[] = []) {
     const also = notices.length ? `\n  What this change also does (read before acknowledging):\n  ${notices.join("\n  ")}` : "";
     super(
       `${title} (${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was written):\n  ${problems.join("\n  ")}${also}`,
     );
     this.name = "GitOpsSynthError";
+    // Not enumerable: Node and jest print an error's own enumerable properties after it, a second copy of every problem.
+    Object.defineProperties(this, { title: { value: title }, problems: { value: problems }, notices: { value: notices } });
+    if (!gitopsDebug()) this.stack = `${this.name}: ${this.message}`;
   }
 }
 

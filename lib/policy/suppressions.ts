@@ -1,4 +1,5 @@
 import { IConstruct } from "constructs";
+import { addPropValidation, PropChecks } from "../core/validation";
 
 /** A waived rule, with the reason reviewers will read. */
 export interface PolicySuppression {
@@ -29,17 +30,16 @@ export class PolicySuppressions {
    *   itself with `applyToChildren`)
    * @param suppressions rule ids, each with a reason of at least 10 characters
    * @param applyToChildren also waive the rules on every construct below this one, including ones added later
-   * @throws Error when an id is not a rule id or a reason is shorter than 10 characters
+   * An id that is not a rule id, or a reason shorter than 10 characters, is reported when the app synthesizes, with
+   * its other problems (that suppression waives nothing).
    */
   static addResourceSuppressions(construct: IConstruct | IConstruct[], suppressions: PolicySuppression[], applyToChildren = false): void {
     const targets = Array.isArray(construct) ? construct : [construct];
+    const valid = suppressions.filter((s) => problemsOf(s).length === 0);
     for (const target of targets) {
-      const problems = suppressions.flatMap((s) => problemsOf(s));
-      if (problems.length) {
-        throw new Error(`[${target.node.path}] PolicySuppressions.addResourceSuppressions refused:\n  ${problems.join("\n  ")}`);
-      }
+      if (valid.length < suppressions.length) addPropValidation(target, (c) => suppressions.forEach((s) => reportProblems(c, s)));
       const stored = storedOn(target);
-      for (const s of suppressions) stored.push({ id: s.id, reason: s.reason.trim(), applyToChildren });
+      for (const s of valid) stored.push({ id: s.id, reason: s.reason.trim(), applyToChildren });
     }
   }
 
@@ -57,21 +57,25 @@ export class PolicySuppressions {
   }
 }
 
-function problemsOf(s: PolicySuppression): string[] {
-  const problems: string[] = [];
-  if (typeof s.id !== "string" || !RULE_ID.test(s.id)) {
-    problems.push(
-      `id = ${JSON.stringify(s.id)}: allowed is a rule id such as "GitOps-NP4" or a finding id such as "GitOps-TF2[ARM_USE_MSI]"`,
-    );
+/** What is wrong with one suppression, as [prop, value, allowed]. */
+function problemsOf(s: PolicySuppression): [string, unknown, string][] {
+  const problems: [string, unknown, string][] = [];
+  if (typeof s?.id !== "string" || !RULE_ID.test(s.id)) {
+    problems.push(["suppression id", s?.id, 'a rule id such as "GitOps-NP4" or a finding id such as "GitOps-TF2[ARM_USE_MSI]"']);
   }
-  const reason = typeof s.reason === "string" ? s.reason.trim() : "";
+  const reason = typeof s?.reason === "string" ? s.reason.trim() : "";
   if (reason.length < MIN_REASON) {
-    problems.push(
-      `reason of ${s.id} = ${JSON.stringify(s.reason)}: allowed is a reason of at least ${MIN_REASON} characters ` +
-        `that says why the finding is acceptable`,
-    );
+    problems.push([
+      `suppression ${String(s?.id)} reason`,
+      s?.reason,
+      `a reason of at least ${MIN_REASON} characters that says why the finding is acceptable`,
+    ]);
   }
   return problems;
+}
+
+function reportProblems(c: PropChecks, s: PolicySuppression): void {
+  for (const [prop, value, allowed] of problemsOf(s)) c.fail(prop, value, allowed);
 }
 
 function storedOn(c: IConstruct): StoredSuppression[] {

@@ -6,7 +6,16 @@ import * as fs from "fs";
 import { KubernetesClusterNodePool, KubernetesClusterNodePoolConfig } from "@cdktf/provider-azurerm/lib/kubernetes-cluster-node-pool";
 import { AzurermProvider } from "@cdktf/provider-azurerm/lib/provider";
 import { TerraformStack } from "cdktf";
-import { GitOpsApp, GitOpsChecks, GuardedNodePool, InfrastructureStack, NodePoolCluster, PolicyPack, PolicySuppressions } from "../../lib";
+import {
+  GitOpsApp,
+  GitOpsChecks,
+  GitOpsSynthError,
+  GuardedNodePool,
+  InfrastructureStack,
+  NodePoolCluster,
+  PolicyPack,
+  PolicySuppressions,
+} from "../../lib";
 import { synthGitOps } from "../../lib/testing";
 import { CLUSTER_ID, cleanupTempDirs, listFiles, newApp, SUBSCRIPTION, thrownBy, workspace } from "../helpers";
 
@@ -217,22 +226,27 @@ describe("suppressions", () => {
     ["", "reason"],
     ["too short", "reason"],
     ["         padded   ", "reason"],
-  ])("a reason of fewer than 10 characters (%j) is refused", (reason) => {
+  ])("a reason of fewer than 10 characters (%j) is refused at synth, with the synth's other problems", (reason) => {
     const app = newApp(workspace());
     const stack = new InfrastructureStack(app, "prod", { subscriptionId: SUBSCRIPTION });
     const p = rawPool(stack, "raw");
-    const e = thrownBy(() => PolicySuppressions.addResourceSuppressions(p, [{ id: "GitOps-NP2", reason }]));
-    expect(e.message).toContain("[prod/raw] PolicySuppressions.addResourceSuppressions refused");
-    expect(e.message).toContain("at least 10 characters");
+    // Not thrown here: the app goes on being declared, and the synth reports this with everything else.
+    PolicySuppressions.addResourceSuppressions(p, [{ id: "GitOps-NP2", reason }]);
+    guarded(stack, "typo", { vmSize: "Standard D4s" });
     expect(PolicySuppressions.of(p)).toEqual([]);
+    const e = thrownBy(() => app.synth()) as GitOpsSynthError;
+    expect(e.problems).toEqual([
+      `[prod/raw] suppression GitOps-NP2 reason = ${JSON.stringify(reason)}: allowed is a reason of at least 10 characters ` +
+        "that says why the finding is acceptable",
+      expect.stringMatching(/^\[prod\/typo\] vmSize = "Standard D4s": allowed is/),
+    ]);
   });
 
-  test("an id that is not a rule id is refused", () => {
+  test("an id that is not a rule id is refused at synth", () => {
     const app = newApp(workspace());
     const stack = new InfrastructureStack(app, "prod", { subscriptionId: SUBSCRIPTION });
-    expect(() => PolicySuppressions.addResourceSuppressions(stack, [{ id: "NP2", reason: "a long enough reason" }])).toThrow(
-      /rule id such as "GitOps-NP4"/,
-    );
+    PolicySuppressions.addResourceSuppressions(stack, [{ id: "NP2", reason: "a long enough reason" }]);
+    expect(() => app.synth()).toThrow(/\[prod\] suppression id = "NP2": allowed is a rule id such as "GitOps-NP4"/);
   });
 });
 
