@@ -4,6 +4,7 @@ import type { TofuControllerOptions } from "../tofu/tofu-controller";
 import type { AksFluxExtensionOptions } from "./aks-extension-install";
 import type { BootstrapStateBackend } from "./flux-extension-stack";
 import type { FluxInstallMode, IFluxInstall } from "./flux-install";
+import type { KustomizationEntries } from "./kustomization-entries";
 
 /** Props of a FluxBootstrap: one cluster, its Git repository and how Flux gets installed. */
 export interface FluxBootstrapProps {
@@ -89,6 +90,21 @@ export interface FluxBootstrapProps {
    * @default FluxVersion.V2_9
    */
   readonly fluxVersion?: FluxVersion;
+  /**
+   * Your own entries in `clusters/<cluster>/kustomization.yaml` (resources, patches, a user-owned Component), so that
+   * nothing has to be added to the generated file by hand (a hand edit is restored). Both install modes. Your own
+   * Flux Kustomizations: `addKustomization`.
+   * @default - none
+   */
+  readonly clusterFolder?: KustomizationEntries;
+  /**
+   * flux CLI mode: your own entries in `clusters/<cluster>/<namespace>/kustomization.yaml`, bootstrap's folder (say a
+   * patch of kustomize-controller's Deployment). The library then writes that file when it is missing (as for
+   * Terraform-event alerts), with empty placeholders of the files `flux bootstrap` writes later; one that bootstrap
+   * wrote first is kept, and every synth prints what to add. Refused in AKS extension mode.
+   * @default - none
+   */
+  readonly fluxSystem?: KustomizationEntries;
 }
 
 /** SOPS decryption (`decryption: {provider: sops, secretRef}`) of the manifests a Flux Kustomization applies. */

@@ -19,12 +19,15 @@ import { TerraformControllerCR, TerraformObjectOptions } from "../tofu/terraform
 import { TofuController } from "../tofu/tofu-controller";
 import { AKS_ROOT_KUSTOMIZATION } from "./aks-extension-install";
 import { BootstrapGitSource } from "./bootstrap-git-source";
-import { alertFiles, ClusterFileOwner, rootKustomizationFile } from "./cluster-files";
+import { alertFiles, ClusterFileOwner, clusterYaml, rootKustomizationFile } from "./cluster-files";
 import { ClusterTerraformFolder } from "./cluster-terraform-folder";
 import { FluxBootstrapProps } from "./flux-bootstrap-props";
 import { FluxExtensionStack } from "./flux-extension-stack";
 import { FluxInstallMode, IBoundFluxInstall } from "./flux-install";
+import { FluxKustomization, FluxKustomizationOptions, IFluxKustomizationRef, IKustomizationCluster } from "./flux-kustomization";
+import { fluxSystemFiles } from "./flux-system-folder";
 import { installOf, validateInstallProps } from "./install-props";
+import { entryPlaceholders, validateEntries } from "./kustomization-entries";
 
 const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i;
 
@@ -49,7 +52,7 @@ const BOOTSTRAPS = new Registry<string, FluxBootstrap>();
  * How Flux is installed is an `IFluxInstall` (FluxCliInstall, AksExtensionInstall); tofu-controller is a
  * `TofuController`; the `terraform/` folder is a `ClusterTerraformFolder`.
  */
-export class FluxBootstrap extends Construct implements ITerraformCluster, IGitOpsFileProducer {
+export class FluxBootstrap extends Construct implements ITerraformCluster, IGitOpsFileProducer, IKustomizationCluster {
   /** The name of the kustomization of the AKS flux configuration that applies `clusters/<cluster>`. */
   static readonly AKS_ROOT_KUSTOMIZATION = AKS_ROOT_KUSTOMIZATION;
 
@@ -94,6 +97,7 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
   private readonly retryInterval: Duration;
   private readonly timeout: Duration;
   private readonly terraformFolder = new ClusterTerraformFolder();
+  private readonly teamKustomizations: FluxKustomization[] = [];
   private promotionStage?: { readonly stage: string; readonly order: IConstruct };
 
   constructor(scope: Construct, id: string, given: FluxBootstrapProps) {
@@ -146,6 +150,49 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
   /** What to run once to connect the cluster: the `flux bootstrap` command (CLI mode) or the Terraform apply (AKS). */
   get bootstrapInstructions(): string {
     return this.install.bootstrapInstructions;
+  }
+
+  /**
+   * A team's own Flux Kustomization (applications, add-ons), written to `clusters/<cluster>/<name>.yaml` and listed in
+   * the cluster's kustomization.yaml; `dependsOn` takes your own and the library's (`tofuControllerKustomization`,
+   * `terraformKustomization`). The same in both install modes.
+   */
+  addKustomization(id: string, options: FluxKustomizationOptions): FluxKustomization {
+    return new FluxKustomization(this, id, { ...options, cluster: this });
+  }
+
+  /** The library's Kustomization that installs tofu-controller (for `dependsOn`). */
+  get tofuControllerKustomization(): IFluxKustomizationRef {
+    return this.libraryKustomization("tofu-controller");
+  }
+
+  /** The library's Kustomization that applies the Terraform objects, once the cluster has one (for `dependsOn`). */
+  get terraformKustomization(): IFluxKustomizationRef {
+    return this.libraryKustomization("terraform");
+  }
+
+  /** The team's own Kustomizations of this cluster, in creation order. */
+  get kustomizations(): readonly FluxKustomization[] {
+    return [...this.teamKustomizations];
+  }
+
+  /** @internal */
+  get _generatedKustomizations(): readonly string[] {
+    return ["tofu-controller", ...(this.terraforms.length ? ["terraform"] : [])];
+  }
+
+  /** @internal */
+  _registerKustomization(k: FluxKustomization): void {
+    this.teamKustomizations.push(k);
+  }
+
+  /** @internal */
+  _kustomizationNamed(name: string, before: FluxKustomization): FluxKustomization | undefined {
+    return this.teamKustomizations.slice(0, this.teamKustomizations.indexOf(before)).find((k) => k.kustomizationName === name);
+  }
+
+  private libraryKustomization(name: string): IFluxKustomizationRef {
+    return { kustomizationName: name, kustomizationNamespace: this.namespace, clusterPath: this.node.path };
   }
 
   /** The Terraform objects of this cluster, in creation order. */
@@ -271,6 +318,15 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
       );
     }
     this.validateInstall(c);
+    const generated = ["kustomization", "tofu-controller", "terraform", "notifications", this.namespace];
+    validateEntries(c, "clusterFolder", p.clusterFolder, [...generated, ...this.teamKustomizations.map((k) => k.kustomizationName)]);
+    if (p.fluxSystem !== undefined && this.mode === FluxInstallMode.AKS_EXTENSION)
+      c.fail(
+        "fluxSystem",
+        "<set>",
+        "unset in AKS extension mode (the extension installs and owns Flux's controllers: there is no flux-system/ folder)",
+      );
+    else validateEntries(c, "fluxSystem", p.fluxSystem, ["kustomization", "gotk-components", "gotk-sync", "terraform-alerts"]);
 
     // One folder per cluster, from the per-app registry (a walk of the whole tree per bootstrap made synth quadratic
     // in the number of clusters). Reported on the later bootstraps only: one clash, one message.
@@ -320,15 +376,22 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
     const target = { ...controller, terraformNamespaces: this.terraformNamespaces };
 
     // Root: what the install owns (bootstrap's folder in CLI mode) and the child Kustomizations; never the sub-folders.
+    const team = this.teamKustomizations;
     const rootResources = [
       ...this.install.rootResources,
       "tofu-controller.yaml",
       ...(terraforms.length ? ["terraform.yaml"] : []),
       ...(alerts.length ? ["notifications.yaml"] : []),
+      ...team.map((k) => k.fileName),
     ];
     const [terraformKustomization, terraformList] = this.terraformFolder.files(owner, sync, terraforms);
+    const defaults = { ...sync, sourceRef: (s: ITerraformSource) => FluxBootstrap._sourceRef(s, this.namespace) };
+    const terraformAlerts = alerts.some((a) => a._terraformDocuments().length > 0);
     return [
-      rootKustomizationFile(owner, rootResources),
+      rootKustomizationFile(owner, rootResources, this.props.clusterFolder),
+      ...entryPlaceholders(owner.source, this.folder, this.props.clusterFolder),
+      ...team.map((k) => ({ ...clusterYaml(owner, k.fileName, [k._toKube(defaults)]), source: k.node.path })),
+      ...(this.mode === FluxInstallMode.FLUX_CLI ? fluxSystemFiles(owner, terraformAlerts, this.props.fluxSystem) : []),
       ...alertFiles(owner, alerts),
       this.tofuController._kustomizationFile(target),
       ...(terraformKustomization ? [terraformKustomization] : []),

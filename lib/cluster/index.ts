@@ -7,3 +7,7 @@ export * from "./aks-extension-install";
 export * from "./promotion-order";
 export type { BootstrapStateBackend } from "./flux-extension-stack";
 export { FluxVersion } from "../schema/flux-target";
+export * from "./flux-kustomization";
+export { KustomizationPatch, USER_OWNED_COMPONENT } from "./kustomization-entries";
+export type { JsonPatchOperation, KustomizationEntries } from "./kustomization-entries";
+export type { KustomizePatchTarget } from "../kubernetes/kustomize-config";

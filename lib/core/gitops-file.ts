@@ -17,6 +17,11 @@ export interface GitOpsFile {
    * Either way the library never writes over it; once the library wrote the file, it is owned like any other.
    */
   readonly ifForeign?: ForeignFilePolicy;
+  /**
+   * Appended to the warning when a person edited this generated file and the synth restores it: what to do instead
+   * (the typed prop, or the user-owned file), so the next edit goes where nothing reverts it.
+   */
+  readonly handEditAdvice?: string;
 }
 
 /** Keep a foreign file in place and say what it must contain (see GitOpsFile.ifForeign). */
@@ -25,6 +30,12 @@ export interface ForeignFilePolicy {
   readonly warning: string;
   /** True if the foreign file already has what the library needs (then it is kept without a warning). */
   readonly satisfiedBy?: (current: Buffer) => boolean;
+  /**
+   * A placeholder: written when nothing is at its path, but never owned, so from then on it is a foreign file like any
+   * other (never restored, overwritten or pruned). For files a person or another tool fills (`flux bootstrap`'s
+   * gotk-sync.yaml, a team's own component). Its header says so instead of "do not edit".
+   */
+  readonly placeholder?: boolean;
 }
 
 /** A construct that contributes files to the GitOps repo at synth. */

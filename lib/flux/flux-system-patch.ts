@@ -53,7 +53,7 @@ interface JsonPatchOp {
   readonly value: unknown;
 }
 
-function operations(namespace: string, flux: FluxTarget): { target: KustomizePatch["target"]; ops: JsonPatchOp[] }[] {
+function operations(namespace: string, flux: FluxTarget): { target: NonNullable<KustomizePatch["target"]>; ops: JsonPatchOp[] }[] {
   return [
     {
       target: { kind: "CustomResourceDefinition", name: ALERT_CRD },

@@ -46,13 +46,15 @@ export function planWrites(
 
   const { writes, unchanged, keptForeign, warnings, newFiles, editedWrites } = decided;
   const { removals, editedRemovals } = planRemovals(owned, byPath, repo, warnings);
-  const edited = decideHandEdits(repo, [...editedWrites.keys()], editedRemovals);
+  const edited = decideHandEdits(repo, [...editedWrites.keys()], editedRemovals, (p) => editedWrites.get(p)?.file.handEditAdvice);
   for (const p of edited.refused) {
     const source = editedWrites.get(p)?.source ?? "app";
     const would = editedWrites.has(p) ? "overwrite it" : "delete it (no construct produces it any more)";
+    const advice = editedWrites.get(p)?.file.handEditAdvice;
     problems.push(
       `[${source}] ${p}: a generated file with uncommitted changes (edited since the synth wrote it); the synth would ${would}: ` +
-        `commit or discard the change first (git commit, or git checkout -- ${p})`,
+        `commit or discard the change first (git commit, or git checkout -- ${p})` +
+        (advice ? `; to keep such entries, ${advice}` : ""),
     );
   }
   removals.push(...edited.removed);
@@ -98,6 +100,11 @@ function planFile(f: RenderedFile, repo: RepoView, owned: Readonly<Record<string
     return;
   }
   const current = repo.read(f.path);
+  if (f.file.ifForeign?.placeholder) {
+    // Never in the record: written once when missing, then the file belongs to whoever fills it.
+    if (current === undefined) d.writes.push({ path: f.path, bytes: f.bytes, replaces: false, sha256: f.sha256 });
+    return;
+  }
   // Listed: overwritten only under the hand-edit rule (an uncommitted change is never overwritten). Deleting needs more
   // (planRemovals): anyone can edit the record, so a listed file must also carry the generated marker.
   const ours = current !== undefined && owned[f.path] !== undefined;
@@ -182,7 +189,12 @@ function decideHandEdits(
   repo: RepoView,
   writes: readonly string[],
   removals: readonly string[],
+  adviceFor: (path: string) => string | undefined,
 ): { refused: string[]; removed: string[]; warnings: string[] } {
+  const instead = (p: string): string => {
+    const advice = adviceFor(p);
+    return advice ? `; instead of editing it, ${advice}` : "";
+  };
   const all = [...writes, ...removals];
   if (all.length === 0) return { refused: [], removed: [], warnings: [] };
   const dirty = repo.uncommitted?.(all);
@@ -193,7 +205,8 @@ function decideHandEdits(
       warnings: [
         ...writes.map(
           (p) =>
-            `${p}: edited by hand since the synth wrote it; restored (without Git the synth cannot tell whether the edit was kept anywhere)`,
+            `${p}: edited by hand since the synth wrote it; restored (without Git the synth cannot tell whether the edit was kept anywhere)` +
+            instead(p),
         ),
         ...removals.map(
           (p) =>
@@ -207,7 +220,7 @@ function decideHandEdits(
   const warnings = [
     ...writes
       .filter((p) => !dirty.has(p))
-      .map((p) => `${p}: a committed hand edit is replaced by the generated file (Git keeps the edit in its history)`),
+      .map((p) => `${p}: a committed hand edit is replaced by the generated file (Git keeps the edit in its history)${instead(p)}`),
     ...removals
       .filter((p) => !dirty.has(p))
       .map((p) => `${p}: a committed hand edit is removed, no construct produces it any more (Git keeps the edit in its history)`),
