@@ -79,6 +79,7 @@ test("the matrix covers every public construct", () => {
       "Duration",
       "FluxAlerts",
       "FluxBootstrap",
+      "FluxKustomization",
       "GitOpsApp",
       "GitRepositorySource",
       "GuardedNodePool",

@@ -30,6 +30,7 @@ import {
   GuardedNodePoolProps,
   InfrastructureStack,
   InfrastructureStackProps,
+  KustomizationPatch,
   AlertSeverity,
   FluxAlertsProps,
   NotificationProvider,
@@ -1317,6 +1318,63 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     note: "vmSize not in it",
     build: pool({ guardrails: { allowedVmSizes: ["Standard_D2s_v3", "Standard_D8s_v5"] } }),
     expected: problem("infra/pool", "vmSize", '"Standard_D4s_v5"', "one of guardrails.allowedVmSizes: Standard_D2s_v3, Standard_D8s_v5"),
+  },
+  {
+    construct: "FluxKustomization",
+    prop: "name",
+    value: '"terraform"',
+    build: (app) => void flux(app).addKustomization("apps", { name: "terraform", path: "./apps/dev" }),
+    expected: problem("flux/apps", "name", '"terraform"', "a name the library does not use in clusters/aks-dev"),
+  },
+  {
+    construct: "FluxKustomization",
+    prop: "path",
+    value: '"./"',
+    build: (app) => void flux(app).addKustomization("apps", { name: "apps", path: "./" }),
+    expected: problem("flux/apps", "path", '"./"', "a repo path starting with ./ below the repo root"),
+  },
+  {
+    construct: "FluxKustomization",
+    prop: "path",
+    value: '"./clusters/aks-dev"',
+    note: "the cluster folder itself",
+    build: (app) => void flux(app).addKustomization("apps", { name: "apps", path: "./clusters/aks-dev" }),
+    expected: problem("flux/apps", "path", '"./clusters/aks-dev"', "a folder the library's Kustomizations do not apply already"),
+  },
+  {
+    construct: "FluxKustomization",
+    prop: "dependsOn[0]",
+    value: "flux.terraformKustomization",
+    note: "the cluster has no Terraform object",
+    build: (app) => {
+      const f = flux(app);
+      f.addKustomization("apps", { name: "apps", path: "./apps/dev", dependsOn: [f.terraformKustomization] });
+    },
+    expected: problem("flux/apps", "dependsOn[0]", '"terraform"', "another Kustomization of the same cluster (aks-dev) that is written"),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "clusterFolder.resources[0]",
+    value: '"../apps.yaml"',
+    build: bootstrap({ clusterFolder: { resources: ["../apps.yaml"] } }),
+    expected: problem("flux", "clusterFolder.resources[0]", '"../apps.yaml"', "a path relative to the folder, without '..'"),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "fluxSystem.patches[0].operations[0].op",
+    value: '"append"',
+    build: bootstrap({
+      fluxSystem: { patches: [KustomizationPatch.jsonPatch({ kind: "Deployment" }, [{ op: "append" as never, path: "/spec" }])] },
+    }),
+    expected: problem("flux", "fluxSystem.patches[0].operations[0].op", '"append"', "one of"),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "fluxSystem",
+    value: "{ userOwnedComponent: true }",
+    note: "AKS extension mode",
+    build: aks({}, { fluxSystem: { userOwnedComponent: true } }),
+    expected: problem("flux", "fluxSystem", "<set>", "unset in AKS extension mode"),
   },
   {
     construct: "GuardedNodePool",
