@@ -82,6 +82,9 @@ export interface AksFluxExtensionOptions {
   /**
    * Further kustomizations of the configuration, e.g. your applications.
    * @default - none
+   * @deprecated Use `FluxBootstrap.addKustomization`, the same in both install modes (typed `dependsOn` on the
+   * library's Kustomizations). Kept as it was: moving a kustomization out of the flux configuration makes Azure
+   * delete and recreate what it applied.
    */
   readonly additionalKustomizations?: AksFluxKustomization[];
   /**
