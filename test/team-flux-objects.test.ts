@@ -204,3 +204,26 @@ test("without team entries and alerts nothing is written into flux-system/ (boot
   synth(ws, (app) => void new FluxBootstrap(app, "flux", { clusterName: "aks-dev", repositoryUrl: REPO_URL }));
   expect(fs.existsSync(path.join(ws.repo, CLUSTER, "flux-system"))).toBe(false);
 });
+
+test("a flux-system/kustomization.yaml that bootstrap wrote first is kept; the synth says what to add until it has it", () => {
+  const ws = workspace();
+  const config = path.join(ws.repo, CLUSTER, "flux-system", "kustomization.yaml");
+  fs.mkdirSync(path.dirname(config), { recursive: true });
+  fs.writeFileSync(
+    config,
+    "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - gotk-components.yaml\n  - gotk-sync.yaml\n",
+  );
+  const before = fs.readFileSync(config, "utf8");
+  const first = synth(ws, (app) => teamApp(app));
+  expect(fs.readFileSync(config, "utf8")).toBe(before);
+  const warning = first.report!.warnings.find((w) => w.includes("flux-system/kustomization.yaml"));
+  expect(warning).toContain("--concurrent=20");
+  expect(warning).toContain("user-owned");
+  // Once it has the entries (here: what the library would write), no warning.
+  fs.writeFileSync(
+    config,
+    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\n${warning!.split(":\n").slice(1).join(":\n")}`,
+  );
+  const second = synth(ws, (app) => teamApp(app));
+  expect(second.report!.warnings.filter((w) => w.includes("flux-system/kustomization.yaml"))).toEqual([]);
+});

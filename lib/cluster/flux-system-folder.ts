@@ -40,7 +40,9 @@ export function fluxSystemFiles(
     // flux bootstrap writes this file only when it is missing and keeps it afterwards: the user's own is kept too.
     ifForeign: {
       warning:
-        terraformAlerts && team.patches.length + team.resources.length === 0 ? fluxSystemAdvice(ns, flux) : teamAdvice(resources, patches),
+        terraformAlerts && team.patches.length + team.resources.length === 0
+          ? fluxSystemAdvice(ns, flux)
+          : teamAdvice(resources, patches, team.components),
       satisfiedBy: (current) =>
         (!terraformAlerts || hasTerraformEventPatches(ns, flux)(current)) &&
         hasEntries(current, team.resources, team.patches, team.components),
@@ -56,9 +58,13 @@ export function fluxSystemFiles(
   ];
 }
 
-function teamAdvice(resources: readonly string[], patches: readonly KustomizePatch[]): string {
+function teamAdvice(resources: readonly string[], patches: readonly KustomizePatch[], components: readonly string[]): string {
   const add = stringify(
-    { resources, components: undefined, patches: patches.map((p) => ({ target: p.target, patch: p.patch })) },
+    {
+      resources,
+      components: components.length ? [...components] : undefined,
+      patches: patches.map((p) => ({ target: p.target, patch: p.patch })),
+    },
     { lineWidth: 0 },
   );
   return (
