@@ -19,7 +19,7 @@ import {
   KustomizationPatch,
   TerraformControllerCR,
 } from "../lib";
-import { cleanupTempDirs, newApp, OWNERSHIP_RECORD, SUBSCRIPTION, thrownBy, workspace, Workspace } from "./helpers";
+import { cleanupTempDirs, newApp, OWNERSHIP_RECORD, RUNNER_CREDENTIALS, SUBSCRIPTION, thrownBy, workspace, Workspace } from "./helpers";
 
 afterAll(cleanupTempDirs);
 
@@ -57,7 +57,7 @@ function teamApp(app: GitOpsApp, props: Partial<FluxBootstrapProps> = {}): FluxB
     fluxSystem: { patches: [CONCURRENT], userOwnedComponent: true },
     ...props,
   });
-  new TerraformControllerCR(app, "tf", { cluster: flux, stack, approval: ApprovalMode.AUTO });
+  new TerraformControllerCR(app, "tf", { cluster: flux, stack, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
   const addons = flux.addKustomization("addons", {
     name: "addons",
     path: "./platform/addons",
