@@ -113,7 +113,8 @@ export class PromotionOrder extends Construct {
           prop,
           t.node.path,
           `a stage that applies ${t.stack?.repoPath} from a ref of its own, downstream of ${e.cluster.clusterName}: ${t.name} reads ` +
-            `${t.source.revisionDescription}, the same ref ${e.cluster.clusterName} applies (${before.node.path}), so a merge reaches both at once. ${fix}`,
+            `${t.source.revisionDescription}, the same ref ${e.cluster.clusterName} applies (${before.node.path}), so a merge reaches ` +
+            `both at once. ${fix}`,
         );
         return;
       }
@@ -139,7 +140,9 @@ export class PromotionOrder extends Construct {
     if (this.props.promoteManifests === true) {
       c.fail(`stages[${i}] (${stage.cluster.clusterName})`, stage.cluster.branch, `a branch of its own (FluxBootstrap branch): ${what}`);
     } else {
-      const message = `promotion: stage ${i + 1} (${stage.cluster.clusterName}) promotes its Terraform only: ${what} (promoteManifests: true refuses this)`;
+      const message =
+        `promotion: stage ${i + 1} (${stage.cluster.clusterName}) promotes its Terraform only: ${what} ` +
+        `(promoteManifests: true refuses this)`;
       if (!this.node.metadata.some((m) => m.data === message)) Annotations.of(this).addWarning(message);
     }
   }

@@ -244,7 +244,8 @@ export class FluxAlerts extends Construct {
           k !== CLUSTER_METADATA_KEY && k !== ENVIRONMENT_METADATA_KEY,
           "eventMetadata",
           k,
-          `a key other than "${CLUSTER_METADATA_KEY}" and "${ENVIRONMENT_METADATA_KEY}" (the library sets them from the cluster: its name and its environment prop)`,
+          `a key other than "${CLUSTER_METADATA_KEY}" and "${ENVIRONMENT_METADATA_KEY}" ` +
+            `(the library sets them from the cluster: its name and its environment prop)`,
         );
       }
     }
