@@ -2,7 +2,7 @@ import { IConstruct } from "constructs";
 import { AnnotationMetadataEntryType, Aspects, TerraformStack } from "../core/framework";
 import { policyPackMarkOf } from "../core/policy-pack-mark";
 import { escapeForOneLine } from "../core/unsafe-text";
-import { constructIdProblem } from "../core/validation";
+import { constructIdProblem, formatProblem } from "../core/validation";
 
 /** Every construct validation in the tree, each prefixed with its construct path (cdktf stops at the first stack). */
 export function validateTree(root: IConstruct): string[] {
@@ -29,8 +29,12 @@ function unrunPolicyPacks(c: IConstruct): string[] {
     if (!mark || mark.applied()) continue;
     const where = c.node.path ? `Aspects.of(${c.node.path})` : "Aspects.of(app)";
     out.push(
-      `[${c.node.path || "app"}] policy pack ${mark.packName} was added with ${where}.add(…), which cdktf never runs (it invokes ` +
-        `Aspects per stack only), so it would check nothing: use PolicyPack.applyTo(app, pack) instead, after the last stack is created`,
+      `[${c.node.path || "app"}] ${formatProblem(
+        `${where}.add(…)`,
+        `<policy pack ${mark.packName}>`,
+        "PolicyPack.applyTo(app, pack) instead, after the last stack is created: cdktf runs Aspects per stack only, so a pack " +
+          "added to a construct outside every stack would check nothing",
+      )}`,
     );
   }
   return out;
