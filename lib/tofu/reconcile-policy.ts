@@ -7,14 +7,14 @@ import type { ITerraformCluster } from "./terraform-cluster";
  * How a Terraform object stays quiet, read from tofu-controller v0.16.5:
  * - A detected drift that the object may not apply (approvePlan "" or "disable") is returned as an error
  *   (controllers/tf_controller_reconcile.go@v0.16.5:165), counted as a failure (IncrementReconciliationFailures,
- *   controllers/tf_controller.go@v0.16.5:568) and requeued after GetRetryInterval() (tf_controller.go@v0.16.5:587):
+ *   controllers/tf_controller.go@v0.16.5:570) and requeued after GetRetryInterval() (tf_controller.go@v0.16.5:587):
  *   with the default StaticInterval that is one runner pod and one DriftDetected event per retryInterval, forever.
  * - With `retryStrategy: ExponentialBackoff` GetRetryInterval() is retryInterval * 2^failures, capped at
  *   maxRetryInterval (default 24h) (api/v1alpha2/terraform_types.go@v0.16.5:882-900); a successful run resets the
- *   count (TerraformResetRetry, tf_controller.go@v0.16.5:565).
+ *   count (TerraformResetRetry, tf_controller.go@v0.16.5:566).
  * - `planOnly` was not chosen for observe-only: with approvePlan "auto" it is the only field between a pending plan and
  *   an apply (shouldApply, controllers/tf_controller_apply.go@v0.16.5:21-40); "disable" never plans to apply at all
- *   (tf_controller_reconcile.go@v0.16.5:178).
+ *   (tf_controller_reconcile.go@v0.16.5:180).
  */
 
 /** Annotation on a Terraform object whose cluster is observe-only (`ObserveOnly.cluster`): why. */
