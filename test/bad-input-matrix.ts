@@ -3897,8 +3897,8 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     build: (app) => {
       const dev = flux(app, {}, "dev");
       const prod = flux(app, { clusterName: "aks-prod" }, "prod");
-      dev.addTerraform("infra", { stack: stack(app, "dev-infra"), approval: ApprovalMode.AUTO });
-      prod.addTerraform("infra", { stack: stack(app, "prod-infra"), approval: ApprovalMode.AUTO });
+      dev.addTerraform("infra", { stack: stack(app, "dev-infra"), approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
+      prod.addTerraform("infra", { stack: stack(app, "prod-infra"), approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
       new PromotionOrder(app, "promotion", { stages: [dev, prod] });
     },
     expected: problem(

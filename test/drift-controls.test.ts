@@ -27,7 +27,7 @@ import {
 } from "../lib";
 import { collectWarnings } from "../lib/synth/validate-tree";
 import { synthGitOps } from "../lib/testing";
-import { cleanupTempDirs, expectPropProblems, newApp, refusedProblems, SUBSCRIPTION, workspace } from "./helpers";
+import { cleanupTempDirs, expectPropProblems, newApp, refusedProblems, RUNNER_CREDENTIALS, SUBSCRIPTION, workspace } from "./helpers";
 import { Parsed } from "./parsed";
 
 afterAll(cleanupTempDirs);
@@ -57,8 +57,13 @@ describe("1. who drifted where", () => {
   test("every Alert carries the cluster and its environment; drift-only and approval Alerts beside the noisy one", () => {
     const app = newApp(workspace());
     const prod = cluster(app, "prod", { environment: "prod" });
-    prod.addTerraform("pools", { stack: stack(app, "pools"), source: release(prod), approval: Approval.manual() });
-    prod.addTerraform("batch", { stack: stack(app, "batch"), approval: Approval.auto() });
+    prod.addTerraform("pools", {
+      stack: stack(app, "pools"),
+      source: release(prod),
+      runnerPod: RUNNER_CREDENTIALS,
+      approval: Approval.manual(),
+    });
+    prod.addTerraform("batch", { stack: stack(app, "batch"), runnerPod: RUNNER_CREDENTIALS, approval: Approval.auto() });
     prod.addAlerts("ops", {
       provider: NotificationProvider.slack({ secretName: "slack" }),
       eventMetadata: { region: "westeurope" },
@@ -100,8 +105,13 @@ describe("1. who drifted where", () => {
     const app = newApp(workspace());
     const dev = cluster(app, "dev");
     const prod = cluster(app, "prod", { environment: "production" });
-    dev.addTerraform("pools", { stack: stack(app, "dev-pools"), approval: Approval.auto() });
-    prod.addTerraform("pools", { stack: stack(app, "prod-pools"), source: release(prod), approval: Approval.auto() });
+    dev.addTerraform("pools", { stack: stack(app, "dev-pools"), runnerPod: RUNNER_CREDENTIALS, approval: Approval.auto() });
+    prod.addTerraform("pools", {
+      stack: stack(app, "prod-pools"),
+      source: release(prod),
+      runnerPod: RUNNER_CREDENTIALS,
+      approval: Approval.auto(),
+    });
     dev.addAlerts("ops", { provider: NotificationProvider.msteams({ secretName: "teams" }), driftAlert: false });
     prod.addAlerts("ops", { provider: NotificationProvider.msteams({ secretName: "teams" }) });
     new PromotionOrder(app, "promotion", { stages: [dev, prod], environments: ["dev", "prod"] });
@@ -121,8 +131,8 @@ describe("1. who drifted where", () => {
   test("an AKS extension cluster with Terraform objects says once that drift reaches no Alert, and what works", () => {
     const app = newApp(workspace());
     const prod = cluster(app, "prod", { mode: FluxInstallMode.AKS_EXTENSION, aksExtension: AKS });
-    prod.addTerraform("pools", { stack: stack(app, "pools"), approval: Approval.auto() });
-    prod.addTerraform("batch", { stack: stack(app, "batch"), approval: Approval.auto() });
+    prod.addTerraform("pools", { stack: stack(app, "pools"), runnerPod: RUNNER_CREDENTIALS, approval: Approval.auto() });
+    prod.addTerraform("batch", { stack: stack(app, "batch"), runnerPod: RUNNER_CREDENTIALS, approval: Approval.auto() });
     prod.addAlerts("ops", { provider: NotificationProvider.msteams({ secretName: "teams" }) });
     const files = synthGitOps(app).files;
     synthGitOps(app); // a second synth of the same tree does not repeat it
@@ -138,7 +148,7 @@ describe("1. who drifted where", () => {
   test("bad filters and metadata: every problem at once, naming the prop", () => {
     const problems = refusedProblems((app) => {
       const dev = cluster(app, "dev", { environment: "not an env" });
-      dev.addTerraform("pools", { stack: stack(app, "pools"), approval: Approval.auto() });
+      dev.addTerraform("pools", { stack: stack(app, "pools"), runnerPod: RUNNER_CREDENTIALS, approval: Approval.auto() });
       dev.addAlerts("ops", {
         provider: NotificationProvider.msteams({ secretName: "teams" }),
         eventMetadata: { cluster: "other" },
@@ -174,10 +184,10 @@ describe("2. control that stays quiet", () => {
   test("manual and disabled back off (one run an hour at most while a drift waits); auto keeps its fixed retry; manual plans are readable", () => {
     const out = objects((app, prod) => {
       const src = release(prod);
-      prod.addTerraform("auto", { stack: stack(app, "a"), approval: Approval.auto() });
-      prod.addTerraform("manual", { stack: stack(app, "m"), source: src, approval: Approval.manual() });
-      prod.addTerraform("disabled", { stack: stack(app, "d"), approval: Approval.disabled() });
-      prod.addTerraform("observe", { stack: stack(app, "o"), approval: Approval.observeOnly() });
+      prod.addTerraform("auto", { stack: stack(app, "a"), runnerPod: RUNNER_CREDENTIALS, approval: Approval.auto() });
+      prod.addTerraform("manual", { stack: stack(app, "m"), source: src, runnerPod: RUNNER_CREDENTIALS, approval: Approval.manual() });
+      prod.addTerraform("disabled", { stack: stack(app, "d"), runnerPod: RUNNER_CREDENTIALS, approval: Approval.disabled() });
+      prod.addTerraform("observe", { stack: stack(app, "o"), runnerPod: RUNNER_CREDENTIALS, approval: Approval.observeOnly() });
     });
     expect(out.map(quiet)).toEqual([
       ["auto", "auto", undefined, undefined, undefined, undefined],
@@ -191,12 +201,18 @@ describe("2. control that stays quiet", () => {
     const out = objects((app, prod) => {
       prod.addTerraform("a", {
         stack: stack(app, "a"),
+        runnerPod: RUNNER_CREDENTIALS,
         approval: Approval.auto(),
         retryBackoff: RetryBackoff.exponential({ maxRetryInterval: Duration.hours(6) }),
         storeReadablePlan: ReadablePlan.JSON,
         suspend: true,
       });
-      prod.addTerraform("b", { stack: stack(app, "b"), approval: Approval.disabled(), retryBackoff: RetryBackoff.fixed() });
+      prod.addTerraform("b", {
+        stack: stack(app, "b"),
+        runnerPod: RUNNER_CREDENTIALS,
+        approval: Approval.disabled(),
+        retryBackoff: RetryBackoff.fixed(),
+      });
     });
     expect(out.map(quiet)).toEqual([
       ["a", "auto", "ExponentialBackoff", "6h", "json", true],
@@ -207,8 +223,13 @@ describe("2. control that stays quiet", () => {
   test("ObserveOnly.cluster: every object of the cluster never applies, backs off, says why; no approval Alert", () => {
     const app = newApp(workspace());
     const prod = cluster(app, "prod");
-    prod.addTerraform("pools", { stack: stack(app, "pools"), source: release(prod), approval: Approval.manual() });
-    prod.addTerraform("batch", { stack: stack(app, "batch"), approval: Approval.auto() });
+    prod.addTerraform("pools", {
+      stack: stack(app, "pools"),
+      source: release(prod),
+      runnerPod: RUNNER_CREDENTIALS,
+      approval: Approval.manual(),
+    });
+    prod.addTerraform("batch", { stack: stack(app, "batch"), runnerPod: RUNNER_CREDENTIALS, approval: Approval.auto() });
     prod.addAlerts("ops", { provider: NotificationProvider.msteams({ secretName: "teams" }) });
     ObserveOnly.cluster(prod, { reason: "incident 4711: portal fix of the batch pool" });
     const out = docs(app);
@@ -232,12 +253,14 @@ describe("2. control that stays quiet", () => {
       const prod = cluster(app, "prod");
       prod.addTerraform("a", {
         stack: stack(app, "a"),
+        runnerPod: RUNNER_CREDENTIALS,
         approval: Approval.auto(),
         retryBackoff: RetryBackoff.exponential({ maxRetryInterval: Duration.hours(48) }),
         storeReadablePlan: "pretty" as ReadablePlan,
       });
       prod.addTerraform("b", {
         stack: stack(app, "b"),
+        runnerPod: RUNNER_CREDENTIALS,
         approval: Approval.auto(),
         retryInterval: Duration.minutes(5),
         retryBackoff: RetryBackoff.exponential({ maxRetryInterval: Duration.minutes(2) }),
@@ -254,8 +277,13 @@ describe("3. promotion that holds, with a stack per cluster", () => {
   function fleet(app: GitOpsApp, prodSource: (prod: FluxBootstrap) => GitRepositorySource | undefined, props = {}): void {
     const dev = cluster(app, "dev");
     const prod = cluster(app, "prod");
-    dev.addTerraform("pools", { stack: stack(app, "dev-pools"), approval: Approval.auto() });
-    prod.addTerraform("pools", { stack: stack(app, "prod-pools"), source: prodSource(prod), approval: Approval.auto() });
+    dev.addTerraform("pools", { stack: stack(app, "dev-pools"), runnerPod: RUNNER_CREDENTIALS, approval: Approval.auto() });
+    prod.addTerraform("pools", {
+      stack: stack(app, "prod-pools"),
+      source: prodSource(prod),
+      runnerPod: RUNNER_CREDENTIALS,
+      approval: Approval.auto(),
+    });
     new PromotionOrder(app, "promotion", { stages: [dev, prod], ...props });
   }
 
@@ -273,9 +301,19 @@ describe("3. promotion that holds, with a stack per cluster", () => {
       const dev = cluster(app, "dev");
       const prod = cluster(app, "prod");
       const devCode = new GitRepositorySource(dev, "code", { cluster: dev, ref: GitRef.branch("dev") });
-      dev.addTerraform("pools", { stack: stack(app, "dev-pools"), source: devCode, approval: Approval.auto() });
+      dev.addTerraform("pools", {
+        stack: stack(app, "dev-pools"),
+        source: devCode,
+        runnerPod: RUNNER_CREDENTIALS,
+        approval: Approval.auto(),
+      });
       const main = new GitRepositorySource(prod, "code", { cluster: prod, ref: GitRef.branch("main") });
-      prod.addTerraform("pools", { stack: stack(app, "prod-pools"), source: main, approval: Approval.auto() });
+      prod.addTerraform("pools", {
+        stack: stack(app, "prod-pools"),
+        source: main,
+        runnerPod: RUNNER_CREDENTIALS,
+        approval: Approval.auto(),
+      });
       new PromotionOrder(app, "promotion", { stages: [dev, prod] });
     });
     expect(problems).toEqual([
@@ -308,8 +346,13 @@ describe("3. promotion that holds, with a stack per cluster", () => {
     const app = newApp(workspace());
     const dev = cluster(app, "dev");
     const prod = cluster(app, "prod", { branch: "prod" });
-    dev.addTerraform("pools", { stack: stack(app, "dev-pools"), approval: Approval.auto() });
-    prod.addTerraform("pools", { stack: stack(app, "prod-pools"), source: release(prod), approval: Approval.auto() });
+    dev.addTerraform("pools", { stack: stack(app, "dev-pools"), runnerPod: RUNNER_CREDENTIALS, approval: Approval.auto() });
+    prod.addTerraform("pools", {
+      stack: stack(app, "prod-pools"),
+      source: release(prod),
+      runnerPod: RUNNER_CREDENTIALS,
+      approval: Approval.auto(),
+    });
     new PromotionOrder(app, "promotion", { stages: [dev, prod], promoteManifests: true, environments: ["dev", "prod"] });
     expect(docs(app).get("clusters/aks-prod/terraform/pools.yaml")![0].metadata.annotations["cdktf-aks-gitops/promotion"]).not.toMatch(
       /not promoted/,
