@@ -21,7 +21,9 @@ export enum ApprovalMode {
 export interface ManualApprovalOptions {
   /**
    * The plan id to apply, as the object's status prints it (`plan-main-b8e362c206`). Approving in code keeps the
-   * approval in Git; unset, approve with `tfctl approve` (the field is not written, so Flux keeps it).
+   * approval in Git; unset, approve in the cluster with
+   * `kubectl patch terraform <name> --type=merge -p '{"spec":{"approvePlan":"<plan id>"}}'` (the field is not written,
+   * so Flux keeps it; `tfctl approve` edits a YAML file, here a generated one).
    * @default - none
    */
   readonly approvedPlan?: string;
@@ -56,8 +58,8 @@ export class Approval {
 
   /**
    * Plan, then wait for a human to approve the plan id: `approvePlan` is the given plan id, or left out (the CRD
-   * default "") so that an approval by `tfctl approve` is not reverted by Flux. Needs the Terraform code in a source
-   * separate from the Terraform object's own manifests (tofu-controller #1878).
+   * default "") so that an approval patched into the cluster (`kubectl patch`, README "Drift") is not reverted by Flux.
+   * Needs the Terraform code in a source separate from the Terraform object's own manifests (tofu-controller #1878).
    */
   static manual(options: ManualApprovalOptions = {}): Approval {
     return new Approval("manual", options?.approvedPlan);
