@@ -11,7 +11,10 @@
  * - Promotion dev → prod: dev applies `infrastructure/node-pools` from `main` as soon as it merges; prod applies it
  *   from the `release` branch, so a change reaches prod when `release` is fast-forwarded to a commit dev applied.
  *   Because prod's code comes from a source separate from its manifests, prod can use manual approval
- *   (tofu-controller #1878 would loop otherwise).
+ *   (tofu-controller #1878 would loop otherwise). Manual approval keeps prod quiet: a drift it may not apply backs off
+ *   (ExponentialBackoff up to 1h, not a runner pod a minute) and the pending plan is stored readably
+ *   (`storeReadablePlan: human`); see docs/drift.md. Both clusters are AKS-extension ones, so the synth says once per
+ *   cluster that Terraform drift reaches no Flux Alert there, and what works instead.
  * - prod has a stack of its own, `aks-prod-batch`, that waits for `node-pools`.
  * - Each cluster's runners authenticate with a `RunnerIdentity` (workload identity, node pools only): the stacks'
  *   provider has `use_cli = false`, so without it no runner could authenticate. Until its client id is in the

@@ -11,7 +11,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Lazy, TerraformVariable, Token } from "cdktf";
+import { Aspects, Lazy, TerraformVariable, Token } from "cdktf";
 import {
   ApprovalMode,
   Duration,
@@ -22,6 +22,11 @@ import {
   FluxVersion,
   GitOpsApp,
   GitOpsAppProps,
+  GitOpsChecks,
+  ObserveOnly,
+  PolicyPack,
+  ReadablePlan,
+  RetryBackoff,
   GitOpsSynthError,
   GitRef,
   GitRepositorySource,
@@ -3894,6 +3899,155 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     appProps: () => ({ log: "console" as never }),
     build: (app) => void flux(app),
     expected: problem("app", "log", '"console"', "a function"),
+  },
+  // ------------------------------------------------------------ #17: drift alerts, quiet objects, promotion, org policy
+  {
+    construct: "TerraformControllerCR",
+    prop: "retryBackoff",
+    value: "RetryBackoff.exponential({ maxRetryInterval: Duration.hours(48) })",
+    build: cr({ retryBackoff: RetryBackoff.exponential({ maxRetryInterval: Duration.hours(48) }) }),
+    expected: problem("tf", "retryBackoff.maxRetryInterval", '"48h"', "at most 24h"),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "retryBackoff",
+    value: '"exponential"',
+    note: "a string (JavaScript)",
+    build: cr({ retryBackoff: "exponential" as never }),
+    expected: problem("tf", "retryBackoff", '"exponential"', "RetryBackoff.exponential({ maxRetryInterval? }) or RetryBackoff.fixed()"),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "storeReadablePlan",
+    value: '"pretty"',
+    build: cr({ storeReadablePlan: "pretty" as ReadablePlan }),
+    expected: problem("tf", "storeReadablePlan", '"pretty"', 'one of "none", "json", "human"'),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "suspend",
+    value: '"yes"',
+    note: "JavaScript",
+    build: cr({ suspend: "yes" as never }),
+    expected: problem("tf", "suspend", '"yes"', "true or false"),
+  },
+  {
+    construct: "ObserveOnly",
+    prop: "reason",
+    value: '"incident"',
+    build: (app) => {
+      cr({})(app);
+      ObserveOnly.cluster(app.node.findChild("flux") as FluxBootstrap, { reason: "incident" });
+    },
+    expected: problem("tf", "ObserveOnly.cluster(…).reason", '"incident"', "a reason of at least 10 characters"),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "environment",
+    value: '"prod env"',
+    build: bootstrap({ environment: "prod env" }),
+    expected: problem("flux", "environment", '"prod env"', "a label value, e.g. prod"),
+  },
+  {
+    construct: "FluxAlerts",
+    prop: "eventMetadata",
+    value: '{ cluster: "prod" }',
+    build: alerts({ eventMetadata: { cluster: "prod" } }),
+    expected: problem("flux/alerts", "eventMetadata", '"cluster"', 'a key other than "cluster" and "environment"'),
+  },
+  {
+    construct: "FluxAlerts",
+    prop: "inclusionList",
+    value: '["(?!Normal)"]',
+    build: alerts({ inclusionList: ["(?!Normal)"] }),
+    expected: problem("flux/alerts", "inclusionList[0]", '"(?!Normal)"', "a Go (RE2) regular expression on the event message"),
+  },
+  {
+    construct: "FluxAlerts",
+    prop: "driftAlert",
+    value: '{ exclusionList: ["[batch"] }',
+    build: alerts({ driftAlert: { exclusionList: ["[batch"] } }),
+    expected: problem("flux/alerts", "driftAlert.exclusionList[0]", '"[batch"', "a Go (RE2) regular expression on the event message"),
+  },
+  {
+    construct: "FluxAlerts",
+    prop: "approvalAlert",
+    value: '"yes"',
+    note: "JavaScript",
+    build: alerts({ approvalAlert: "yes" as never }),
+    expected: problem("flux/alerts", "approvalAlert", '"yes"', "true or false"),
+  },
+  {
+    construct: "PromotionOrder",
+    prop: "stages",
+    value: "[dev, prod]",
+    note: "a stack per cluster, prod from main like dev",
+    build: (app) => {
+      const dev = flux(app, {}, "dev");
+      const prod = flux(app, { clusterName: "aks-prod" }, "prod");
+      dev.addTerraform("infra", { stack: stack(app, "dev-infra"), approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
+      prod.addTerraform("infra", { stack: stack(app, "prod-infra"), approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS });
+      new PromotionOrder(app, "promotion", { stages: [dev, prod] });
+    },
+    expected: problem(
+      "promotion",
+      "stages[1] (aks-prod)",
+      '"prod/infra"',
+      "a stage that applies infrastructure/prod-infra from a ref of its own",
+    ),
+  },
+  {
+    construct: "PromotionOrder",
+    prop: "promoteManifests",
+    value: "true",
+    note: "prod's manifests on dev's branch",
+    build: (app) => {
+      const dev = flux(app, {}, "dev");
+      const prod = flux(app, { clusterName: "aks-prod" }, "prod");
+      new PromotionOrder(app, "promotion", { stages: [dev, prod], promoteManifests: true });
+    },
+    expected: problem("promotion", "stages[1] (aks-prod)", '"main"', "a branch of its own (FluxBootstrap branch)"),
+  },
+  {
+    construct: "PromotionOrder",
+    prop: "environments",
+    value: '["dev"]',
+    build: (app) =>
+      void new PromotionOrder(app, "promotion", {
+        stages: [flux(app, {}, "dev"), flux(app, { clusterName: "aks-prod" }, "prod")],
+        environments: ["dev"],
+      }),
+    expected: problem("promotion", "environments", '["dev"]', "one environment per stage (2)"),
+  },
+  {
+    construct: "GitOpsChecks",
+    prop: "allowedVmSizes",
+    value: "[]",
+    build: (app) => {
+      stack(app);
+      PolicyPack.applyTo(app, new GitOpsChecks({ allowedVmSizes: [] }));
+    },
+    expected: problem("app", "GitOps allowedVmSizes", "[]", "a non-empty array of VM size names"),
+  },
+  {
+    construct: "GitOpsChecks",
+    prop: "maxCountCeiling",
+    value: "1001",
+    build: (app) => {
+      stack(app);
+      PolicyPack.applyTo(app, new GitOpsChecks({ maxCountCeiling: 1001 }));
+    },
+    expected: problem("app", "GitOps maxCountCeiling", "1001", "an integer from 1 to 1000"),
+  },
+  {
+    construct: "GitOpsChecks",
+    prop: "(how it is added)",
+    value: "Aspects.of(app).add(new GitOpsChecks())",
+    build: (app) => {
+      stack(app);
+      Aspects.of(app).add(new GitOpsChecks());
+    },
+    expected: problem("app", "Aspects.of(app).add(…)", "<policy pack GitOps>", "PolicyPack.applyTo(app, pack) instead"),
   },
 ];
 

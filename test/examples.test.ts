@@ -295,7 +295,8 @@ test("object counts per kind", () => {
     return out;
   };
   expect(count(examples[0].repo)).toEqual({
-    Alert: 2,
+    // Flux kinds, Terraform (drift left out), Terraform drift only.
+    Alert: 3,
     HelmRelease: 1,
     HelmRepository: 1,
     Kustomization: 2,

@@ -86,6 +86,7 @@ describe("providers and alerts", () => {
       metadata: { name: "platform", namespace: "flux-system" },
       spec: {
         providerRef: { name: "platform" },
+        eventMetadata: { cluster: "aks-dev" },
         eventSeverity: "info",
         eventSources: [
           { kind: "Kustomization", name: "*" },
@@ -129,7 +130,9 @@ describe("providers and alerts", () => {
     const terraform = files.get(TERRAFORM_ALERTS);
     expect(terraform.map((d: Parsed) => [d.metadata.name, d.spec.eventSeverity])).toEqual([
       ["slack-terraform", "error"],
+      ["slack-drift", "error"],
       ["hook-terraform", "info"],
+      ["hook-drift", "error"],
     ]);
   });
 
@@ -177,7 +180,13 @@ describe("Terraform events: the Alert and the CRD patch in flux-system/kustomiza
       apiVersion: "notification.toolkit.fluxcd.io/v1beta3",
       kind: "Alert",
       metadata: { name: "platform-terraform", namespace: "flux-system" },
-      spec: { providerRef: { name: "platform" }, eventSeverity: "error", eventSources: [{ kind: "Terraform", name: "*" }] },
+      spec: {
+        providerRef: { name: "platform" },
+        eventMetadata: { cluster: "aks-dev" },
+        eventSeverity: "error",
+        eventSources: [{ kind: "Terraform", name: "*" }],
+        exclusionList: ["^Drift detected"],
+      },
     });
   });
 

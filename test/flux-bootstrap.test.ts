@@ -609,7 +609,9 @@ describe("several clusters and the order of promotion", () => {
       "cdktf-aks-gitops/promotion": "1/2 aks-dev",
     });
     expect(files.get("clusters/aks-prod/terraform/node-pools.yaml")[0].metadata.annotations).toEqual({
-      "cdktf-aks-gitops/promotion": "2/2 aks-prod, after aks-dev",
+      "cdktf-aks-gitops/promotion":
+        "2/2 aks-prod, after aks-dev; checked at synth: its Terraform refs are not aks-dev's; not checked: that they only move to " +
+        "commits aks-dev applied; its manifests follow branch main like aks-dev's (not promoted)",
     });
   });
 
@@ -618,7 +620,7 @@ describe("several clusters and the order of promotion", () => {
     new PromotionOrder(a, "promotion", { stages: [dev, prod] });
     expect(validateTree(a)).toEqual([
       `[promotion] stages[1] (aks-prod) = "prod/node-pools": allowed is a stage that applies ` +
-        `infrastructure/node-pools from a ref of its own: node-pools reads ${REPO} (branch main, the cluster's own ` +
+        `infrastructure/node-pools from a ref of its own, downstream of aks-dev: node-pools reads ${REPO} (branch main, the cluster's own ` +
         `GitRepository flux-system/flux-system), the same ref aks-dev applies (dev/node-pools), so a merge reaches ` +
         `both at once. Give it source: a GitRepositorySource with GitRef.branch("release") or GitRef.semver(">=1.0.0") ` +
         `(or an OciRepositorySource), and promote by moving that ref`,

@@ -143,9 +143,13 @@ describe("each cluster's files are written and checked for its own Flux version"
     );
     // Checked as 2.7, 2.9's cluster has a Terraform Alert (v1beta3) whose CRD version (versions/1 on 2.7) is not patched.
     const as27 = crdSchemaProblems({ ...files }, { fluxVersion: FluxVersion.V2_7 });
+    // (two Terraform Alerts since #17: the noisy one and the drift-only one)
     expect(as27).toEqual([
       expect.stringMatching(
-        /^Alert platform-terraform \(clusters\/aks-new\/flux-system\/terraform-alerts\.yaml\) field spec\.eventSources\[0\]\.kind/,
+        /^Alert platform-terraform \(clusters\/aks-new\/flux-system\/terraform-alerts\.yaml document 1\) field spec\.eventSources\[0\]\.kind/,
+      ),
+      expect.stringMatching(
+        /^Alert platform-drift \(clusters\/aks-new\/flux-system\/terraform-alerts\.yaml document 2\) field spec\.eventSources\[0\]\.kind/,
       ),
     ]);
     expect(crdSchemaProblems({}, { fluxVersion: FluxVersion.of("2.10") })).toEqual([

@@ -21,6 +21,12 @@ export interface FluxBootstrapProps {
    */
   readonly branch?: string;
   /**
+   * The cluster's environment, e.g. `prod`: written into every Alert's `spec.eventMetadata` (key `environment`, beside
+   * `cluster`), so alerts of several clusters can be told apart. A label value (letters, digits, `-`, `_`, `.`).
+   * @default - the cluster's environment in its PromotionOrder (`environments`), else none
+   */
+  readonly environment?: string;
+  /**
    * How Flux gets onto the cluster, with its settings: `FluxInstall.cli({...})` or `FluxInstall.aksExtension({...})`.
    * Replaces `mode`, `aksExtension` and `bootstrapStateBackend`, which must then be unset.
    * @default - from `mode` (FluxInstallMode.FLUX_CLI unless set)

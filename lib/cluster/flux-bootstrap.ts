@@ -12,6 +12,7 @@ import { addPropValidation, PropChecks } from "../core/validation";
 import { FluxAlerts, FluxAlertsProps } from "../flux/flux-alerts";
 import { AksClusterReference, ITerraformFolderMember, ITerraformSource } from "../flux/flux-cluster";
 import { GitRef } from "../flux/flux-source";
+import { ENVIRONMENT_ALLOWED, ENVIRONMENT_PATTERN } from "../flux/terraform-alerts";
 import { SourceReference } from "../kubernetes/meta";
 import { FluxTarget, FluxVersion } from "../schema/flux-target";
 import { ITerraformCluster, markTerraformCluster } from "../tofu/terraform-cluster";
@@ -98,7 +99,7 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
   private readonly timeout: Duration;
   private readonly terraformFolder = new ClusterTerraformFolder();
   private readonly teamKustomizations: FluxKustomization[] = [];
-  private promotionStage?: { readonly stage: string; readonly order: IConstruct };
+  private promotionStage?: { readonly describe: () => string; readonly order: IConstruct; readonly environment?: string };
 
   constructor(scope: Construct, id: string, given: FluxBootstrapProps) {
     super(scope, id);
@@ -274,12 +275,18 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
 
   /** The promotion stage of this cluster, if it is in a PromotionOrder. */
   get promotion(): { readonly stage: string; readonly order: IConstruct } | undefined {
-    return this.promotionStage;
+    const p = this.promotionStage;
+    return p ? { stage: p.describe(), order: p.order } : undefined;
   }
 
-  /** @internal Called by PromotionOrder. */
-  _setPromotionStage(stage: string, order: IConstruct): void {
-    this.promotionStage ??= { stage, order };
+  /** @internal Called by PromotionOrder; `describe` gives the annotation text once every object exists. */
+  _setPromotionStage(describe: () => string, order: IConstruct, environment?: string): void {
+    this.promotionStage ??= { describe, order, environment };
+  }
+
+  /** The cluster's environment: the `environment` prop, else its stage's in a PromotionOrder; undefined if neither. */
+  get environment(): string | undefined {
+    return this.props.environment ?? this.promotionStage?.environment;
   }
 
   /** Namespaces of this cluster's Terraform objects. */
@@ -306,6 +313,7 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
       );
     }
     GitRef.branch(this.branch)._validate(c, "branch");
+    if (p.environment !== undefined) c.pattern("environment", p.environment, ENVIRONMENT_PATTERN, ENVIRONMENT_ALLOWED);
     this.validateDurations(c);
     this.tofuController._validate(c);
     if (c.record("sops", p.sops, "{ secretName } of a Secret holding the SOPS keys") && p.sops !== undefined && c.literal("sops", p.sops)) {

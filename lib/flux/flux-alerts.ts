@@ -6,6 +6,14 @@ import { addPropValidation, PropChecks } from "../core/validation";
 import { alertObject, AlertEventSource, NotificationProviderType, providerObject } from "../kubernetes/notification";
 import { forFluxTarget } from "../schema/flux-api-versions";
 import { IFluxCluster, isFluxClusterLike } from "./flux-cluster";
+import {
+  checkMessagePatterns,
+  CLUSTER_METADATA_KEY,
+  DRIFT_MESSAGE_PATTERN,
+  DriftAlertOptions,
+  ENVIRONMENT_METADATA_KEY,
+  PLAN_AWAITING_APPROVAL_PATTERN,
+} from "./terraform-alerts";
 
 export type { NotificationProviderType } from "../kubernetes/notification";
 
@@ -100,6 +108,35 @@ export interface FluxAlertsProps {
    * @default AlertSeverity.ERROR (Warning events: DriftDetected, DriftDetectionFailed, failed plans and applies)
    */
   readonly terraformEventSeverity?: AlertSeverity;
+  /**
+   * More `spec.eventMetadata` for every Alert (shown with each message). The library always sets `cluster` (the
+   * cluster name) and, when the cluster declares one, `environment`; those two keys cannot be given here.
+   * @default - only cluster and environment
+   */
+  readonly eventMetadata?: Record<string, string>;
+  /**
+   * Go regular expressions on the message of the Flux kinds' events: an event is sent only if one matches.
+   * @default - every event
+   */
+  readonly inclusionList?: string[];
+  /**
+   * Go regular expressions on the message of the Flux kinds' events: an event that matches one is not sent.
+   * @default - none
+   */
+  readonly exclusionList?: string[];
+  /**
+   * A drift-only Alert `<name>-drift` for the Terraform objects (tofu-controller's DriftDetected events), so drift is
+   * not lost among failed plans; the `<name>-terraform` Alert then leaves drift out. `false`: no drift-only Alert.
+   * Only where Terraform events can be alerted (see terraformEvents).
+   * @default - a drift-only Alert with inclusionList ["^Drift detected"]
+   */
+  readonly driftAlert?: DriftAlertOptions | false;
+  /**
+   * An `info` Alert `<name>-approval` for the "plan awaiting approval" event of every Terraform object with manual
+   * approval (a Normal event, which the `error` Terraform Alert drops). Only where Terraform events can be alerted.
+   * @default true (written when the cluster has a Terraform object with manual approval)
+   */
+  readonly approvalAlert?: boolean;
 }
 
 /** The Flux kinds whose events a cluster's alerts cover. */
@@ -151,7 +188,12 @@ export class FluxAlerts extends Construct {
       return;
     }
     if (c.pattern("name", this.name, DNS_LABEL, "a DNS label (the Provider and Alert name)")) {
-      c.check(this.name.length <= 53, "name", this.name, "at most 53 characters (the Terraform Alert is <name>-terraform)");
+      c.check(
+        this.name.length <= 53,
+        "name",
+        this.name,
+        "at most 53 characters (the Terraform Alerts are <name>-terraform, -drift and -approval)",
+      );
     }
     c.check(
       p.provider instanceof NotificationProvider,
@@ -182,15 +224,52 @@ export class FluxAlerts extends Construct {
         "terraformEvents",
         true,
         "unset or false in AKS extension mode: Flux accepts the kind Terraform in an Alert only with its Alert CRD patched, and on AKS the " +
-          "microsoft.flux extension owns that CRD (use flux CLI mode for Terraform drift alerts, or alert on the Terraform objects' conditions " +
-          "with kube-state-metrics)",
+          "microsoft.flux extension owns that CRD (use flux CLI mode for Terraform drift alerts, or alert on tofu-controller's DriftDetected " +
+          "Kubernetes Events with Container Insights or kube-state-metrics: docs/drift.md)",
       );
     }
+    this.validateFilters(c, p);
     for (const other of FluxAlerts.of(this.cluster)) {
       if (other === this) break;
       if (other.name === this.name)
         c.fail("name", this.name, `a name no other alerts of cluster ${this.cluster.clusterName} use (${other.node.path} has it)`);
     }
+  }
+
+  private validateFilters(c: PropChecks, p: FluxAlertsProps): void {
+    if (p.eventMetadata !== undefined && c.record("eventMetadata", p.eventMetadata, "an object of string values")) {
+      for (const [k, v] of Object.entries(p.eventMetadata)) {
+        c.check(typeof v === "string", `eventMetadata.${k}`, v, "a string");
+        c.check(
+          k !== CLUSTER_METADATA_KEY && k !== ENVIRONMENT_METADATA_KEY,
+          "eventMetadata",
+          k,
+          `a key other than "${CLUSTER_METADATA_KEY}" and "${ENVIRONMENT_METADATA_KEY}" ` +
+            `(the library sets them from the cluster: its name and its environment prop)`,
+        );
+      }
+    }
+    checkMessagePatterns(c, "inclusionList", p.inclusionList);
+    checkMessagePatterns(c, "exclusionList", p.exclusionList);
+    if (
+      p.driftAlert !== undefined &&
+      p.driftAlert !== false &&
+      c.record("driftAlert", p.driftAlert, "false or { inclusionList?, exclusionList? }")
+    ) {
+      checkMessagePatterns(c, "driftAlert.inclusionList", p.driftAlert.inclusionList);
+      checkMessagePatterns(c, "driftAlert.exclusionList", p.driftAlert.exclusionList);
+    }
+    if (p.approvalAlert !== undefined) c.check(typeof p.approvalAlert === "boolean", "approvalAlert", p.approvalAlert, "true or false");
+  }
+
+  /** `spec.eventMetadata` of every Alert: the cluster, its environment, the user's keys. */
+  private get eventMetadata(): Record<string, string> {
+    const env = this.cluster.environment;
+    return {
+      [CLUSTER_METADATA_KEY]: this.cluster.clusterName,
+      ...(env !== undefined ? { [ENVIRONMENT_METADATA_KEY]: env } : {}),
+      ...(this.props.eventMetadata ?? {}),
+    };
   }
 
   /** @internal The Provider and the Alert of the Flux kinds. */
@@ -212,6 +291,9 @@ export class FluxAlerts extends Construct {
           providerRef: { name: this.name },
           eventSeverity: this.eventSeverity,
           eventSources: ALERTED_FLUX_KINDS.map((kind) => ({ kind, name: "*" })),
+          inclusionList: this.props.inclusionList,
+          exclusionList: this.props.exclusionList,
+          eventMetadata: this.eventMetadata,
         },
       ),
     ];
@@ -227,10 +309,52 @@ export class FluxAlerts extends Construct {
       name: "*",
       namespace: n === ns ? undefined : n,
     }));
-    const alert = alertObject(
-      { name: `${this.name}-terraform`, namespace: ns },
-      { providerRef: { name: this.name }, eventSeverity: this.terraformEventSeverity, eventSources: sources },
-    );
-    return [forFluxTarget(alert, this.cluster._fluxTarget)];
+    const drift = this.props.driftAlert === false ? undefined : (this.props.driftAlert ?? {});
+    const alerts = [
+      alertObject(
+        { name: `${this.name}-terraform`, namespace: ns },
+        {
+          providerRef: { name: this.name },
+          eventSeverity: this.terraformEventSeverity,
+          eventSources: sources,
+          exclusionList: drift ? [DRIFT_MESSAGE_PATTERN] : undefined,
+          eventMetadata: this.eventMetadata,
+        },
+      ),
+    ];
+    if (drift)
+      alerts.push(
+        alertObject(
+          { name: `${this.name}-drift`, namespace: ns },
+          {
+            providerRef: { name: this.name },
+            eventSeverity: AlertSeverity.ERROR,
+            eventSources: sources,
+            inclusionList: drift.inclusionList ?? [DRIFT_MESSAGE_PATTERN],
+            exclusionList: drift.exclusionList,
+            eventMetadata: this.eventMetadata,
+          },
+        ),
+      );
+    const waiting = this.cluster.terraforms.filter((t) => t._waitsForApproval);
+    if (this.props.approvalAlert !== false && waiting.length > 0)
+      alerts.push(
+        alertObject(
+          { name: `${this.name}-approval`, namespace: ns },
+          {
+            providerRef: { name: this.name },
+            // The "plan awaiting approval" event is a Normal one: an `error` Alert never sees it.
+            eventSeverity: AlertSeverity.INFO,
+            eventSources: waiting.map((t) => ({
+              kind: "Terraform",
+              name: t.name,
+              namespace: t.namespace === ns ? undefined : t.namespace,
+            })),
+            inclusionList: [PLAN_AWAITING_APPROVAL_PATTERN],
+            eventMetadata: this.eventMetadata,
+          },
+        ),
+      );
+    return alerts.map((alert) => forFluxTarget(alert, this.cluster._fluxTarget));
   }
 }

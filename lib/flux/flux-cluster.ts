@@ -11,6 +11,8 @@ import type { FluxTarget } from "../schema/flux-target";
 export interface IFluxCluster extends IConstruct {
   /** Cluster folder name (`clusters/<clusterName>`). */
   readonly clusterName: string;
+  /** The cluster's environment (e.g. `prod`), written into every Alert's `eventMetadata`; undefined when not declared. */
+  readonly environment?: string;
   /** Namespace of the cluster's Flux objects. */
   readonly namespace: string;
   /** URL of the GitOps repo as Flux clones it. */
@@ -66,6 +68,8 @@ export interface IClusterTerraformObject {
   readonly stack: InfrastructureStack;
   /** The source it reads the stack's code from. */
   readonly source: ITerraformSource;
+  /** @internal True if its plans wait for a human's approval (manual approval, not made observe-only by its cluster). */
+  readonly _waitsForApproval?: boolean;
 }
 
 /** Kinds of Flux source a Terraform object can read its code from. */

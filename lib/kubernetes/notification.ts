@@ -42,6 +42,8 @@ export interface AlertSpec {
   readonly eventSources: readonly AlertEventSource[];
   readonly inclusionList?: readonly string[];
   readonly exclusionList?: readonly string[];
+  /** Added to every event the Alert sends (v1beta3; Flux 2.7 and later). */
+  readonly eventMetadata?: Readonly<Record<string, string>>;
 }
 
 export function alertObject(meta: ObjectMeta, spec: AlertSpec): Record<string, unknown> {
@@ -51,6 +53,7 @@ export function alertObject(meta: ObjectMeta, spec: AlertSpec): Record<string, u
     metadata: metadata(meta),
     spec: {
       providerRef: { ...spec.providerRef },
+      eventMetadata: spec.eventMetadata && Object.keys(spec.eventMetadata).length ? { ...spec.eventMetadata } : undefined,
       eventSeverity: spec.eventSeverity,
       eventSources: spec.eventSources.map((e) => ({ ...e })),
       inclusionList: spec.inclusionList?.length ? [...spec.inclusionList] : undefined,

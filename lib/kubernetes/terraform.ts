@@ -42,17 +42,22 @@ export interface TerraformRunnerPodTemplate {
 export interface TerraformSpec {
   readonly interval: string;
   readonly retryInterval?: string;
+  /** "ExponentialBackoff", or undefined (StaticInterval, the CRD default). */
+  readonly retryStrategy?: "ExponentialBackoff";
+  readonly maxRetryInterval?: string;
   readonly path: string;
   readonly sourceRef: SourceReference;
   /** "auto", "disable", a plan id, or undefined (manual: the CRD default "" applies). */
   readonly approvePlan?: string;
+  /** "none", "json" or "human"; undefined: not written (none). */
+  readonly storeReadablePlan?: string;
   readonly backendConfig: TerraformBackendConfig;
   readonly workspace?: string;
   readonly serviceAccountName: string;
   readonly destroyResourcesOnDeletion: boolean;
   readonly disableDriftDetection: boolean;
   readonly upgradeOnInit: boolean;
-  /** No runs at all (the runner identity does not exist yet). */
+  /** No runs at all (asked for, or the runner identity does not exist yet). */
   readonly suspend?: boolean;
   readonly vars?: readonly TerraformVariable[];
   readonly varsFrom?: readonly TerraformVarsFrom[];
@@ -82,9 +87,12 @@ export function terraformObject(meta: ObjectMeta, spec: TerraformSpec): Record<s
     spec: {
       interval: spec.interval,
       retryInterval: spec.retryInterval,
+      retryStrategy: spec.retryStrategy,
+      maxRetryInterval: spec.maxRetryInterval,
       path: spec.path,
       sourceRef: { ...spec.sourceRef },
       approvePlan: spec.approvePlan,
+      storeReadablePlan: spec.storeReadablePlan,
       backendConfig: { ...spec.backendConfig },
       workspace: spec.workspace,
       serviceAccountName: spec.serviceAccountName,

@@ -1,5 +1,7 @@
 import { IConstruct } from "constructs";
 import { Annotations, Aspects, IAspect, TerraformStack } from "../core/framework";
+import { POLICY_PACK_MARK, PolicyPackMark } from "../core/policy-pack-mark";
+import { formatProblem } from "../core/validation";
 import { resolveTokens } from "./resolve";
 import { findSuppression } from "./suppressions";
 
@@ -28,16 +30,32 @@ export interface PolicyPackOptions {
    */
   readonly minCountFloor?: number;
   /**
+   * The VM sizes the organisation allows for node pools (rule `NodePoolAllowedVmSize`), e.g. `["Standard_D4s_v5",
+   * "Standard_D8s_v5"]`. Every pool of the app: `GuardedNodePool`, raw `KubernetesClusterNodePool` and a
+   * `KubernetesCluster`'s default node pool. Compared exactly, as azurerm writes them.
+   * @default - any size (the rule does not apply)
+   */
+  readonly allowedVmSizes?: string[];
+  /**
+   * The organisation's highest allowed node count of a pool (rule `NodePoolMaxCountCeiling`): `max_count` of an
+   * autoscaled pool, `node_count` of a fixed one, for every pool of the app as for `allowedVmSizes`.
+   * @default - no ceiling (the rule does not apply)
+   */
+  readonly maxCountCeiling?: number;
+  /**
    * Also add an info annotation for every suppressed finding (with its reason), so reviews can see what was waived.
    * @default false
    */
   readonly logSuppressions?: boolean;
 }
 
+/** The pack options as rules see them: the floor and logging defaulted, the org-wide lists only when given. */
+export type ResolvedPolicyPackOptions = Required<Pick<PolicyPackOptions, "minCountFloor" | "logSuppressions">> & PolicyPackOptions;
+
 /** What a rule gets besides the construct. */
 export interface PolicyRuleContext {
   /** The pack options, defaults applied. */
-  readonly options: Required<PolicyPackOptions>;
+  readonly options: ResolvedPolicyPackOptions;
   /** Resolves tokens in a value as cdktf does for `cdk.tf.json`: references become `${...}` expressions, lazy values literals. */
   resolve(value: unknown): unknown;
 }
@@ -63,7 +81,7 @@ export interface PolicyRuleParams {
   readonly node: IConstruct;
 }
 
-const DEFAULT_OPTIONS: Required<PolicyPackOptions> = { minCountFloor: 3, logSuppressions: false };
+const DEFAULT_OPTIONS: ResolvedPolicyPackOptions = { minCountFloor: 3, logSuppressions: false };
 
 /**
  * Base of a policy rule pack in the style of cdk-nag v2: an Aspect that visits every construct and applies each rule
@@ -98,8 +116,9 @@ export abstract class PolicyPack implements IAspect {
     if (!pack.roots.has(root)) {
       pack.roots.add(root);
       root.node.addValidation({
-        validate: () =>
-          root.node
+        validate: () => [
+          ...pack.optionProblems(),
+          ...root.node
             .findAll()
             .filter((c): c is TerraformStack => TerraformStack.isStack(c) && !pack.stacks.has(c))
             .map(
@@ -107,6 +126,7 @@ export abstract class PolicyPack implements IAspect {
                 `stack ${s.node.path} was created after PolicyPack.applyTo(app, ${pack.packName}) and would not be checked: ` +
                 `call applyTo after the last stack is created`,
             ),
+        ],
       });
     }
     return pack;
@@ -114,17 +134,44 @@ export abstract class PolicyPack implements IAspect {
 
   /** Prefix of every rule id of the pack, e.g. `GitOps`. */
   abstract readonly packName: string;
-  protected readonly options: Required<PolicyPackOptions>;
+  protected readonly options: ResolvedPolicyPackOptions;
   /** Findings already reported, so that a second synth of the same tree does not repeat them. */
   private readonly reported = new WeakMap<IConstruct, Set<string>>();
   /** @internal The stacks the pack was applied to, with their aspect. */
   readonly stacks = new Map<TerraformStack, IAspect>();
   private readonly roots = new Set<IConstruct>();
+  private readonly givenOptions: PolicyPackOptions;
   /** Set while a construct outside any stack is checked: where its findings are annotated. */
   private reportOn?: IConstruct;
 
   constructor(options: PolicyPackOptions = {}) {
-    this.options = { ...DEFAULT_OPTIONS, ...stripUndefined(options) };
+    this.givenOptions = options ?? {};
+    this.options = { ...DEFAULT_OPTIONS, ...stripUndefined(this.givenOptions) };
+    const mark: PolicyPackMark = { packName: "", applied: () => this.stacks.size > 0 };
+    Object.defineProperty(mark, "packName", { get: () => this.packName });
+    Object.defineProperty(this, POLICY_PACK_MARK, { value: mark });
+  }
+
+  /** Problems of the pack's options, as `<pack> <option> = <value>: allowed is …`. */
+  private optionProblems(): string[] {
+    const o = this.givenOptions;
+    const out: string[] = [];
+    const fail = (prop: string, value: unknown, allowed: string): number =>
+      out.push(`${this.packName} ${formatProblem(prop, value, allowed)}`);
+    const sizes: unknown = o.allowedVmSizes;
+    if (sizes !== undefined && (!Array.isArray(sizes) || sizes.length === 0 || sizes.some((s) => typeof s !== "string" || s.trim() === "")))
+      fail("allowedVmSizes", sizes, 'a non-empty array of VM size names, e.g. ["Standard_D4s_v5"] (unset: any size)');
+    for (const [prop, min] of [
+      ["minCountFloor", 0],
+      ["maxCountCeiling", 1],
+    ] as const) {
+      const v: unknown = o[prop];
+      if (v !== undefined && !(typeof v === "number" && Number.isInteger(v) && v >= min && v <= 1000))
+        fail(prop, v, `an integer from ${min} to 1000 (azurerm's node count limit)`);
+    }
+    if (typeof o.maxCountCeiling === "number" && typeof o.minCountFloor === "number" && o.maxCountCeiling < o.minCountFloor)
+      fail("maxCountCeiling", o.maxCountCeiling, `at least minCountFloor (${o.minCountFloor})`);
+    return out;
   }
 
   /** Called for every construct the pack checks; applies the pack's rules with `applyRule`. */

@@ -23,6 +23,49 @@ export function nodePoolAttributes(node: IConstruct, context: PolicyRuleContext)
   return attributes && typeof attributes === "object" ? attributes : undefined;
 }
 
+/** Terraform type of an AKS cluster, whose `default_node_pool` is a pool too. */
+export const CLUSTER_TYPE = "azurerm_kubernetes_cluster";
+
+/** The sizing attributes of one pool: `vm_size`, `auto_scaling_enabled`, `max_count`, `node_count` (resolved). */
+export interface PoolSizing {
+  /** "" for a node pool resource, "default_node_pool" for a cluster's default pool. */
+  readonly where: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+/**
+ * Every pool a construct synthesizes to: a node pool resource (GuardedNodePool or raw KubernetesClusterNodePool), or
+ * the default node pool of a KubernetesCluster. Empty for anything else.
+ */
+export function poolSizingsOf(node: IConstruct, context: PolicyRuleContext): PoolSizing[] {
+  const pool = nodePoolAttributes(node, context);
+  if (pool) return [{ where: "", attributes: pool }];
+  if (!TerraformResource.isTerraformResource(node) || node.terraformResourceType !== CLUSTER_TYPE) return [];
+  const tf = context.resolve(node.toTerraform()) as { resource?: Record<string, Record<string, Record<string, unknown>>> } | undefined;
+  const cluster = Object.values(tf?.resource?.[CLUSTER_TYPE] ?? {})[0];
+  const block = cluster?.default_node_pool;
+  const attributes = Array.isArray(block) ? block[0] : block;
+  return attributes && typeof attributes === "object"
+    ? [{ where: "default_node_pool", attributes: attributes as Record<string, unknown> }]
+    : [];
+}
+
+/**
+ * Applies a check to every pool of a construct: NOT_APPLICABLE without any; else a compliance for a node pool
+ * resource, and the finding `default_node_pool` for a cluster's failing default pool.
+ */
+export function eachPool(
+  node: IConstruct,
+  context: PolicyRuleContext,
+  ok: (pool: Record<string, unknown>) => boolean,
+): RuleCompliance | string[] {
+  const pools = poolSizingsOf(node, context);
+  if (pools.length === 0) return RuleCompliance.NOT_APPLICABLE;
+  const failing = pools.filter((p) => !ok(p.attributes));
+  if (pools[0].where === "") return failing.length ? RuleCompliance.NON_COMPLIANT : RuleCompliance.COMPLIANT;
+  return failing.map((p) => p.where);
+}
+
 /** `lifecycle` of resolved resource attributes. */
 export function lifecycleOf(attributes: Record<string, unknown>): { ignoreChanges: unknown; preventDestroy: unknown } {
   const lifecycle = (attributes.lifecycle ?? {}) as Record<string, unknown>;

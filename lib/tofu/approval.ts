@@ -21,7 +21,9 @@ export enum ApprovalMode {
 export interface ManualApprovalOptions {
   /**
    * The plan id to apply, as the object's status prints it (`plan-main-b8e362c206`). Approving in code keeps the
-   * approval in Git; unset, approve with `tfctl approve` (the field is not written, so Flux keeps it).
+   * approval in Git; unset, approve in the cluster with
+   * `kubectl patch terraform <name> --type=merge -p '{"spec":{"approvePlan":"<plan id>"}}'` (the field is not written,
+   * so Flux keeps it; `tfctl approve` edits a YAML file, here a generated one).
    * @default - none
    */
   readonly approvedPlan?: string;
@@ -36,7 +38,7 @@ const LOOP_EXPLANATION =
   "controller plans again under a new plan id and the approval never matches: it loops forever (tofu-controller #1878, open in 0.16.5)";
 const LOOP_SOURCES = "a GitRepositorySource on another branch/tag/repo or an OciRepositorySource that holds only the Terraform";
 
-type ApprovalKind = "auto" | "manual" | "disabled";
+type ApprovalKind = "auto" | "manual" | "disabled" | "observeOnly";
 
 /** What the approval-loop guard reads of a Terraform object's source (an ITerraformSource). */
 interface RevisionOfSource {
@@ -56,8 +58,8 @@ export class Approval {
 
   /**
    * Plan, then wait for a human to approve the plan id: `approvePlan` is the given plan id, or left out (the CRD
-   * default "") so that an approval by `tfctl approve` is not reverted by Flux. Needs the Terraform code in a source
-   * separate from the Terraform object's own manifests (tofu-controller #1878).
+   * default "") so that an approval patched into the cluster (`kubectl patch`, README "Drift") is not reverted by Flux.
+   * Needs the Terraform code in a source separate from the Terraform object's own manifests (tofu-controller #1878).
    */
   static manual(options: ManualApprovalOptions = {}): Approval {
     return new Approval("manual", options?.approvedPlan);
@@ -66,6 +68,17 @@ export class Approval {
   /** Only detect drift and report it; never plan to apply, never apply (`approvePlan: disable`). */
   static disabled(): Approval {
     return new Approval("disabled", "disable");
+  }
+
+  /**
+   * The observe-only preset: plan for drift and report it (the DriftDetected event and the Ready condition carry the
+   * plan output), never apply (`approvePlan: disable`), and back off exponentially while a drift is waiting
+   * (`retryStrategy: ExponentialBackoff`, at most one run an hour by default; `retryBackoff` to change it) instead of a
+   * runner pod every `retryInterval`. The same as `Approval.disabled()`, whose default backoff is the same; the name
+   * says what it is for. `ObserveOnly.cluster(cluster, { reason })` does it for every object of a cluster.
+   */
+  static observeOnly(): Approval {
+    return new Approval("observeOnly", "disable");
   }
 
   /** True if `x` is an Approval (also one from another copy of this library). */
@@ -120,6 +133,16 @@ export class Approval {
   /** @internal `spec.approvePlan`: undefined means the field is not written. */
   _toKube(): string | undefined {
     return this.approvePlan;
+  }
+
+  /** @internal True if a detected drift is applied without a human (auto); false: a drift fails every run until one acts. */
+  get _applies(): boolean {
+    return this.kind === "auto";
+  }
+
+  /** @internal True if a plan waits for a human's approval (manual). */
+  get _waitsForHuman(): boolean {
+    return this.kind === "manual";
   }
 
   /** How the value is written in code, e.g. `Approval.manual()`. */

@@ -2,6 +2,8 @@ export * from "./terraform-cluster";
 export * from "./terraform-controller-cr";
 export * from "./runner-identity";
 export * from "./approval";
+export { DEFAULT_MAX_RETRY_INTERVAL, ObserveOnly, ReadablePlan, RECONCILE_POLICY_ANNOTATION, RetryBackoff } from "./reconcile-policy";
+export type { ExponentialBackoffOptions, ObserveOnlyClusterOptions } from "./reconcile-policy";
 export * from "./runner-pod-options";
 export { VarsFromKind } from "./stack-inputs";
 export type { TerraformVarsFromSource, WriteOutputsToSecret } from "./stack-inputs";

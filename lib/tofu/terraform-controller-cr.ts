@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
+import { InfrastructureStack } from "../azure/infrastructure-stack";
 import { Duration } from "../core/duration";
 import { Annotations } from "../core/framework";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
@@ -8,20 +8,22 @@ import { Registry } from "../core/registry";
 import { clusterTerraformFile } from "../core/repo-layout";
 import { addPropValidation, PropChecks } from "../core/validation";
 import { isTerraformSourceLike, ITerraformSource } from "../flux/flux-cluster";
-import { terraformObject } from "../kubernetes/terraform";
+import { aksDriftRouteNotice } from "../flux/terraform-alerts";
 import { forFluxTarget } from "../schema/flux-api-versions";
 import { Approval, ApprovalMode } from "./approval";
 import { checkDependencies } from "./dependencies";
+import { checkReconcileProps, ObserveOnly, ReadablePlan, RetryBackoff } from "./reconcile-policy";
 import { checkRunnerCredentials } from "./runner-credentials";
-import { IRunnerIdentity, kubeletIdentityWarning, SUSPENDED_ANNOTATION } from "./runner-identity";
+import { IRunnerIdentity, kubeletIdentityWarning } from "./runner-identity";
 import { RunnerPod } from "./runner-pod";
 import { RunnerPodOptions } from "./runner-pod-options";
-import { checkStackInputs, renderVars, renderVarsFrom, TerraformVarsFromSource, WriteOutputsToSecret } from "./stack-inputs";
-import { checkStateNaming, DEFAULT_WORKSPACE, stateSecretName, TRAILING_NUMBER } from "./state-secret";
+import { checkStackInputs, TerraformVarsFromSource, WriteOutputsToSecret } from "./stack-inputs";
+import { DEFAULT_WORKSPACE, stateSecretName } from "./state-secret";
 import { isTerraformCluster, ITerraformCluster, ITerraformObject } from "./terraform-cluster";
+import { terraformManifest } from "./terraform-manifest";
+import { checkObjectNaming } from "./terraform-object-naming";
 
-/** Annotation on every Terraform object of a PromotionOrder stage: its stage and the stage before it. */
-export const PROMOTION_ANNOTATION = "cdktf-aks-gitops/promotion";
+export { PROMOTION_ANNOTATION } from "./terraform-manifest";
 
 /** How a Terraform object reconciles a stack, on any cluster (`FluxBootstrap.addTerraform(id, options)`). */
 export interface TerraformObjectOptions {
@@ -64,6 +66,24 @@ export interface TerraformObjectOptions {
    * @default Duration.minutes(1) (the controller's own default of 15s starts a runner pod every 15s while failing)
    */
   readonly retryInterval?: Duration;
+  /**
+   * How a failed run is retried, a detected drift that the object may not apply included (manual, disabled or
+   * observe-only approval: the controller counts it as a failure and retries after `retryInterval`).
+   * @default RetryBackoff.exponential() (at most one run an hour) for manual, disabled and observe-only approval; RetryBackoff.fixed() for auto
+   */
+  readonly retryBackoff?: RetryBackoff;
+  /**
+   * Store the pending plan readably in the cluster (`spec.storeReadablePlan`): `human` writes the ConfigMap
+   * `tfplan-<workspace>-<name>` (key `tfplan`), `json` the Secret `tfplan-<workspace>-<name>.json`.
+   * @default ReadablePlan.HUMAN with manual approval (someone reads the plan before approving it); otherwise not written (none)
+   */
+  readonly storeReadablePlan?: ReadablePlan;
+  /**
+   * Write the object suspended (`spec.suspend: true`): the controller runs nothing for it until the field is gone. The
+   * pause for an incident in Git; `tfctl suspend <name>` does it in the cluster without a commit (see docs/drift.md).
+   * @default false (not written, so `tfctl suspend`/`resume` in the cluster are not reverted by Flux)
+   */
+  readonly suspend?: boolean;
   /**
    * Suffix of the state Secret `tfstate-<workspace>-<suffix>`; stable, independent of the object name, so renaming
    * the object does not start from an empty state. Changing it does.
@@ -224,6 +244,11 @@ export class TerraformControllerCR extends Construct implements ITerraformObject
     if (!this.dependencies.includes(other)) this.dependencies.push(other);
   }
 
+  /** @internal True if its plans wait for a human (manual approval on a cluster that is not observe-only). */
+  get _waitsForApproval(): boolean {
+    return this.approval?._waitsForHuman === true && ObserveOnly._of(this.cluster) === undefined;
+  }
+
   /** The objects this one waits for. */
   get dependsOn(): readonly TerraformControllerCR[] {
     return [...this.dependencies];
@@ -239,7 +264,16 @@ export class TerraformControllerCR extends Construct implements ITerraformObject
       c.fail("source", this.source, "a Flux source of the cluster (GitRepositorySource, OciRepositorySource or cluster.source)");
       return; // the namespace, path and approval are relative to the source
     }
-    this.validateNaming(c);
+    checkObjectNaming(c, {
+      cluster: this.cluster,
+      name: this.name,
+      namespace: this.namespace,
+      namespaceGiven: p.namespace !== undefined,
+      source: this.source,
+      workspace: this.workspace,
+      secretSuffix: this.secretSuffix,
+      suffixGiven: p.secretSuffix !== undefined,
+    });
     const dependsOn: unknown = p.dependsOn;
     if (c.array("dependsOn", dependsOn, "an array of TerraformControllerCR"))
       ((dependsOn ?? []) as unknown[]).forEach((d, i) => {
@@ -263,7 +297,13 @@ export class TerraformControllerCR extends Construct implements ITerraformObject
       `${this.source.kind} ${this.source.namespace}/${this.source.name}`,
       `a source of cluster ${this.cluster.clusterName} (it belongs to ${this.source.cluster.clusterName})`,
     );
-    for (const b of ["destroyResourcesOnDeletion", "disableDriftDetection", "upgradeOnInit"] as const) {
+    checkReconcileProps(c, p, this.retryInterval);
+    // Once per cluster: on its first Terraform object.
+    if (TerraformControllerCR.of(this.cluster)[0] === this) {
+      ObserveOnly._check(c, this.cluster);
+      if (this.cluster._aksExtensionCluster) warnOnce(this, aksDriftRouteNotice(this.cluster.clusterName));
+    }
+    for (const b of ["destroyResourcesOnDeletion", "disableDriftDetection", "upgradeOnInit", "suspend"] as const) {
       if (p[b] !== undefined) c.check(typeof p[b] === "boolean", b, p[b], "true or false");
     }
     c.pattern("serviceAccountName", p.serviceAccountName, DNS_SUBDOMAIN, "a ServiceAccount name in the object's namespace");
@@ -275,43 +315,6 @@ export class TerraformControllerCR extends Construct implements ITerraformObject
     const before = c.all.length;
     this.runnerPod._validate(c);
     this.validateIdentity(c, p, c.all.length === before);
-  }
-
-  private validateNaming(c: PropChecks): void {
-    const p = this.props;
-    if (
-      c.pattern(
-        "name",
-        this.name,
-        DNS_LABEL,
-        "a DNS label: lower-case letters, digits and '-', 1 to 63 characters, starting and ending alphanumeric",
-      )
-    ) {
-      c.check(
-        !TRAILING_NUMBER.test(this.name),
-        "name",
-        this.name,
-        "a name not ending in -<digits> (Terraform's kubernetes backend refuses such state suffixes: it numbers the Secrets of a " +
-          "large state itself)",
-      );
-      c.check(
-        this.name !== "kustomization",
-        "name",
-        this.name,
-        `a name other than "kustomization" (${clusterTerraformFile(this.cluster.clusterName, "kustomization.yaml")} lists the folder)`,
-      );
-    }
-    // A defaulted namespace (the source's) or suffix (the stack folder) is checked where it comes from: no second message.
-    if (p.namespace === undefined || c.pattern("namespace", this.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)")) {
-      c.check(
-        this.namespace === this.source.namespace,
-        "namespace",
-        this.namespace,
-        `the namespace of its source ${this.source.kind} ${this.source.namespace}/${this.source.name} (tofu-controller ` +
-          `denies cross-namespace source references)`,
-      );
-    }
-    checkStateNaming(c, { workspace: this.workspace, secretSuffix: this.secretSuffix, suffixGiven: p.secretSuffix !== undefined });
   }
 
   private validateUniqueness(c: PropChecks): void {
@@ -372,39 +375,21 @@ export class TerraformControllerCR extends Construct implements ITerraformObject
 
   /** @internal */
   _gitOpsFiles(): GitOpsFile[] {
-    const p = this.props;
-    const identity = p.runnerIdentity?._runner(this);
-    const annotations: Record<string, string> = {
-      ...(this.cluster.promotion ? { [PROMOTION_ANNOTATION]: this.cluster.promotion.stage } : {}),
-      ...(identity?.suspendedBecause ? { [SUSPENDED_ANNOTATION]: identity.suspendedBecause } : {}),
-    };
-    const doc = terraformObject(
-      { name: this.name, namespace: this.namespace, annotations: Object.keys(annotations).length ? annotations : undefined },
-      {
-        interval: this.interval.toGo(),
-        retryInterval: this.retryInterval.toGo(),
-        path: this.path,
-        sourceRef: {
-          kind: this.source.kind,
-          name: this.source.name,
-          namespace: this.source.namespace === this.namespace ? undefined : this.source.namespace,
-        },
-        approvePlan: this.approval?._toKube(),
-        backendConfig: { secretSuffix: this.secretSuffix, inClusterConfig: true },
-        workspace: p.workspace,
-        serviceAccountName: identity?.serviceAccountName ?? p.serviceAccountName ?? "tf-runner",
-        destroyResourcesOnDeletion: p.destroyResourcesOnDeletion ?? false,
-        disableDriftDetection: p.disableDriftDetection ?? false,
-        upgradeOnInit: p.upgradeOnInit ?? true,
-        // Written suspended while the runner identity cannot be used: no runner pods failing to authenticate every retry.
-        suspend: identity?.suspendedBecause ? true : undefined,
-        vars: renderVars(p.vars),
-        varsFrom: renderVarsFrom(p.varsFrom),
-        writeOutputsToSecret: p.writeOutputsToSecret,
-        dependsOn: this.dependencies.map((d) => ({ name: d.name })),
-        runnerPodTemplate: this.runnerPod._toKube(identity),
-      },
-    );
+    const doc = terraformManifest({
+      props: this.props,
+      cluster: this.cluster,
+      name: this.name,
+      namespace: this.namespace,
+      source: this.source,
+      path: this.path,
+      interval: this.interval,
+      retryInterval: this.retryInterval,
+      approval: this.approval,
+      secretSuffix: this.secretSuffix,
+      dependencies: this.dependencies.map((d) => d.name),
+      runnerPod: this.runnerPod,
+      identity: this.props.runnerIdentity?._runner(this),
+    });
     return [
       {
         path: clusterTerraformFile(this.cluster.clusterName, this._fileName),
@@ -413,4 +398,9 @@ export class TerraformControllerCR extends Construct implements ITerraformObject
       },
     ];
   }
+}
+
+/** A warning annotation, unless the construct has it already (validation runs again on a second synth of one tree). */
+function warnOnce(scope: Construct, message: string): void {
+  if (!scope.node.metadata.some((m) => m.data === message)) Annotations.of(scope).addWarning(message);
 }

@@ -1,7 +1,9 @@
 import { IConstruct } from "constructs";
 import { PolicyLevel, PolicyPack, PolicyPackOptions } from "../nag-pack";
 import {
+  NodePoolAllowedVmSize,
   NodePoolAutoscaling,
+  NodePoolMaxCountCeiling,
   NodePoolMinCountFloor,
   NodePoolNodeCountIgnored,
   NodePoolPreventDestroy,
@@ -20,6 +22,8 @@ import {
  * | GitOps-NP2 | error | NodePoolMinCountFloor: min_count (node_count without autoscaling) ≥ minCountFloor |
  * | GitOps-NP3 | error | NodePoolNodeCountIgnored: node_count is in lifecycle.ignore_changes |
  * | GitOps-NP4 | warning | NodePoolPreventDestroy: lifecycle.prevent_destroy |
+ * | GitOps-NP5 | error | NodePoolAllowedVmSize: vm_size is in allowedVmSizes (with that option) |
+ * | GitOps-NP6 | error | NodePoolMaxCountCeiling: max_count (node_count without autoscaling) ≤ maxCountCeiling (with that option) |
  * | GitOps-TF1 | error | TerraformManualApprovalSeparateSource: manual approval reads code from a source other than its own manifest's |
  * | GitOps-TF2 | warning | TerraformRunnerKubeletIdentity: the runner does not use the node's kubelet identity (ARM_USE_MSI) |
  * | GitOps-TF3 | error | TerraformStateSecretSuffix: backendConfig.secretSuffix is set |
@@ -121,6 +125,30 @@ export class GitOpsChecks extends PolicyPack {
         "on the next apply instead of failing the plan.",
       level: PolicyLevel.WARNING,
       rule: NodePoolPreventDestroy,
+      node,
+    });
+    this.applyRule({
+      ruleSuffix: "NP5",
+      info:
+        `The node pool's VM size is not one the organisation allows (${(this.options.allowedVmSizes ?? []).join(", ")}), ` +
+        `or not a literal string.`,
+      explanation:
+        "An unapproved size can cost many times an approved one (GPU and memory-optimised families) or lack the quota the " +
+        "subscription has. Use an allowed size, or suppress the finding with the approval's reason.",
+      level: PolicyLevel.ERROR,
+      rule: NodePoolAllowedVmSize,
+      node,
+    });
+    this.applyRule({
+      ruleSuffix: "NP6",
+      info:
+        `The node pool can grow beyond the organisation's ceiling of ${this.options.maxCountCeiling} nodes ` +
+        `(or its count is not a literal number).`,
+      explanation:
+        "The autoscaler scales up to max_count whenever pods are pending, and a runaway workload then buys nodes up to it. " +
+        "Lower max_count (node_count for a pool without autoscaling) to the ceiling.",
+      level: PolicyLevel.ERROR,
+      rule: NodePoolMaxCountCeiling,
       node,
     });
   }

@@ -5,3 +5,5 @@ export { default as NodePoolPreventDestroy } from "./NodePoolPreventDestroy";
 export { default as TerraformManualApprovalSeparateSource } from "./TerraformManualApprovalSeparateSource";
 export { default as TerraformRunnerKubeletIdentity } from "./TerraformRunnerKubeletIdentity";
 export { default as TerraformStateSecretSuffix } from "./TerraformStateSecretSuffix";
+export { default as NodePoolAllowedVmSize } from "./NodePoolAllowedVmSize";
+export { default as NodePoolMaxCountCeiling } from "./NodePoolMaxCountCeiling";
