@@ -57,7 +57,9 @@ export function schemaProblems(root: string, clusters: readonly string[]): { pro
   }
   const targets = fluxTargetsOf(root, clusters);
   // The synth's messages start with the construct path; here the file is the source, and the message names it again.
-  const found = checkCrdSchemas(files, NO_REPO, { acknowledged: new Set(), fluxTargets: targets }).map((p) => p.replace(/^\[[^\]]*\] /, ""));
+  const found = checkCrdSchemas(files, NO_REPO, { acknowledged: new Set(), fluxTargets: targets }).map((p) =>
+    p.replace(/^\[[^\]]*\] /, ""),
+  );
   return { problems: [...problems, ...found], checked, skipped };
 }
 

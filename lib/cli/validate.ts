@@ -12,8 +12,6 @@ export interface ValidateOptions {
    * @default true
    */
   readonly kustomize?: boolean;
-  /** @internal Whether kubectl can be run (tests replace it). */
-  readonly kubectlAvailable?: () => boolean;
 }
 
 export interface ValidateResult {
@@ -45,7 +43,7 @@ export function validateRepo(options: ValidateOptions): ValidateResult {
 
   let built = "kustomize builds skipped (--no-kustomize)";
   if (options.kustomize !== false) {
-    if ((options.kubectlAvailable ?? kubectlAvailable)()) {
+    if (kubectlAvailable()) {
       for (const c of clusters) problems.push(...kustomizeProblems(root, c));
       built = `kustomize builds of ${clusters.length} cluster folder${clusters.length === 1 ? "" : "s"}`;
     } else {
