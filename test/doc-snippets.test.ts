@@ -6,8 +6,10 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as constructs from "constructs";
 import * as ts from "typescript";
 import * as lib from "../lib";
+import * as testing from "../lib/testing";
 import { synthGitOps } from "../lib/testing";
 import { DocModule, docSnippets, typeCheck } from "./doc-snippets";
 
@@ -52,7 +54,9 @@ function run(m: DocModule, created: lib.GitOpsApp[], cache = new Map<string, unk
   });
   const packages: Record<string, () => unknown> = {
     "cdktf-aks-gitops": () => ({ ...lib, GitOpsApp: recordingApp(created) }),
-    "cdktf-aks-gitops/testing": () => require("../lib/testing"),
+    "cdktf-aks-gitops/testing": () => testing,
+    constructs: () => constructs,
+    path: () => path,
   };
   const requireFor = (id: string): unknown => {
     if (packages[id]) return packages[id]();
@@ -62,7 +66,7 @@ function run(m: DocModule, created: lib.GitOpsApp[], cache = new Map<string, unk
       run(target, created, cache);
       return cache.get(target.fileName);
     }
-    return require(id);
+    throw new Error(`${m.doc}: the snippet runner does not provide ${id} (add it to the packages above)`);
   };
   new Function("require", "module", "exports", "__filename", "__dirname", js.outputText)(
     requireFor,

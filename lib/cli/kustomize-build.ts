@@ -30,7 +30,11 @@ export function kustomizeProblems(root: string, cluster: string): string[] {
     for (const folder of folders) addBootstrapStandIns(path.join(copy, folder));
     const problems: string[] = [];
     for (const folder of folders) {
-      const r = spawnSync("kubectl", ["kustomize", path.join(copy, folder)], { encoding: "utf8", env: process.env, maxBuffer: 256 * 1024 * 1024 });
+      const r = spawnSync("kubectl", ["kustomize", path.join(copy, folder)], {
+        encoding: "utf8",
+        env: process.env,
+        maxBuffer: 256 * 1024 * 1024,
+      });
       if (r.status !== 0) {
         const reason = (r.stderr || r.error?.message || `exit ${r.status}`).trim().split("\n")[0].replaceAll(copy, source);
         problems.push(`${posix(path.join("clusters", cluster, folder))}: kubectl kustomize failed: ${reason}`);

@@ -1,6 +1,5 @@
 import * as fs from "fs";
 import * as path from "path";
-import { validateRepo } from "../../lib/cli";
 import {
   ApprovalMode,
   FluxBootstrap,
@@ -10,6 +9,7 @@ import {
   NotificationProvider,
   TerraformControllerCR,
 } from "../../lib";
+import { validateRepo } from "../../lib/cli";
 import { cleanupTempDirs, newApp, SUBSCRIPTION, workspace } from "../helpers";
 
 afterAll(cleanupTempDirs);
