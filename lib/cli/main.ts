@@ -3,7 +3,6 @@ import * as fs from "fs";
 import * as path from "path";
 import { initProject } from "./init";
 import { Framework, FRAMEWORK_PINS, frameworkOfPackage, FRAMEWORKS } from "./pins";
-import { validateRepo } from "./validate";
 
 /** The package this code runs from (cdktf-aks-gitops or its cdktn flavour cdktn-aks-gitops). */
 function ownPackage(): { name: string; version: string } {
@@ -69,23 +68,26 @@ function runInit(args: readonly string[], own: { name: string; version: string }
   return 0;
 }
 
-function runValidate(args: readonly string[]): number {
+async function runValidate(args: readonly string[]): Promise<number> {
   const parsed = parseArgs(args, []);
   checkFlags(parsed, ["no-kustomize"], 1);
   const dir = path.resolve(parsed.positional[0] ?? ".");
+  // Loaded only here: validate needs the library (yaml, the schemas); init needs nothing but node, so
+  // `npx cdktf-aks-gitops init` runs before the project has installed anything.
+  const { validateRepo } = await import("./validate");
   const { problems, summary } = validateRepo({ dir, kustomize: !parsed.flags.has("no-kustomize") });
   for (const p of problems) console.error(`validate: ${p}`);
   console.log(`validate: ${problems.length ? `${problems.length} problem${problems.length === 1 ? "" : "s"}` : "ok"}: ${summary}`);
   return problems.length ? 1 : 0;
 }
 
-/** The command line: `init` and `validate`. Returns the exit code. */
-export function main(argv: readonly string[]): number {
+/** The command line: `init` and `validate`. Resolves to the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
   const own = ownPackage();
   const [command, ...rest] = argv;
   try {
     if (command === "init") return runInit(rest, own);
-    if (command === "validate") return runValidate(rest);
+    if (command === "validate") return await runValidate(rest);
     const help = command === undefined || command === "help" || command === "--help" || command === "-h";
     (help ? console.log : console.error)(usage(own.name, frameworkOfPackage(own.name)));
     return help ? 0 : 2;
@@ -95,4 +97,4 @@ export function main(argv: readonly string[]): number {
   }
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) void main(process.argv.slice(2)).then((code) => (process.exitCode = code));

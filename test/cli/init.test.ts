@@ -129,16 +129,22 @@ describe("init: the starter project", () => {
     expect(fs.readdirSync(TEMPLATE_DIR).every((f) => f.endsWith(".tmpl"))).toBe(true);
   });
 
-  test("the command line: a bad framework is refused with what is allowed, exit 1; no command prints usage, exit 2", () => {
+  test("the command line: a bad framework is refused with what is allowed, exit 1; no command prints usage, exit 2", async () => {
     const errors: string[] = [];
     const spy = jest.spyOn(console, "error").mockImplementation((line: string) => void errors.push(line));
     try {
-      expect(main(["init", tempDir(), "--framework", "pulumi"])).toBe(1);
-      expect(main(["frobnicate"])).toBe(2);
+      expect(await main(["init", tempDir(), "--framework", "pulumi"])).toBe(1);
+      expect(await main(["frobnicate"])).toBe(2);
     } finally {
       spy.mockRestore();
     }
     expect(errors[0]).toBe("cdktf-aks-gitops init: --framework = pulumi: allowed is cdktf or cdktn");
     expect(errors[1]).toMatch(/^usage: cdktf-aks-gitops init \[dir\]/);
+  });
+
+  test("init loads nothing but node's own modules (it runs before the project installed anything)", () => {
+    const sources = ["main.ts", "init.ts", "pins.ts"].map((f) => fs.readFileSync(path.join(ROOT, "lib/cli", f), "utf8"));
+    const staticImports = sources.flatMap((s) => [...s.matchAll(/^import .* from "([^"]+)";$/gm)].map((m) => m[1]));
+    expect(staticImports.filter((m) => !["fs", "path", "./init", "./pins"].includes(m))).toEqual([]);
   });
 });
