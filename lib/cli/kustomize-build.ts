@@ -27,7 +27,7 @@ export function kustomizeProblems(root: string, cluster: string): string[] {
   try {
     fs.cpSync(source, copy, { recursive: true, verbatimSymlinks: true });
     const folders = kustomizationFolders(copy);
-    for (const folder of folders) addBootstrapStandIns(path.join(copy, folder));
+    for (const folder of folders) addBootstrapStandIns(path.join(copy, folder), folder === "");
     const problems: string[] = [];
     for (const folder of folders) {
       const r = spawnSync("kubectl", ["kustomize", path.join(copy, folder)], {
@@ -57,7 +57,12 @@ function kustomizationFolders(dir: string, rel = ""): string[] {
   return [...here, ...children.flatMap((c) => kustomizationFolders(dir, path.join(rel, c)))];
 }
 
-function addBootstrapStandIns(folder: string): void {
+/**
+ * Stand-ins for what `flux bootstrap` writes: a file it owns that a kustomization lists but that is missing (empty),
+ * and, in the cluster folder, a listed folder that is missing (flux CLI mode before bootstrap: the cluster's
+ * kustomization.yaml lists `flux-system`), made as bootstrap makes it: a kustomization of its two files.
+ */
+function addBootstrapStandIns(folder: string, clusterRoot: boolean): void {
   const file = KUSTOMIZATION_FILES.map((f) => path.join(folder, f)).find((f) => fs.existsSync(f));
   if (!file) return;
   let resources: unknown;
@@ -68,8 +73,16 @@ function addBootstrapStandIns(folder: string): void {
   }
   if (!Array.isArray(resources)) return;
   for (const r of resources) {
-    if (typeof r === "string" && BOOTSTRAP_OWNED_FILES.includes(r) && !fs.existsSync(path.join(folder, r))) {
-      fs.writeFileSync(path.join(folder, r), "");
+    if (typeof r !== "string" || fs.existsSync(path.join(folder, r))) continue;
+    if (BOOTSTRAP_OWNED_FILES.includes(r)) fs.writeFileSync(path.join(folder, r), "");
+    else if (clusterRoot && /^[a-z0-9][a-z0-9-]*$/.test(r)) {
+      fs.mkdirSync(path.join(folder, r));
+      for (const f of BOOTSTRAP_OWNED_FILES) fs.writeFileSync(path.join(folder, r, f), "");
+      const listed = BOOTSTRAP_OWNED_FILES.map((f) => `  - ${f}\n`).join("");
+      fs.writeFileSync(
+        path.join(folder, r, "kustomization.yaml"),
+        `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${listed}`,
+      );
     }
   }
 }

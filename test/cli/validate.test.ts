@@ -91,6 +91,22 @@ describe("validate: a GitOps repo checked without Azure, a cluster or the app", 
     }
   });
 
+  test("flux CLI mode before bootstrap, no alerts: the listed flux-system folder does not exist yet and is stood in for", () => {
+    const ws = workspace();
+    const app = newApp(ws);
+    const infra = new InfrastructureStack(app, "aks-dev", { subscriptionId: SUBSCRIPTION });
+    const flux = new FluxBootstrap(app, "flux", { clusterName: "aks-dev", repositoryUrl: "https://github.com/example-org/gitops.git" });
+    new TerraformControllerCR(app, "aks-dev-tf", { cluster: flux, stack: infra, approval: ApprovalMode.AUTO });
+    app.synth();
+    expect(fs.existsSync(path.join(ws.repo, "clusters/aks-dev/flux-system"))).toBe(false);
+    expect(validateRepo({ dir: ws.repo }).problems).toEqual([]);
+    // A folder of the library's own that is missing is not stood in for.
+    fs.rmSync(path.join(ws.repo, "clusters/aks-dev/terraform"), { recursive: true });
+    expect(validateRepo({ dir: ws.repo }).problems).toContainEqual(
+      expect.stringMatching(/^clusters\/aks-dev\/terraform\/kustomization\.yaml: missing/),
+    );
+  });
+
   test("no record, no clusters: both named", () => {
     const ws = workspace();
     fs.mkdirSync(ws.repo);
