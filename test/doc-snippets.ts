@@ -4,6 +4,7 @@
  *
  *   <!-- snippet: continues -->          appended to the module of the previous block (a section that goes on with the
  *                                        same app); its imports are merged with that module's
+ *   <!-- snippet: continues=<name>.ts --> appended to the module <name>.ts of the same doc (other blocks between)
  *   <!-- snippet: file=<name>.ts -->     the module is the file <name>.ts beside the doc, so `./<name>` imports it
  *   <!-- snippet: skip <reason> -->      not compiled; the reason says why (a fragment of a user's own code)
  */
@@ -103,9 +104,10 @@ export function docSnippets(root: string, docs: readonly string[]): DocSnippets 
         const reason = m.slice(4).trim();
         if (reason.length < 10) throw new Error(`${doc}:${block.line}: a skipped snippet needs a reason`);
         skipped.push({ doc, line: block.line, reason });
-      } else if (m === "continues") {
-        if (groups.length === 0) throw new Error(`${doc}:${block.line}: "continues" without a block before it`);
-        groups[groups.length - 1].codes.push(block.code);
+      } else if (m === "continues" || m.startsWith("continues=")) {
+        const group = m === "continues" ? groups[groups.length - 1] : groups.find((g) => g.name === m.slice("continues=".length));
+        if (!group) throw new Error(`${doc}:${block.line}: "${m}" without the block it continues`);
+        group.codes.push(block.code);
       } else if (m.startsWith("file=")) {
         groups.push({ name: m.slice(5), line: block.line, codes: [block.code] });
       } else if (m === "") {
