@@ -3,6 +3,7 @@ import * as path from "path";
 import {
   ApprovalMode,
   FluxBootstrap,
+  FluxInstall,
   GuardedNodePool,
   InfrastructureStack,
   NodePoolCluster,
@@ -10,6 +11,7 @@ import {
   TerraformControllerCR,
 } from "../../lib";
 import { validateRepo } from "../../lib/cli";
+import { fluxTargetsOf } from "../../lib/cli/schema-check";
 import { cleanupTempDirs, newApp, SUBSCRIPTION, workspace } from "../helpers";
 
 afterAll(cleanupTempDirs);
@@ -105,6 +107,31 @@ describe("validate: a GitOps repo checked without Azure, a cluster or the app", 
     expect(validateRepo({ dir: ws.repo }).problems).toContainEqual(
       expect.stringMatching(/^clusters\/aks-dev\/terraform\/kustomization\.yaml: missing/),
     );
+  });
+
+  test("each cluster's Flux target, from the repo alone: gotk-components.yaml's header, or the AKS extension's pinned version", () => {
+    const ws = workspace();
+    const app = newApp(ws);
+    new FluxBootstrap(app, "aks", {
+      clusterName: "aks-prod",
+      repositoryUrl: "https://github.com/example-org/gitops.git",
+      install: FluxInstall.aksExtension({
+        subscriptionId: SUBSCRIPTION,
+        clusterName: "aks-prod",
+        resourceGroupName: "rg",
+        extensionVersion: "1.24.1",
+      }),
+    });
+    new FluxBootstrap(app, "cli", { clusterName: "aks-dev", repositoryUrl: "https://github.com/example-org/gitops.git" });
+    new FluxBootstrap(app, "new", { clusterName: "aks-new", repositoryUrl: "https://github.com/example-org/gitops.git" });
+    app.synth();
+    fs.mkdirSync(path.join(ws.repo, "clusters/aks-dev/flux-system"), { recursive: true });
+    fs.writeFileSync(path.join(ws.repo, "clusters/aks-dev/flux-system/gotk-components.yaml"), "# Flux Version: v2.8.3\n");
+    const targets = fluxTargetsOf(ws.repo, ["aks-dev", "aks-new", "aks-prod"]);
+    expect([...targets]).toEqual([
+      ["aks-dev", "2.8"],
+      ["aks-prod", "2.7"],
+    ]);
   });
 
   test("no record, no clusters: both named", () => {
