@@ -32,7 +32,9 @@ function cliCluster(app: GitOpsApp, identity?: { clientId?: string }): void {
         clientId: identity.clientId,
       })
     : undefined;
-  flux.addTerraform("pools", { stack: infra, approval: ApprovalMode.AUTO, runnerIdentity });
+  // Without an identity, the runner's Azure credentials come from a Secret (without any, the object is refused).
+  const runnerPod = runnerIdentity ? undefined : { envFrom: [{ secretName: "azure-credentials" }] };
+  flux.addTerraform("pools", { stack: infra, approval: ApprovalMode.AUTO, runnerIdentity, runnerPod });
 }
 
 describe("the next step printed at synth", () => {

@@ -17,6 +17,8 @@ import { cleanupTempDirs, newApp, SUBSCRIPTION, workspace } from "../helpers";
 afterAll(cleanupTempDirs);
 
 const ROOT = path.resolve(__dirname, "../..");
+/** The runner's Azure credentials from a Secret (a Terraform object without any is refused). */
+const RUNNER_SECRET = { envFrom: [{ secretName: "azure-credentials" }] };
 
 /** A synthesized repo on disk: one pool, a flux CLI cluster with Terraform-event alerts (valid only with the CRD patch). */
 function synthesizedRepo(): string {
@@ -31,7 +33,7 @@ function synthesizedRepo(): string {
     maxCount: 5,
   });
   const flux = new FluxBootstrap(app, "flux", { clusterName: "aks-dev", repositoryUrl: "https://github.com/example-org/gitops.git" });
-  new TerraformControllerCR(app, "aks-dev-tf", { cluster: flux, stack: infra, approval: ApprovalMode.AUTO });
+  new TerraformControllerCR(app, "aks-dev-tf", { cluster: flux, stack: infra, approval: ApprovalMode.AUTO, runnerPod: RUNNER_SECRET });
   flux.addAlerts("alerts", { provider: NotificationProvider.msteams({ secretName: "msteams-webhook" }), terraformEvents: true });
   app.synth();
   return ws.repo;
@@ -98,7 +100,7 @@ describe("validate: a GitOps repo checked without Azure, a cluster or the app", 
     const app = newApp(ws);
     const infra = new InfrastructureStack(app, "aks-dev", { subscriptionId: SUBSCRIPTION });
     const flux = new FluxBootstrap(app, "flux", { clusterName: "aks-dev", repositoryUrl: "https://github.com/example-org/gitops.git" });
-    new TerraformControllerCR(app, "aks-dev-tf", { cluster: flux, stack: infra, approval: ApprovalMode.AUTO });
+    new TerraformControllerCR(app, "aks-dev-tf", { cluster: flux, stack: infra, approval: ApprovalMode.AUTO, runnerPod: RUNNER_SECRET });
     app.synth();
     expect(fs.existsSync(path.join(ws.repo, "clusters/aks-dev/flux-system"))).toBe(false);
     expect(validateRepo({ dir: ws.repo }).problems).toEqual([]);
