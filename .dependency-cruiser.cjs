@@ -8,7 +8,7 @@
  */
 
 /** Lowest first: a folder may import only the folders before it. lib/index.ts (the root barrel) may import them all. */
-const LAYERS = ["core", "kubernetes", "schema", "azure", "flux", "tofu", "cluster", "synth", "checks", "app", "policy", "testing"];
+const LAYERS = ["core", "kubernetes", "schema", "azure", "flux", "tofu", "cluster", "synth", "checks", "app", "policy", "testing", "cli"];
 
 const upwardImportRules = LAYERS.slice(0, -1).map((layer, i) => ({
   name: `layer-${layer}`,

@@ -25,7 +25,16 @@ const BUILD_LIB = path.join(BUILD, "lib");
 const PACKAGE = path.join(BUILD, "package");
 /** What the cdktn flavour requires (cdktn-cli needs 22.19: `markAsUncloneable`); its peers, read from the dev install's pins. */
 const CDKTN_ENGINE = ">=22.19.0";
-const DOCS = ["README.md", "CHANGELOG.md", "LICENSE", "docs/testing.md", "docs/policy.md", "docs/migration-cdktn.md", "docs/flavours.md"];
+const DOCS = [
+  "README.md",
+  "CHANGELOG.md",
+  "LICENSE",
+  "docs/testing.md",
+  "docs/policy.md",
+  "docs/migration-cdktn.md",
+  "docs/flavours.md",
+  "docs/getting-started.md",
+];
 const CDKTF_NAMES = /(?:from\s+|require\(\s*|import\(\s*)["'](?:cdktf|@cdktf\/provider-azurerm)(?:\/[^"']*)?["']/;
 
 function filesUnder(dir: string): string[] {
@@ -103,6 +112,8 @@ function writePackage(): void {
     license: root.license,
     keywords: root.keywords.map((k: string) => (k === "cdktf" ? "cdktn" : k)),
     main: root.main,
+    // The same command line under the flavour's name (`npx cdktn-aks-gitops init`); its framework default is cdktn.
+    bin: { "cdktn-aks-gitops": root.bin["cdktf-aks-gitops"] },
     types: root.types,
     exports: root.exports,
     typesVersions: root.typesVersions,

@@ -152,7 +152,8 @@ describe("flux CLI mode", () => {
     const { flux } = withTerraform(a, { namespace: "gitops", branch: "trunk", sourceInterval: Duration.minutes(2) });
     expect(render(a).get("clusters/aks-dev/kustomization.yaml")[0].resources).toEqual(["gitops", "tofu-controller.yaml", "terraform.yaml"]);
     expect(flux.bootstrapInstructions).toBe(
-      `flux bootstrap git --url=${REPO} --branch=trunk --path=./clusters/aks-dev --namespace=gitops --interval=2m`,
+      `flux bootstrap git --url=${REPO} --branch=trunk --path=./clusters/aks-dev --namespace=gitops --interval=2m ` +
+        `--token-auth=true --username="$GIT_USERNAME" --password="$GIT_PASSWORD"`,
     );
   });
 

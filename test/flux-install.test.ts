@@ -71,7 +71,14 @@ describe("install: the mode as a value", () => {
     expect(cli.mode).toBe(FluxInstallMode.FLUX_CLI);
     expect(cli.extensionStack).toBeUndefined();
     expect(cli.gitCredentialsSecret).toBe("flux-system");
-    expect(cli.bootstrapInstructions).toMatch(/^flux bootstrap git --url=\S+ --branch=main --path=\.\/clusters\/aks-prod --interval=1m$/);
+    // An HTTPS repo needs --token-auth, else bootstrap switches the sync to SSH (flux2 v2.9 cmd/flux/bootstrap_git.go).
+    expect(cli.bootstrapInstructions).toMatch(
+      /^flux bootstrap git --url=https:\S+ --branch=main --path=\.\/clusters\/aks-prod --interval=1m --token-auth=true --username="\$GIT_USERNAME" --password="\$GIT_PASSWORD"$/,
+    );
+    const ssh = new FluxBootstrap(a, "ssh", { clusterName: "aks-ssh", repositoryUrl: "ssh://git@github.com/example-org/gitops.git" });
+    expect(ssh.bootstrapInstructions).toBe(
+      "flux bootstrap git --url=ssh://git@github.com/example-org/gitops.git --branch=main --path=./clusters/aks-ssh --interval=1m",
+    );
     expect(FluxInstall.cli()).toBeInstanceOf(FluxCliInstall);
     expect(FluxInstall.aksExtension(AKS)).toBeInstanceOf(AksExtensionInstall);
   });

@@ -5,6 +5,7 @@ import { markGitOpsApp } from "../core/gitops-app-marker";
 import { addPropValidation, gitopsDebug, GitOpsSynthError } from "../core/validation";
 import { collectWarnings, discardCdktfOutputOnRefusal, findProjectRoot, RenderedFile, WritePlan } from "../synth";
 import { acknowledgedSet, validateAppProps } from "./app-props";
+import { nextSteps } from "./next-steps";
 import { collectAndRender, runSynthSequence } from "./synth-sequence";
 
 /** Context key that sets the GitOps repo directory, relative to the directory of `cdktf.json`. */
@@ -151,6 +152,7 @@ export class GitOpsApp extends App {
     if (stale.length) this.log(`gitops: acknowledgedChanges that acknowledged nothing in this synth (remove them): ${stale.join(", ")}`);
     logReport(this.log, this.lastReport);
     for (const n of notices) this.log(`gitops: ${n}`);
+    for (const step of nextSteps(this, this.gitopsRoot)) this.log(step);
   }
 
   /** @internal Collects and renders every GitOps file of the app, without touching the disk. */

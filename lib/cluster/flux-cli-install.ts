@@ -90,7 +90,10 @@ class BoundFluxCliInstall implements IBoundFluxInstall {
   get bootstrapInstructions(): string {
     const { namespace, repositoryUrl, branch, folder, sourceInterval } = this.context;
     const ns = namespace === "flux-system" ? "" : ` --namespace=${namespace}`;
-    return `flux bootstrap git --url=${repositoryUrl} --branch=${branch} --path=./${folder}${ns} --interval=${safeGo(sourceInterval)}`;
+    return (
+      `flux bootstrap git --url=${repositoryUrl} --branch=${branch} --path=./${folder}${ns} --interval=${safeGo(sourceInterval)}` +
+      bootstrapCredentialFlags(repositoryUrl)
+    );
   }
 
   get bootstrapStack(): RepoTerraformStack | undefined {
@@ -155,4 +158,17 @@ function safeGo(d: { toGo(): string }): string {
   } catch {
     return String(d);
   }
+}
+
+/**
+ * The credentials flags of `flux bootstrap git` (flux2 v2.9 cmd/flux/bootstrap_git.go): over HTTP(S), without
+ * `--token-auth` bootstrap switches the cluster's sync to SSH with a generated deploy key, so a private HTTPS repo
+ * needs `--token-auth=true` with a username and a token as password (stored in the flux-system Secret). The values
+ * come from the shell (`GIT_USERNAME`, `GIT_PASSWORD`: a token that may push), never from Git. Over SSH, bootstrap
+ * pushes with the SSH agent and generates the cluster's deploy key itself.
+ */
+function bootstrapCredentialFlags(repositoryUrl: string): string {
+  if (!/^https?:\/\//.test(repositoryUrl)) return "";
+  const insecure = repositoryUrl.startsWith("http://") ? " --allow-insecure-http=true" : "";
+  return ` --token-auth=true --username="$GIT_USERNAME" --password="$GIT_PASSWORD"${insecure}`;
 }

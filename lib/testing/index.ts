@@ -9,6 +9,6 @@
 export { synthGitOps, synthGitOpsFiles, testApp } from "./synth";
 export type { GitOpsAnnotation, GitOpsFileMap, GitOpsSynthResult, SynthGitOpsOptions, TestAppProps } from "./synth";
 export { allNodePoolProblems, crdSchemaProblems, guardedNodePoolProblems } from "./matchers";
-export type { CrdSchemaOptions, GuardedNodePoolExpectation } from "./matchers";
+export type { CrdSchemaOptions, GitOpsSuppression, GuardedNodePoolExpectation } from "./matchers";
 export { gitOpsMatchers, setupGitOpsMatchers } from "./jest-matchers";
 export type { MatcherContext, MatcherResult } from "./jest-matchers";

@@ -15,7 +15,10 @@ declare global {
        * on, `min_count` ≥ floor (default 3), `max_count` ≥ `min_count`, `node_count` in `ignore_changes`.
        */
       toBeGuardedNodePool(expectation?: GuardedNodePoolExpectation): R;
-      /** Every node pool in a GitOps file map or Terraform JSON is guarded, and there is at least one. */
+      /**
+       * Every node pool in a GitOps file map, Terraform JSON or `synthGitOps` result is guarded, and there is at least
+       * one. Given a `synthGitOps` result, what a policy suppression waives on a pool (GitOps-NP1 to NP4) is not reported.
+       */
       toHaveOnlyGuardedNodePools(expectation?: GuardedNodePoolExpectation): R;
     }
   }

@@ -128,38 +128,77 @@ export function guardedNodePoolProblems(received: unknown, expectation: GuardedN
   const attributes = nodePoolBlock(received);
   if (!attributes)
     return [`expected a node pool (GuardedNodePool, KubernetesClusterNodePool or its ${NODE_POOL_TYPE} block), got ${describe(received)}`];
+  return poolProblems(attributes, expectation).map((p) => p.text);
+}
+
+/** The policy rule (GitOpsChecks) that reports the same thing as a check of the matcher, so its suppression waives it. */
+const NODE_POOL_RULES = { autoscaling: "GitOps-NP1", minCount: "GitOps-NP2", nodeCount: "GitOps-NP3", preventDestroy: "GitOps-NP4" };
+
+interface PoolProblem {
+  /** The rule id whose suppression waives this problem; none for `max_count` (no rule checks it). */
+  readonly rule?: string;
+  readonly text: string;
+}
+
+function poolProblems(attributes: Record<string, unknown>, expectation: GuardedNodePoolExpectation): PoolProblem[] {
   const floor = expectation.minCountFloor ?? 3;
-  const problems: string[] = [];
+  const problems: PoolProblem[] = [];
   const lifecycle = (attributes.lifecycle ?? {}) as Record<string, unknown>;
   if (attributes.auto_scaling_enabled !== true)
-    problems.push(`auto_scaling_enabled = ${describe(attributes.auto_scaling_enabled)}, expected true`);
+    problems.push({
+      rule: NODE_POOL_RULES.autoscaling,
+      text: `auto_scaling_enabled = ${describe(attributes.auto_scaling_enabled)}, expected true`,
+    });
   const min = attributes.min_count;
   const max = attributes.max_count;
-  if (typeof min !== "number" || min < floor) problems.push(`min_count = ${describe(min)}, expected a number ≥ the floor ${floor}`);
+  if (typeof min !== "number" || min < floor)
+    problems.push({ rule: NODE_POOL_RULES.minCount, text: `min_count = ${describe(min)}, expected a number ≥ the floor ${floor}` });
   if (typeof max !== "number" || (typeof min === "number" && max < min))
-    problems.push(`max_count = ${describe(max)}, expected a number ≥ min_count (${describe(min)})`);
+    problems.push({ text: `max_count = ${describe(max)}, expected a number ≥ min_count (${describe(min)})` });
   const ignore = lifecycle.ignore_changes;
   const ignored = ignore === "all" || (Array.isArray(ignore) && ignore.some((a) => a === "node_count" || a === "all"));
-  if (!ignored) problems.push(`lifecycle.ignore_changes = ${describe(ignore)}, expected it to contain "node_count"`);
+  if (!ignored)
+    problems.push({
+      rule: NODE_POOL_RULES.nodeCount,
+      text: `lifecycle.ignore_changes = ${describe(ignore)}, expected it to contain "node_count"`,
+    });
   if (expectation.preventDestroy && lifecycle.prevent_destroy !== true) {
-    problems.push(`lifecycle.prevent_destroy = ${describe(lifecycle.prevent_destroy)}, expected true`);
+    problems.push({
+      rule: NODE_POOL_RULES.preventDestroy,
+      text: `lifecycle.prevent_destroy = ${describe(lifecycle.prevent_destroy)}, expected true`,
+    });
   }
   return problems;
 }
 
+/** Rule ids of the node pool checks, for collecting the suppressions a synth result carries. */
+export const NODE_POOL_RULE_IDS: readonly string[] = Object.values(NODE_POOL_RULES);
+
+/** A policy suppression in effect on a construct (on it, or on an ancestor with `applyToChildren`). */
+export interface GitOpsSuppression {
+  /** Construct path of the suppressed construct, e.g. `prod/corepool/pool`. */
+  readonly constructPath: string;
+  readonly id: string;
+  readonly reason: string;
+}
+
 /**
  * Checks every node pool in Terraform JSON: a GitOps file map (every `.tf.json` file), one `main.tf.json` as text or
- * parsed. Returns one line per problem, each naming the file and the resource; a tree without node pools is a
+ * parsed, or what `synthGitOps` returns: then a problem that a policy suppression waives on that pool (the rule that
+ * reports the same thing: GitOps-NP1 autoscaling, NP2 min_count floor, NP3 node_count ignored, NP4 prevent_destroy)
+ * is not one. Returns one line per problem, each naming the file and the resource; a tree without node pools is a
  * problem too (the assertion would otherwise pass on the wrong input).
  */
 export function allNodePoolProblems(received: unknown, expectation: GuardedNodePoolExpectation = {}): string[] {
+  const suppressions = isSynthResult(received) ? received.suppressions : [];
+  const input = isSynthResult(received) ? received.files : received;
   const configs: { where: string; tf: unknown }[] = [];
-  if (isFileMap(received)) {
-    for (const [p, text] of Object.entries(received)) if (p.endsWith(".tf.json")) configs.push({ where: p, tf: parseJson(text) });
-  } else if (typeof received === "string") {
-    configs.push({ where: "Terraform JSON", tf: parseJson(received) });
+  if (isFileMap(input)) {
+    for (const [p, text] of Object.entries(input)) if (p.endsWith(".tf.json")) configs.push({ where: p, tf: parseJson(text) });
+  } else if (typeof input === "string") {
+    configs.push({ where: "Terraform JSON", tf: parseJson(input) });
   } else {
-    configs.push({ where: "Terraform JSON", tf: received });
+    configs.push({ where: "Terraform JSON", tf: input });
   }
   const problems: string[] = [];
   let pools = 0;
@@ -167,11 +206,22 @@ export function allNodePoolProblems(received: unknown, expectation: GuardedNodeP
     const byId = ((tf as { resource?: Record<string, unknown> } | null)?.resource?.[NODE_POOL_TYPE] ?? {}) as Record<string, unknown>;
     for (const [id, block] of Object.entries(byId)) {
       pools++;
-      for (const p of guardedNodePoolProblems(block, expectation)) problems.push(`${where} ${NODE_POOL_TYPE}.${id}: ${p}`);
+      const attributes = nodePoolBlock(block);
+      const constructPath = (block as { "//"?: { metadata?: { path?: unknown } } } | null)?.["//"]?.metadata?.path;
+      const waived = new Set(suppressions.filter((s) => s.constructPath === constructPath).map((s) => s.id));
+      const found: PoolProblem[] = attributes
+        ? poolProblems(attributes, expectation)
+        : guardedNodePoolProblems(block).map((text) => ({ text }));
+      for (const p of found) if (!p.rule || !waived.has(p.rule)) problems.push(`${where} ${NODE_POOL_TYPE}.${id}: ${p.text}`);
     }
   }
   if (pools === 0) problems.push(`no ${NODE_POOL_TYPE} found in ${configs.map((c) => c.where).join(", ") || "the input"}`);
   return problems;
+}
+
+function isSynthResult(x: unknown): x is { files: Record<string, string>; suppressions: readonly GitOpsSuppression[] } {
+  const r = x as { files?: unknown; suppressions?: unknown } | null;
+  return r !== null && typeof r === "object" && isFileMap(r.files) && Array.isArray(r.suppressions);
 }
 
 function nodePoolBlock(received: unknown): Record<string, unknown> | undefined {

@@ -4,10 +4,12 @@ import * as path from "path";
 import { IConstruct } from "constructs";
 import { GitOpsApp, GitOpsAppProps } from "../app/gitops-app";
 import { runSynthSequence } from "../app/synth-sequence";
-import { AnnotationMetadataEntryType, Annotations, Aspects, IAspect, TerraformStack } from "../core/framework";
+import { AnnotationMetadataEntryType, Annotations, Aspects, IAspect, TerraformResource, TerraformStack } from "../core/framework";
 import { GitOpsSynthError } from "../core/validation";
-import { OWNERSHIP_RECORD_PATH, RepoView, validateTree } from "../synth";
-import { _recordFluxTargets } from "./matchers";
+import { NODE_POOL_TYPE } from "../policy/subjects";
+import { findSuppression } from "../policy/suppressions";
+import { findProjectRoot, OWNERSHIP_RECORD_PATH, RepoView, validateTree } from "../synth";
+import { _recordFluxTargets, GitOpsSuppression, NODE_POOL_RULE_IDS } from "./matchers";
 
 /** GitOps repo files by repo-relative path (forward slashes), in path order. */
 export type GitOpsFileMap = Record<string, string>;
@@ -41,6 +43,16 @@ export interface GitOpsSynthResult {
   readonly files: GitOpsFileMap;
   /** Every annotation of the synthesized stacks, in construct order. */
   readonly annotations: GitOpsAnnotation[];
+  /**
+   * The error and warning annotations (policy findings, warnings): `annotations` without the info ones, such as the
+   * suppressed findings a pack with `logSuppressions` logs. `expect(findings).toEqual([])` says "no findings".
+   */
+  readonly findings: GitOpsAnnotation[];
+  /**
+   * The policy suppressions in effect on each node pool for the rules the node pool matchers check (GitOps-NP1 to
+   * NP4): `expect(result).toHaveOnlyGuardedNodePools()` does not report what they waive.
+   */
+  readonly suppressions: GitOpsSuppression[];
 }
 
 const LEVELS: Readonly<Record<string, GitOpsAnnotation["level"]>> = {
@@ -82,7 +94,21 @@ export function synthGitOps(scope: IConstruct, options: SynthGitOpsOptions = {})
   for (const [p, bytes] of entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) files[p] = bytes.toString("utf8");
   // toMatchCrdSchema() then checks each cluster's files against its own Flux version, as this synth did.
   _recordFluxTargets(files, result.fluxTargets);
-  return { files, annotations };
+  const findings = annotations.filter((a) => a.level !== "info");
+  return { files, annotations, findings, suppressions: nodePoolSuppressions(subtree) };
+}
+
+/** The suppressions of the node pool rules on every node pool resource of the tree. */
+function nodePoolSuppressions(subtree: IConstruct): GitOpsSuppression[] {
+  const pools = subtree.node
+    .findAll()
+    .filter((c) => TerraformResource.isTerraformResource(c) && (c as TerraformResource).terraformResourceType === NODE_POOL_TYPE);
+  return pools.flatMap((pool) =>
+    NODE_POOL_RULE_IDS.flatMap((id) => {
+      const s = findSuppression(pool, id);
+      return s ? [{ constructPath: pool.node.path, id, reason: s.reason }] : [];
+    }),
+  );
 }
 
 /**
@@ -117,22 +143,54 @@ export function synthGitOpsFiles(scope: IConstruct, options: SynthGitOpsOptions 
 }
 
 /** Props of a test app; everything but the output locations. */
-export type TestAppProps = Omit<GitOpsAppProps, "outdir" | "gitopsRoot">;
+export interface TestAppProps extends Omit<GitOpsAppProps, "outdir" | "gitopsRoot"> {
+  /**
+   * The `cdktf.json` whose `context` the app starts with, as `cdktf synth` does; entries of `context` override its
+   * entries. `false`: no file is read.
+   * @default - the `cdktf.json` found from the working directory upwards (the one `cdktf synth` reads), if any
+   */
+  readonly cdktfJson?: string | false;
+}
 
 /**
  * A `GitOpsApp` for tests: cdktf's output directory is a fresh temp directory (cdktf creates it when the app is
  * constructed, as `Testing.app()` does), the GitOps root is another temp directory that only a real `app.synth()`
- * would write to, the synth summary is not logged and stack traces are off. Use it with `synthGitOpsFiles`.
+ * would write to, the synth summary is not logged and stack traces are off. Its context is that of the project's
+ * `cdktf.json` (see `cdktfJson`), so an app that reads `tryGetContext` sees in tests what it sees at synth. Use it
+ * with `synthGitOpsFiles`.
  */
 export function testApp(props: TestAppProps = {}): GitOpsApp {
+  const { cdktfJson, ...appProps } = props;
   const base = fs.mkdtempSync(path.join(os.tmpdir(), "cdktf-aks-gitops-test-"));
   return new GitOpsApp({
     stackTraces: false,
     log: () => {},
-    ...props,
+    ...appProps,
+    context: { ...cdktfJsonContext(cdktfJson), ...props.context },
     outdir: path.join(base, "cdktf.out"),
     gitopsRoot: path.join(base, "repo"),
   });
+}
+
+/** The `context` object of a cdktf.json (the given one, or the one found from the cwd upwards); none for `false`. */
+function cdktfJsonContext(file: string | false | undefined): Record<string, unknown> {
+  if (file === false) return {};
+  const found = file ?? path.join(findProjectRoot(), "cdktf.json");
+  if (file === undefined && !fs.existsSync(found)) return {};
+  let config: { context?: unknown };
+  try {
+    config = JSON.parse(fs.readFileSync(found, "utf8")) as { context?: unknown };
+  } catch (e) {
+    throw new Error(`testApp: cannot read the context of ${found}: ${(e as Error).message} (pass cdktfJson: false to read none)`, {
+      cause: e,
+    });
+  }
+  const context = config?.context;
+  if (context === undefined) return {};
+  if (context === null || typeof context !== "object" || Array.isArray(context)) {
+    throw new Error(`testApp: the "context" of ${found} is not an object`);
+  }
+  return context as Record<string, unknown>;
 }
 
 /**

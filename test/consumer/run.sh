@@ -165,4 +165,6 @@ grep -E "^(Tests|Snapshots):" "$WORK/jest-2.log"
 source "$REPO/test/consumer/typescript7.sh"
 typescript7_leg cdktf
 
+bash "$REPO/test/consumer/starter.sh" "$TARBALL" # the starter (init, synth, its test, validate): its own script
+
 step "consumer test passed"

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Consumer test of the starter (#16 items 1, 5), called by run.sh with the packed tarball:
+#   `cdktf-aks-gitops init` run from the tarball's own files into a fresh temp dir; npm install (the library from the
+#   tarball); the first `cdktf synth` (timed from init) prints the open next step; the generated jest test passes with
+#   no ts-jest warning; `validate` through the project's installed bin passes on the synthesized tree and fails, one
+#   line per problem, on a hand edit; a second synth changes nothing.
+# KEEP_CONSUMER_DIR=1 keeps the temp project.
+set -euo pipefail
+
+TARBALL="$1"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/cdktf-aks-gitops-starter.XXXXXX")"
+START=$SECONDS
+export CHECKPOINT_DISABLE=1 npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+cleanup() {
+  local rc=$?
+  if [[ $rc -ne 0 || "${KEEP_CONSUMER_DIR:-}" == 1 ]]; then echo "starter test: project kept in $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+step() { printf '\n== starter: %s (%ss)\n' "$1" "$((SECONDS - START))"; }
+fail() { echo "starter test FAILED: $*" >&2; exit 1; }
+
+step "init from the tarball"
+mkdir -p "$WORK/pkg" && tar -xzf "$TARBALL" -C "$WORK/pkg"
+APP="$WORK/platform-gitops"
+T0=$(date +%s.%N)
+node "$WORK/pkg/package/dist/cli/main.js" init "$APP" --library "file:$TARBALL"
+[[ -f "$APP/.github/workflows/gitops.yml" && -f "$APP/.gitignore" ]] || fail "init did not write the workflow and .gitignore"
+if node "$WORK/pkg/package/dist/cli/main.js" init "$APP" 2>"$WORK/init-again.log"; then fail "a second init overwrote the project"; fi
+grep -q "init never overwrites a file" "$WORK/init-again.log" || { cat "$WORK/init-again.log"; fail "the refusal does not say why"; }
+
+step "npm install"
+cd "$APP"
+npm install --no-audit --no-fund --prefer-offline --loglevel=error >"$WORK/npm-install.log" 2>&1 || { cat "$WORK/npm-install.log"; fail "npm install"; }
+[[ -x node_modules/.bin/cdktf-aks-gitops ]] || fail "the package's bin is not installed"
+
+step "first synth"
+npx cdktf synth >"$WORK/synth-1.log" 2>&1 || { cat "$WORK/synth-1.log"; fail "cdktf synth"; }
+T1=$(date +%s.%N)
+printf 'starter: init to first synth (npm install included): %.1f s\n' "$(echo "$T1 - $T0" | bc)"
+grep -E '^gitops: ' "$WORK/synth-1.log" || true
+grep -q "gitops: next step for aks-dev: commit and push, apply bootstrap/aks-dev once" "$WORK/synth-1.log" || fail "synth did not print the next step"
+[[ "$(grep -c 'gitops: next step' "$WORK/synth-1.log")" == 1 ]] || fail "the next step is not printed exactly once"
+[[ -f clusters/aks-dev/terraform/node-pools.yaml && -f bootstrap/aks-dev/main.tf.json ]] || fail "the tree was not written"
+
+step "type check and the generated jest test"
+npx tsc --noEmit || fail "tsc"
+npx jest --ci=false >"$WORK/jest.log" 2>&1 || { cat "$WORK/jest.log"; fail "jest"; }
+if grep -qi "deprecated" "$WORK/jest.log"; then cat "$WORK/jest.log"; fail "jest printed a deprecation warning"; fi
+npx jest --ci >"$WORK/jest-ci.log" 2>&1 || { cat "$WORK/jest-ci.log"; fail "jest --ci (snapshot not stable)"; }
+grep -E "^(Tests|Snapshots):" "$WORK/jest-ci.log"
+
+step "commit, validate, second synth"
+git init -q && git add -A && git -c user.name=t -c user.email=t@example.com commit -qm "initial GitOps repo"
+npx cdktf-aks-gitops validate >"$WORK/validate.log" 2>&1 || { cat "$WORK/validate.log"; fail "validate of the synthesized tree"; }
+cat "$WORK/validate.log"
+npx cdktf synth >"$WORK/synth-2.log" 2>&1 || { cat "$WORK/synth-2.log"; fail "second cdktf synth"; }
+grep -q "gitops: 0 written" "$WORK/synth-2.log" || { cat "$WORK/synth-2.log"; fail "the second synth changed files"; }
+git diff --exit-code >/dev/null || fail "the second synth left a diff"
+[[ -z "$(git ls-files --others --exclude-standard)" ]] || fail "the second synth left untracked files: $(git ls-files --others --exclude-standard)"
+
+sed -i 's/interval: 5m/interval: 1m/' clusters/aks-dev/terraform/node-pools.yaml
+if npx cdktf-aks-gitops validate >"$WORK/validate-bad.log" 2>&1; then cat "$WORK/validate-bad.log"; fail "validate passed a hand edit"; fi
+grep -q "^validate: clusters/aks-dev/terraform/node-pools.yaml: edited by hand" "$WORK/validate-bad.log" || { cat "$WORK/validate-bad.log"; fail "validate did not name the hand edit"; }
+echo "ok: validate refuses the hand edit"
+step "starter test passed"
