@@ -5,6 +5,7 @@ import { markGitOpsApp } from "../core/gitops-app-marker";
 import { addPropValidation, gitopsDebug, GitOpsSynthError } from "../core/validation";
 import { collectWarnings, discardCdktfOutputOnRefusal, findProjectRoot, RenderedFile, WritePlan } from "../synth";
 import { acknowledgedSet, validateAppProps } from "./app-props";
+import { checkConstructsOutsideStacks, takeOverOutsideStacksCheck } from "./outside-stacks";
 import { collectAndRender, runSynthSequence } from "./synth-sequence";
 
 /** Context key that sets the GitOps repo directory, relative to the directory of `cdktf.json`. */
@@ -94,6 +95,7 @@ export class GitOpsApp extends App {
     // framework frames per policy finding. GITOPS_DEBUG brings them back; an explicit stackTraces prop wins.
     super({ ...props, stackTraces: props.stackTraces ?? gitopsDebug() });
     markGitOpsApp(this);
+    const outsideStacksChecked = takeOverOutsideStacksCheck(this);
     const projectRoot = findProjectRoot();
     const configured = props.gitopsRoot ?? (this.node.tryGetContext(GITOPS_ROOT_CONTEXT) as string | undefined);
     // A root that is no string (JavaScript) is reported by validation; until then it is the project root.
@@ -107,6 +109,7 @@ export class GitOpsApp extends App {
     addPropValidation(this, (c) => {
       if (log !== undefined) c.check(typeof log === "function", "log", log, "a function that takes one line of text");
       validateAppProps(c, { configuredRoot: configured, gitopsRoot: this.gitopsRoot, acknowledged, baseRef });
+      if (outsideStacksChecked) checkConstructsOutsideStacks(c, this);
     });
   }
 
