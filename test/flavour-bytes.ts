@@ -28,9 +28,23 @@ export function bindingProviderVersion(): string {
 export const BINDING_HAS_USER_ASSIGNED_IDENTITY_ID =
   Object.getOwnPropertyDescriptor(FederatedIdentityCredential.prototype, "userAssignedIdentityId") !== undefined;
 
-/** The attributes a credential written for this binding has for its identity, given how the cdktf flavour wrote them. */
-export function credentialIdentityForBinding(committed: { parent_id: unknown; resource_group_name: unknown }): Record<string, unknown> {
-  return BINDING_HAS_USER_ASSIGNED_IDENTITY_ID
+/** What a binding writes differently: the azurerm version it pins, and whether its credential has the renamed argument. */
+export interface BindingTraits {
+  readonly version: string;
+  readonly userAssignedIdentityId: boolean;
+}
+
+/** The binding in use. */
+export function bindingTraits(): BindingTraits {
+  return { version: bindingProviderVersion(), userAssignedIdentityId: BINDING_HAS_USER_ASSIGNED_IDENTITY_ID };
+}
+
+/** The attributes a credential written for a binding has for its identity, given how the cdktf flavour wrote them. */
+export function credentialIdentityForBinding(
+  committed: { parent_id: unknown; resource_group_name: unknown },
+  traits: Pick<BindingTraits, "userAssignedIdentityId"> = { userAssignedIdentityId: BINDING_HAS_USER_ASSIGNED_IDENTITY_ID },
+): Record<string, unknown> {
+  return traits.userAssignedIdentityId
     ? { user_assigned_identity_id: committed.parent_id }
     : { parent_id: committed.parent_id, resource_group_name: committed.resource_group_name };
 }
@@ -40,28 +54,28 @@ type TfJson = {
   resource?: Record<string, Record<string, Record<string, unknown>>>;
 };
 
-/** A committed Terraform file as this flavour writes it. */
-function terraformForBinding(text: string): string {
+/** A committed Terraform file as a binding writes it. */
+function terraformForBinding(text: string, traits: BindingTraits): string {
   const tf = JSON.parse(text) as TfJson;
   const pin = tf.terraform?.required_providers?.azurerm;
-  if (pin) pin.version = bindingProviderVersion();
+  if (pin) pin.version = traits.version;
   for (const [address, body] of Object.entries(tf.resource?.azurerm_federated_identity_credential ?? {})) {
     const { parent_id, resource_group_name, ...rest } = body;
     tf.resource!.azurerm_federated_identity_credential[address] = {
       ...rest,
-      ...credentialIdentityForBinding({ parent_id, resource_group_name }),
+      ...credentialIdentityForBinding({ parent_id, resource_group_name }, traits),
     };
   }
   return stableJson(tf);
 }
 
 /**
- * The committed files of one tree (repo-relative path → text) as this flavour writes them: the Terraform files
- * derived, then the ownership record's hashes of the files that changed.
+ * The committed files of one tree (repo-relative path → text) as a binding (default: the one in use) writes them: the
+ * Terraform files derived, then the ownership record's hashes of the files that changed.
  */
-export function treeForBinding(committed: ReadonlyMap<string, string>): Map<string, string> {
+export function treeForBinding(committed: ReadonlyMap<string, string>, traits: BindingTraits = bindingTraits()): Map<string, string> {
   const out = new Map<string, string>();
-  for (const [rel, text] of committed) out.set(rel, rel.endsWith(".tf.json") ? terraformForBinding(text) : text);
+  for (const [rel, text] of committed) out.set(rel, rel.endsWith(".tf.json") ? terraformForBinding(text, traits) : text);
   const recordText = committed.get(OWNERSHIP_RECORD);
   if (recordText !== undefined) {
     const record = parseRecord(recordText);
