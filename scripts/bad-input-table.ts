@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { BAD_INPUT_ROWS, runRow } from "../test/bad-input-matrix";
+import { BAD_INPUT_ROWS, BadInputRow, runRow } from "../test/bad-input-matrix";
 
 export const TABLE_FILE = "docs/bad-input-matrix.md";
 
@@ -26,7 +26,8 @@ export function renderBadInputTable(): string {
     "app synthesizes (`app.synth()` / `cdktf synth`), **before anything is written**: no file of the GitOps repo, not even",
     "`cdktf.out/`. A mistake gets exactly one message, `[construct path] prop = value: allowed is …`, and all mistakes of",
     "one synth are reported together in one `GitOpsSynthError`. Each row below is one test in",
-    "`test/bad-input-matrix.test.ts`; the message column is what that test's synth printed.",
+    "`test/bad-input-matrix.test.ts`; the message column is what that test's synth printed in the cdktf flavour. Where the",
+    "cdktn flavour (cdktn 0.24, constructs 10.7) does something else, the row says so after the message.",
     "",
     `${BAD_INPUT_ROWS.length} rows: ${[...counts].map(([c, n]) => `${c} ${n}`).join(", ")}.`,
     "",
@@ -55,14 +56,20 @@ export function renderBadInputTable(): string {
             ? `(${run.problems.length} problems) ${run.error.message}`
             : "(not refused)";
       const normalized = message.split(run.dir).join("<tmp>");
-      const value = r.note ? `${code(r.value)} (${cell(r.note)})` : code(r.value);
-      lines.push(`| ${cell(r.construct)} | ${code(r.prop)} | ${value} | ${code(normalized)} |`);
+      const flavour = r.cdktnFlavour ? ` (cdktn flavour: ${cell(r.cdktnFlavour)})` : "";
+      lines.push(`${tableLineKey(r)} ${code(normalized)}${flavour} |`);
     } finally {
       fs.rmSync(run.dir, { recursive: true, force: true });
     }
   }
   lines.push("");
   return lines.join("\n");
+}
+
+/** The start of a row's line in the table, up to its message: how the cdktn leg finds the lines it can compare. */
+export function tableLineKey(r: BadInputRow): string {
+  const value = r.note ? `${code(r.value)} (${cell(r.note)})` : code(r.value);
+  return `| ${cell(r.construct)} | ${code(r.prop)} | ${value} |`;
 }
 
 function cell(text: string): string {

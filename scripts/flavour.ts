@@ -7,8 +7,9 @@
  *                                                  -> flavours/cdktn/build/package (dist/, lib/, package.json, docs)
  *   npx ts-node scripts/flavour.ts pack cdktn      build, then `npm pack` the package into flavours/cdktn/build
  *   npx ts-node scripts/flavour.ts example cdktn   build, then `cdktn synth` the worked example (main.ts) on Node 22 in
- *                                                  flavours/cdktn/build/example and list how its GitOps tree differs
- *                                                  from the committed one (cdktf): the files and changed lines
+ *                                                  flavours/cdktn/build/example, a Git repo holding the committed
+ *                                                  (cdktf) tree: refused by state safety, or any change but the azurerm
+ *                                                  pin, the credential's identity arguments and the record's hashes, fails
  *
  * The build swaps only the seam modules (scripts/route-through-seams.ts writes both flavours' seams) and refuses when
  * any other file still names the cdktf core or bindings, or when the seams are stale.
@@ -152,11 +153,63 @@ function pack(): void {
   console.log(path.join(BUILD, out.trim().split("\n").pop()!));
 }
 
-/** The worked example with the cdktn CLI: same main.ts and cdktf.json context, the flavour's sources and Node 22. */
+/** The committed GitOps tree of the worked example (cdktf flavour) that the cdktn synth starts from. */
+const EXAMPLE_TREE = ["infrastructure", "clusters", "bootstrap", ".gitops-generated.json"];
+/**
+ * The lines a switch of binding may change (docs/flavours.md): the azurerm pin, the federated credential's identity
+ * arguments (renamed in azurerm 4.65) and the ownership record's hashes. Anything else is a difference the provider
+ * versions do not require.
+ */
+const PROVIDER_LINES = [
+  /^\s*"version": "\d+\.\d+\.\d+",?$/,
+  /^\s*"(parent_id|user_assigned_identity_id|resource_group_name)": "[^"]*",?$/,
+  /^\s*"[^"]+": "[0-9a-f]{64}",?$/,
+];
+
+function git(cwd: string, ...args: string[]): string {
+  const identity = ["-c", "user.name=flavour", "-c", "user.email=flavour@example.invalid", "-c", "commit.gpgsign=false"];
+  return execFileSync("git", [...identity, ...args], { cwd, encoding: "utf8" });
+}
+
+/** The example folder as a Git repo whose HEAD is the committed (cdktf) tree, so that state safety compares with it. */
+function prepareExample(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  for (const entry of EXAMPLE_TREE) fs.cpSync(path.join(ROOT, entry), path.join(dir, entry), { recursive: true });
+  git(dir, "init", "-q");
+  git(dir, "add", "--", ...EXAMPLE_TREE);
+  git(dir, "commit", "-q", "-m", "the cdktf flavour's tree");
+}
+
+/** Fails unless the synth changed only what the provider versions require; lists the changed lines. */
+function checkSwitchDiff(dir: string): void {
+  const untracked = git(dir, "status", "--porcelain", "--", ...EXAMPLE_TREE)
+    .split("\n")
+    .filter((l) => l.startsWith("??"));
+  const diff = git(dir, "diff", "-U0", "--", ...EXAMPLE_TREE);
+  const changed = diff.split("\n").filter((l) => /^[-+]/.test(l) && !/^(---|\+\+\+) /.test(l));
+  // A line that only gains or loses its trailing comma (its neighbour was removed or added) is no change of its own.
+  const text = (l: string) => l.slice(1).replace(/,$/, "");
+  const onOtherSide = (l: string) => changed.some((o) => o[0] !== l[0] && text(o) === text(l));
+  const unexpected = changed.filter((l) => !PROVIDER_LINES.some((re) => re.test(l.slice(1))) && !onOtherSide(l));
+  console.log(
+    `the cdktn synth over the committed cdktf tree changed ${git(dir, "diff", "--stat", "--", ...EXAMPLE_TREE).trim() || "nothing"}`,
+  );
+  console.log(changed.join("\n"));
+  if (untracked.length || unexpected.length) {
+    fail(`changes the provider versions do not require:\n${[...untracked, ...unexpected].join("\n")}`);
+  }
+}
+
+/**
+ * The worked example with the cdktn CLI over the committed cdktf tree (the acceptance of a flavour switch): same
+ * main.ts and cdktf.json context, the flavour's sources and Node 22; the synth must not be refused (state safety
+ * compares with HEAD, the cdktf tree) and may change only the lines in PROVIDER_LINES.
+ */
 function example(): void {
   build();
   const dir = path.join(BUILD, "example");
-  fs.mkdirSync(dir, { recursive: true });
+  prepareExample(dir);
   fs.cpSync(BUILD_LIB, path.join(dir, "lib"), { recursive: true });
   fs.copyFileSync(path.join(ROOT, "main.ts"), path.join(dir, "main.ts"));
   const config = JSON.parse(fs.readFileSync(path.join(ROOT, "cdktf.json"), "utf8"));
@@ -181,15 +234,7 @@ function example(): void {
   const start = Date.now();
   execFileSync(path.join(FLAVOUR_DIR, "node_modules/.bin/cdktn"), ["synth"], { cwd: dir, env, stdio: "inherit" });
   console.log(`cdktn synth of main.ts: ${((Date.now() - start) / 1000).toFixed(1)} s`);
-  for (const tree of ["infrastructure", "clusters", "bootstrap"]) {
-    if (!fs.existsSync(path.join(ROOT, tree)) && !fs.existsSync(path.join(dir, tree))) continue;
-    try {
-      execFileSync("diff", ["-ru", path.join(ROOT, tree), path.join(dir, tree)], { stdio: "pipe" });
-      console.log(`${tree}/: identical to the committed (cdktf) tree`);
-    } catch (e) {
-      console.log(`${tree}/ differs from the committed (cdktf) tree:\n${String((e as { stdout?: Buffer }).stdout ?? e)}`);
-    }
-  }
+  checkSwitchDiff(dir);
 }
 
 const COMMANDS: Record<string, () => void> = { install, build, pack, example };

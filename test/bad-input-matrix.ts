@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Aspects, Lazy, TerraformVariable, Token } from "cdktf";
+import { Construct } from "constructs";
 import {
   ApprovalMode,
   Duration,
@@ -60,6 +61,8 @@ import {
   TolerationOperator,
   VarsFromKind,
 } from "../lib";
+import { FAIL_ON_CONSTRUCTS_OUTSIDE_OF_STACKS } from "../lib/app/outside-stacks";
+import { LIBRARY_CORE } from "../lib/core/framework-origin";
 import { CLUSTER_ID, listFiles, RUNNER_CREDENTIALS, SUBSCRIPTION } from "./helpers";
 
 export interface BadInputRow {
@@ -82,6 +85,31 @@ export interface BadInputRow {
   readonly build: (app: GitOpsApp) => void;
   /** The one problem line expected: construct path, prop, value as printed, and what is allowed. */
   readonly expected: RegExp;
+  /**
+   * What the cdktn flavour does differently, shown in the table beside the cdktf flavour's message (the committed table
+   * is rendered in the cdktf leg; the cdktn leg checks every other line of it).
+   */
+  readonly cdktnFlavour?: string;
+  /**
+   * True where the row cannot be refused because the input never reaches the library (constructs 10.7 rewrites a
+   * line feed in an id); the row's test then checks that nothing it wrote carries the input instead.
+   */
+  readonly notRefusedWhen?: () => boolean;
+}
+
+/** constructs >= 10.7 (the cdktn flavour's range) turns a line feed in a construct id into `--`, its `addr` separator. */
+export function constructsRewritesLineFeeds(): boolean {
+  return new Construct(undefined as never, "a\nb").node.id !== "a\nb";
+}
+
+/** The core this leg's library is built on, and the other one. */
+const OTHER_CORE = LIBRARY_CORE === "cdktn" ? "cdktf" : "cdktn";
+
+/** A class with the jsii type information of the other core's TerraformStack, as cdktf 0.21 and cdktn 0.24 write it. */
+function otherCoreStack(app: GitOpsApp, id: string): void {
+  class LegacyStack extends Construct {}
+  Object.defineProperty(LegacyStack, Symbol.for("jsii.rtti"), { value: { fqn: `${OTHER_CORE}.TerraformStack`, version: "0.2x" } });
+  new LegacyStack(app, id);
 }
 
 export const REPO_URL = "https://github.com/example-org/gitops.git";
@@ -3503,6 +3531,10 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     value: '"pool\\n---\\nkind: Secret"',
     build: (app) => void addPool(stack(app), "pool\n---\nkind: Secret"),
     expected: problem("infra/pool\\n---\\nkind: Secret", "construct id", '"pool\\n---\\nkind: Secret"', "an id without control characters"),
+    cdktnFlavour:
+      "not refused: constructs 10.7 turns the line feeds into `--` before the library sees the id (`pool-------kind: Secret`), " +
+      "so no line break is written",
+    notRefusedWhen: constructsRewritesLineFeeds,
   },
   {
     construct: "GuardedNodePool",
@@ -4048,6 +4080,32 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
       Aspects.of(app).add(new GitOpsChecks());
     },
     expected: problem("app", "Aspects.of(app).add(…)", "<policy pack GitOps>", "PolicyPack.applyTo(app, pack) instead"),
+  },
+  // ---------------------------------------------------------------- #15: cdktn's future flag, one core per app
+  {
+    construct: "GitOpsApp",
+    prop: "construct outside a TerraformStack",
+    value: 'new Construct(app, "stray")',
+    note: `${FAIL_ON_CONSTRUCTS_OUTSIDE_OF_STACKS} on`,
+    appProps: () => ({ context: { [FAIL_ON_CONSTRUCTS_OUTSIDE_OF_STACKS]: "true" } }),
+    build: (app) => {
+      flux(app);
+      new Construct(app, "stray");
+    },
+    expected: problem("app", "construct outside a TerraformStack", '"stray (Construct)"', "a TerraformStack, or a construct that writes"),
+  },
+  {
+    construct: "GitOpsApp",
+    prop: "construct",
+    value: "a TerraformStack of the other core",
+    build: (app) => otherCoreStack(app, "legacy"),
+    expected: problem(
+      "legacy",
+      "construct",
+      `LegacyStack (${OTHER_CORE}.TerraformStack, built on ${OTHER_CORE})`,
+      `a construct built on ${LIBRARY_CORE}, the core of this app`,
+    ),
+    cdktnFlavour: "the same message with the cores swapped: a cdktf stack in a cdktn app, `Install cdktn …`",
   },
 ];
 

@@ -9,6 +9,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { treeForBinding } from "./flavour-bytes";
 import { cleanupTempDirs, listFiles, OWNERSHIP_RECORD, sha256, tempDir } from "./helpers";
 
 const PROJECT = path.resolve(__dirname, "..");
@@ -72,12 +73,18 @@ function isPlaceholder(rel: string): boolean {
   return fs.readFileSync(path.join(fresh, rel), "utf8").startsWith("# Placeholder written by cdktf-aks-gitops");
 }
 
-test("every committed generated file has the bytes of the fresh synth, the record included", () => {
+/** The committed tree as the flavour under test writes it (test/flavour-bytes.ts; the committed bytes themselves under cdktf). */
+function committedForBinding(): Map<string, string> {
+  return treeForBinding(new Map(listFiles(fresh).map((rel) => [rel, committed(rel).toString("utf8")])));
+}
+
+test("every committed generated file has the bytes of the fresh synth, the record included (azurerm pin and credential per binding)", () => {
   const rels = listFiles(fresh);
   expect(rels.length).toBeGreaterThan(1);
+  const expected = committedForBinding();
   for (const rel of rels) {
     // compared as text so a failure shows the diff; the equality is byte-exact (UTF-8 both sides)
-    expect({ rel, text: committed(rel).toString("utf8") }).toEqual({ rel, text: fs.readFileSync(path.join(fresh, rel), "utf8") });
+    expect({ rel, text: expected.get(rel) }).toEqual({ rel, text: fs.readFileSync(path.join(fresh, rel), "utf8") });
   }
 });
 
@@ -97,8 +104,14 @@ test("no stale generated file is left in the committed tree (every file with the
   expect(stale).toEqual([]);
 });
 
+// The snapshot holds the cdktf flavour's bytes, as the committed tree does: the fresh synth must equal the committed
+// file as this binding writes it (the identity under cdktf), and the committed file its snapshot.
 test("snapshot: the example's Terraform", () => {
   const stacks = listFiles(fresh).filter((rel) => /^infrastructure\/[^/]+\/main\.tf\.json$/.test(rel));
   expect(stacks.length).toBeGreaterThan(0);
-  for (const rel of stacks) expect(JSON.parse(fs.readFileSync(path.join(fresh, rel), "utf8"))).toMatchSnapshot(rel);
+  const expected = committedForBinding();
+  for (const rel of stacks) {
+    expect(JSON.parse(fs.readFileSync(path.join(fresh, rel), "utf8"))).toEqual(JSON.parse(expected.get(rel)!));
+    expect(JSON.parse(committed(rel).toString("utf8"))).toMatchSnapshot(rel);
+  }
 });

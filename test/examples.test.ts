@@ -20,6 +20,7 @@ import { GitOpsApp } from "../lib";
 import { crdSchemaPatchesOf } from "../lib/checks/crd-schemas";
 import { SchemaPatch, validateManifest } from "../lib/schema/manifest-validator";
 import { TEST_CRD_DIR } from "../scripts/derive-crd-schemas";
+import { credentialIdentityForBinding, treeForBinding } from "./flavour-bytes";
 import { flux29OnlyFields } from "./flux-fields";
 import { cleanupTempDirs, listFiles, OWNERSHIP_RECORD, tempDir } from "./helpers";
 import { Parsed } from "./parsed";
@@ -37,6 +38,8 @@ afterAll(cleanupTempDirs);
 interface Example {
   readonly name: string;
   readonly repo: string;
+  /** Where the cdktf flavour's bytes of this example are committed. */
+  readonly committedRoot: string;
   /** Cluster folders whose root lists bootstrap's flux-system/ (flux CLI mode). */
   readonly cliClusters: readonly string[];
 }
@@ -91,8 +94,18 @@ function synthFleet(): string {
 
 beforeAll(() => {
   requireKubectl();
-  examples.push({ name: "worked example (main.ts)", repo: synthWorkedExample(), cliClusters: ["clusters/aks-gitops-tf"] });
-  examples.push({ name: "fleet (examples/fleet.ts)", repo: synthFleet(), cliClusters: [] });
+  examples.push({
+    name: "worked example (main.ts)",
+    repo: synthWorkedExample(),
+    committedRoot: PROJECT,
+    cliClusters: ["clusters/aks-gitops-tf"],
+  });
+  examples.push({
+    name: "fleet (examples/fleet.ts)",
+    repo: synthFleet(),
+    committedRoot: path.join(PROJECT, ...FLEET_REPO.split("/")),
+    cliClusters: [],
+  });
 }, 120_000);
 
 function read(root: string, rel: string): string {
@@ -167,10 +180,16 @@ function withBootstrapStub(ex: Example): string {
 describe.each(["worked example (main.ts)", "fleet (examples/fleet.ts)"])("%s", (name) => {
   const ex = (): Example => examples.find((e) => e.name === name)!;
 
+  // The snapshots hold the cdktf flavour's bytes, as the committed trees do: the fresh synth equals the committed file
+  // as this binding writes it (test/flavour-bytes.ts; the identity under cdktf), and the committed file its snapshot.
   test("snapshot: every file under clusters/ and bootstrap/", () => {
     const rels = listFiles(ex().repo).filter((r) => r.startsWith("clusters/") || r.startsWith("bootstrap/"));
     expect(rels.length).toBeGreaterThan(0);
-    for (const rel of rels) expect(read(ex().repo, rel)).toMatchSnapshot(rel);
+    const expected = treeForBinding(new Map(rels.map((rel) => [rel, read(ex().committedRoot, rel)])));
+    for (const rel of rels) {
+      expect({ rel, text: read(ex().repo, rel) }).toEqual({ rel, text: expected.get(rel) });
+      expect(read(ex().committedRoot, rel)).toMatchSnapshot(rel);
+    }
   });
 
   test("every YAML object is valid against its CRD schema (as its cluster's kustomization.yaml patches it) and uses only Flux 2.7 fields", () => {
@@ -404,7 +423,13 @@ test("the worked example's runner identity: node-pool-only role on the cluster, 
     audience: ["api://AzureADTokenExchange"],
     issuer: `\${data.azurerm_kubernetes_cluster.${clusterAddress}.oidc_issuer_url}`,
   });
-  expect(credential.parent_id).toBe(`\${azurerm_user_assigned_identity.${Object.keys(tf.resource.azurerm_user_assigned_identity)[0]}.id}`);
+  const identityId = `\${azurerm_user_assigned_identity.${Object.keys(tf.resource.azurerm_user_assigned_identity)[0]}.id}`;
+  // The identity's arguments as the binding's schema names them (parent_id + resource_group_name before azurerm 4.65).
+  const identityArguments = credentialIdentityForBinding({ parent_id: identityId, resource_group_name: "rg-gitops-flux" });
+  expect(credential).toMatchObject(identityArguments);
+  for (const gone of ["parent_id", "resource_group_name", "user_assigned_identity_id"].filter((k) => !(k in identityArguments))) {
+    expect({ gone, value: credential[gone] }).toEqual({ gone, value: undefined });
+  }
   expect(identity).toMatchObject({ name: "aks-gitops-tf-tf-runner", resource_group_name: "rg-gitops-flux" });
   expect(sa.metadata).toEqual({
     name: cr.spec.serviceAccountName,
@@ -429,10 +454,10 @@ test("the worked example's runner identity: node-pool-only role on the cluster, 
   expect(terraformAlert.spec).toMatchObject({ eventSources: [{ kind: "Terraform", name: "*" }], providerRef: { name: "platform-alerts" } });
 });
 
-test(`the committed ${FLEET_REPO} is exactly a fresh synth of examples/fleet.ts`, () => {
-  const committedRoot = path.join(PROJECT, ...FLEET_REPO.split("/"));
-  const fresh = examples[1].repo;
+test(`the committed ${FLEET_REPO} is exactly a fresh synth of examples/fleet.ts (azurerm pin and credential per binding)`, () => {
+  const { committedRoot, repo: fresh } = examples[1];
   expect(listFiles(committedRoot)).toEqual(listFiles(fresh));
-  for (const rel of listFiles(fresh)) expect({ rel, text: read(committedRoot, rel) }).toEqual({ rel, text: read(fresh, rel) });
+  const expected = treeForBinding(new Map(listFiles(committedRoot).map((rel) => [rel, read(committedRoot, rel)])));
+  for (const rel of listFiles(fresh)) expect({ rel, text: expected.get(rel) }).toEqual({ rel, text: read(fresh, rel) });
   expect(listFiles(fresh)).toContain(OWNERSHIP_RECORD);
 });

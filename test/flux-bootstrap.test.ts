@@ -18,6 +18,7 @@ import {
 import { GIT_REF_RULES } from "../lib/core/git-ref-name";
 import { validateManifest } from "../lib/schema/manifest-validator";
 import { validateTree } from "../lib/synth/validate-tree";
+import { bindingProviderVersion } from "./flavour-bytes";
 import { flux29OnlyFields } from "./flux-fields";
 import { cleanupTempDirs, listFiles, newApp, RUNNER_CREDENTIALS, SUBSCRIPTION, workspace } from "./helpers";
 import { Parsed } from "./parsed";
@@ -301,7 +302,7 @@ describe("AKS extension mode", () => {
     // credentials only by reference; no local backend with an absolute path
     expect(JSON.stringify(tf)).not.toMatch(/https_key_base64|ssh_private_key_base64|https_user/);
     expect(tf.terraform.backend).toBeUndefined();
-    expect(tf.terraform.required_providers.azurerm).toEqual({ source: "hashicorp/azurerm", version: "4.55.0" });
+    expect(tf.terraform.required_providers.azurerm).toEqual({ source: "hashicorp/azurerm", version: bindingProviderVersion() });
   });
 
   test("the YAML: no flux-system folder, every object in the configuration namespace on its GitRepository, Flux 2.7 fields only", () => {

@@ -7,6 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { App, Lazy } from "cdktf";
 import { GitOpsSynthError, GuardedNodePool, InfrastructureStack, NodePoolCluster, ResourceProviderRegistrations } from "../lib";
+import { bindingProviderVersion } from "./flavour-bytes";
 import {
   CLUSTER_ID,
   cleanupTempDirs,
@@ -51,8 +52,8 @@ describe("runner-ready Terraform JSON", () => {
     expect(text).not.toMatch(/"backend"/);
   });
 
-  test("requires hashicorp/azurerm at exactly 4.55.0", () => {
-    expect(tf.terraform.required_providers).toEqual({ azurerm: { source: "hashicorp/azurerm", version: "4.55.0" } });
+  test("requires hashicorp/azurerm at exactly the version the binding was generated from (4.55.0 cdktf, 4.73.0 cdktn)", () => {
+    expect(tf.terraform.required_providers).toEqual({ azurerm: { source: "hashicorp/azurerm", version: bindingProviderVersion() } });
   });
 
   test("configures the provider for a runner pod: features, subscription, no Azure CLI, no RP registration", () => {

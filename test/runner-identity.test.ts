@@ -28,6 +28,7 @@ import { checkNoSecrets } from "../lib/checks/secret-scan";
 import { validateManifest } from "../lib/schema/manifest-validator";
 import { validateTree } from "../lib/synth/validate-tree";
 import { synthGitOps } from "../lib/testing";
+import { credentialIdentityForBinding } from "./flavour-bytes";
 import { cleanupTempDirs, CLUSTER_ID, newApp, OTHER_SUBSCRIPTION, RUNNER_CREDENTIALS, SUBSCRIPTION, workspace } from "./helpers";
 import { Parsed } from "./parsed";
 
@@ -136,13 +137,24 @@ describe("the identity's Terraform", () => {
 
     const credential = only(tf, "azurerm_federated_identity_credential").value;
     const cr = files.get("clusters/aks-prod/terraform/pools.yaml")[0];
-    expect(credential).toMatchObject({
+    // The identity's arguments as the binding's schema names them (test/flavour-bytes.ts): parent_id and
+    // resource_group_name before azurerm 4.65, user_assigned_identity_id alone from it.
+    const identityArguments = credentialIdentityForBinding({
       parent_id: `\${azurerm_user_assigned_identity.${uami.address}.id}`,
+      resource_group_name: "rg-aks",
+    });
+    expect(credential).toMatchObject({
+      ...identityArguments,
       issuer: `\${data.azurerm_kubernetes_cluster.${cluster.address}.oidc_issuer_url}`,
       audience: ["api://AzureADTokenExchange"],
       subject: `system:serviceaccount:${cr.metadata.namespace}:${cr.spec.serviceAccountName}`,
-      resource_group_name: "rg-aks",
     });
+    const identityKeys = ["parent_id", "resource_group_name", "user_assigned_identity_id"];
+    expect(
+      Object.keys(credential)
+        .filter((k) => identityKeys.includes(k))
+        .sort(),
+    ).toEqual(Object.keys(identityArguments).sort());
     expect(credential.subject).toBe(identity.subject);
     // An issuer that is not there fails the apply with a message, instead of a credential nobody can use.
     expect(credential.lifecycle.precondition).toEqual([

@@ -6,6 +6,7 @@ import { addPropValidation, gitopsDebug, GitOpsSynthError } from "../core/valida
 import { collectWarnings, discardCdktfOutputOnRefusal, findProjectRoot, RenderedFile, WritePlan } from "../synth";
 import { acknowledgedSet, validateAppProps } from "./app-props";
 import { nextSteps } from "./next-steps";
+import { checkConstructsOutsideStacks, takeOverOutsideStacksCheck } from "./outside-stacks";
 import { collectAndRender, runSynthSequence } from "./synth-sequence";
 
 /** Context key that sets the GitOps repo directory, relative to the directory of `cdktf.json`. */
@@ -95,6 +96,7 @@ export class GitOpsApp extends App {
     // framework frames per policy finding. GITOPS_DEBUG brings them back; an explicit stackTraces prop wins.
     super({ ...props, stackTraces: props.stackTraces ?? gitopsDebug() });
     markGitOpsApp(this);
+    const outsideStacksChecked = takeOverOutsideStacksCheck(this);
     const projectRoot = findProjectRoot();
     const configured = props.gitopsRoot ?? (this.node.tryGetContext(GITOPS_ROOT_CONTEXT) as string | undefined);
     // A root that is no string (JavaScript) is reported by validation; until then it is the project root.
@@ -108,6 +110,7 @@ export class GitOpsApp extends App {
     addPropValidation(this, (c) => {
       if (log !== undefined) c.check(typeof log === "function", "log", log, "a function that takes one line of text");
       validateAppProps(c, { configuredRoot: configured, gitopsRoot: this.gitopsRoot, acknowledged, baseRef });
+      if (outsideStacksChecked) checkConstructsOutsideStacks(c, this);
     });
   }
 

@@ -1,5 +1,6 @@
 import { IConstruct } from "constructs";
 import { AnnotationMetadataEntryType, Aspects, TerraformStack } from "../core/framework";
+import { foreignCoreProblem } from "../core/framework-origin";
 import { policyPackMarkOf } from "../core/policy-pack-mark";
 import { escapeForOneLine } from "../core/unsafe-text";
 import { constructIdProblem, formatProblem } from "../core/validation";
@@ -7,7 +8,16 @@ import { constructIdProblem, formatProblem } from "../core/validation";
 /** Every construct validation in the tree, each prefixed with its construct path (cdktf stops at the first stack). */
 export function validateTree(root: IConstruct): string[] {
   const problems: string[] = [];
+  const foreignRoots: IConstruct[] = [];
   for (const c of root.node.findAll()) {
+    // A construct of the other CDK core fails deep in the synth: refused here, and nothing in it is validated.
+    if (foreignRoots.some((f) => c.node.scopes.includes(f))) continue;
+    const foreign = foreignCoreProblem(c, escapeForOneLine(c.node.path));
+    if (foreign) {
+      problems.push(foreign);
+      foreignRoots.push(c);
+      continue;
+    }
     const idProblem = constructIdProblem(c.node.id);
     if (idProblem) problems.push(`[${escapeForOneLine(c.node.path)}] ${idProblem}`);
     for (const message of c.node.validate()) problems.push(`[${c.node.path || "app"}] ${message}`);

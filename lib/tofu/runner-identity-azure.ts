@@ -1,5 +1,6 @@
 import { createHash } from "crypto";
 import { Construct } from "constructs";
+import { federatedCredentialIdentity } from "../azure/federated-credential-identity";
 import { GuardedNodePool } from "../azure/guarded-node-pool";
 import { InfrastructureStack } from "../azure/infrastructure-stack";
 import { ClusterLocation } from "../azure/node-pool-cluster";
@@ -8,6 +9,7 @@ import { FederatedIdentityCredential } from "../azure/provider/federated-identit
 import { RoleAssignment } from "../azure/provider/role-assignment";
 import { RoleDefinition } from "../azure/provider/role-definition";
 import { UserAssignedIdentity } from "../azure/provider/user-assigned-identity";
+import { AZURERM_PROVIDER_VERSION } from "../azure/provider/version";
 import { Token } from "../core/framework";
 import { GUID } from "../core/patterns";
 import { PropChecks } from "../core/validation";
@@ -70,8 +72,7 @@ export function createRunnerAzureSide(group: Construct, spec: RunnerAzureSpec): 
   });
   const federatedCredential = new FederatedIdentityCredential(group, "federated-credential", {
     name: `${spec.namespace}-${spec.serviceAccountName}`,
-    resourceGroupName,
-    parentId: identity.id,
+    ...federatedCredentialIdentity(AZURERM_PROVIDER_VERSION, identity.id, resourceGroupName),
     issuer: cluster.oidcIssuerUrl,
     subject: spec.subject,
     audience: [WORKLOAD_IDENTITY_AUDIENCE],
