@@ -4,7 +4,8 @@
 #   1. `flavour pack cdktn` (needs `npm run flavour -- install cdktn` first);
 #   2. a fresh project outside the repo with the tarball, cdktn 0.24.0, cdktn-cli 0.24.0, @cdktn/provider-azurerm 16.1.0,
 #      constructs 10.7.2 and the `overrides` entry the 16.1.0 binding needs, installed on Node 22 (scripts/node22.sh);
-#   3. the same fixture (test/consumer/fixture) with its imports rewritten to cdktn, type checked (skipLibCheck off);
+#   3. the same fixture (test/consumer/fixture) with its imports rewritten to cdktn and cdktn init's
+#      `failOnConstructsOutsideOfStacks: "true"` in cdktf.json, type checked (skipLibCheck off);
 #   4. `cdktn synth`: the GitOps tree is written, pinned to the azurerm version the binding records;
 #   5. the documented jest example, once to write the snapshot (--ci=false: CI sets CI=true, and jest then writes no
 #      new snapshot), once with --ci;
@@ -41,6 +42,8 @@ for f in "$REPO"/test/consumer/fixture/*; do
   name="$(basename "$f")"
   sed -e 's/cdktf-aks-gitops/cdktn-aks-gitops/g' -e 's/"cdktf"/"cdktn"/g' -e 's#@cdktf/provider-azurerm#@cdktn/provider-azurerm#g' "$f" >"$APP/${name%.tmpl}"
 done
+# As `cdktn init` writes it (issue #15 item 3): the library must work with cdktn's future flag on.
+node -e 'const f=process.argv[1],j=JSON.parse(require("fs").readFileSync(f,"utf8"));j.context={...j.context,failOnConstructsOutsideOfStacks:"true"};require("fs").writeFileSync(f,JSON.stringify(j,null,2)+"\n")' "$APP/cdktf.json"
 cat >"$APP/package.json" <<JSON
 {
   "name": "consumer-gitops-repo-cdktn",
