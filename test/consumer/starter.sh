@@ -58,6 +58,39 @@ grep -q "gitops: 0 written" "$WORK/synth-2.log" || { cat "$WORK/synth-2.log"; fa
 git diff --exit-code >/dev/null || fail "the second synth left a diff"
 [[ -z "$(git ls-files --others --exclude-standard)" ]] || fail "the second synth left untracked files: $(git ls-files --others --exclude-standard)"
 
+step "the team's own Flux objects: a Kustomization, a flux-system patch, a hand-written Component; two synths"
+# As a team adds them to the generated app.ts (#16 item 2): nothing a person or bootstrap adds is reverted.
+node - <<'JS' || fail "editing app.ts"
+const fs = require("fs");
+let s = fs.readFileSync("app.ts", "utf8");
+s = s.replace("  Approval,\n", "  Approval,\n  KustomizationPatch,\n");
+s = s.replace(
+  'repositoryUrl: app.node.tryGetContext("gitRepositoryUrl") });',
+  'repositoryUrl: app.node.tryGetContext("gitRepositoryUrl"),\n' +
+    '    clusterFolder: { userOwnedComponent: true },\n' +
+    '    fluxSystem: { patches: [KustomizationPatch.jsonPatch({ kind: "Deployment", name: "kustomize-controller" }, ' +
+    '[{ op: "add", path: "/spec/template/spec/containers/0/args/-", value: "--concurrent=20" }])] },\n  });',
+);
+s = s.replace("  PolicyPack.applyTo(", '  flux.addKustomization("apps", { name: "apps", path: "./apps/dev", dependsOn: [flux.terraformKustomization] });\n  PolicyPack.applyTo(');
+if (!s.includes("addKustomization") || !s.includes("userOwnedComponent")) throw new Error("app.ts template changed: edit not applied");
+fs.writeFileSync("app.ts", s);
+JS
+npx cdktf synth >"$WORK/synth-3.log" 2>&1 || { cat "$WORK/synth-3.log"; fail "synth with the team's objects"; }
+grep -q "apps.yaml" clusters/aks-dev/kustomization.yaml || fail "the team Kustomization is not listed"
+grep -q -- "--concurrent=20" clusters/aks-dev/flux-system/kustomization.yaml || fail "the flux-system patch is not written"
+[[ -d clusters/aks-dev/user-owned ]] || fail "no user-owned Component placeholder"
+# A person's own resource in the Component, and bootstrap's gotk-sync.yaml as flux bootstrap writes it.
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: team-settings\n  namespace: flux-system\n' >clusters/aks-dev/user-owned/team-settings.yaml
+node -e 'const f="clusters/aks-dev/user-owned/kustomization.yaml",fs=require("fs"),t=fs.readFileSync(f,"utf8");if(!t.includes("resources: []"))throw new Error(t);fs.writeFileSync(f,t.replace("resources: []","resources:\n  - team-settings.yaml"))'
+git add -A && git -c user.name=t -c user.email=t@example.com commit -qm "team objects"
+npx cdktf synth >"$WORK/synth-4.log" 2>&1 || { cat "$WORK/synth-4.log"; fail "second synth with the team's objects"; }
+grep -q "gitops: 0 written" "$WORK/synth-4.log" || { cat "$WORK/synth-4.log"; fail "the second synth changed files"; }
+git diff --exit-code || fail "the second synth reverted something"
+grep -q "team-settings.yaml" clusters/aks-dev/user-owned/kustomization.yaml || fail "the hand-written Component entry was reverted"
+kubectl kustomize clusters/aks-dev | grep -q "name: team-settings" || fail "the Component's resource is not in the cluster folder's build"
+npx cdktf-aks-gitops validate >"$WORK/validate-team.log" 2>&1 || { cat "$WORK/validate-team.log"; fail "validate with the team's objects"; }
+echo "ok: team Kustomization, flux-system patch and a hand-written Component kept over two synths; validate passes"
+
 sed -i 's/interval: 5m/interval: 1m/' clusters/aks-dev/terraform/node-pools.yaml
 if npx cdktf-aks-gitops validate >"$WORK/validate-bad.log" 2>&1; then cat "$WORK/validate-bad.log"; fail "validate passed a hand edit"; fi
 grep -q "^validate: clusters/aks-dev/terraform/node-pools.yaml: edited by hand" "$WORK/validate-bad.log" || { cat "$WORK/validate-bad.log"; fail "validate did not name the hand edit"; }
