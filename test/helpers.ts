@@ -2,6 +2,7 @@
  * Shared helpers for the synth tests: a temp dir per app, a GitOpsApp that synthesizes into it, and readers for
  * what landed in the GitOps repo. Everything runs on the real pipeline (constructs → render → plan → write).
  */
+import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
@@ -158,4 +159,19 @@ export function terraformFixture(names: { stack: string; cluster: string; reposi
     tf: (id, props = {}) =>
       new TerraformControllerCR(app, id, { cluster: flux, stack, approval: ApprovalMode.AUTO, runnerPod: RUNNER_CREDENTIALS, ...props }),
   };
+}
+
+/** Runs git in `dir` with a fixed identity and no hooks or signing (a test's own repo, never the user's settings). */
+export function git(dir: string, ...args: string[]): string {
+  const config = [
+    "-c",
+    "user.name=test",
+    "-c",
+    "user.email=test@example.com",
+    "-c",
+    "commit.gpgsign=false",
+    "-c",
+    "core.hooksPath=/dev/null",
+  ];
+  return execFileSync("git", [...config, ...args], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 }

@@ -9,7 +9,7 @@
  * terraform_data resources at the same names (ForceNew attributes as triggers_replace) and applied in sequence,
  * also with a commit skipped (promotion jumping past it).
  */
-import { execFileSync, spawnSync } from "child_process";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { GitOpsApp, GitOpsAppProps, GitOpsSynthError, GuardedNodePool, InfrastructureStack, NodePoolCluster } from "../lib";
@@ -27,6 +27,7 @@ import {
   thrownBy,
   workspace,
   Workspace,
+  git,
 } from "./helpers";
 
 afterAll(cleanupTempDirs);
@@ -34,20 +35,6 @@ afterAll(cleanupTempDirs);
 const NODE_POOL = "azurerm_kubernetes_cluster_node_pool";
 const STACK_FILE = "infrastructure/prod/main.tf.json";
 const RECORD = ".gitops-generated.json";
-
-function git(dir: string, ...args: string[]): string {
-  const config = [
-    "-c",
-    "user.name=test",
-    "-c",
-    "user.email=test@example.com",
-    "-c",
-    "commit.gpgsign=false",
-    "-c",
-    "core.hooksPath=/dev/null",
-  ];
-  return execFileSync("git", [...config, ...args], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
 
 function gitWorkspace(): Workspace {
   const ws = workspace();

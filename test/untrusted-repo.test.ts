@@ -3,7 +3,6 @@
  * hurried colleague) would, on real temp repos, most of them real Git repos made with `git init`. Each test hashes
  * the whole temp tree (`.git` included, symlinks by their target) before and after, and a sentinel file outside it.
  */
-import { execFileSync } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
@@ -20,26 +19,23 @@ import {
 } from "../lib";
 import { OWNERSHIP_RECORD_PATH } from "../lib/synth/ownership";
 import { JOURNAL_FILE } from "../lib/synth/write";
-import { CLUSTER_ID, cleanupTempDirs, newApp, readText, RUNNER_CREDENTIALS, SUBSCRIPTION, thrownBy, workspace, Workspace } from "./helpers";
+import {
+  CLUSTER_ID,
+  cleanupTempDirs,
+  newApp,
+  readText,
+  RUNNER_CREDENTIALS,
+  SUBSCRIPTION,
+  thrownBy,
+  workspace,
+  Workspace,
+  git,
+} from "./helpers";
 import { buildVariant, Variant } from "./safe-writes-app";
 
 afterAll(cleanupTempDirs);
 
 // ------------------------------------------------------------------------------------------------ fixtures
-
-function git(dir: string, ...args: string[]): string {
-  const config = [
-    "-c",
-    "user.name=test",
-    "-c",
-    "user.email=test@example.com",
-    "-c",
-    "commit.gpgsign=false",
-    "-c",
-    "core.hooksPath=/dev/null",
-  ];
-  return execFileSync("git", [...config, ...args], { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-}
 
 /** A workspace whose repo is a Git repo (branch main) with a sentinel file outside it. */
 function gitWorkspace(): Workspace {
