@@ -129,6 +129,9 @@ function writePackage(): void {
     dependencies: root.dependencies,
   };
   fs.writeFileSync(path.join(PACKAGE, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
+  // Also beside build/lib, as the repo's package.json is beside lib/: code that reads its own package (the command
+  // line's name and framework default) finds the flavour's when the unit suite runs it from build/lib.
+  fs.writeFileSync(path.join(BUILD, "package.json"), JSON.stringify(pkg, null, 2) + "\n");
   // lib/ beside dist/ so that the declaration and source maps point at the flavour's own sources.
   fs.cpSync(BUILD_LIB, path.join(PACKAGE, "lib"), { recursive: true });
   for (const doc of DOCS) {

@@ -8,6 +8,12 @@ afterAll(cleanupTempDirs);
 
 const ROOT = path.resolve(__dirname, "../..");
 const repoPackage = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+/** The package the command line runs from: the repo's, or under the cdktn leg flavours/cdktn/build's (cdktn-aks-gitops). */
+const runningPackage = (
+  JSON.parse(fs.readFileSync(path.resolve(path.dirname(require.resolve("../../lib/cli/main")), "../../package.json"), "utf8")) as {
+    name: string;
+  }
+).name;
 const read = (dir: string, f: string) => fs.readFileSync(path.join(dir, f), "utf8");
 
 describe("init: the starter project", () => {
@@ -138,8 +144,8 @@ describe("init: the starter project", () => {
     } finally {
       spy.mockRestore();
     }
-    expect(errors[0]).toBe("cdktf-aks-gitops init: --framework = pulumi: allowed is cdktf or cdktn");
-    expect(errors[1]).toMatch(/^usage: cdktf-aks-gitops init \[dir\]/);
+    expect(errors[0]).toBe(`${runningPackage} init: --framework = pulumi: allowed is cdktf or cdktn`);
+    expect(errors[1]).toMatch(new RegExp(`^usage: ${runningPackage} init \\[dir\\]`));
   });
 
   test("init loads nothing but node's own modules (it runs before the project installed anything)", () => {
