@@ -5,7 +5,6 @@ import { KubernetesFluxConfiguration } from "../azure/provider/kubernetes-flux-c
 import { RepoTerraformStack } from "../azure/repo-terraform-stack";
 import { Duration } from "../core/duration";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
-import { DNS_SUBDOMAIN } from "../core/patterns";
 import { appOf, Registry } from "../core/registry";
 import { clusterFolder } from "../core/repo-layout";
 import { addPropValidation, PropChecks } from "../core/validation";
@@ -22,6 +21,7 @@ import { AKS_ROOT_KUSTOMIZATION } from "./aks-extension-install";
 import { BootstrapGitSource } from "./bootstrap-git-source";
 import { alertFiles, ClusterFileOwner, clusterYaml, rootKustomizationFile } from "./cluster-files";
 import { ClusterTerraformFolder } from "./cluster-terraform-folder";
+import { checkRepositoryUrl, checkSops, checkSyncDurations } from "./flux-bootstrap-checks";
 import { FluxBootstrapProps } from "./flux-bootstrap-props";
 import { FluxExtensionStack } from "./flux-extension-stack";
 import { FluxInstallMode, IBoundFluxInstall } from "./flux-install";
@@ -29,8 +29,6 @@ import { FluxKustomization, FluxKustomizationOptions, IFluxKustomizationRef, IKu
 import { fluxSystemFiles } from "./flux-system-folder";
 import { installOf, validateInstallProps } from "./install-props";
 import { entryPlaceholders, validateEntries } from "./kustomization-entries";
-
-const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i;
 
 /** FluxBootstraps per app and cluster name, registered at construction (see the duplicate check in validate). */
 const BOOTSTRAPS = new Registry<string, FluxBootstrap>();
@@ -302,30 +300,23 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
       c.pattern("clusterName", p.clusterName, DNS_LABEL, clusterNameAllowed);
     c.oneOf("mode", this.mode, Object.values(FluxInstallMode));
     c.pattern("namespace", this.namespace, DNS_LABEL, "a Kubernetes namespace name (DNS label)");
-    if (c.literal("repositoryUrl", p.repositoryUrl)) {
-      const rule = this.install.repositoryUrlRule;
-      c.check(typeof p.repositoryUrl === "string" && rule.pattern.test(p.repositoryUrl), "repositoryUrl", p.repositoryUrl, rule.allowed);
-      c.check(
-        !URL_WITH_CREDENTIALS.test(String(p.repositoryUrl)),
-        "repositoryUrl",
-        "<a URL with user:password@>",
-        "a URL without credentials (they go into a Secret: the bootstrap's, or aksExtension.localAuthReference)",
-      );
-    }
+    checkRepositoryUrl(c, p.repositoryUrl, this.install.repositoryUrlRule);
     GitRef.branch(this.branch)._validate(c, "branch");
     if (p.environment !== undefined) c.pattern("environment", p.environment, ENVIRONMENT_PATTERN, ENVIRONMENT_ALLOWED);
-    this.validateDurations(c);
+    checkSyncDurations(
+      c,
+      {
+        sourceInterval: this.sourceInterval,
+        sourceTimeout: this.sourceTimeout,
+        interval: this.interval,
+        retryInterval: this.retryInterval,
+        timeout: this.timeout,
+      },
+      this.install.wholeSecondDurations,
+    );
     this.tofuController._validate(c);
-    if (c.record("sops", p.sops, "{ secretName } of a Secret holding the SOPS keys") && p.sops !== undefined && c.literal("sops", p.sops)) {
-      c.pattern("sops.secretName", p.sops?.secretName, DNS_SUBDOMAIN, "the name of a Secret in the Flux namespace holding the SOPS keys");
-      c.check(
-        p.sops?.secretName !== undefined,
-        "sops.secretName",
-        undefined,
-        "the name of a Secret in the Flux namespace holding the SOPS keys",
-      );
-    }
-    this.validateInstall(c);
+    checkSops(c, p.sops);
+    validateInstallProps(c, this.props, this.mode, this.install);
     const generated = ["kustomization", "tofu-controller", "terraform", "notifications", this.namespace];
     validateEntries(c, "clusterFolder", p.clusterFolder, [...generated, ...this.teamKustomizations.map((k) => k.kustomizationName)]);
     if (p.fluxSystem !== undefined && this.mode === FluxInstallMode.AKS_EXTENSION)
@@ -343,27 +334,6 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
       c.fail("clusterName", this.clusterName, `a cluster name no other FluxBootstrap uses (${first.node.path} writes ${this.folder} too)`);
     // Names in the terraform/ folder: the Terraform objects and the sources check their own names (so the message is
     // on the construct and prop that clash), see TerraformControllerCR and _sourceWithSameFile.
-  }
-
-  private validateDurations(c: PropChecks): void {
-    const wholeSeconds = this.install.wholeSecondDurations;
-    for (const [prop, d] of [
-      ["sourceInterval", this.sourceInterval],
-      ["sourceTimeout", this.sourceTimeout],
-      ["retryInterval", this.retryInterval],
-      ["timeout", this.timeout],
-    ] as const) {
-      if (Duration._check(c, prop, d) && wholeSeconds) checkWholeSeconds(c, prop, d);
-    }
-    if (
-      Duration._check(c, "interval", this.interval, { min: Duration.minutes(1), why: "Flux's minimum for Kustomizations" }) &&
-      wholeSeconds
-    )
-      checkWholeSeconds(c, "interval", this.interval);
-  }
-
-  private validateInstall(c: PropChecks): void {
-    validateInstallProps(c, this.props, this.mode, this.install);
   }
 
   /** @internal */
@@ -407,8 +377,4 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
       ...(terraformList ? [terraformList] : []),
     ];
   }
-}
-
-function checkWholeSeconds(c: PropChecks, prop: string, d: Duration): void {
-  c.check(d.toMilliseconds() % 1000 === 0, prop, d.toGo(), "whole seconds (the flux configuration takes seconds)");
 }

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { DNS_LABEL, InfrastructureStack } from "../azure/infrastructure-stack";
 import { Duration } from "../core/duration";
 import { GitOpsFile, IGitOpsFileProducer, markFileProducer } from "../core/gitops-file";
-import { DNS_SUBDOMAIN } from "../core/patterns";
+import { DNS_SUBDOMAIN, URL_WITH_CREDENTIALS } from "../core/patterns";
 import { clusterTerraformFile } from "../core/repo-layout";
 import { addPropValidation, PropChecks } from "../core/validation";
 import { gitRepositoryObject } from "../kubernetes/git-repository";
@@ -12,7 +12,6 @@ import { GitRef, normalizeGitUrl, repoRootPath } from "./flux-source";
 
 const FLUX_GIT_URL = /^(https?|ssh):\/\/[^\s]+$/;
 const SCP_GIT_URL = /^[^@/\s]+@[^:/\s]+:\S+$/;
-const URL_WITH_CREDENTIALS = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i;
 /** Artifact holds only `infrastructure/` (the Terraform); .gitignore syntax, replaces Flux's default exclusions. */
 export const ONLY_INFRASTRUCTURE_IGNORE = "/*\n!/infrastructure/\n";
 
