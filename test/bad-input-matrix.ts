@@ -2878,6 +2878,22 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     }),
     expected: problem("flux", "aksExtension.stateBackend.subscriptionId", '"prod"', "a subscription GUID"),
   },
+  {
+    construct: "FluxBootstrap",
+    prop: "aksExtension.stateBackend",
+    value: "{ subscriptionId: <token>, … }",
+    note: "one checker for both install modes: one message for the token (the AKS checker used to go on and report the GUID too)",
+    build: aks({
+      stateBackend: {
+        resourceGroupName: "rg",
+        storageAccountName: "sttfstate",
+        containerName: "tfstate",
+        key: "k",
+        subscriptionId: token(),
+      },
+    }),
+    expected: problem("flux", "aksExtension.stateBackend", "<unresolved token>", TOKEN_RULE),
+  },
 
   // ---------------------------------------------------------------------------------------------- GitRepositorySource
   {

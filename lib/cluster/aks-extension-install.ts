@@ -14,7 +14,7 @@ import {
   knownExtensionVersions,
 } from "../schema/flux-target";
 import { ClusterBootstrapStack } from "./cluster-bootstrap-stack";
-import { BootstrapStateBackend, FluxExtensionStack } from "./flux-extension-stack";
+import { BootstrapStateBackend, checkBootstrapStateBackend, FluxExtensionStack } from "./flux-extension-stack";
 import { FluxInstallContext, FluxInstallMode, IBoundFluxInstall, IFluxInstall, markFluxInstall } from "./flux-install";
 import { validateFluxVersion } from "./flux-version-prop";
 
@@ -226,7 +226,7 @@ class BoundAksExtensionInstall implements IBoundFluxInstall {
     this.validateVersions(c, a);
     c.pattern(prop("localAuthReference"), a.localAuthReference, DNS_SUBDOMAIN, "the name of a Secret in the configuration namespace");
     c.oneOf(prop("resourceProviderRegistrations"), a.resourceProviderRegistrations, Object.values(ResourceProviderRegistrations));
-    if (a.stateBackend) validateStateBackend(c, prop("stateBackend"), a.stateBackend);
+    if (a.stateBackend) checkBootstrapStateBackend(c, prop("stateBackend"), a.stateBackend);
     this.validateKustomizations(c, a.additionalKustomizations ?? []);
   }
 
@@ -363,25 +363,4 @@ function validateKustomizationPath(c: PropChecks, prop: string, path: string, fo
     path,
     `a path outside ${folder} (the "${AKS_ROOT_KUSTOMIZATION}" kustomization applies it already)`,
   );
-}
-
-/** The extension stack's backend: like the CLI one, but subscriptionId is checked only when given. */
-function validateStateBackend(c: PropChecks, prop: string, sb: BootstrapStateBackend): void {
-  c.literal(prop, sb);
-  c.pattern(
-    `${prop}.storageAccountName`,
-    sb.storageAccountName,
-    /^[a-z0-9]{3,24}$/,
-    "a storage account name: 3 to 24 lower-case letters and digits",
-  );
-  c.pattern(
-    `${prop}.containerName`,
-    sb.containerName,
-    /^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/,
-    "a blob container name: 3 to 63 lower-case letters, digits and single '-'",
-  );
-  c.check(typeof sb.key === "string" && sb.key.length > 0, `${prop}.key`, sb.key, "a blob name such as bootstrap/aks-dev.tfstate");
-  c.pattern(`${prop}.resourceGroupName`, sb.resourceGroupName, RESOURCE_GROUP, "a resource group name");
-  if (sb.subscriptionId !== undefined)
-    c.check(GUID.test(String(sb.subscriptionId)), `${prop}.subscriptionId`, sb.subscriptionId, SUBSCRIPTION_GUID);
 }

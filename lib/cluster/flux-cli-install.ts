@@ -1,10 +1,9 @@
 import type { RepoTerraformStack } from "../azure/repo-terraform-stack";
-import { GUID, RESOURCE_GROUP } from "../core/patterns";
 import { bootstrapFolder, CLUSTER_SUBFOLDERS } from "../core/repo-layout";
 import { PropChecks } from "../core/validation";
 import { DEFAULT_FLUX_CLI_TARGET, FluxTarget, FluxVersion } from "../schema/flux-target";
 import { ClusterBootstrapStack } from "./cluster-bootstrap-stack";
-import type { BootstrapStateBackend } from "./flux-extension-stack";
+import { BootstrapStateBackend, checkBootstrapStateBackend } from "./flux-extension-stack";
 import { FluxInstallContext, FluxInstallMode, IBoundFluxInstall, IFluxInstall, markFluxInstall } from "./flux-install";
 import { validateFluxVersion } from "./flux-version-prop";
 
@@ -127,28 +126,9 @@ class BoundFluxCliInstall implements IBoundFluxInstall {
         `tofu-controller before the Terraform objects)`,
     );
     if (!c.record("install", this.options, "FluxInstall.cli() with an object of options ({ stateBackend, fluxVersion }) or none")) return;
-    if (this.options.stateBackend !== undefined) validateStateBackend(c, this.stateBackendProp, this.options.stateBackend);
+    if (this.options.stateBackend !== undefined) checkBootstrapStateBackend(c, this.stateBackendProp, this.options.stateBackend);
     validateFluxVersion(c, this.fluxVersionProp, this.options.fluxVersion);
   }
-}
-
-function validateStateBackend(c: PropChecks, prop: string, sb: BootstrapStateBackend): void {
-  if (!c.literal(prop, sb)) return;
-  c.pattern(
-    `${prop}.storageAccountName`,
-    sb.storageAccountName,
-    /^[a-z0-9]{3,24}$/,
-    "a storage account name: 3 to 24 lower-case letters and digits",
-  );
-  c.pattern(
-    `${prop}.containerName`,
-    sb.containerName,
-    /^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/,
-    "a blob container name: 3 to 63 lower-case letters, digits and single '-'",
-  );
-  c.check(typeof sb.key === "string" && sb.key.length > 0, `${prop}.key`, sb.key, "a blob name such as bootstrap/aks-dev.tfstate");
-  c.pattern(`${prop}.resourceGroupName`, sb.resourceGroupName, RESOURCE_GROUP, "a resource group name");
-  c.pattern(`${prop}.subscriptionId`, sb.subscriptionId, GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000");
 }
 
 /** A duration as Go text, or its raw form when invalid (validation reports it; the instructions must not throw). */

@@ -4,7 +4,9 @@ import { KubernetesClusterExtension } from "../azure/provider/kubernetes-cluster
 import { KubernetesFluxConfiguration, KubernetesFluxConfigurationKustomizations } from "../azure/provider/kubernetes-flux-configuration";
 import { RepoTerraformStack } from "../azure/repo-terraform-stack";
 import { AzurermBackend } from "../core/framework";
+import { GUID, RESOURCE_GROUP } from "../core/patterns";
 import { terraformLiteral } from "../core/terraform-literal";
+import { PropChecks } from "../core/validation";
 
 /** Remote state of the bootstrap stack in an Azure storage account, with Entra ID auth (no keys in Git). */
 export interface BootstrapStateBackend {
@@ -13,6 +15,29 @@ export interface BootstrapStateBackend {
   readonly containerName: string;
   readonly key: string;
   readonly subscriptionId?: string;
+}
+
+/**
+ * Problems of a bootstrap state backend, in either install mode (`stateBackend` of the flux CLI install or the AKS
+ * extension). A token for the whole backend is one problem: its fields are not looked into.
+ */
+export function checkBootstrapStateBackend(c: PropChecks, prop: string, sb: BootstrapStateBackend): void {
+  if (!c.literal(prop, sb)) return;
+  c.pattern(
+    `${prop}.storageAccountName`,
+    sb.storageAccountName,
+    /^[a-z0-9]{3,24}$/,
+    "a storage account name: 3 to 24 lower-case letters and digits",
+  );
+  c.pattern(
+    `${prop}.containerName`,
+    sb.containerName,
+    /^[a-z0-9](?!.*--)[-a-z0-9]{1,61}[a-z0-9]$/,
+    "a blob container name: 3 to 63 lower-case letters, digits and single '-'",
+  );
+  c.check(typeof sb.key === "string" && sb.key.length > 0, `${prop}.key`, sb.key, "a blob name such as bootstrap/aks-dev.tfstate");
+  c.pattern(`${prop}.resourceGroupName`, sb.resourceGroupName, RESOURCE_GROUP, "a resource group name");
+  c.pattern(`${prop}.subscriptionId`, sb.subscriptionId, GUID, "a subscription GUID such as 00000000-0000-0000-0000-000000000000");
 }
 
 export interface FluxExtensionStackProps {
