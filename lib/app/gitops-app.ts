@@ -1,6 +1,7 @@
+import * as fs from "fs";
 import * as path from "path";
 import { IConstruct } from "constructs";
-import { App, AppConfig } from "../core/framework";
+import { App, AppConfig, Manifest } from "../core/framework";
 import { markGitOpsApp } from "../core/gitops-app-marker";
 import { addPropValidation, gitopsDebug, GitOpsSynthError } from "../core/validation";
 import { collectWarnings, discardCdktfOutputOnRefusal, findProjectRoot, RenderedFile, WritePlan } from "../synth";
@@ -124,10 +125,7 @@ export class GitOpsApp extends App {
       this.synthGitOps();
     } catch (e) {
       if (!(e instanceof GitOpsSynthError) || !underCdktfCli() || gitopsDebug()) throw e;
-      // Thrown, Node would print a source excerpt, the stack and the error's properties, all of which the CLI echoes
-      // again: the report once, and the exit code, say everything.
-      process.stderr.write(`${e.message}\n`);
-      process.exitCode = 1;
+      reportRefusalToCdktfCli(this, e);
     }
   }
 
@@ -162,6 +160,20 @@ export class GitOpsApp extends App {
   renderGitOpsFiles(): RenderedFile[] {
     return collectAndRender(this);
   }
+}
+
+/**
+ * Under `cdktf synth`, the refusal is printed once. The CLI prints a failing app's output twice (live, then in its error
+ * block: `shell` in @cdktf/commons lib/util.js, `SynthStack.synth` in @cdktf/cli-core lib/synth-stack.js, cdktf-cli
+ * 0.21; cdktn-cli the same), but an app that exits 0 without a manifest only once: the CLI then fails by itself
+ * ("app was expected to call 'synth()'"), exit code 1. A manifest of an earlier synth would make it report success
+ * instead, so it goes (only the manifest: the stack folders of that synth hold accepted output).
+ */
+function reportRefusalToCdktfCli(app: App, e: GitOpsSynthError): void {
+  fs.rmSync(path.join(path.resolve(app.outdir), Manifest.fileName), { force: true });
+  process.stdout.write(
+    `${e.message}\n` + `(cdktf then reports that the app did not call synth(): this refusal is why; nothing was written)\n`,
+  );
 }
 
 /** True when the app runs under `cdktf synth` (the CLI sets this for every synth it runs). */

@@ -6,7 +6,8 @@
 #      constructs 10.7.2 and the `overrides` entry the 16.1.0 binding needs, installed on Node 22 (scripts/node22.sh);
 #   3. the same fixture (test/consumer/fixture) with its imports rewritten to cdktn and cdktn init's
 #      `failOnConstructsOutsideOfStacks: "true"` in cdktf.json, type checked (skipLibCheck off);
-#   4. `cdktn synth`: the GitOps tree is written, pinned to the azurerm version the binding records;
+#   4. `cdktn synth`: the GitOps tree is written, pinned to the azurerm version the binding records; a mistake
+#      (MAX_COUNT=2) is refused once, with exit code 1 and no manifest;
 #   5. the documented jest example, once to write the snapshot (--ci=false: CI sets CI=true, and jest then writes no
 #      new snapshot), once with --ci;
 #   6. the same project moved to TypeScript 7 (test/consumer/typescript7.sh, as in run.sh).
@@ -87,6 +88,15 @@ assert.deepStrictEqual(tf.terraform.required_providers.azurerm, { source: "hashi
 assert(fs.existsSync(".gitops-generated.json"), "no ownership record");
 console.log(`ok: infrastructure/aks-prod/main.tf.json pins hashicorp/azurerm ${pin}`);
 JS
+
+step "cdktn synth of a mistake: refused once, exit 1, no manifest, tree unchanged"
+snapshot() { find infrastructure clusters .gitops-generated.json -type f -print0 | sort -z | xargs -0 sha256sum; }
+BEFORE="$(snapshot)"
+if MAX_COUNT=2 npx cdktn synth >"$WORK/synth-refused.log" 2>&1; then cat "$WORK/synth-refused.log"; fail "cdktn synth passed maxCount below minCount"; fi
+[[ "$(grep -c 'maxCount = 2: allowed is' "$WORK/synth-refused.log")" == 1 ]] || { cat "$WORK/synth-refused.log"; fail "the problem is not printed exactly once"; }
+[[ ! -e cdktf.out/manifest.json ]] || fail "a refused synth left cdktf.out/manifest.json"
+[[ "$(snapshot)" == "$BEFORE" ]] || fail "the GitOps tree changed although the synth was refused"
+echo "ok: one message, exit != 0"
 
 step "the documented jest example"
 npx jest --ci=false >"$WORK/jest.log" 2>&1 || { cat "$WORK/jest.log"; fail "jest (first run)"; }

@@ -91,6 +91,22 @@ kubectl kustomize clusters/aks-dev | grep -q "name: team-settings" || fail "the 
 npx cdktf-aks-gitops validate >"$WORK/validate-team.log" 2>&1 || { cat "$WORK/validate-team.log"; fail "validate with the team's objects"; }
 echo "ok: team Kustomization, flux-system patch and a hand-written Component kept over two synths; validate passes"
 
+step "a mistake under cdktf synth: refused once, exit 1, nothing written"
+# #16 item 4: the CLI prints a failing app's output twice; the refusal must appear once, and cdktf.out/ stay empty.
+snapshot() { find infrastructure clusters bootstrap .gitops-generated.json -type f -print0 | sort -z | xargs -0 sha256sum; }
+BEFORE="$(snapshot)"
+cp app.ts "$WORK/app.ts.good"
+sed -i 's/maxCount: 6,/maxCount: 2,/' app.ts
+grep -q 'maxCount: 2,' app.ts || fail "the typo was not applied to app.ts"
+if npx cdktf synth >"$WORK/synth-typo.log" 2>&1; then cat "$WORK/synth-typo.log"; fail "cdktf synth passed maxCount below minCount"; fi
+[[ "$(grep -c 'maxCount = 2: allowed is' "$WORK/synth-typo.log")" == 1 ]] || { cat "$WORK/synth-typo.log"; fail "the problem is not printed exactly once"; }
+grep -q "nothing was written" "$WORK/synth-typo.log" || { cat "$WORK/synth-typo.log"; fail "the refusal does not say nothing was written"; }
+if grep -qE '^\s+at ' "$WORK/synth-typo.log"; then cat "$WORK/synth-typo.log"; fail "the refusal printed a stack trace"; fi
+[[ ! -e cdktf.out/manifest.json ]] || fail "a refused synth left cdktf.out/manifest.json"
+[[ "$(snapshot)" == "$BEFORE" ]] || fail "the GitOps tree changed although the synth was refused"
+cp "$WORK/app.ts.good" app.ts
+echo "ok: one message, exit != 0, no manifest, tree unchanged"
+
 sed -i 's/interval: 5m/interval: 1m/' clusters/aks-dev/terraform/node-pools.yaml
 if npx cdktf-aks-gitops validate >"$WORK/validate-bad.log" 2>&1; then cat "$WORK/validate-bad.log"; fail "validate passed a hand edit"; fi
 grep -q "^validate: clusters/aks-dev/terraform/node-pools.yaml: edited by hand" "$WORK/validate-bad.log" || { cat "$WORK/validate-bad.log"; fail "validate did not name the hand edit"; }
