@@ -168,6 +168,23 @@ describe("replacement rows: state safety follows the audit", () => {
     },
   );
 
+  test.each(["4.55.0", "4.73.0"])(
+    "at %s node_network_profile: new node_public_ip_tags replace the pool; other settings do not",
+    (version) => {
+      const profile = (extra: Record<string, unknown>) =>
+        pool({ node_network_profile: { application_security_group_ids: ["/asg1"], ...extra } });
+      const tagged = stack(POOL, { a: profile({ node_public_ip_tags: { RoutingPreference: "Internet" } }) }, version);
+      replaces(check(tagged, stack(POOL, { a: profile({}) }, version)), "node_network_profile");
+      replaces(check(stack(POOL, { a: pool() }, version), tagged), "node_network_profile");
+      expect(
+        check(
+          stack(POOL, { a: profile({}) }, version),
+          stack(POOL, { a: profile({ application_security_group_ids: ["/asg2"] }) }, version),
+        ),
+      ).toEqual([]);
+    },
+  );
+
   test("every recorded version has rules for every resource type the library writes; an unrecorded version is refused", () => {
     const types = [
       POOL,

@@ -46,7 +46,7 @@ const osSkuRule: ReplacementRule = (a, b, { before }) => {
   return !(migratesInPlace(old) && migratesInPlace(b));
 };
 
-/** `upgrade_settings` is one block (MaxItems 1); cdktf writes it as an object, Terraform JSON also allows a list. */
+/** A MaxItems-1 block's setting (`upgrade_settings`, `node_network_profile`): cdktf writes an object, Terraform JSON also allows a list. */
 function upgradeSetting(block: unknown, key: string): unknown {
   const b = Array.isArray(block) ? block[0] : block;
   return b && typeof b === "object" ? (b as Record<string, unknown>)[key] : undefined;
@@ -61,6 +61,18 @@ const upgradeSettingsRule: ReplacementRule = (a, b) => {
   const drain = (x: unknown): number => Number(upgradeSetting(x, "drain_timeout_in_minutes") ?? 0);
   const undrainable = (x: unknown): string => String(upgradeSetting(x, "undrainable_node_behavior") ?? "");
   return (drain(a) !== 0 && drain(b) === 0) || (undrainable(a) !== "" && undrainable(b) === "");
+};
+
+/**
+ * `node_network_profile.0.node_public_ip_tags` is ForceNew inside the block (kubernetes_nodepool.go:662-669@v4.55.0,
+ * :664-671@v4.73.0); the block's other settings are updated in place. Escape hatch only (docs/node-pool-surface.md).
+ */
+const nodeNetworkProfileRule: ReplacementRule = (a, b) => {
+  const tags = (x: unknown): string => {
+    const t = upgradeSetting(x, "node_public_ip_tags");
+    return t && typeof t === "object" ? JSON.stringify(Object.entries(t).sort(([k1], [k2]) => (k1 < k2 ? -1 : k1 > k2 ? 1 : 0))) : "[]";
+  };
+  return tags(a) !== tags(b);
 };
 
 /** DiffSuppressFunc `suppress.CaseDifference` (role_assignment_resource.go:87, :96@v4.55.0): a case change is none. */
@@ -100,6 +112,7 @@ const NODE_POOL_4_55: Readonly<Record<string, ReplacementRule>> = {
   gpu_driver: gpuDriverRule, // :203
   node_public_ip_prefix_id: true, // :260, RequiredWith node_public_ip_enabled
   windows_profile: true, // :394
+  node_network_profile: nodeNetworkProfileRule,
   os_sku: osSkuRule,
   upgrade_settings: upgradeSettingsRule,
 };
