@@ -10,7 +10,10 @@ import { PropChecks } from "../core/validation";
 /** The values as the provider validates them; the props' enums (GuardedNodePoolProps) carry the same strings. */
 export const SCALE_DOWN_MODES = ["Delete", "Deallocate"] as const; // NP:364-372@v4.55.0, NP:412-420@v4.73.0
 export const GPU_INSTANCE_PROFILES = ["MIG1g", "MIG2g", "MIG3g", "MIG4g", "MIG7g"] as const; // NP:190-201@v4.55.0, NP:232-243@v4.73.0
-/** agentpools.PossibleValuesForGPUDriver (vendor/…/containerservice/2025-07-01/agentpools/constants.go:148-153@v4.55.0; 2025-10-01 …:189-194@v4.73.0). */
+/**
+ * agentpools.PossibleValuesForGPUDriver (vendor/github.com/hashicorp/go-azure-sdk/resource-manager/containerservice/
+ * 2025-07-01/agentpools/constants.go:148-153@v4.55.0; 2025-10-01/agentpools/constants.go:189-194@v4.73.0).
+ */
 export const GPU_DRIVERS = ["Install", "None"] as const;
 
 /** The props this module reads (GuardedNodePoolProps' fields; structural, so it imports nothing of the construct). */

@@ -38,12 +38,14 @@ const SUBNET_ID = resourceId("Microsoft.Network", ["virtualNetworks", "subnets"]
 const PREFIX_ID = resourceId("Microsoft.Network", ["publicIPPrefixes"]);
 const CAPACITY_RESERVATION_GROUP_ID = resourceId("Microsoft.Compute", ["capacityReservationGroups"]);
 
-const SUBNET_RULE =
-  "a subnet resource id /subscriptions/<subscription GUID>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet> (segments spelled so), or a reference";
-const PREFIX_RULE =
-  "a public IP prefix resource id /subscriptions/<subscription GUID>/resourceGroups/<rg>/providers/Microsoft.Network/publicIPPrefixes/<name> (segments spelled so), or a reference";
-const CAPACITY_RULE =
-  "a capacity reservation group resource id /subscriptions/<subscription GUID>/resourceGroups/<rg>/providers/Microsoft.Compute/capacityReservationGroups/<name> (segments spelled so), or a reference";
+/** What an id prop allows: `<kind> resource id /subscriptions/<subscription GUID>/resourceGroups/<rg>/providers/<path>`. */
+function idRule(kind: string, path: string): string {
+  return `${kind} resource id /subscriptions/<subscription GUID>/resourceGroups/<rg>/providers/${path} (segments spelled so), or a reference`;
+}
+
+const SUBNET_RULE = idRule("a subnet", "Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>");
+const PREFIX_RULE = idRule("a public IP prefix", "Microsoft.Network/publicIPPrefixes/<name>");
+const CAPACITY_RULE = idRule("a capacity reservation group", "Microsoft.Compute/capacityReservationGroups/<name>");
 
 /** An id prop: a token (a reference to a resource or variable) is taken as it is, a literal must match. */
 function checkId(c: PropChecks, prop: string, value: unknown, re: RegExp, rule: string): boolean {
