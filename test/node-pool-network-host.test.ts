@@ -115,3 +115,38 @@ describe("GuardedNodePool networking, host and GPU settings", () => {
     expect(Object.values(GpuDriver).sort()).toEqual([...GPU_DRIVERS].sort());
   });
 });
+
+describe("a change of a committed pool: replacement refused, rotation said", () => {
+  function synthInto(ws: ReturnType<typeof workspace>, props: Partial<GuardedNodePoolProps>): { lines: string[]; error?: Error } {
+    const lines: string[] = [];
+    const app = newApp(ws, { log: (l) => lines.push(l) });
+    const stack = new InfrastructureStack(app, "infra", { subscriptionId: SUBSCRIPTION });
+    new GuardedNodePool(stack, "pool", { cluster: NodePoolCluster.fromClusterId(CLUSTER_ID), ...base, ...props });
+    try {
+      app.synth();
+      return { lines };
+    } catch (e) {
+      return { lines, error: e as Error };
+    }
+  }
+
+  test("GIVEN a committed pool WHEN a capacity reservation group is added THEN the synth is refused (ForceNew, guarded pool)", () => {
+    const ws = workspace();
+    expect(synthInto(ws, {}).error).toBeUndefined();
+    const { error } = synthInto(ws, { capacityReservationGroupId: CRG });
+    // a guarded pool is replaced blue/green only under a new name: the refusal asks for it first
+    expect(error?.message).toMatch(
+      /\[infra\/pool\] name = "apps": allowed is a name the committed pool does not have, because .* would be replaced \(capacity_reservation_group_id: undefined → /,
+    );
+  });
+
+  test("GIVEN a committed pool WHEN it moves into a subnet THEN the synth writes it and says the pool rotates", () => {
+    const ws = workspace();
+    synthInto(ws, {});
+    const { lines, error } = synthInto(ws, { vnetSubnetId: NODES, fipsEnabled: true });
+    expect(error).toBeUndefined();
+    expect(lines.filter((l) => l.includes("will be rotated"))).toEqual([
+      expect.stringMatching(/\(pool "apps"\) will be rotated because fips_enabled: undefined → true, vnet_subnet_id: undefined → "/),
+    ]);
+  });
+});
