@@ -54,6 +54,7 @@ import {
   PolicySuppressions,
   PromotionOrder,
   ResourceProviderRegistrations,
+  ScaleDownMode,
   SpotEvictionPolicy,
   TaintEffect,
   TerraformControllerCR,
@@ -246,6 +247,12 @@ const DURATION_RULE = "a duration above zero in whole milliseconds";
 const TOKEN_RULE = "a literal value known at synth, not a token";
 const NAMESPACE_RULE = "a Kubernetes namespace name (DNS label)";
 const COUNT_RULE = "a whole number from 0 to 1000";
+const NET_GROUP = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-net/providers`;
+const VNET_ID = `${NET_GROUP}/Microsoft.Network/virtualNetworks/vnet-hub`;
+const NODE_SUBNET = `${VNET_ID}/subnets/nodes`;
+const POD_SUBNET = `${VNET_ID}/subnets/pods`;
+const PREFIX_ID = `${NET_GROUP}/Microsoft.Network/publicIPPrefixes/nodes`;
+const PPG_ID = `${NET_GROUP}/Microsoft.Compute/proximityPlacementGroups/ppg1`;
 
 // ------------------------------------------------------------------------------------------------ the rows
 
@@ -1454,6 +1461,166 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     expected: problem("infra/pool", "preventDestroy", '"yes"', "true or false"),
   },
 
+  // ------------------------------------------------ GuardedNodePool #18: networking, host and GPU settings (A1)
+  {
+    construct: "GuardedNodePool",
+    prop: "vnetSubnetId",
+    value: '"snet-nodes"',
+    note: "a subnet name, not its id",
+    build: pool({ vnetSubnetId: "snet-nodes" }),
+    expected: problem("infra/pool", "vnetSubnetId", '"snet-nodes"', "a subnet resource id /subscriptions/<subscription GUID>/"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "vnetSubnetId",
+    value: "…/resourcegroups/…/subnets/nodes",
+    note: "another spelling of resourceGroups (the provider parses the id case-sensitively)",
+    build: pool({ vnetSubnetId: NODE_SUBNET.replace("resourceGroups", "resourcegroups") }),
+    expected: problem(
+      "infra/pool",
+      "vnetSubnetId",
+      JSON.stringify(NODE_SUBNET.replace("resourceGroups", "resourcegroups")),
+      "a subnet resource id",
+    ),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "vnetSubnetId",
+    value: "…/virtualNetworks/vnet-hub",
+    note: "the VNet's id, no subnet",
+    build: pool({ vnetSubnetId: VNET_ID }),
+    expected: problem("infra/pool", "vnetSubnetId", JSON.stringify(VNET_ID), "a subnet resource id"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "podSubnetId",
+    value: "…/subnets/pods",
+    note: "without vnetSubnetId",
+    build: pool({ podSubnetId: POD_SUBNET }),
+    expected: problem("infra/pool", "podSubnetId", JSON.stringify(POD_SUBNET), "set together with vnetSubnetId"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "podSubnetId",
+    value: "…/subnets/nodes",
+    note: "the node subnet again",
+    build: pool({ vnetSubnetId: NODE_SUBNET, podSubnetId: NODE_SUBNET }),
+    expected: problem("infra/pool", "podSubnetId", JSON.stringify(NODE_SUBNET), "a subnet other than vnetSubnetId"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "podSubnetId",
+    value: "…/virtualNetworks/vnet-spoke/subnets/pods",
+    note: "a subnet of another VNet",
+    build: pool({ vnetSubnetId: NODE_SUBNET, podSubnetId: POD_SUBNET.replace("vnet-hub", "vnet-spoke") }),
+    expected: problem(
+      "infra/pool",
+      "podSubnetId",
+      JSON.stringify(POD_SUBNET.replace("vnet-hub", "vnet-spoke")),
+      `a subnet of the nodes' VNet ${JSON.stringify(VNET_ID)}`,
+    ),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "podSubnetId",
+    value: '"pods"',
+    note: "a subnet name",
+    build: pool({ vnetSubnetId: NODE_SUBNET, podSubnetId: "pods" }),
+    expected: problem("infra/pool", "podSubnetId", '"pods"', "a subnet resource id"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "scaleDownMode",
+    value: '"deallocate"',
+    note: "lower case",
+    build: pool({ scaleDownMode: "deallocate" as never }),
+    expected: problem("infra/pool", "scaleDownMode", '"deallocate"', 'one of "Delete", "Deallocate"'),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "scaleDownMode",
+    value: "ScaleDownMode.DEALLOCATE",
+    note: "with osDiskType EPHEMERAL",
+    build: pool({ scaleDownMode: ScaleDownMode.DEALLOCATE, osDiskType: NodePoolOsDiskType.EPHEMERAL }),
+    expected: problem("infra/pool", "scaleDownMode", '"Deallocate"', "Delete with osDiskType Ephemeral"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "hostEncryptionEnabled",
+    value: '"true"',
+    note: "a string (JavaScript)",
+    build: pool({ hostEncryptionEnabled: "true" as never }),
+    expected: problem("infra/pool", "hostEncryptionEnabled", '"true"', "true or false"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "fipsEnabled",
+    value: "1",
+    note: "a number (JavaScript)",
+    build: pool({ fipsEnabled: 1 as never }),
+    expected: problem("infra/pool", "fipsEnabled", "1", "true or false"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "gpuInstance",
+    value: '"MIG5g"',
+    note: "no such MIG profile",
+    build: pool({ gpuInstance: "MIG5g" as never }),
+    expected: problem("infra/pool", "gpuInstance", '"MIG5g"', 'one of "MIG1g", "MIG2g", "MIG3g", "MIG4g", "MIG7g"'),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "gpuDriver",
+    value: '"install"',
+    note: "lower case",
+    build: pool({ gpuDriver: "install" as never }),
+    expected: problem("infra/pool", "gpuDriver", '"install"', 'one of "Install", "None"'),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "capacityReservationGroupId",
+    value: "…/proximityPlacementGroups/ppg1",
+    note: "a proximity placement group's id",
+    build: pool({ capacityReservationGroupId: PPG_ID }),
+    expected: problem("infra/pool", "capacityReservationGroupId", JSON.stringify(PPG_ID), "a capacity reservation group resource id"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "nodePublicIpEnabled",
+    value: '"yes"',
+    note: "a string (JavaScript)",
+    build: pool({ nodePublicIpEnabled: "yes" as never }),
+    expected: problem("infra/pool", "nodePublicIpEnabled", '"yes"', "true or false"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "nodePublicIpPrefixId",
+    value: "…/publicIPPrefixes/nodes",
+    note: "without nodePublicIpEnabled",
+    build: pool({ nodePublicIpPrefixId: PREFIX_ID }),
+    expected: problem("infra/pool", "nodePublicIpPrefixId", JSON.stringify(PREFIX_ID), "unset unless nodePublicIpEnabled is true"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "nodePublicIpPrefixId",
+    value: "…/publicIPPrefixes/nodes",
+    note: "with nodePublicIpEnabled: false",
+    build: pool({ nodePublicIpEnabled: false, nodePublicIpPrefixId: PREFIX_ID }),
+    expected: problem("infra/pool", "nodePublicIpPrefixId", JSON.stringify(PREFIX_ID), "unset unless nodePublicIpEnabled is true"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "nodePublicIpPrefixId",
+    value: "…/publicIPAddresses/ip1",
+    note: "a public IP address's id",
+    build: pool({ nodePublicIpEnabled: true, nodePublicIpPrefixId: PREFIX_ID.replace("publicIPPrefixes/nodes", "publicIPAddresses/ip1") }),
+    expected: problem(
+      "infra/pool",
+      "nodePublicIpPrefixId",
+      JSON.stringify(PREFIX_ID.replace("publicIPPrefixes/nodes", "publicIPAddresses/ip1")),
+      "a public IP prefix resource id",
+    ),
+  },
   // ---------------------------------------------------------------------------------------------- TerraformControllerCR
   {
     construct: "TerraformControllerCR",

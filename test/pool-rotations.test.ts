@@ -12,6 +12,7 @@ import { CLUSTER_ID, cleanupTempDirs, newApp, SUBSCRIPTION, workspace } from "./
 afterAll(cleanupTempDirs);
 
 const POOL = "azurerm_kubernetes_cluster_node_pool";
+const VNET = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vnet";
 
 function stack(pools: Record<string, unknown>): GitOpsFile {
   return {
@@ -60,6 +61,17 @@ describe("rotation notices", () => {
     ["zones", { zones: ["1"] }, { zones: ["1", "2"] }],
     ["os_disk_type", {}, { os_disk_type: "Ephemeral" }],
     ["os_disk_size_gb", { os_disk_size_gb: 128 }, { os_disk_size_gb: 256 }],
+    // issue #18's props (cycleNodePoolProperties, kubernetes_cluster_node_pool_resource.go:960-975@v4.55.0)
+    ["vnet_subnet_id", {}, { vnet_subnet_id: `${VNET}/subnets/nodes` }],
+    ["vnet_subnet_id", { vnet_subnet_id: `${VNET}/subnets/nodes` }, { vnet_subnet_id: `${VNET}/subnets/nodes2` }],
+    [
+      "pod_subnet_id",
+      { vnet_subnet_id: `${VNET}/subnets/nodes` },
+      { vnet_subnet_id: `${VNET}/subnets/nodes`, pod_subnet_id: `${VNET}/subnets/pods` },
+    ],
+    ["host_encryption_enabled", {}, { host_encryption_enabled: true }],
+    ["fips_enabled", { fips_enabled: false }, { fips_enabled: true }],
+    ["node_public_ip_enabled", {}, { node_public_ip_enabled: true }],
   ])("a change of %s rotates", (attr, before, after) => {
     expect(notices(stack({ a: pool(before) }), stack({ a: pool(after) }))).toEqual([expect.stringContaining(`because ${attr}: `)]);
   });
@@ -68,6 +80,9 @@ describe("rotation notices", () => {
     const before = stack({ a: pool({ zones: ["1", "2"], max_pods: 60 }) });
     const after = stack({ a: pool({ zones: ["2", "1"], min_count: 4, node_labels: { a: "b" }, os_disk_type: "Managed" }) });
     expect(notices(before, after)).toEqual([]);
+    // issue #18: false written where nothing was (the default), and scale_down_mode (updated in place, not cycled)
+    const defaults = { host_encryption_enabled: false, fips_enabled: false, node_public_ip_enabled: false, scale_down_mode: "Deallocate" };
+    expect(notices(stack({ a: pool() }), stack({ a: pool(defaults) }))).toEqual([]);
   });
 
   test("a pool that is replaced (state safety's to refuse) or new is not listed as rotated", () => {

@@ -123,6 +123,68 @@ describe("replacement rows: state safety follows the audit", () => {
     );
   });
 
+  // issue #18's props: ForceNew at both pins (kubernetes_cluster_node_pool_resource.go, 4.55.0 / 4.73.0 lines)
+  test.each([
+    ["4.55.0", "capacity_reservation_group_id"], // :164 / :206
+    ["4.73.0", "capacity_reservation_group_id"],
+    ["4.55.0", "gpu_instance"], // :190 / :232
+    ["4.73.0", "gpu_instance"],
+    ["4.55.0", "node_public_ip_prefix_id"], // :260 / :302
+    ["4.73.0", "node_public_ip_prefix_id"],
+  ])("at %s a new %s replaces the pool, and so does removing it", (version, attr) => {
+    const before = stack(POOL, { a: pool({ [attr]: "/one" }) }, version);
+    replaces(check(before, stack(POOL, { a: pool({ [attr]: "/two" }) }, version)), attr);
+    replaces(check(before, stack(POOL, { a: pool() }, version)), attr);
+    replaces(check(stack(POOL, { a: pool() }, version), before), attr);
+  });
+
+  test.each(["4.55.0", "4.73.0"])("at %s gpu_driver: unset → Install on a MIG pool is no change; other changes replace", (version) => {
+    const mig = { gpu_instance: "MIG1g" };
+    expect(check(stack(POOL, { a: pool(mig) }, version), stack(POOL, { a: pool({ ...mig, gpu_driver: "Install" }) }, version))).toEqual([]);
+    replaces(
+      check(stack(POOL, { a: pool(mig) }, version), stack(POOL, { a: pool({ ...mig, gpu_driver: "None" }) }, version)),
+      "gpu_driver",
+    );
+    replaces(check(stack(POOL, { a: pool() }, version), stack(POOL, { a: pool({ gpu_driver: "Install" }) }, version)), "gpu_driver");
+    replaces(
+      check(stack(POOL, { a: pool({ ...mig, gpu_driver: "Install" }) }, version), stack(POOL, { a: pool(mig) }, version)),
+      "gpu_driver",
+    );
+  });
+
+  test.each(["4.55.0", "4.73.0"])(
+    "at %s scale_down_mode, host encryption, FIPS, node public IPs and the subnets change without replacement",
+    (version) => {
+      const vnet = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets";
+      const after = pool({
+        scale_down_mode: "Deallocate",
+        host_encryption_enabled: true,
+        fips_enabled: true,
+        node_public_ip_enabled: true,
+        vnet_subnet_id: `${vnet}/nodes`,
+        pod_subnet_id: `${vnet}/pods`,
+      });
+      expect(check(stack(POOL, { a: pool() }, version), stack(POOL, { a: after }, version))).toEqual([]);
+    },
+  );
+
+  test.each(["4.55.0", "4.73.0"])(
+    "at %s node_network_profile: new node_public_ip_tags replace the pool; other settings do not",
+    (version) => {
+      const profile = (extra: Record<string, unknown>) =>
+        pool({ node_network_profile: { application_security_group_ids: ["/asg1"], ...extra } });
+      const tagged = stack(POOL, { a: profile({ node_public_ip_tags: { RoutingPreference: "Internet" } }) }, version);
+      replaces(check(tagged, stack(POOL, { a: profile({}) }, version)), "node_network_profile");
+      replaces(check(stack(POOL, { a: pool() }, version), tagged), "node_network_profile");
+      expect(
+        check(
+          stack(POOL, { a: profile({}) }, version),
+          stack(POOL, { a: profile({ application_security_group_ids: ["/asg2"] }) }, version),
+        ),
+      ).toEqual([]);
+    },
+  );
+
   test("every recorded version has rules for every resource type the library writes; an unrecorded version is refused", () => {
     const types = [
       POOL,

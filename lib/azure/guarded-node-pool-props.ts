@@ -110,6 +110,33 @@ export interface NodePoolGuardrails {
   readonly allowedVmSizes?: string[];
 }
 
+// ---- Networking, host and GPU settings (issue #18; checks in node-pool-network.ts and node-pool-host-settings.ts)
+
+/** What the autoscaler does with the nodes it scales away. */
+export enum ScaleDownMode {
+  /** The nodes are deleted (the AKS default). */
+  DELETE = "Delete",
+  /** The nodes are stopped and kept (their disks are paid for); not with Ephemeral OS disks. */
+  DEALLOCATE = "Deallocate",
+}
+
+/** Multi-instance GPU profile of the nodes (NVIDIA MIG): the GPU partition each slice gets. */
+export enum GpuInstanceProfile {
+  MIG_1G = "MIG1g",
+  MIG_2G = "MIG2g",
+  MIG_3G = "MIG3g",
+  MIG_4G = "MIG4g",
+  MIG_7G = "MIG7g",
+}
+
+/** Whether AKS installs the GPU driver on GPU nodes. */
+export enum GpuDriver {
+  /** AKS installs the driver (what AKS does when nothing is sent). */
+  INSTALL = "Install",
+  /** No driver (e.g. for the NVIDIA GPU Operator). */
+  NONE = "None",
+}
+
 /** Props of a GuardedNodePool: what a platform engineer sets on an AKS node pool, plus the guardrails. */
 export interface GuardedNodePoolProps {
   /** The AKS cluster the pool belongs to. */
@@ -208,4 +235,67 @@ export interface GuardedNodePoolProps {
    * @default - derived from name, e.g. `corepool` → `corepooltmp`
    */
   readonly temporaryNameForRotation?: string;
+
+  // ---- Networking, host and GPU settings (issue #18; docs/steady-state-audit.md)
+  /**
+   * The subnet the nodes join (bring your own VNet, Azure CNI): `/subscriptions/<id>/resourceGroups/<rg>/providers/
+   * Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>`, or a reference. Changing it rotates the pool; the
+   * runner needs `Microsoft.Network/virtualNetworks/subnets/join/action` on it (see `subnetIds`). Removing it later
+   * does not move the pool back to a managed VNet: azurerm then sends no subnet, the pool rotates onto the same one
+   * and every later plan shows the change again (docs/steady-state-audit.md); replace the pool instead.
+   * @default - the cluster's managed VNet
+   */
+  readonly vnetSubnetId?: string;
+  /**
+   * The subnet pods get their IPs from (Azure CNI with dynamic IP allocation): another subnet of the same VNet as
+   * vnetSubnetId, which it requires. Changing it rotates the pool.
+   * @default - pods get IPs as the cluster's network plugin assigns them
+   */
+  readonly podSubnetId?: string;
+  /**
+   * What the autoscaler does with the nodes it scales away. Changed in place.
+   * @default ScaleDownMode.DELETE (the provider's default; not written)
+   */
+  readonly scaleDownMode?: ScaleDownMode;
+  /**
+   * Encryption at host of the nodes' disks and caches (the subscription needs the `EncryptionAtHost` feature and the
+   * VM size must support it). Changing it rotates the pool.
+   * @default false
+   */
+  readonly hostEncryptionEnabled?: boolean;
+  /**
+   * A FIPS 140-2 enabled node image. Changing it rotates the pool.
+   * @default false
+   */
+  readonly fipsEnabled?: boolean;
+  /**
+   * The MIG profile of a GPU pool (NVIDIA A100/H100 sizes). Changing it replaces the pool.
+   * @default - no MIG partitioning
+   */
+  readonly gpuInstance?: GpuInstanceProfile;
+  /**
+   * Whether AKS installs the GPU driver. Changing it replaces the pool. Set it on every GPU size: AKS returns
+   * `Install` for a GPU pool created without it, and the provider then plans a replacement on every run.
+   * @default - GpuDriver.INSTALL written when gpuInstance is set, else not written
+   */
+  readonly gpuDriver?: GpuDriver;
+  /**
+   * The capacity reservation group the nodes are placed in:
+   * `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Compute/capacityReservationGroups/<name>`, or a
+   * reference. Changing it replaces the pool.
+   * @default - none
+   */
+  readonly capacityReservationGroupId?: string;
+  /**
+   * A public IP per node. Changing it rotates the pool.
+   * @default false
+   */
+  readonly nodePublicIpEnabled?: boolean;
+  /**
+   * The public IP prefix the node IPs come from (requires nodePublicIpEnabled):
+   * `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/publicIPPrefixes/<name>`, or a reference.
+   * Changing it replaces the pool.
+   * @default - IPs from no prefix
+   */
+  readonly nodePublicIpPrefixId?: string;
 }

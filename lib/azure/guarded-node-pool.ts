@@ -5,6 +5,8 @@ import { addPropValidation, PropChecks } from "../core/validation";
 import { GuardedNodePoolProps, NodePoolGuardrails, NodePoolMode, NodePoolOsType, SpotEvictionPolicy } from "./guarded-node-pool-props";
 import { InfrastructureStack } from "./infrastructure-stack";
 import { BoundCluster, NodePoolCluster } from "./node-pool-cluster";
+import { poolHostSettingsToWrite } from "./node-pool-host-settings";
+import { poolNetworkToWrite, subnetIdsOf } from "./node-pool-network";
 import { nodeLabelsToWrite, upgradeSettingsToWrite } from "./node-pool-steady-state";
 import { resolveGuardrails, validateNodePoolProps } from "./node-pool-validation";
 import { KubernetesClusterNodePool } from "./provider/kubernetes-cluster-node-pool";
@@ -38,6 +40,11 @@ export class GuardedNodePool extends Construct {
    * written at a new address (lib/azure/guarded-node-pool-generations.ts), since Terraform refuses to replace it in place.
    */
   readonly preventDestroy: boolean;
+  /**
+   * The distinct subnets the pool joins (vnetSubnetId, then podSubnetId; ids or references): the scopes a runner
+   * needs `Microsoft.Network/virtualNetworks/subnets/join/action` on. Empty on the cluster's managed VNet.
+   */
+  readonly subnetIds: readonly string[];
 
   constructor(scope: Construct, id: string, givenProps: GuardedNodePoolProps) {
     super(scope, id);
@@ -84,6 +91,8 @@ export class GuardedNodePool extends Construct {
       spotMaxPrice: props.spot ? (props.spot.maxPrice ?? -1) : undefined,
       temporaryNameForRotation: temporaryName,
       tags: terraformLiteralMap(props.tags),
+      ...poolNetworkToWrite(props),
+      ...poolHostSettingsToWrite(props),
       lifecycle: {
         // The autoscaler owns the live count; without this every reconcile would scale the pool back.
         ignoreChanges: ["node_count"],
@@ -92,6 +101,7 @@ export class GuardedNodePool extends Construct {
     });
 
     this.temporaryNameForRotation = temporaryName;
+    this.subnetIds = subnetIdsOf(props);
     POOLS.add(appOf(this), poolKey(this), this);
 
     addPropValidation(this, (c) =>

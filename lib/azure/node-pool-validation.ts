@@ -11,6 +11,8 @@ import {
   TaintEffect,
 } from "./guarded-node-pool-props";
 import { NodePoolCluster } from "./node-pool-cluster";
+import { validatePoolHostSettings } from "./node-pool-host-settings";
+import { validatePoolNetwork } from "./node-pool-network";
 import { isSpotLabel, validateSpotUpgradeSettings, validateVmSizeSpelling } from "./node-pool-steady-state";
 
 /** The AKS limit on nodes per pool: the bound of every count and the default ceiling. */
@@ -63,6 +65,8 @@ export function validateNodePoolProps(c: PropChecks, p: GuardedNodePoolProps, r:
   validateUpgradeSettings(c, p);
   validateSpot(c, p.spot);
   validateTags(c, p.tags);
+  validatePoolNetwork(c, p);
+  validatePoolHostSettings(c, p);
   c.check(typeof (p.preventDestroy ?? true) === "boolean", "preventDestroy", p.preventDestroy, "true or false");
 }
 

@@ -46,7 +46,7 @@ const osSkuRule: ReplacementRule = (a, b, { before }) => {
   return !(migratesInPlace(old) && migratesInPlace(b));
 };
 
-/** `upgrade_settings` is one block (MaxItems 1); cdktf writes it as an object, Terraform JSON also allows a list. */
+/** A MaxItems-1 block's setting (`upgrade_settings`, `node_network_profile`): cdktf writes an object, Terraform JSON also allows a list. */
 function upgradeSetting(block: unknown, key: string): unknown {
   const b = Array.isArray(block) ? block[0] : block;
   return b && typeof b === "object" ? (b as Record<string, unknown>)[key] : undefined;
@@ -63,6 +63,18 @@ const upgradeSettingsRule: ReplacementRule = (a, b) => {
   return (drain(a) !== 0 && drain(b) === 0) || (undrainable(a) !== "" && undrainable(b) === "");
 };
 
+/**
+ * `node_network_profile.0.node_public_ip_tags` is ForceNew inside the block (kubernetes_nodepool.go:662-669@v4.55.0,
+ * :664-671@v4.73.0); the block's other settings are updated in place. Escape hatch only (docs/node-pool-surface.md).
+ */
+const nodeNetworkProfileRule: ReplacementRule = (a, b) => {
+  const tags = (x: unknown): string => {
+    const t = upgradeSetting(x, "node_public_ip_tags");
+    return t && typeof t === "object" ? JSON.stringify(Object.entries(t).sort(([k1], [k2]) => (k1 < k2 ? -1 : k1 > k2 ? 1 : 0))) : "[]";
+  };
+  return tags(a) !== tags(b);
+};
+
 /** DiffSuppressFunc `suppress.CaseDifference` (role_assignment_resource.go:87, :96@v4.55.0): a case change is none. */
 const caseInsensitive: ReplacementRule = (a, b) => b !== undefined && String(a).toLowerCase() !== String(b).toLowerCase();
 
@@ -74,6 +86,14 @@ function normaliseLocation(v: unknown): string {
     .replace(/\s/g, "")
     .toLowerCase();
 }
+
+/**
+ * `gpu_driver` is ForceNew (:203-208@v4.55.0, :245-250@v4.73.0), but AKS returns `Install` for a GPU pool created
+ * without it (lib/azure/node-pool-host-settings.ts, gpuDriverToWrite): on a MIG pool (`gpu_instance` set on both
+ * sides) unset → `Install` is the value already in state, no change. Every other change replaces.
+ */
+const gpuDriverRule: ReplacementRule = (a, b, { before, after }) =>
+  !(a === undefined && b === "Install" && before.gpu_instance !== undefined && before.gpu_instance === after.gpu_instance);
 
 const NODE_POOL_4_55: Readonly<Record<string, ReplacementRule>> = {
   // ForceNew in the schema, kubernetes_cluster_node_pool_resource.go@v4.55.0 (line of the attribute).
@@ -89,9 +109,10 @@ const NODE_POOL_4_55: Readonly<Record<string, ReplacementRule>> = {
   capacity_reservation_group_id: true, // :164
   proximity_placement_group_id: true, // :343
   gpu_instance: true, // :190
-  gpu_driver: true, // :203
-  node_public_ip_prefix_id: true, // :260
+  gpu_driver: gpuDriverRule, // :203
+  node_public_ip_prefix_id: true, // :260, RequiredWith node_public_ip_enabled
   windows_profile: true, // :394
+  node_network_profile: nodeNetworkProfileRule,
   os_sku: osSkuRule,
   upgrade_settings: upgradeSettingsRule,
 };
@@ -151,6 +172,9 @@ const sameIdentity: ReplacementRule = (_a, _b, { before, after }) =>
   identityOf(after) !== undefined && identityOf(before) !== identityOf(after);
 
 const RULES_4_73: ReplacementRules = {
+  // The node pool's ForceNew attributes are the same at 4.73 (kubernetes_cluster_node_pool_resource.go@v4.73.0:
+  // host_group_id :198, capacity_reservation_group_id :206, eviction_policy :213, gpu_instance :232, gpu_driver :245,
+  // node_public_ip_prefix_id :302, priority :380, proximity_placement_group_id :391, spot_max_price :404).
   ...RULES_4_55,
   azurerm_federated_identity_credential: { name: true, parent_id: sameIdentity, user_assigned_identity_id: sameIdentity },
 };
@@ -199,11 +223,11 @@ export const NODE_POOL_ROTATION_RULES: Readonly<Record<string, ReplacementRule>>
   node_public_ip_enabled: changedWithDefault(false), // :427
   os_disk_size_gb: changedWhenSet, // :284, Optional+Computed
   os_disk_type: changedWithDefault("Managed"), // :291, Default Managed
-  pod_subnet_id: true,
+  pod_subnet_id: true, // :326, Optional (not C): set → unset sends "" (:872-874)
   snapshot_id: true,
   ultra_ssd_enabled: changedWithDefault(false), // :380, Default false
   vm_size: changedWhenSet, // :148, Optional+Computed, compared case-sensitively
-  vnet_subnet_id: true,
+  vnet_subnet_id: true, // :386, Optional (not C): set → unset sends nothing and keeps the subnet (:900-908)
   zones: setChange, // :420, a set
 };
 
