@@ -1,4 +1,6 @@
 import { NodePoolCluster } from "./node-pool-cluster";
+import { NodePoolKubeletConfig } from "./node-pool-kubelet-config";
+import { NodePoolLinuxOsConfig } from "./node-pool-linux-os-config";
 
 // The enums, option interfaces and props of a GuardedNodePool (re-exported by guarded-node-pool.ts).
 
@@ -210,6 +212,18 @@ export interface GuardedNodePoolProps {
    * @default - max surge 10% (what AKS returns when none is given; written so that plans stay empty); none on Spot pools
    */
   readonly upgradeSettings?: NodePoolUpgradeSettings;
+  /**
+   * Kubelet settings (`kubelet_config`). Adding, changing or removing them rotates the pool through
+   * `temporaryNameForRotation`.
+   * @default - none written: AKS's kubelet defaults
+   */
+  readonly kubeletConfig?: NodePoolKubeletConfig;
+  /**
+   * OS settings of a Linux pool (`linux_os_config`: sysctls, transparent huge pages, swap file). Adding, changing or
+   * removing them rotates the pool through `temporaryNameForRotation`. Refused on Windows pools.
+   * @default - none written: AKS's OS defaults
+   */
+  readonly linuxOsConfig?: NodePoolLinuxOsConfig;
   /**
    * Run on Spot capacity. Spot pools are User pools; priority and eviction policy are immutable.
    * @default - Regular priority

@@ -5,6 +5,8 @@ import { addPropValidation, PropChecks } from "../core/validation";
 import { GuardedNodePoolProps, NodePoolGuardrails, NodePoolMode, NodePoolOsType, SpotEvictionPolicy } from "./guarded-node-pool-props";
 import { InfrastructureStack } from "./infrastructure-stack";
 import { BoundCluster, NodePoolCluster } from "./node-pool-cluster";
+import { kubeletConfigToWrite, validateKubeletConfig } from "./node-pool-kubelet-config";
+import { linuxOsConfigToWrite, validateLinuxOsConfig } from "./node-pool-linux-os-config";
 import { poolHostSettingsToWrite } from "./node-pool-host-settings";
 import { poolNetworkToWrite, subnetIdsOf } from "./node-pool-network";
 import { nodeLabelsToWrite, upgradeSettingsToWrite } from "./node-pool-steady-state";
@@ -12,6 +14,8 @@ import { resolveGuardrails, validateNodePoolProps } from "./node-pool-validation
 import { KubernetesClusterNodePool } from "./provider/kubernetes-cluster-node-pool";
 
 export * from "./guarded-node-pool-props";
+export * from "./node-pool-kubelet-config";
+export * from "./node-pool-linux-os-config";
 
 /** The Terraform address the pool's resource gets inside its stack. */
 const RESOURCE_ID = "pool";
@@ -85,6 +89,8 @@ export class GuardedNodePool extends Construct {
       osType,
       osSku: props.osSku,
       orchestratorVersion: props.orchestratorVersion,
+      kubeletConfig: kubeletConfigToWrite(props.kubeletConfig),
+      linuxOsConfig: linuxOsConfigToWrite(props.linuxOsConfig),
       upgradeSettings: upgradeSettingsToWrite(props.upgradeSettings, !!props.spot),
       priority: props.spot ? "Spot" : "Regular",
       evictionPolicy: props.spot ? (props.spot.evictionPolicy ?? SpotEvictionPolicy.DELETE) : undefined,
@@ -108,6 +114,10 @@ export class GuardedNodePool extends Construct {
       validateNodePoolProps(c, props, { mode, osType, temporaryName, guardrails: this.guardrails, checksCluster }),
     );
     addPropValidation(this, (c) => this.checkUniqueNames(c));
+    addPropValidation(this, (c) => {
+      validateKubeletConfig(c, props.kubeletConfig);
+      validateLinuxOsConfig(c, props.linuxOsConfig, { osType, hasKubeletConfig: props.kubeletConfig !== undefined });
+    });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { nodePoolConfigRotationRules } from "./node-pool-config-rules";
 import { AZURERM_PROVIDER_VERSION } from "./repo-terraform-stack";
 
 /**
@@ -236,8 +237,25 @@ export const NODE_POOL_ROTATION_RULES: Readonly<Record<string, ReplacementRule>>
  * (`terraform.required_providers.azurerm.version`, the version Terraform will plan with), else of the library's pin.
  */
 export function replacementRulesForStack(tfJson: unknown): ReplacementRules {
+  return replacementRulesFor(azurermVersionOfStack(tfJson));
+}
+
+/** The azurerm version a stack's `main.tf.json` pins when its rules are recorded, else the library's pin. */
+export function azurermVersionOfStack(tfJson: unknown): string {
   const pinned = (tfJson as { terraform?: { required_providers?: { azurerm?: { version?: unknown } } } } | undefined)?.terraform
     ?.required_providers?.azurerm?.version;
-  const version = typeof pinned === "string" && pinned in REPLACEMENT_RULES ? pinned : AZURERM_PROVIDER_VERSION;
-  return replacementRulesFor(version);
+  return typeof pinned === "string" && pinned in REPLACEMENT_RULES ? pinned : AZURERM_PROVIDER_VERSION;
+}
+
+// ------------------------------------------------------------------ kubelet_config and linux_os_config (issue #18)
+
+/**
+ * The rotating attributes of a node pool at an azurerm version: NODE_POOL_ROTATION_RULES, with `kubelet_config` and
+ * `linux_os_config` compared setting by setting (lib/azure/node-pool-config-rules.ts: defaults, sets and
+ * Optional+Computed settings are no change; `container_log_max_line` is Optional+Computed at 4.73 only). Neither block
+ * is a replacement at either version, so neither is in the replacement rules above.
+ */
+export function nodePoolRotationRulesFor(version: string): Readonly<Record<string, ReplacementRule>> {
+  if (!(version in REPLACEMENT_RULES)) replacementRulesFor(version); // throws: no rules recorded for it
+  return { ...NODE_POOL_ROTATION_RULES, ...nodePoolConfigRotationRules(version as AzurermVersion) };
 }

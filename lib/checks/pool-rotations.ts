@@ -1,5 +1,5 @@
 import { NodePoolAddressing } from "../azure/guarded-node-pool-generations";
-import { NODE_POOL_ROTATION_RULES, ReplacementRules, replacementRulesForStack } from "../azure/replacement-rules";
+import { azurermVersionOfStack, nodePoolRotationRulesFor, ReplacementRules, replacementRulesForStack } from "../azure/replacement-rules";
 import { RenderedFile } from "../synth/render";
 import { RepoView } from "../synth/repo-view";
 import { PoolResource } from "./guarded-pools";
@@ -25,11 +25,12 @@ export function checkPoolRotations(files: readonly RenderedFile[], repo: RepoVie
     const after = file.file.content.value;
     const before = parseJsonOrNothing(bytes);
     const rules = replacementRulesForStack(after);
+    const rotating = nodePoolRotationRulesFor(azurermVersionOfStack(after));
     const folder = file.path.slice(0, file.path.lastIndexOf("/"));
     for (const [name, next] of Object.entries(poolsOf(after))) {
       const old = poolsOf(before)[name];
       if (!old || replaced(rules, old, next)) continue;
-      const changes = changed(NODE_POOL_ROTATION_RULES, old, next);
+      const changes = changed(rotating, old, next);
       if (changes.length) options.notices.push(rotationNotice(file.source, `${NODE_POOL}.${name}`, folder, next, changes));
     }
   }
