@@ -149,4 +149,13 @@ describe("a change of a committed pool: replacement refused, rotation said", () 
       expect.stringMatching(/\(pool "apps"\) will be rotated because fips_enabled: undefined → true, vnet_subnet_id: undefined → "/),
     ]);
   });
+
+  test("GIVEN a committed pool in a subnet WHEN vnetSubnetId is removed THEN the synth is refused (azurerm cannot unset it)", () => {
+    const ws = workspace();
+    expect(synthInto(ws, { vnetSubnetId: NODES }).error).toBeUndefined();
+    const { error } = synthInto(ws, {});
+    expect(error?.message).toMatch(/vnet_subnet_id = ".*" is committed and this synth removes it: azurerm sends no subnet/);
+    // keeping the subnet and changing something else passes
+    expect(synthInto(ws, { vnetSubnetId: NODES, maxCount: 7 }).error).toBeUndefined();
+  });
 });

@@ -256,7 +256,7 @@ export interface GuardedNodePoolProps {
    * Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>`, or a reference. Changing it rotates the pool; the
    * runner needs `Microsoft.Network/virtualNetworks/subnets/join/action` on it (see `subnetIds`). Removing it later
    * does not move the pool back to a managed VNet: azurerm then sends no subnet, the pool rotates onto the same one
-   * and every later plan shows the change again (docs/steady-state-audit.md); replace the pool instead.
+   * and every later plan shows the change again (docs/steady-state-audit.md), so the synth refuses it; replace the pool instead.
    * @default - the cluster's managed VNet
    */
   readonly vnetSubnetId?: string;

@@ -3,6 +3,7 @@ import { checkFluxVersions } from "./flux-version";
 import { checkPoolRotations } from "./pool-rotations";
 import { checkNoSecrets } from "./secret-scan";
 import { checkStateSafety } from "./state-safety";
+import { checkStickyPoolSettings } from "./sticky-pool-settings";
 import { TreeCheck } from "./tree-check";
 
 /** The checks every synth runs on the rendered tree, in order. */
@@ -11,5 +12,6 @@ export const defaultChecks: readonly TreeCheck[] = [
   checkFluxVersions,
   checkNoSecrets,
   checkStateSafety,
+  checkStickyPoolSettings,
   checkPoolRotations,
 ];
