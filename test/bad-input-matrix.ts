@@ -15,6 +15,7 @@ import { Aspects, Lazy, TerraformVariable, Token } from "cdktf";
 import { Construct } from "constructs";
 import {
   ApprovalMode,
+  ChartVerification,
   CpuManagerPolicy,
   TopologyManagerPolicy,
   TransparentHugePage,
@@ -62,6 +63,8 @@ import {
   TaintEffect,
   TerraformControllerCR,
   TerraformControllerCRProps,
+  RunnerProviderInstallation,
+  TofuControllerChartSource,
   TolerationOperator,
   VarsFromKind,
 } from "../lib";
@@ -2323,6 +2326,85 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   },
   {
     construct: "TerraformControllerCR",
+    prop: "runnerPod.resources",
+    value: '{ requests: { memory: "2Gi" } }',
+    note: "above the default limit",
+    build: cr({ runnerPod: { ...RUNNER_CREDENTIALS, resources: { requests: { memory: "2Gi" } } } }),
+    expected: problem("tf", "runnerPod.resources.requests.memory", '"2Gi"', 'at most the memory limit "1Gi" (the default)'),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerPod.image",
+    value: '"ghcr.io/flux-iac/tf-runner"',
+    note: "no tag",
+    build: cr({ runnerPod: { ...RUNNER_CREDENTIALS, image: "ghcr.io/flux-iac/tf-runner" } }),
+    expected: problem("tf", "runnerPod.image", '"ghcr.io/flux-iac/tf-runner"', "a pinned tag (not latest, not left out) or a digest"),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerPod.image",
+    value: '"myacr.azurecr.io/tf-runner:latest"',
+    build: cr({ runnerPod: { ...RUNNER_CREDENTIALS, image: "myacr.azurecr.io/tf-runner:latest" } }),
+    expected: problem(
+      "tf",
+      "runnerPod.image",
+      '"myacr.azurecr.io/tf-runner:latest"',
+      "a pinned tag (not latest, not left out) or a digest",
+    ),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerPod.image",
+    value: '"https://myacr.azurecr.io/tf-runner:v1"',
+    build: cr({ runnerPod: { ...RUNNER_CREDENTIALS, image: "https://myacr.azurecr.io/tf-runner:v1" } }),
+    expected: problem(
+      "tf",
+      "runnerPod.image",
+      '"https://myacr.azurecr.io/tf-runner:v1"',
+      "an image reference <registry>/<repository>:<tag>",
+    ),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerPod.providerInstallation",
+    value: 'RunnerProviderInstallation.pluginCache("plugin-cache")',
+    build: cr({ runnerPod: { ...RUNNER_CREDENTIALS, providerInstallation: RunnerProviderInstallation.pluginCache("plugin-cache") } }),
+    expected: problem("tf", "runnerPod.providerInstallation", '"plugin-cache"', "an absolute path in the runner image (pluginCache)"),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerPod.providerInstallation",
+    value: '{ envName: "TF_CLI_CONFIG_FILE", path: "/etc/tofu.tfrc" }',
+    note: "JavaScript",
+    build: cr({
+      runnerPod: {
+        ...RUNNER_CREDENTIALS,
+        providerInstallation: { envName: "TF_CLI_CONFIG_FILE", path: "/etc/tofu.tfrc" } as unknown as RunnerProviderInstallation,
+      },
+    }),
+    expected: problem(
+      "tf",
+      "runnerPod.providerInstallation",
+      '{"envName":"TF_CLI_CONFIG_FILE","path":"/etc/tofu.tfrc"}',
+      "a RunnerProviderInstallation",
+    ),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerPod.env",
+    value: '[{ name: "TF_CLI_CONFIG_FILE", value: "/x.tfrc" }]',
+    note: "with providerInstallation",
+    build: cr({
+      runnerPod: {
+        ...RUNNER_CREDENTIALS,
+        providerInstallation: RunnerProviderInstallation.cliConfigFile("/etc/tofu/mirror.tfrc"),
+        env: [{ name: "TF_CLI_CONFIG_FILE", value: "/x.tfrc" }],
+      },
+    }),
+    expected: problem("tf", "runnerPod.env[0].name", '"TF_CLI_CONFIG_FILE"', "a name providerInstallation does not set"),
+  },
+  {
+    construct: "TerraformControllerCR",
     prop: "runnerPod.tolerations",
     value: '[{ key: "a", operator: "In" }]',
     build: cr({ runnerPod: { tolerations: [{ key: "a", operator: "In" as TolerationOperator }] } }),
@@ -2726,6 +2808,179 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     note: "JavaScript",
     build: bootstrap({ tofuController: { values: ["runner"] as unknown as Record<string, unknown> } }),
     expected: problem("flux", "tofuController.values", '["runner"]', "an object of Helm values"),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "tofuController.chartSource",
+    value: '{ url: "https://charts.example.com" }',
+    note: "JavaScript",
+    build: bootstrap({ tofuController: { chartSource: { url: "https://charts.example.com" } as unknown as TofuControllerChartSource } }),
+    expected: problem("flux", "tofuController.chartSource", '{"url":"https://charts.example.com"}', "a TofuControllerChartSource"),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "tofuController.chartSource.url",
+    value: 'helmRepository({ url: "http://charts.example.com" })',
+    build: bootstrap({ tofuController: { chartSource: TofuControllerChartSource.helmRepository({ url: "http://charts.example.com" }) } }),
+    expected: problem(
+      "flux",
+      "tofuController.chartSource.url",
+      '"http://charts.example.com"',
+      "an HTTPS Helm repository URL https://<host>/<path>, without credentials",
+    ),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "tofuController.chartSource.url",
+    value: 'helmRepository({ url: "oci://ghcr.io/flux-iac/charts" })',
+    build: bootstrap({
+      tofuController: { chartSource: TofuControllerChartSource.helmRepository({ url: "oci://ghcr.io/flux-iac/charts" }) },
+    }),
+    expected: problem(
+      "flux",
+      "tofuController.chartSource.url",
+      '"oci://ghcr.io/flux-iac/charts"',
+      "an HTTPS Helm repository URL https://<host>/<path>, without credentials",
+    ),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "tofuController.chartSource.verify",
+    value: 'helmRepository({ url, verify: ChartVerification.cosignKeys("cosign-pub") })',
+    note: "JavaScript",
+    build: bootstrap({
+      tofuController: {
+        chartSource: TofuControllerChartSource.helmRepository({
+          url: "https://charts.example.com",
+          verify: ChartVerification.cosignKeys("cosign-pub"),
+        } as never),
+      },
+    }),
+    expected: problem(
+      "flux",
+      "tofuController.chartSource.verify",
+      "<set>",
+      "unset for an HTTPS HelmRepository: Flux verifies chart signatures only from OCI sources",
+    ),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "tofuController.chartSource.url",
+    value: 'oci({ url: "oci://ghcr.io/flux-iac/charts/tofu-controller:0.16.5" })',
+    build: bootstrap({
+      tofuController: { chartSource: TofuControllerChartSource.oci({ url: "oci://ghcr.io/flux-iac/charts/tofu-controller:0.16.5" }) },
+    }),
+    expected: problem(
+      "flux",
+      "tofuController.chartSource.url",
+      '"oci://ghcr.io/flux-iac/charts/tofu-controller:0.16.5"',
+      "the chart's OCI repository oci://<registry>/<path>/<chart>, without a tag",
+    ),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "tofuController.chartSource.secretName",
+    value: 'oci({ url, provider: OciProvider.AZURE, secretName: "acr-login" })',
+    build: bootstrap({
+      tofuController: {
+        chartSource: TofuControllerChartSource.oci({
+          url: "oci://myacr.azurecr.io/charts/tofu-controller",
+          provider: OciProvider.AZURE,
+          secretName: "acr-login",
+        }),
+      },
+    }),
+    expected: problem("flux", "tofuController.chartSource.secretName", '"acr-login"', "unset with provider AZURE"),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "tofuController.chartSource.verify",
+    value: "oci({ url, verify: ChartVerification.cosignKeyless([]) })",
+    build: bootstrap({
+      tofuController: {
+        chartSource: TofuControllerChartSource.oci({
+          url: "oci://myacr.azurecr.io/charts/tofu-controller",
+          verify: ChartVerification.cosignKeyless([]),
+        }),
+      },
+    }),
+    expected: problem("flux", "tofuController.chartSource.verify", "[]", "at least one { issuer, subject } identity"),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "tofuController.chartSource.verify",
+    value: 'oci({ url, verify: ChartVerification.cosignKeyless([{ issuer: "^https://x$", subject: "(" }]) })',
+    build: bootstrap({
+      tofuController: {
+        chartSource: TofuControllerChartSource.oci({
+          url: "oci://myacr.azurecr.io/charts/tofu-controller",
+          verify: ChartVerification.cosignKeyless([{ issuer: "^https://x$", subject: "(" }]),
+        }),
+      },
+    }),
+    expected: problem("flux", "tofuController.chartSource.verify[0].subject", '"("', "a regular expression (Go syntax)"),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "tofuController.concurrency",
+    value: "0",
+    build: bootstrap({ tofuController: { concurrency: 0 } }),
+    expected: problem("flux", "tofuController.concurrency", "0", "a whole number from 1 to 1000"),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "tofuController.concurrency",
+    value: "2.5",
+    build: bootstrap({ tofuController: { concurrency: 2.5 } }),
+    expected: problem("flux", "tofuController.concurrency", "2.5", "a whole number from 1 to 1000"),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "tofuController.concurrency",
+    value: "8",
+    note: "values sets concurrency too",
+    build: bootstrap({ tofuController: { concurrency: 8, values: { concurrency: 4 } } }),
+    expected: problem("flux", "tofuController.concurrency", "8", "unset when tofuController.values sets concurrency too"),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "tofuController.resources",
+    value: '{ limits: { memory: "1 GB" } }',
+    build: bootstrap({ tofuController: { resources: { limits: { memory: "1 GB" } } } }),
+    expected: problem("flux", "tofuController.resources.limits.memory", '"1 GB"', "a Kubernetes quantity"),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "tofuController.resources",
+    value: '{ requests: { memory: "2Gi" } }',
+    note: "above the chart's limit",
+    build: bootstrap({ tofuController: { resources: { requests: { memory: "2Gi" } } } }),
+    expected: problem("flux", "tofuController.resources.requests.memory", '"2Gi"', 'at most the memory limit "1Gi" (the chart\'s default)'),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "tofuController.runnerImage",
+    value: '"ghcr.io/flux-iac/tf-runner:latest"',
+    build: bootstrap({ tofuController: { runnerImage: "ghcr.io/flux-iac/tf-runner:latest" } }),
+    expected: problem(
+      "flux",
+      "tofuController.runnerImage",
+      '"ghcr.io/flux-iac/tf-runner:latest"',
+      "a pinned tag (not latest, not left out)",
+    ),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: "tofuController.runnerImage",
+    value: '"ghcr.io/flux-iac/tf-runner@sha256:…"',
+    note: "digest only",
+    build: bootstrap({ tofuController: { runnerImage: `ghcr.io/flux-iac/tf-runner@sha256:${"0".repeat(64)}` } }),
+    expected: problem(
+      "flux",
+      "tofuController.runnerImage",
+      `"ghcr.io/flux-iac/tf-runner@sha256:${"0".repeat(64)}"`,
+      "a tag before the digest (repository:tag@sha256:…): the chart writes this image as repository:tag",
+    ),
   },
   {
     construct: "FluxBootstrap",

@@ -44,7 +44,7 @@ const BOOTSTRAPS = new Registry<string, FluxBootstrap>();
  *   tofu-controller.yaml      Flux Kustomization → ./clusters/<cluster>/tofu-controller, health: HelmRelease + Deployment
  *   terraform.yaml            Flux Kustomization → ./clusters/<cluster>/terraform, dependsOn tofu-controller
  *   notifications.yaml        with addAlerts: notification Providers and Alerts
- *   tofu-controller/          kustomization.yaml, [namespaces.yaml], helm-repository.yaml, helm-release.yaml
+ *   tofu-controller/          kustomization.yaml, [namespaces.yaml], helm-repository.yaml (or oci-repository.yaml), helm-release.yaml
  *   terraform/                kustomization.yaml, one file per Terraform object, extra source and RunnerIdentity
  * ```
  * The sub-folders are not listed in the root kustomization.yaml: the child Kustomizations apply them (once, in order).

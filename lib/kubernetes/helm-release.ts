@@ -9,10 +9,24 @@ export interface HelmReleaseRemediation {
   readonly remediateLastFailure?: boolean;
 }
 
+/** `spec.chart.spec`: a chart of a HelmRepository, by name and version. */
+export interface HelmReleaseChartTemplate {
+  readonly chart: string;
+  readonly version: string;
+  readonly sourceRef: { readonly kind: "HelmRepository"; readonly name: string };
+}
+
+/** `spec.chartRef`: the chart an OCIRepository holds (its ref picks the version). */
+export interface HelmReleaseChartRef {
+  readonly kind: "OCIRepository";
+  readonly name: string;
+}
+
 /**
  * The fields of a Flux HelmRelease (helm.toolkit.fluxcd.io/v2) the library writes. Only fields helm-controller
  * v1.4 (Flux 2.7, the AKS extension) serves: no `install/upgrade.strategy`, `waitStrategy`, `healthCheckExprs`,
- * `postRenderStrategy`, `*.serverSideApply`, `valuesFrom[].literal`.
+ * `postRenderStrategy`, `*.serverSideApply`, `valuesFrom[].literal`. Exactly one of `chart` and `chartRef` (the
+ * CRD's CEL rule "either chart or chartRef must be set", served by 2.7, 2.8 and 2.9).
  */
 export interface HelmReleaseSpec {
   readonly interval: string;
@@ -20,11 +34,8 @@ export interface HelmReleaseSpec {
   readonly releaseName: string;
   readonly targetNamespace?: string;
   readonly storageNamespace?: string;
-  readonly chart: {
-    readonly chart: string;
-    readonly version: string;
-    readonly sourceRef: { readonly kind: "HelmRepository"; readonly name: string };
-  };
+  readonly chart?: HelmReleaseChartTemplate;
+  readonly chartRef?: HelmReleaseChartRef;
   readonly install: { readonly crds: CrdPolicy; readonly createNamespace?: boolean; readonly remediation?: HelmReleaseRemediation };
   readonly upgrade: { readonly crds: CrdPolicy; readonly remediation?: HelmReleaseRemediation };
   readonly driftDetection?: { readonly mode: "enabled" | "warn" | "disabled" };
@@ -42,7 +53,10 @@ export function helmReleaseObject(meta: ObjectMeta, spec: HelmReleaseSpec): Reco
       releaseName: spec.releaseName,
       targetNamespace: spec.targetNamespace,
       storageNamespace: spec.storageNamespace,
-      chart: { spec: { chart: spec.chart.chart, version: spec.chart.version, sourceRef: { ...spec.chart.sourceRef } } },
+      chart: spec.chart
+        ? { spec: { chart: spec.chart.chart, version: spec.chart.version, sourceRef: { ...spec.chart.sourceRef } } }
+        : undefined,
+      chartRef: spec.chartRef ? { ...spec.chartRef } : undefined,
       install: { ...spec.install },
       upgrade: { ...spec.upgrade },
       driftDetection: spec.driftDetection,

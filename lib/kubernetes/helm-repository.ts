@@ -1,4 +1,4 @@
-import { metadata, ObjectMeta } from "./meta";
+import { LocalObjectReference, metadata, ObjectMeta } from "./meta";
 
 export const HELM_REPOSITORY_API_VERSION = "source.toolkit.fluxcd.io/v1";
 
@@ -7,6 +7,10 @@ export interface HelmRepositorySpec {
   readonly url: string;
   readonly interval: string;
   readonly timeout?: string;
+  /** Basic auth (`username`, `password` keys). */
+  readonly secretRef?: LocalObjectReference;
+  /** TLS client certificate and/or CA (`tls.crt`, `tls.key`, `ca.crt`). */
+  readonly certSecretRef?: LocalObjectReference;
 }
 
 export function helmRepositoryObject(meta: ObjectMeta, spec: HelmRepositorySpec): Record<string, unknown> {
@@ -14,6 +18,12 @@ export function helmRepositoryObject(meta: ObjectMeta, spec: HelmRepositorySpec)
     apiVersion: HELM_REPOSITORY_API_VERSION,
     kind: "HelmRepository",
     metadata: metadata(meta),
-    spec: { url: spec.url, interval: spec.interval, timeout: spec.timeout },
+    spec: {
+      url: spec.url,
+      interval: spec.interval,
+      timeout: spec.timeout,
+      secretRef: spec.secretRef ? { ...spec.secretRef } : undefined,
+      certSecretRef: spec.certSecretRef ? { ...spec.certSecretRef } : undefined,
+    },
   };
 }

@@ -9,6 +9,13 @@ export interface OciRepositoryRef {
   readonly digest?: string;
 }
 
+/** `spec.verify` of an OCIRepository: cosign (keys or keyless identities) or notation. */
+export interface OciRepositoryVerification {
+  readonly provider: "cosign" | "notation";
+  readonly secretRef?: LocalObjectReference;
+  readonly matchOIDCIdentity?: readonly { readonly issuer: string; readonly subject: string }[];
+}
+
 /** The fields of a Flux OCIRepository (source.toolkit.fluxcd.io/v1, served since Flux 2.6) the library writes. */
 export interface OciRepositorySpec {
   readonly url: string;
@@ -17,6 +24,10 @@ export interface OciRepositorySpec {
   readonly timeout?: string;
   readonly provider?: "generic" | "azure";
   readonly secretRef?: LocalObjectReference;
+  readonly certSecretRef?: LocalObjectReference;
+  /** Which layer to keep and how (a Helm chart: its content layer, copied as it is). */
+  readonly layerSelector?: { readonly mediaType: string; readonly operation: "extract" | "copy" };
+  readonly verify?: OciRepositoryVerification;
 }
 
 export function ociRepositoryObject(meta: ObjectMeta, spec: OciRepositorySpec): Record<string, unknown> {
@@ -31,6 +42,15 @@ export function ociRepositoryObject(meta: ObjectMeta, spec: OciRepositorySpec): 
       ref: { ...spec.ref },
       provider: spec.provider,
       secretRef: spec.secretRef ? { ...spec.secretRef } : undefined,
+      certSecretRef: spec.certSecretRef ? { ...spec.certSecretRef } : undefined,
+      layerSelector: spec.layerSelector ? { ...spec.layerSelector } : undefined,
+      verify: spec.verify
+        ? {
+            provider: spec.verify.provider,
+            secretRef: spec.verify.secretRef ? { ...spec.verify.secretRef } : undefined,
+            matchOIDCIdentity: spec.verify.matchOIDCIdentity?.map((m) => ({ issuer: m.issuer, subject: m.subject })),
+          }
+        : undefined,
     },
   };
 }

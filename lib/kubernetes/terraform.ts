@@ -30,6 +30,8 @@ export interface TerraformWriteOutputsToSecret {
 export interface TerraformRunnerPodTemplate {
   readonly metadata?: { readonly labels?: Readonly<Record<string, string>>; readonly annotations?: Readonly<Record<string, string>> };
   readonly spec?: {
+    /** The runner image (`<image>:<tag>` or `…@sha256:…`); unset: the controller's (chart value `runner.image`). */
+    readonly image?: string;
     readonly env?: readonly EnvVar[];
     readonly envFrom?: readonly EnvFromSource[];
     readonly resources?: ResourceRequirements;
@@ -71,6 +73,7 @@ export function terraformObject(meta: ObjectMeta, spec: TerraformSpec): Record<s
   const podMeta = pod?.metadata ? { labels: nonEmpty(pod.metadata.labels), annotations: nonEmpty(pod.metadata.annotations) } : undefined;
   const podSpec = pod?.spec
     ? {
+        image: pod.spec.image,
         env: nonEmpty(pod.spec.env?.map((e) => ({ ...e }))),
         envFrom: nonEmpty(pod.spec.envFrom?.map((e) => ({ ...e }))),
         resources: pod.spec.resources,

@@ -8,3 +8,6 @@ export * from "./runner-pod-options";
 export { VarsFromKind } from "./stack-inputs";
 export type { TerraformVarsFromSource, WriteOutputsToSecret } from "./stack-inputs";
 export * from "./tofu-controller";
+export * from "./tofu-controller-chart-source";
+export type { TofuControllerResources, TofuControllerTypedValues } from "./tofu-controller-values";
+export { RunnerProviderInstallation } from "./runner-provider-installation";

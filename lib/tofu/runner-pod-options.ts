@@ -1,4 +1,5 @@
 import { TaintEffect } from "../azure/guarded-node-pool";
+import type { RunnerProviderInstallation } from "./runner-provider-installation";
 
 // The runner pod's options, as TerraformControllerCR's `runnerPod` prop takes them (rendered by RunnerPod).
 
@@ -109,6 +110,18 @@ export interface RunnerResources {
 
 /** The runner pod (one per reconcile, `<name>-tf-runner`, in the object's namespace). */
 export interface RunnerPodOptions {
+  /**
+   * The runner image of this object (`spec.runnerPodTemplate.spec.image`), e.g. one with the azurerm provider
+   * pre-baked (docs/controller-operations.md): `<registry>/<repository>:<tag>` or `…@sha256:<digest>`, pinned (not `latest`).
+   * @default - the controller's runner image (`tofuController.runnerImage`, else the chart's `ghcr.io/flux-iac/tf-runner`)
+   */
+  readonly image?: string;
+  /**
+   * Where `init` takes the providers from: a CLI configuration with a provider mirror, or a plugin cache, in the
+   * image (`RunnerProviderInstallation.cliConfigFile(…)`, `.pluginCache(…)`); its variable cannot be set in `env` too.
+   * @default - none: providers are downloaded from the registry on every run
+   */
+  readonly providerInstallation?: RunnerProviderInstallation;
   /**
    * Pod labels, e.g. `azure.workload.identity/use: "true"` for workload identity.
    * @default - none

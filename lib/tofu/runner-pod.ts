@@ -1,13 +1,15 @@
 import { TaintEffect } from "../azure/guarded-node-pool";
+import { checkImageReference } from "../core/image-reference";
+import { checkResources } from "../core/kubernetes-resources";
 import { DNS_SUBDOMAIN, LABEL_KEY } from "../core/patterns";
 import { PropChecks } from "../core/validation";
 import { EnvFromSource, EnvVar, ResourceRequirements, Toleration } from "../kubernetes/pod";
 import { TerraformRunnerPodTemplate } from "../kubernetes/terraform";
 import { checkAnnotations, checkBoolean, checkLabels } from "./metadata-checks";
 import { RunnerEnvVar, RunnerPodOptions, RunnerResources, TolerationOperator } from "./runner-pod-options";
+import { RunnerProviderInstallation } from "./runner-provider-installation";
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-const QUANTITY = /^(\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\+|-)?(([0-9]+(\.[0-9]*)?)|(\.[0-9]+))))?$/;
 const DEFAULT_RESOURCES: Required<RunnerResources> = { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } };
 
 /** @internal What a runner identity adds to the runner pod (the pod-side part of its RunnerIdentitySettings). */
@@ -51,7 +53,6 @@ export class RunnerPod {
     const env = c.arrayOfObjects(`${this.prop}.env`, r.env, list);
     const envFrom = c.arrayOfObjects(`${this.prop}.envFrom`, r.envFrom, list);
     const tolerations = c.arrayOfObjects(`${this.prop}.tolerations`, r.tolerations, list);
-    const resources = c.record(`${this.prop}.resources`, r.resources, "an object { requests, limits }");
     checkLabels(c, `${this.prop}.labels`, r.labels);
     checkAnnotations(c, `${this.prop}.annotations`, r.annotations);
     checkLabels(c, `${this.prop}.nodeSelector`, r.nodeSelector);
@@ -65,17 +66,16 @@ export class RunnerPod {
         c.pattern(`${prop}.prefix`, e.prefix, ENV_NAME, "an environment variable name prefix");
         checkBoolean(c, `${prop}.optional`, e.optional);
       });
-    for (const part of ["requests", "limits"] as const) {
-      if (!resources || !c.record(`${this.prop}.resources.${part}`, r.resources?.[part], "an object of quantities")) continue;
-      for (const [k, q] of Object.entries(r.resources?.[part] ?? {})) {
-        c.check(
-          typeof q === "string" && QUANTITY.test(q) && !q.startsWith("-"),
-          `${this.prop}.resources.${part}.${k}`,
-          q,
-          `a Kubernetes quantity such as "500m" or "1Gi", not negative`,
-        );
-      }
-    }
+    // Each part replaces its default as a whole (limits given: no default limit), as _toKube writes them.
+    checkResources(
+      c,
+      `${this.prop}.resources`,
+      r.resources,
+      (g) => ({ requests: g.requests ?? DEFAULT_RESOURCES.requests, limits: g.limits ?? DEFAULT_RESOURCES.limits }),
+      " (the default)",
+    );
+    checkImageReference(c, `${this.prop}.image`, r.image);
+    this.checkProviderInstallation(c, env);
     if (tolerations) this.checkTolerations(c);
   }
 
@@ -116,8 +116,31 @@ export class RunnerPod {
     const allEnv = identity?.env.length ? [...identity.env.map((e): EnvVar => ({ name: e.name, value: e.value })), ...(env ?? [])] : env;
     return {
       metadata: { labels, annotations: r?.annotations },
-      spec: { env: allEnv, envFrom, resources, nodeSelector: r?.nodeSelector, tolerations },
+      spec: {
+        image: r?.image,
+        env: withInstallation(allEnv, r?.providerInstallation),
+        envFrom,
+        resources,
+        nodeSelector: r?.nodeSelector,
+        tolerations,
+      },
     };
+  }
+
+  private checkProviderInstallation(c: PropChecks, envValid: boolean): void {
+    const p = this.options?.providerInstallation;
+    if (p === undefined) return;
+    const prop = `${this.prop}.providerInstallation`;
+    if (!(p instanceof RunnerProviderInstallation)) {
+      c.fail(prop, p, "a RunnerProviderInstallation (RunnerProviderInstallation.cliConfigFile(…) or .pluginCache(…))");
+      return;
+    }
+    p._validate(c, prop);
+    if (!envValid) return;
+    (this.options?.env ?? []).forEach((e, i) => {
+      if (e?.name === p.envName)
+        c.fail(`${this.prop}.env[${i}].name`, e.name, `a name providerInstallation does not set (it sets ${p.envName}: ${p})`);
+    });
   }
 
   private checkEnv(c: PropChecks, prop: string, e: RunnerEnvVar): void {
@@ -165,6 +188,12 @@ export class RunnerPod {
       }
     });
   }
+}
+
+/** The provider installation's variable after the others (its name is refused in `env`, so the order changes nothing). */
+function withInstallation(env: EnvVar[] | undefined, p: RunnerProviderInstallation | undefined): EnvVar[] | undefined {
+  if (!p) return env;
+  return [...(env ?? []), { name: p.envName, value: p.path }];
 }
 
 function renderEnv(e: RunnerEnvVar): EnvVar {

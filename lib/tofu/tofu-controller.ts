@@ -4,13 +4,14 @@ import { DNS_LABEL } from "../core/patterns";
 import { CLUSTER_SUBFOLDERS, clusterFolder } from "../core/repo-layout";
 import { PropChecks } from "../core/validation";
 import { helmReleaseObject } from "../kubernetes/helm-release";
-import { helmRepositoryObject } from "../kubernetes/helm-repository";
 import { kustomizationObject, KustomizationSpec } from "../kubernetes/kustomization";
 import { kustomizeConfig } from "../kubernetes/kustomize-config";
 import { SourceReference } from "../kubernetes/meta";
 import { namespaceObject } from "../kubernetes/namespace";
 import { fluxApiVersion, forFluxTarget } from "../schema/flux-api-versions";
 import type { FluxTarget } from "../schema/flux-target";
+import { TofuControllerChartSource } from "./tofu-controller-chart-source";
+import { checkTypedValues, deepMerge, TofuControllerTypedValues, typedChartValues } from "./tofu-controller-values";
 
 /** The tofu-controller chart version written by default: 0.16.5, the release the library was checked against. */
 export const TOFU_CONTROLLER_CHART_VERSION = "0.16.5";
@@ -19,9 +20,6 @@ export const TOFU_CONTROLLER_MINIMUM = "0.16.5";
 const MINIMUM_WHY =
   "0.16.5 fixes state reset on backendConfig.labels changes (#1774/#1808), runners hanging forever after an OOM or node loss (#1838) " +
   "and every object re-planning after a controller restart (#1857)";
-/** HTTPS Helm repository of the tofu-controller chart. */
-export const TOFU_CONTROLLER_HELM_REPOSITORY = "https://flux-iac.github.io/tofu-controller";
-
 const CHART_VERSION = /^(?:(?<exact>v?\d+\.\d+\.\d+)|(?:>=|~|\^)\s*(?<lower>v?\d+\.\d+\.\d+)(?:\s*,?\s*<=?\s*v?\d+\.\d+\.\d+)?)$/;
 /** Name of the HelmRepository, the HelmRelease, the release, its Deployment and the cluster's Kustomization. */
 const NAME = "tofu-controller";
@@ -51,8 +49,17 @@ export class TofuControllerVersion {
   }
 }
 
-/** How tofu-controller is installed (HelmRepository + HelmRelease in the cluster's `tofu-controller/` folder). */
-export interface TofuControllerOptions {
+/**
+ * How tofu-controller is installed (a HelmRepository or OCIRepository + HelmRelease in the cluster's
+ * `tofu-controller/` folder).
+ */
+export interface TofuControllerOptions extends TofuControllerTypedValues {
+  /**
+   * Where the chart comes from: `TofuControllerChartSource.helmRepository({ url, secretName })` (an HTTPS mirror) or
+   * `TofuControllerChartSource.oci({ url, provider, verify })` (an OCI registry such as ACR, with verification).
+   * @default TofuControllerChartSource.UPSTREAM (https://flux-iac.github.io/tofu-controller)
+   */
+  readonly chartSource?: TofuControllerChartSource;
   /**
    * Chart version: `TofuControllerVersion.V0_16_5`, `TofuControllerVersion.of("…")`, or the version text itself: an
    * exact version or a range with a lower bound (`>=0.16.5`, `~0.16.5`, `^0.16.5`, `>=0.16.5 <0.17.0`); the lower
@@ -76,8 +83,9 @@ export interface TofuControllerOptions {
    */
   readonly timeout?: Duration;
   /**
-   * Extra chart values, merged over the library's (`awsPackage.install: false`, `runner.grpc.maxMessageSize: 30`); the namespaces of the
-   * cluster's Terraform objects are always added to `runner.serviceAccount.allowedNamespaces`.
+   * Extra chart values, merged over the library's (`awsPackage.install: false`, `runner.grpc.maxMessageSize: 30`) and
+   * the typed ones (`resources`, `concurrency`, `runnerImage`: a key set both here and typed is refused); the
+   * namespaces of the cluster's Terraform objects are always added to `runner.serviceAccount.allowedNamespaces`.
    * @default - none
    */
   readonly values?: Record<string, unknown>;
@@ -116,6 +124,8 @@ export class TofuController {
   readonly interval: Duration;
   /** Timeout of one Helm action. */
   readonly timeout: Duration;
+  /** Where the chart comes from. */
+  readonly chartSource: TofuControllerChartSource;
 
   /** @param prop the prop the options came from, for messages */
   constructor(
@@ -130,6 +140,7 @@ export class TofuController {
     this.namespace = options?.namespace ?? fluxNamespace;
     this.interval = options?.interval ?? Duration.minutes(30);
     this.timeout = options?.timeout ?? Duration.minutes(5);
+    this.chartSource = options?.chartSource ?? TofuControllerChartSource.UPSTREAM;
   }
 
   /** @internal */
@@ -167,6 +178,10 @@ export class TofuController {
       c.check(isObject, prop("values"), values, "an object of Helm values");
       if (isObject) c.plainData(prop("values"), values);
     }
+    if (this.chartSource instanceof TofuControllerChartSource) this.chartSource._validate(c, prop("chartSource"));
+    else
+      c.fail(prop("chartSource"), this.chartSource, "a TofuControllerChartSource (.helmRepository({ url }), .oci({ url }) or .UPSTREAM)");
+    checkTypedValues(c, this.prop, this.options ?? {}, values);
   }
 
   /** @internal The cluster's `tofu-controller.yaml`: the Kustomization that applies the folder and waits for the controller. */
@@ -195,21 +210,22 @@ export class TofuController {
     return yamlFile(t, `${NAME}.yaml`, [forFluxTarget(kustomization, t.fluxTarget)]);
   }
 
-  /** @internal The `tofu-controller/` folder: kustomization.yaml, [namespaces.yaml], helm-repository.yaml, helm-release.yaml. */
+  /**
+   * @internal The `tofu-controller/` folder: kustomization.yaml, [namespaces.yaml], helm-repository.yaml (or
+   * oci-repository.yaml), helm-release.yaml.
+   */
   _folderFiles(t: TofuControllerTarget): GitOpsFile[] {
     const extraNamespaces = [...new Set([...t.terraformNamespaces, this.namespace])].filter((n) => n !== t.fluxNamespace).sort();
-    const listed = [...(extraNamespaces.length ? ["namespaces.yaml"] : []), "helm-repository.yaml", "helm-release.yaml"];
+    const sourceFile = this.chartSource._fileName;
+    const listed = [...(extraNamespaces.length ? ["namespaces.yaml"] : []), sourceFile, "helm-release.yaml"];
     const files = [yamlFile(t, `${FOLDER}/kustomization.yaml`, [kustomizeConfig(listed)])];
     if (extraNamespaces.length) {
       // Never pruned: deleting a namespace deletes the Terraform state Secrets in it.
       const namespaces = extraNamespaces.map((n) => namespaceObject(n, { "kustomize.toolkit.fluxcd.io/prune": "disabled" }));
       files.push(yamlFile(t, `${FOLDER}/namespaces.yaml`, namespaces));
     }
-    const repository = helmRepositoryObject(
-      { name: NAME, namespace: t.fluxNamespace },
-      { url: TOFU_CONTROLLER_HELM_REPOSITORY, interval: "1h", timeout: "1m" },
-    );
-    files.push(yamlFile(t, `${FOLDER}/helm-repository.yaml`, [forFluxTarget(repository, t.fluxTarget)]));
+    const source = this.chartSource._sourceObject({ name: NAME, namespace: t.fluxNamespace }, this.chartVersion);
+    files.push(yamlFile(t, `${FOLDER}/${sourceFile}`, [forFluxTarget(source, t.fluxTarget)]));
     files.push(yamlFile(t, `${FOLDER}/helm-release.yaml`, [forFluxTarget(this.helmRelease(t), t.fluxTarget)]));
     return files;
   }
@@ -225,7 +241,7 @@ export class TofuController {
         releaseName: NAME,
         targetNamespace: separateNamespace ? this.namespace : undefined,
         storageNamespace: separateNamespace ? this.namespace : undefined,
-        chart: { chart: NAME, version: this.chartVersion, sourceRef: { kind: "HelmRepository", name: NAME } },
+        ...this.chartSource._releaseChart(NAME, this.chartVersion),
         install: { crds: "Create", remediation: { retries: 3 } },
         upgrade: { crds: "CreateReplace", remediation: { retries: 3, remediateLastFailure: true } },
         driftDetection: { mode: "enabled" },
@@ -240,7 +256,7 @@ export class TofuController {
     // docs/use-tf-controller/with-the-ready-to-use-aws-package.md); it is of no use on AKS, pulls hourly, and a failed
     // pull fails the release where helm-controller waits for every object.
     const ours: Record<string, unknown> = { awsPackage: { install: false }, runner: { grpc: { maxMessageSize: 30 } } };
-    const merged = deepMerge(ours, user);
+    const merged = deepMerge(deepMerge(ours, typedChartValues(this.options ?? {})), user);
     // tf-runner (ServiceAccount + RBAC) must exist in every namespace that holds Terraform objects.
     const runner = (merged.runner ?? {}) as Record<string, unknown>;
     const sa = (runner.serviceAccount ?? {}) as Record<string, unknown>;
@@ -259,17 +275,4 @@ function compareVersions(a: string, b: string): number {
   const pb = b.replace(/^v/, "").split(".").map(Number);
   for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return pa[i] - pb[i];
   return 0;
-}
-
-function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) {
-    const b = out[k];
-    out[k] = isObject(b) && isObject(v) ? deepMerge(b, v) : v;
-  }
-  return out;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
 }
