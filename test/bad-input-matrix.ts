@@ -70,6 +70,7 @@ import {
 } from "../lib";
 import { FAIL_ON_CONSTRUCTS_OUTSIDE_OF_STACKS } from "../lib/app/outside-stacks";
 import { LIBRARY_CORE } from "../lib/core/framework-origin";
+import { RESERVED_ENV_ALLOWED } from "../lib/tofu/runner-reserved-env";
 import { CLUSTER_ID, listFiles, RUNNER_CREDENTIALS, SUBSCRIPTION } from "./helpers";
 
 export interface BadInputRow {
@@ -2206,6 +2207,27 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   {
     construct: "TerraformControllerCR",
     prop: "runnerPod.env",
+    value: '[{ name: "TF_LOG", value: "DEBUG" }]',
+    note: "terraform-exec refuses it in the runner: every run would fail",
+    build: cr({ runnerPod: { env: [{ name: "TF_LOG", value: "DEBUG" }] } }),
+    expected: problem("tf", "runnerPod.env[0].name", '"TF_LOG"', RESERVED_ENV_ALLOWED),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerPod.envFrom",
+    value: '[{ configMapName: "vars", prefix: "TF_VAR_" }]',
+    note: "terraform-exec refuses TF_VAR_* in the runner",
+    build: cr({ runnerPod: { envFrom: [{ configMapName: "vars", prefix: "TF_VAR_" }] } }),
+    expected: problem(
+      "tf",
+      "runnerPod.envFrom[0].prefix",
+      '"TF_VAR_"',
+      "a prefix that does not start with TF_VAR_ or TF_CLI_ARGS_ (terraform-exec refuses such names in the runner: tfexec/cmd.go:59-62 in v0.25.2)",
+    ),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerPod.env",
     value: '[{ name: "A" }]',
     note: "neither value nor valueFrom",
     build: cr({ runnerPod: { env: [{ name: "A" }] } }),
@@ -3801,8 +3823,8 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     construct: "TerraformControllerCR",
     prop: "runnerIdentity",
     value: "(unset)",
-    note: 'runnerPod.envFrom a Secret with prefix "TF_VAR_" (no ARM_* name can come from it)',
-    build: cr({ runnerPod: { envFrom: [{ secretName: "azure-credentials", prefix: "TF_VAR_" }] } }),
+    note: 'runnerPod.envFrom a Secret with prefix "APP_" (no ARM_* name can come from it)',
+    build: cr({ runnerPod: { envFrom: [{ secretName: "azure-credentials", prefix: "APP_" }] } }),
     expected: problem("tf", "runnerIdentity", "(unset)", NO_RUNNER_CREDENTIAL),
   },
   {

@@ -89,7 +89,7 @@ test("runner env values, Helm-style functions and an aksCluster that is a name a
       stack,
       approval: ApprovalMode.AUTO,
       vars: { count: BigInt(3) as never, region: undefined },
-      runnerPod: { env: [{ name: "TF_LOG", value: (() => "debug") as never }] },
+      runnerPod: { env: [{ name: "TF_REGISTRY_CLIENT_TIMEOUT", value: (() => "30") as never }] },
     });
     new RunnerIdentity(app, "ri", { cluster, tenantId: SUBSCRIPTION, aksCluster: "aks-dev" as never });
   });

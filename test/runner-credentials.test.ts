@@ -92,8 +92,8 @@ describe("refused: every run would fail to authenticate", () => {
       env({ name: "ARM_USE_OIDC", value: "true" }, { name: "ARM_USE_OIDC", value: "false" }),
     ],
     [
-      'envFrom with prefix "TF_VAR_" (no ARM_* name can come from it)',
-      { envFrom: [{ secretName: "azure-credentials", prefix: "TF_VAR_" }] },
+      'envFrom with prefix "APP_" (no ARM_* name can come from it)',
+      { envFrom: [{ secretName: "azure-credentials", prefix: "APP_" }] },
     ],
   ])("%s", (_what, runnerPod) => {
     const problems = problemsWith(runnerPod);

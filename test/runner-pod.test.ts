@@ -35,11 +35,11 @@ describe("rendering", () => {
       annotations: { "example.com/purpose": "drift" },
       resources: { requests: { cpu: "1", memory: "2Gi" } },
       env: [
-        { name: "TF_LOG", value: "INFO" },
+        { name: "TF_REGISTRY_CLIENT_TIMEOUT", value: "30" },
         { name: "ARM_CLIENT_SECRET", valueFrom: { secretKeyRef: { name: "azure-sp", key: "clientSecret", optional: true } } },
       ],
       envFrom: [
-        { secretName: "azure-creds", prefix: "TF_VAR_" },
+        { secretName: "azure-creds", prefix: "APP_" },
         { configMapName: "azure-env", optional: true },
       ],
       nodeSelector: { "kubernetes.io/os": "linux" },
@@ -49,10 +49,10 @@ describe("rendering", () => {
       metadata: { annotations: { "example.com/purpose": "drift" } },
       spec: {
         env: [
-          { name: "TF_LOG", value: "INFO" },
+          { name: "TF_REGISTRY_CLIENT_TIMEOUT", value: "30" },
           { name: "ARM_CLIENT_SECRET", valueFrom: { secretKeyRef: { name: "azure-sp", key: "clientSecret", optional: true } } },
         ],
-        envFrom: [{ prefix: "TF_VAR_", secretRef: { name: "azure-creds" } }, { configMapRef: { name: "azure-env", optional: true } }],
+        envFrom: [{ prefix: "APP_", secretRef: { name: "azure-creds" } }, { configMapRef: { name: "azure-env", optional: true } }],
         resources: { requests: { cpu: "1", memory: "2Gi" }, limits: { memory: "1Gi" } },
         nodeSelector: { "kubernetes.io/os": "linux" },
         tolerations: [{ key: "spot", operator: "Equal", value: "true", effect: "NoSchedule" }],
@@ -63,7 +63,7 @@ describe("rendering", () => {
   test("a runner identity's environment comes first and its labels win over the pod's", () => {
     const pod = new RunnerPod({
       labels: { team: "platform", "azure.workload.identity/use": "false" },
-      env: [{ name: "TF_LOG", value: "INFO" }],
+      env: [{ name: "TF_REGISTRY_CLIENT_TIMEOUT", value: "30" }],
     });
     const identity = { labels: { "azure.workload.identity/use": "true" }, env: [{ name: "ARM_USE_OIDC", value: "true" }] };
     expect(written(pod, identity)).toMatchObject({
@@ -71,7 +71,7 @@ describe("rendering", () => {
       spec: {
         env: [
           { name: "ARM_USE_OIDC", value: "true" },
-          { name: "TF_LOG", value: "INFO" },
+          { name: "TF_REGISTRY_CLIENT_TIMEOUT", value: "30" },
         ],
       },
     });

@@ -8,6 +8,7 @@ import { TerraformRunnerPodTemplate } from "../kubernetes/terraform";
 import { checkAnnotations, checkBoolean, checkLabels } from "./metadata-checks";
 import { RunnerEnvVar, RunnerPodOptions, RunnerResources, TolerationOperator } from "./runner-pod-options";
 import { RunnerProviderInstallation } from "./runner-provider-installation";
+import { isReservedRunnerEnvName, RESERVED_ENV_ALLOWED, RUNNER_RESERVED_ENV_PREFIXES } from "./runner-reserved-env";
 
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 const DEFAULT_RESOURCES: Required<RunnerResources> = { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } };
@@ -63,7 +64,14 @@ export class RunnerPod {
         c.check((e.secretName !== undefined) !== (e.configMapName !== undefined), prop, e, "exactly one of secretName and configMapName");
         c.pattern(`${prop}.secretName`, e.secretName, DNS_SUBDOMAIN, "a Secret name");
         c.pattern(`${prop}.configMapName`, e.configMapName, DNS_SUBDOMAIN, "a ConfigMap name");
-        c.pattern(`${prop}.prefix`, e.prefix, ENV_NAME, "an environment variable name prefix");
+        if (c.pattern(`${prop}.prefix`, e.prefix, ENV_NAME, "an environment variable name prefix") && typeof e.prefix === "string")
+          c.check(
+            !RUNNER_RESERVED_ENV_PREFIXES.some((p) => e.prefix!.startsWith(p)),
+            `${prop}.prefix`,
+            e.prefix,
+            `a prefix that does not start with ${RUNNER_RESERVED_ENV_PREFIXES.join(" or ")} ` +
+              `(terraform-exec refuses such names in the runner: tfexec/cmd.go:59-62 in v0.25.2)`,
+          );
         checkBoolean(c, `${prop}.optional`, e.optional);
       });
     // Each part replaces its default as a whole (limits given: no default limit), as _toKube writes them.
@@ -144,7 +152,8 @@ export class RunnerPod {
   }
 
   private checkEnv(c: PropChecks, prop: string, e: RunnerEnvVar): void {
-    c.pattern(`${prop}.name`, e.name, ENV_NAME, "an environment variable name");
+    if (c.pattern(`${prop}.name`, e.name, ENV_NAME, "an environment variable name") && typeof e.name === "string")
+      c.check(!isReservedRunnerEnvName(e.name), `${prop}.name`, e.name, RESERVED_ENV_ALLOWED);
     if (e.value !== undefined) c.check(typeof e.value === "string", `${prop}.value`, e.value, "a string");
     const from = e.valueFrom;
     c.check((e.value !== undefined) !== (from !== undefined), prop, e.name, "exactly one of value and valueFrom");
