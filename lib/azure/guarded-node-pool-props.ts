@@ -208,4 +208,16 @@ export interface GuardedNodePoolProps {
    * @default - derived from name, e.g. `corepool` → `corepooltmp`
    */
   readonly temporaryNameForRotation?: string;
+  /**
+   * Subnet of the nodes (BYO VNet, `vnet_subnet_id`): a subnet resource id. The runner's RunnerIdentity is granted
+   * join on its VNet automatically.
+   * @default - the cluster's default node subnet
+   */
+  readonly vnetSubnetId?: string;
+  /**
+   * Subnet of the pods (Azure CNI with dynamic pod IPs, `pod_subnet_id`): a subnet resource id. The runner's
+   * RunnerIdentity is granted join on its VNet automatically.
+   * @default - none
+   */
+  readonly podSubnetId?: string;
 }

@@ -38,6 +38,8 @@ export class GuardedNodePool extends Construct {
    * written at a new address (lib/azure/guarded-node-pool-generations.ts), since Terraform refuses to replace it in place.
    */
   readonly preventDestroy: boolean;
+  /** The distinct subnet ids the pool uses (node subnet, then pod subnet); empty without BYO subnets. */
+  readonly subnetIds: readonly string[];
 
   constructor(scope: Construct, id: string, givenProps: GuardedNodePoolProps) {
     super(scope, id);
@@ -83,6 +85,8 @@ export class GuardedNodePool extends Construct {
       evictionPolicy: props.spot ? (props.spot.evictionPolicy ?? SpotEvictionPolicy.DELETE) : undefined,
       spotMaxPrice: props.spot ? (props.spot.maxPrice ?? -1) : undefined,
       temporaryNameForRotation: temporaryName,
+      vnetSubnetId: props.vnetSubnetId,
+      podSubnetId: props.podSubnetId,
       tags: terraformLiteralMap(props.tags),
       lifecycle: {
         // The autoscaler owns the live count; without this every reconcile would scale the pool back.
@@ -92,6 +96,7 @@ export class GuardedNodePool extends Construct {
     });
 
     this.temporaryNameForRotation = temporaryName;
+    this.subnetIds = [...new Set([props.vnetSubnetId, props.podSubnetId].filter((s): s is string => s !== undefined))];
     POOLS.add(appOf(this), poolKey(this), this);
 
     addPropValidation(this, (c) =>
