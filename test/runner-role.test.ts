@@ -170,6 +170,19 @@ describe("subnet join for BYO-subnet pools", () => {
     expect(resources(tf, "azurerm_role_assignment").map((a) => a.scope)).toContain(VNET_A);
   });
 
+  test("a real synth writes the grant into bootstrap/ and into cdktf's own output alike", () => {
+    const ws = workspace();
+    const app = newApp(ws);
+    cluster(app, "aks-a", { pool: { vnetSubnetId: `${VNET_A}/subnets/nodes` } });
+    app.synth();
+    const written = JSON.parse(fs.readFileSync(path.join(ws.repo, "bootstrap/aks-a/main.tf.json"), "utf8")) as Parsed;
+    const cdktfOut = JSON.parse(fs.readFileSync(path.join(app.outdir, "stacks", "aks-a-flux-bootstrap", "cdk.tf.json"), "utf8")) as Parsed;
+    for (const tf of [written, cdktfOut]) {
+      expect(resources(tf, "azurerm_role_assignment").map((a) => a.scope)).toContain(VNET_A);
+      expect(resources(tf, "azurerm_role_definition")).toHaveLength(2);
+    }
+  });
+
   test("without BYO subnets, or with grantSubnetJoin: false, nothing is added", () => {
     for (const opts of [{}, { pool: { vnetSubnetId: `${VNET_A}/subnets/nodes` }, identity: { grantSubnetJoin: false } }]) {
       const app = newApp(workspace());
@@ -311,6 +324,24 @@ describe("the fleet role", () => {
 });
 
 describe("switching a cluster from its own role to the fleet role", () => {
+  test("adding an action or a BYO subnet needs no acknowledgement: the definition is updated in place, grants are created", () => {
+    const ws = workspace();
+    const build = (more: boolean): void => {
+      const app = newApp(ws);
+      cluster(
+        app,
+        "aks-a",
+        more ? { identity: { additionalActions: ["Microsoft.Compute/disks/read"] }, pool: { vnetSubnetId: `${VNET_A}/subnets/n` } } : {},
+      );
+      app.synth();
+    };
+    build(false);
+    git(ws.repo, "init", "-q");
+    git(ws.repo, "add", "-A");
+    git(ws.repo, "commit", "-q", "-m", "base");
+    expect(() => build(true)).not.toThrow();
+  });
+
   test("state safety asks for exactly the assignment's replacement; acknowledged, its own role goes and the fleet's is used", () => {
     const ws = workspace();
     const build = (fleet: boolean, acknowledgedChanges: string[] = []): GitOpsApp => {
