@@ -37,8 +37,8 @@ export interface IFleetRunnerRole extends IConstruct {
 export interface FleetRunnerRoleProps extends RunnerRoleActionsProps {
   /**
    * The cluster whose `bootstrap/<cluster>/main.tf.json` holds the role definitions: apply it before the bootstrap
-   * stacks of the other clusters (their assignments need the role). Moving the role to another owner is a destroy and a
-   * create of the definitions; Azure refuses to delete a role that is still assigned, so plan that move (docs/runner-identity.md).
+   * stacks of the other clusters (their assignments need the role). Moving the role to another owner keeps its GUID:
+   * move it between the two states (`state rm`, `import`) rather than destroying it (docs/runner-identity.md).
    */
   readonly owner: ITerraformCluster;
   /**
