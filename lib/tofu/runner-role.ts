@@ -156,7 +156,7 @@ export class FleetRunnerRole extends Construct implements IFleetRunnerRole {
       "a role name: 1 to 120 letters, digits, spaces, '-', '_' and '.', starting alphanumeric",
     );
     checkRoleActions(c, props);
-    const first = FLEET_ROLES.first(appOf(this), this.subscriptionId.toLowerCase());
+    const first = FLEET_ROLES.first(appOf(this), String(this.subscriptionId).toLowerCase());
     if (first && first !== this) {
       c.fail(
         "subscriptionId",
