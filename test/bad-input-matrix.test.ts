@@ -86,6 +86,7 @@ test("the matrix covers every public construct", () => {
   expect([...constructs].sort()).toEqual(
     [
       "Duration",
+      "FleetRunnerRole",
       "FluxAlerts",
       "FluxBootstrap",
       "FluxKustomization",

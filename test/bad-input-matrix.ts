@@ -20,6 +20,7 @@ import {
   TopologyManagerPolicy,
   TransparentHugePage,
   Duration,
+  FleetRunnerRole,
   FluxBootstrap,
   FluxBootstrapProps,
   FluxInstall,
@@ -46,6 +47,7 @@ import {
   NotificationProvider,
   RunnerIdentity,
   RunnerIdentityProps,
+  RunnerRole,
   NodePoolCluster,
   NodePoolMode,
   NodePoolOsDiskType,
@@ -71,7 +73,7 @@ import {
 import { FAIL_ON_CONSTRUCTS_OUTSIDE_OF_STACKS } from "../lib/app/outside-stacks";
 import { LIBRARY_CORE } from "../lib/core/framework-origin";
 import { RESERVED_ENV_ALLOWED } from "../lib/tofu/runner-reserved-env";
-import { CLUSTER_ID, listFiles, RUNNER_CREDENTIALS, SUBSCRIPTION } from "./helpers";
+import { CLUSTER_ID, listFiles, OTHER_SUBSCRIPTION as OTHER_SUB, RUNNER_CREDENTIALS, SUBSCRIPTION } from "./helpers";
 
 export interface BadInputRow {
   /** The public construct (or value class) whose prop is wrong. */
@@ -3764,6 +3766,249 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     note: "flux CLI mode",
     build: runner({ aksCluster: undefined }),
     expected: /^\[runner\] aksCluster = \(unset\): allowed is /,
+  },
+  {
+    construct: "RunnerIdentity",
+    prop: "additionalActions",
+    value: '["Microsoft.Compute/disks/*"]',
+    note: "a wildcard, not acknowledged",
+    build: runner({ additionalActions: ["Microsoft.Compute/disks/*"] }),
+    expected: problem("runner", "additionalActions[0]", '"Microsoft.Compute/disks/*"', "an action without '*'"),
+  },
+  {
+    construct: "RunnerIdentity",
+    prop: "additionalActions",
+    value: '["Microsoft.Authorization/roleAssignments/write"]',
+    note: "the runner could grant itself rights",
+    build: runner({ additionalActions: ["Microsoft.Authorization/roleAssignments/write"] }),
+    expected: problem(
+      "runner",
+      "additionalActions[0]",
+      '"Microsoft.Authorization/roleAssignments/write"',
+      "an action that cannot widen the runner's own rights",
+    ),
+  },
+  {
+    construct: "RunnerIdentity",
+    prop: "additionalActions",
+    value: '["*"]',
+    note: "acknowledged: still refused",
+    build: runner({ additionalActions: ["*"], acknowledgedWildcardActions: ["*"] }),
+    expected: problem("runner", "additionalActions[0]", '"*"', "an action that cannot widen the runner's own rights"),
+  },
+  {
+    construct: "RunnerIdentity",
+    prop: "additionalActions",
+    value: '["disks/read"]',
+    build: runner({ additionalActions: ["disks/read"] }),
+    expected: problem("runner", "additionalActions[0]", '"disks/read"', "an Azure RBAC control-plane action <Provider>/"),
+  },
+  {
+    construct: "RunnerIdentity",
+    prop: "additionalActions",
+    value: "[<token>]",
+    build: runner({ additionalActions: [token()] }),
+    expected: problem("runner", "additionalActions[0]", "<unresolved token>", TOKEN_RULE),
+  },
+  {
+    construct: "RunnerIdentity",
+    prop: "additionalActions",
+    value: '"Microsoft.Compute/disks/read"',
+    note: "a string, not a list (JavaScript)",
+    build: runner({ additionalActions: "Microsoft.Compute/disks/read" as never }),
+    expected: problem("runner", "additionalActions", '"Microsoft.Compute/disks/read"', "a list of Azure RBAC action strings"),
+  },
+  {
+    construct: "RunnerIdentity",
+    prop: "acknowledgedWildcardActions",
+    value: '["Microsoft.Compute/*"]',
+    note: "not in additionalActions",
+    build: runner({ additionalActions: ["Microsoft.Compute/disks/read"], acknowledgedWildcardActions: ["Microsoft.Compute/*"] }),
+    expected: problem(
+      "runner",
+      "acknowledgedWildcardActions[0]",
+      '"Microsoft.Compute/*"',
+      "a wildcard action that additionalActions lists",
+    ),
+  },
+  {
+    construct: "RunnerIdentity",
+    prop: "role",
+    value: '"fleet"',
+    note: "a string (JavaScript)",
+    build: runner({ role: "fleet" as never }),
+    expected: problem("runner", "role", '"fleet"', "RunnerRole.perCluster() or RunnerRole.fleet(fleetRole)"),
+  },
+  {
+    construct: "RunnerIdentity",
+    prop: "role",
+    value: "RunnerRole.fleet(<role of another subscription>)",
+    build: (app) => {
+      const f = flux(app);
+      const fleetRole = new FleetRunnerRole(app, "fleet-role", {
+        owner: flux(app, { clusterName: "platform" }, "platform"),
+        subscriptionId: OTHER_SUB,
+      });
+      new RunnerIdentity(app, "runner", {
+        ...{ cluster: f, aksCluster: NodePoolCluster.fromClusterId(CLUSTER_ID), tenantId: TENANT, clientId: CLIENT_ID },
+        role: RunnerRole.fleet(fleetRole),
+      });
+    },
+    expected: problem("runner", "role", "<RunnerRole.fleet(fleet-role)>", `a fleet role of the cluster's subscription ${SUBSCRIPTION}`),
+  },
+  {
+    construct: "RunnerIdentity",
+    prop: "additionalActions",
+    value: '["Microsoft.Compute/disks/read"]',
+    note: "with a fleet role",
+    build: (app) => {
+      const f = flux(app);
+      const fleetRole = new FleetRunnerRole(app, "fleet-role", { owner: f, subscriptionId: SUBSCRIPTION });
+      new RunnerIdentity(app, "runner", {
+        ...{ cluster: f, aksCluster: NodePoolCluster.fromClusterId(CLUSTER_ID), tenantId: TENANT, clientId: CLIENT_ID },
+        role: RunnerRole.fleet(fleetRole),
+        additionalActions: ["Microsoft.Compute/disks/read"],
+      });
+    },
+    expected: problem("runner", "additionalActions", '["Microsoft.Compute/disks/read"]', "none with a fleet role"),
+  },
+  {
+    construct: "RunnerIdentity",
+    prop: "grantSubnetJoin",
+    value: '"yes"',
+    note: "JavaScript",
+    build: runner({ grantSubnetJoin: "yes" as never }),
+    expected: problem("runner", "grantSubnetJoin", '"yes"', "true or false"),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerIdentity",
+    value: "<RunnerIdentity runner>",
+    note: "a pool's BYO subnet in another subscription",
+    build: cr((app, f, s) => {
+      addPool(s, "pool", {
+        vnetSubnetId: `/subscriptions/${OTHER_SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/hub/subnets/nodes`,
+      });
+      return {
+        runnerPod: undefined,
+        runnerIdentity: new RunnerIdentity(app, "runner", {
+          cluster: f,
+          aksCluster: NodePoolCluster.fromClusterId(CLUSTER_ID),
+          tenantId: TENANT,
+          clientId: CLIENT_ID,
+        }),
+      };
+    }),
+    expected: problem(
+      "tf",
+      "runnerIdentity",
+      "<RunnerIdentity runner>",
+      "an identity that can be granted join on every BYO subnet of infrastructure/infra",
+    ),
+  },
+  {
+    construct: "TerraformControllerCR",
+    prop: "runnerIdentity",
+    value: "<RunnerIdentity runner>",
+    note: "a pool's BYO subnet id is a token",
+    build: cr((app, f, s) => {
+      addPool(s, "pool", { vnetSubnetId: token() });
+      return {
+        runnerPod: undefined,
+        runnerIdentity: new RunnerIdentity(app, "runner", {
+          cluster: f,
+          aksCluster: NodePoolCluster.fromClusterId(CLUSTER_ID),
+          tenantId: TENANT,
+          clientId: CLIENT_ID,
+        }),
+      };
+    }),
+    expected: problem(
+      "tf",
+      "runnerIdentity",
+      "<RunnerIdentity runner>",
+      "an identity that can be granted join on every BYO subnet of infrastructure/infra (infra/pool has a subnet id that is a token",
+    ),
+  },
+
+  // ---------------------------------------------------------------------------------------------- FleetRunnerRole
+  {
+    construct: "FleetRunnerRole",
+    prop: "owner",
+    value: "undefined",
+    note: "JavaScript",
+    build: (app) => void new FleetRunnerRole(app, "fleet-role", { owner: undefined as never, subscriptionId: SUBSCRIPTION }),
+    expected: problem("fleet-role", "owner", "(unset)", "a FluxBootstrap"),
+  },
+  {
+    construct: "FleetRunnerRole",
+    prop: "subscriptionId",
+    value: '"prod"',
+    build: (app) => void new FleetRunnerRole(app, "fleet-role", { owner: flux(app), subscriptionId: "prod" }),
+    expected: problem("fleet-role", "subscriptionId", '"prod"', "the subscription GUID of the fleet's clusters"),
+  },
+  {
+    construct: "FleetRunnerRole",
+    prop: "subscriptionId",
+    value: "undefined",
+    note: "the owner has no bootstrap stack yet",
+    build: (app) => void new FleetRunnerRole(app, "fleet-role", { owner: flux(app) }),
+    expected: problem("fleet-role", "subscriptionId", "(unset)", "the subscription GUID of the fleet's clusters"),
+  },
+  {
+    construct: "FleetRunnerRole",
+    prop: "subscriptionId",
+    value: `"${OTHER_SUB}"`,
+    note: "not the owner's bootstrap subscription",
+    build: (app) => {
+      const f = flux(app);
+      new RunnerIdentity(app, "runner", {
+        cluster: f,
+        aksCluster: NodePoolCluster.fromClusterId(CLUSTER_ID),
+        tenantId: TENANT,
+        clientId: CLIENT_ID,
+      });
+      new FleetRunnerRole(app, "fleet-role", { owner: f, subscriptionId: OTHER_SUB });
+    },
+    expected: problem("fleet-role", "subscriptionId", `"${OTHER_SUB}"`, `the subscription of bootstrap/aks-dev (${SUBSCRIPTION})`),
+  },
+  {
+    construct: "FleetRunnerRole",
+    prop: "subscriptionId",
+    value: `"${SUBSCRIPTION}"`,
+    note: "a second fleet role of the subscription",
+    build: (app) => {
+      const f = flux(app);
+      new FleetRunnerRole(app, "fleet-role", { owner: f, subscriptionId: SUBSCRIPTION });
+      new FleetRunnerRole(app, "fleet-role-2", { owner: f, subscriptionId: SUBSCRIPTION, roleName: "aks-runners" });
+    },
+    expected: problem(
+      "fleet-role-2",
+      "subscriptionId",
+      `"${SUBSCRIPTION}"`,
+      "a subscription no other FleetRunnerRole covers (fleet-role does",
+    ),
+  },
+  {
+    construct: "FleetRunnerRole",
+    prop: "roleName",
+    value: '"runners/aks"',
+    build: (app) =>
+      void new FleetRunnerRole(app, "fleet-role", { owner: flux(app), subscriptionId: SUBSCRIPTION, roleName: "runners/aks" }),
+    expected: problem("fleet-role", "roleName", '"runners/aks"', "a role name: 1 to 120 letters"),
+  },
+  {
+    construct: "FleetRunnerRole",
+    prop: "additionalActions",
+    value: '["Microsoft.Network/*"]',
+    note: "a wildcard, not acknowledged",
+    build: (app) =>
+      void new FleetRunnerRole(app, "fleet-role", {
+        owner: flux(app),
+        subscriptionId: SUBSCRIPTION,
+        additionalActions: ["Microsoft.Network/*"],
+      }),
+    expected: problem("fleet-role", "additionalActions[0]", '"Microsoft.Network/*"', "an action without '*'"),
   },
   {
     construct: "TerraformControllerCR",

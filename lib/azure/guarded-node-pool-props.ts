@@ -254,7 +254,8 @@ export interface GuardedNodePoolProps {
   /**
    * The subnet the nodes join (bring your own VNet, Azure CNI): `/subscriptions/<id>/resourceGroups/<rg>/providers/
    * Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>`, or a reference. Changing it rotates the pool; the
-   * runner needs `Microsoft.Network/virtualNetworks/subnets/join/action` on it (see `subnetIds`). Removing it later
+   * runner needs `Microsoft.Network/virtualNetworks/subnets/join/action` on it (see `subnetIds`; RunnerIdentity grants
+   * it on the subnet's VNet, docs/runner-identity.md). Removing it later
    * does not move the pool back to a managed VNet: azurerm then sends no subnet, the pool rotates onto the same one
    * and every later plan shows the change again (docs/steady-state-audit.md), so the synth refuses it; replace the pool instead.
    * @default - the cluster's managed VNet

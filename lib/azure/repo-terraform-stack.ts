@@ -26,6 +26,7 @@ export abstract class RepoTerraformStack extends TerraformStack implements IGitO
   readonly repoPath: string;
   readonly provider: AzurermProvider;
   private synthesized?: unknown;
+  private readonly completions: (() => void)[] = [];
 
   constructor(scope: Construct, id: string, props: RepoTerraformStackProps) {
     super(scope, id);
@@ -38,7 +39,17 @@ export abstract class RepoTerraformStack extends TerraformStack implements IGitO
     if (!props.keepBackend) this.addOverride("terraform.backend", undefined);
   }
 
+  /**
+   * @internal Runs `complete` once, when the stack is first turned into Terraform (by cdktf's synth or by the GitOps
+   * file, whichever comes first): the construct tree is whole then, so it may add resources that depend on what other
+   * constructs declared later (a runner identity's subnet join on the pools of the stacks it runs).
+   */
+  _completeBeforeSynth(complete: () => void): void {
+    this.completions.push(complete);
+  }
+
   override toTerraform(): ReturnType<TerraformStack["toTerraform"]> {
+    for (const complete of this.completions.splice(0)) complete();
     // Kept so that the GitOps file reuses the JSON cdktf just resolved instead of resolving the stack twice.
     const tf = super.toTerraform();
     this.synthesized = tf;

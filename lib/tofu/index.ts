@@ -1,6 +1,10 @@
 export * from "./terraform-cluster";
 export * from "./terraform-controller-cr";
 export * from "./runner-identity";
+export { SUBNET_JOIN_ACTIONS } from "./runner-role-actions";
+export type { RunnerRoleActionsProps } from "./runner-role-actions";
+export { FleetRunnerRole, RunnerRole } from "./runner-role";
+export type { FleetRunnerRoleProps, IFleetRunnerRole } from "./runner-role";
 export * from "./approval";
 export { DEFAULT_MAX_RETRY_INTERVAL, ObserveOnly, ReadablePlan, RECONCILE_POLICY_ANNOTATION, RetryBackoff } from "./reconcile-policy";
 export type { ExponentialBackoffOptions, ObserveOnlyClusterOptions } from "./reconcile-policy";

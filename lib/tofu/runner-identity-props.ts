@@ -1,8 +1,13 @@
 import type { NodePoolCluster } from "../azure/node-pool-cluster";
+import type { RunnerRole } from "./runner-role";
+import type { RunnerRoleActionsProps } from "./runner-role-actions";
 import type { ITerraformCluster } from "./terraform-cluster";
 
-/** Props of a RunnerIdentity: the workload identity of a cluster's tofu-controller runners. */
-export interface RunnerIdentityProps {
+/**
+ * Props of a RunnerIdentity: the workload identity of a cluster's tofu-controller runners. `additionalActions` extend
+ * the cluster's own role; with a fleet role they are declared on the FleetRunnerRole instead.
+ */
+export interface RunnerIdentityProps extends RunnerRoleActionsProps {
   /**
    * The cluster whose tofu-controller starts the runner pods: the ServiceAccount goes to its `terraform/` folder, the
    * Azure side to its `bootstrap/<cluster>/main.tf.json`.
@@ -55,4 +60,17 @@ export interface RunnerIdentityProps {
    * @default - the `runnerClientIds` context entry for `identityName`
    */
   readonly clientId?: string;
+  /**
+   * The custom role assigned on the cluster: one of the cluster's own, assignable on the cluster only, or the
+   * subscription's fleet role (`RunnerRole.fleet(fleetRole)`, for fleets near Azure's 5,000 custom roles per tenant).
+   * @default RunnerRole.perCluster()
+   */
+  readonly role?: RunnerRole;
+  /**
+   * Grant the runner `subnets/join/action` (and read of subnet and VNet) on the VNet of every BYO subnet
+   * (`vnetSubnetId`, `podSubnetId`) of the pools in the stacks it runs. `false`: you grant it yourself (e.g. for a
+   * subnet in another subscription, or one whose id is only known at apply).
+   * @default true
+   */
+  readonly grantSubnetJoin?: boolean;
 }

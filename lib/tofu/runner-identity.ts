@@ -15,7 +15,10 @@ import { KubeletIdentityProps, KubeletRunnerIdentity } from "./kubelet-runner-id
 import { checkStackCoveredByRole, createRunnerAzureSide } from "./runner-identity-azure";
 import { IRunnerIdentity, RunnerIdentityKind, RunnerIdentitySettings } from "./runner-identity-kind";
 import { RunnerIdentityProps } from "./runner-identity-props";
+import { checkRunnerRoleChoice, RunnerRole } from "./runner-role";
+import { NODE_POOL_MANAGER_ACTIONS, roleActions } from "./runner-role-actions";
 import { runnerServiceAccountDocuments } from "./runner-service-account";
+import { checkSubnetJoinable, grantSubnetJoin } from "./runner-subnet-join";
 import { isTerraformCluster, ITerraformCluster, ITerraformObject } from "./terraform-cluster";
 
 export { NODE_POOL_MANAGER_ACTIONS, WORKLOAD_IDENTITY_AUDIENCE } from "./runner-identity-azure";
@@ -49,8 +52,10 @@ const CHART_SERVICE_ACCOUNT = "tf-runner";
  * - in `bootstrap/<cluster>/main.tf.json` (applied once, from a workstation or pipeline that may grant roles; never by
  *   the runner, so it cannot grant itself rights): a user-assigned managed identity, a federated identity credential
  *   that trusts the cluster's OIDC issuer for `system:serviceaccount:<namespace>:<serviceAccount>` only, and a custom
- *   role with only NODE_POOL_MANAGER_ACTIONS, assignable on and assigned on the cluster (never a resource group or
- *   subscription, never Owner or Contributor); the output `client_id_<identity>`;
+ *   role with only NODE_POOL_MANAGER_ACTIONS (and the `additionalActions` given), assignable on and assigned on the
+ *   cluster (never a resource group or subscription, never Owner or Contributor), or the subscription's FleetRunnerRole
+ *   assigned on the cluster (`role`); for BYO-subnet pools, a join-only role on each of their VNets; the output
+ *   `client_id_<identity>`;
  * - in `clusters/<cluster>/terraform/`: the runner ServiceAccount, annotated with the client id, and a RoleBinding to
  *   tofu-controller's `tf-runner-role` in its namespace;
  * - on each Terraform object that uses it (`runnerIdentity`): that ServiceAccount, the pod label
@@ -87,8 +92,11 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
   /** The Azure resources (escape hatches), in the cluster's bootstrap stack. */
   readonly identity: UserAssignedIdentity;
   readonly federatedCredential: FederatedIdentityCredential;
-  readonly roleDefinition: RoleDefinition;
+  /** The cluster's own role; undefined with a fleet role (its definition is the FleetRunnerRole's). */
+  readonly roleDefinition: RoleDefinition | undefined;
   readonly roleAssignment: RoleAssignment;
+  /** The custom role assigned on the cluster. */
+  readonly role: RunnerRole;
   /** @internal File name in the cluster's `terraform/` folder. */
   readonly _fileName: string;
 
@@ -127,6 +135,7 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
     this.subject = `system:serviceaccount:${this.namespace}:${this.serviceAccountName}`;
     this.clientIdOutput = `client_id_${String(this.identityName).replace(/[^A-Za-z0-9_]/g, "_")}`;
     this._fileName = `${this.serviceAccountName}.serviceaccount.yaml`;
+    this.role = props.role instanceof RunnerRole ? props.role : RunnerRole.perCluster();
 
     if (!isTerraformCluster(props.cluster)) {
       // Without a cluster (JavaScript) there is no bootstrap stack for the Azure side: the one message is about the cluster.
@@ -150,11 +159,21 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
       resourceGroupName: props.resourceGroupName,
       azureLocation: props.location,
       clusterName: props.cluster?.clusterName,
+      actions: roleActions(NODE_POOL_MANAGER_ACTIONS, props),
+      fleet: this.role.fleetRole,
     });
     this.identity = azure.identity;
     this.federatedCredential = azure.federatedCredential;
     this.roleDefinition = azure.roleDefinition;
     this.roleAssignment = azure.roleAssignment;
+    // The pools (and their subnets) of the stacks this identity runs are known once the whole tree is declared.
+    const joinSpec = {
+      ...{ identity: this.identity, subscriptionId: this.subscriptionId, fleet: this.role.fleetRole, subject: this.subject },
+      roleNameKey: `${this.subscriptionId}/${this.location?.resourceGroupName}/${this.location?.name}/${this.identityName}`,
+      clusterName: this.location?.name ?? props.cluster.clusterName,
+    };
+    if (props.grantSubnetJoin !== false)
+      stack._completeBeforeSynth(() => grantSubnetJoin(group, { ...joinSpec, stacks: this.users.map((u) => u.stack) }));
     new TerraformOutput(group, "client-id", {
       value: this.identity.clientId,
       description:
@@ -176,6 +195,7 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
   }
 
   private validate(c: PropChecks): void {
+    checkRunnerRoleChoice(c, this.props, this.subscriptionId);
     this.validateAzureTarget(c);
     this.validateNames(c);
     this.validateClusterAndClashes(c);
@@ -338,7 +358,9 @@ export class RunnerIdentity extends Construct implements IRunnerIdentity, IGitOp
           `ServiceAccount of its own namespace)`,
       );
     }
-    if (cr.stack instanceof InfrastructureStack) checkStackCoveredByRole(c, me, cr.stack, this.subscriptionId, this.location);
+    if (!(cr.stack instanceof InfrastructureStack)) return;
+    checkStackCoveredByRole(c, me, cr.stack, this.subscriptionId, this.location);
+    if (this.props.grantSubnetJoin !== false) checkSubnetJoinable(c, me, this.node.path, cr.stack, this.subscriptionId);
   }
 
   /** @internal */
