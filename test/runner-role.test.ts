@@ -127,14 +127,18 @@ describe("subnet join for BYO-subnet pools", () => {
   test("a join-only role of the cluster's own, assignable in the subscription, assigned once on each distinct VNet", () => {
     const app = newApp(workspace());
     const c = cluster(app, "aks-a", {
-      pool: { vnetSubnetId: `${VNET_B}/subnets/nodes`, podSubnetId: `${VNET_A}/subnets/pods` },
+      pool: { vnetSubnetId: `${VNET_B}/subnets/nodes`, podSubnetId: `${VNET_B}/subnets/pods` },
     });
-    // A second stack of the same identity with a pool in an already joined VNet (other case) adds no assignment.
+    // A second stack of the same identity: a pool in another VNet, and one in that VNet again (its names in other
+    // case; Azure resource names are case-insensitive) that adds no assignment.
     const more = new InfrastructureStack(app, "aks-a-more", { subscriptionId: SUBSCRIPTION });
-    new GuardedNodePool(more, "batch", {
-      ...{ cluster: NodePoolCluster.fromClusterId(clusterId("aks-a")), name: "batch", vmSize: "Standard_D4s_v5", minCount: 3, maxCount: 5 },
-      vnetSubnetId: `${VNET_A.toUpperCase().replace("/SUBSCRIPTIONS/", "/subscriptions/")}/subnets/batch`,
-    });
+    const poolIn = (id: string, subnet: string): GuardedNodePool =>
+      new GuardedNodePool(more, id, {
+        ...{ cluster: NodePoolCluster.fromClusterId(clusterId("aks-a")), name: id, vmSize: "Standard_D4s_v5", minCount: 3, maxCount: 5 },
+        vnetSubnetId: subnet,
+      });
+    poolIn("batch", `${VNET_A}/subnets/batch`);
+    poolIn("batch2", `${VNET_A.replace("rg-network", "RG-NETWORK").replace("vnet-a", "VNET-A")}/subnets/batch2`);
     new TerraformControllerCR(app, "aks-a-more-tf", {
       cluster: c.flux,
       stack: more,
