@@ -1,3 +1,4 @@
+import { NodePoolAdoption } from "./node-pool-adoption";
 import { NodePoolCluster } from "./node-pool-cluster";
 
 // The enums, option interfaces and props of a GuardedNodePool (re-exported by guarded-node-pool.ts).
@@ -208,4 +209,10 @@ export interface GuardedNodePoolProps {
    * @default - derived from name, e.g. `corepool` → `corepooltmp`
    */
   readonly temporaryNameForRotation?: string;
+  /**
+   * Take over a pool that already exists instead of creating it: `NodePoolAdoption.importFrom(id)` or
+   * `NodePoolAdoption.fromPreviousAddress(address)` (docs/migrating-from-hand-written.md). Remove it once applied.
+   * @default - the pool is created
+   */
+  readonly adopt?: NodePoolAdoption;
 }

@@ -4,12 +4,14 @@ import { terraformLiteral, terraformLiteralMap } from "../core/terraform-literal
 import { addPropValidation, PropChecks } from "../core/validation";
 import { GuardedNodePoolProps, NodePoolGuardrails, NodePoolMode, NodePoolOsType, SpotEvictionPolicy } from "./guarded-node-pool-props";
 import { InfrastructureStack } from "./infrastructure-stack";
+import { NodePoolAdoption, validateAdoption } from "./node-pool-adoption";
 import { BoundCluster, NodePoolCluster } from "./node-pool-cluster";
 import { nodeLabelsToWrite, upgradeSettingsToWrite } from "./node-pool-steady-state";
 import { resolveGuardrails, validateNodePoolProps } from "./node-pool-validation";
 import { KubernetesClusterNodePool } from "./provider/kubernetes-cluster-node-pool";
 
 export * from "./guarded-node-pool-props";
+export { NodePoolAdoption, NodePoolAdoptionKind } from "./node-pool-adoption";
 
 /** The Terraform address the pool's resource gets inside its stack. */
 const RESOURCE_ID = "pool";
@@ -38,6 +40,8 @@ export class GuardedNodePool extends Construct {
    * written at a new address (lib/azure/guarded-node-pool-generations.ts), since Terraform refuses to replace it in place.
    */
   readonly preventDestroy: boolean;
+  /** How the pool takes over an existing one, if it does (written once its address is fixed, before cdktf's synth). */
+  readonly adopt?: NodePoolAdoption;
 
   constructor(scope: Construct, id: string, givenProps: GuardedNodePoolProps) {
     super(scope, id);
@@ -92,12 +96,19 @@ export class GuardedNodePool extends Construct {
     });
 
     this.temporaryNameForRotation = temporaryName;
+    this.adopt = props.adopt instanceof NodePoolAdoption ? props.adopt : undefined;
     POOLS.add(appOf(this), poolKey(this), this);
 
     addPropValidation(this, (c) =>
       validateNodePoolProps(c, props, { mode, osType, temporaryName, guardrails: this.guardrails, checksCluster }),
     );
     addPropValidation(this, (c) => this.checkUniqueNames(c));
+    addPropValidation(this, (c) =>
+      validateAdoption(c, props.adopt, {
+        ...{ name: props.name, preventDestroy, stackSubscriptionId: InfrastructureStack.of(this).subscriptionId },
+        cluster: props.cluster instanceof NodePoolCluster ? props.cluster._locate() : undefined,
+      }),
+    );
   }
 
   /**
