@@ -115,7 +115,10 @@ export function validateAdoption(c: PropChecks, adopt: unknown, pool: AdoptingPo
     return;
   }
   const [, subscriptionId, resourceGroupName, clusterName, poolName] = parts;
-  c.check(GUID.test(subscriptionId), "adopt (importFrom)", id, `${ID_SHAPE}; the subscription is a GUID`);
+  if (!GUID.test(subscriptionId)) {
+    c.fail("adopt (importFrom)", id, `${ID_SHAPE}; the subscription is a GUID`);
+    return;
+  }
   if (typeof pool.name === "string") {
     c.check(
       poolName === pool.name,
@@ -171,15 +174,12 @@ interface AddressedPool {
   readonly source: string;
   readonly folder: string;
   readonly address: string;
-  readonly generation: number;
-  readonly committed?: { readonly generation: number };
   readonly adoption?: WrittenAdoption;
 }
 
 /**
- * What only the addresses tell: an adoption into an acknowledged replacement (the import or move would land on the
- * new generation's address while the old one is destroyed: the pool it adopts is destroyed with it), a move onto the
- * pool's own address, and two pools of one stack adopting the same pool (Terraform refuses both blocks).
+ * What the addresses tell before cdktf's synth: a move onto the pool's own address, and two pools of one stack
+ * adopting the same pool (Terraform refuses both blocks).
  */
 export function adoptionProblems(pools: readonly AddressedPool[]): string[] {
   const problems: string[] = [];
@@ -189,13 +189,6 @@ export function adoptionProblems(pools: readonly AddressedPool[]): string[] {
     if (!a) continue;
     const prop = a.kind === NodePoolAdoptionKind.IMPORT ? "adopt (importFrom)" : "adopt (fromPreviousAddress)";
     const at = `[${p.source}] ${prop} = ${JSON.stringify(a.from)}: allowed is`;
-    if (p.generation > (p.committed?.generation ?? 0)) {
-      problems.push(
-        `${at} no adoption in the synth that acknowledges the pool's replacement: the pool is written at its next ` +
-          `address ${p.address} while the committed one is destroyed, so the ${a.kind} block would hand the adopted pool ` +
-          `to an address that replaces it; adopt first, let it apply, remove adopt, then acknowledge the replacement`,
-      );
-    }
     if (a.kind === NodePoolAdoptionKind.MOVED && a.from === p.address) {
       problems.push(`${at} an address other than the one the pool is written at (${p.address} in ${p.folder}): nothing moves`);
     }
@@ -210,4 +203,23 @@ export function adoptionProblems(pools: readonly AddressedPool[]): string[] {
     } else seen.set(key, p);
   }
   return problems;
+}
+
+/**
+ * An adoption in the synth that acknowledges the pool's replacement, refused against the committed tree: the pool is
+ * written at its next generation's address while the committed one is destroyed, so the import or move would hand the
+ * adopted pool to an address that replaces it.
+ */
+export function adoptionIntoReplacement(
+  pool: AddressedPool & { readonly generation: number; readonly committed?: { readonly generation: number } },
+): string | undefined {
+  const a = pool.adoption;
+  if (!a || pool.generation <= (pool.committed?.generation ?? 0)) return undefined;
+  const prop = a.kind === NodePoolAdoptionKind.IMPORT ? "adopt (importFrom)" : "adopt (fromPreviousAddress)";
+  return (
+    `[${pool.source}] ${prop} = ${JSON.stringify(a.from)}: allowed is no adoption in the synth that acknowledges the ` +
+    `pool's replacement: the pool is written at its next address ${pool.address} while the committed one is destroyed, ` +
+    `so the ${a.kind} block would hand the adopted pool to an address that replaces it; adopt first, let it apply, ` +
+    `remove adopt, then acknowledge the replacement`
+  );
 }

@@ -1,5 +1,5 @@
 import { NodePoolAddressing } from "../azure/guarded-node-pool-generations";
-import { NodePoolAdoptionKind } from "../azure/node-pool-adoption";
+import { adoptionIntoReplacement, NodePoolAdoptionKind } from "../azure/node-pool-adoption";
 import { terraformFileOf } from "../core/repo-layout";
 import { RenderedFile } from "../synth/render";
 import { RepoView } from "../synth/repo-view";
@@ -9,18 +9,27 @@ import { CheckOptions } from "./tree-check";
 /**
  * Says, for every pool that adopts an existing one (GuardedNodePool `adopt`), what the next plan does with it and
  * when the block can go: one notice each, on every synth, the first one included (state safety compares nothing
- * then). Never a problem: what is wrong with an adoption is refused where it is typed (lib/azure/node-pool-adoption.ts).
+ * then). The one problem: an adoption in the synth that acknowledges the same pool's replacement; the rest of what
+ * can be wrong with an adoption is refused where it is typed (lib/azure/node-pool-adoption.ts).
  */
 export function checkNodePoolAdoptions(files: readonly RenderedFile[], repo: RepoView, options: CheckOptions): string[] {
-  if (!options.notices) return [];
   const objects = renderedTerraformObjects(files);
   const committed = repo.base ?? repo;
+  const problems: string[] = [];
   for (const pool of options.nodePools ?? []) {
     if (!pool.adoption) continue;
-    const appliedBy = objects.filter((o) => folderOfPath(o.path) === pool.folder);
-    options.notices.push(adoptionNotice(pool, appliedBy, committedBlock(committed, pool)));
+    const refused = adoptionIntoReplacement(pool);
+    if (refused) problems.push(refused);
+    else
+      options.notices?.push(
+        adoptionNotice(
+          pool,
+          objects.filter((o) => folderOfPath(o.path) === pool.folder),
+          committedBlock(committed, pool),
+        ),
+      );
   }
-  return [];
+  return problems;
 }
 
 function adoptionNotice(pool: NodePoolAddressing, appliedBy: readonly LocatedTerraformObject[], committedBefore: boolean): string {
