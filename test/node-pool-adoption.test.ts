@@ -10,13 +10,12 @@
  * `terraform version` check at synth (ValidateTerraformVersion >= 1.5, added by importFrom and by moves) runs a
  * stand-in here, as in state-safety-moves.test.ts, so the synths need no binary.
  */
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { GitOpsSynthError, GuardedNodePool, GuardedNodePoolProps, InfrastructureStack, NodePoolAdoption, NodePoolCluster } from "../lib";
-import { replacementRulesForStack } from "../lib/azure/replacement-rules";
 import { parseRecord } from "../lib/synth/ownership";
 import { CLUSTER_ID, cleanupTempDirs, newApp, SUBSCRIPTION, tempDir, thrownBy, workspace, Workspace } from "./helpers";
+import { applyAt, asArticle, creates, deletes, plan, StackJson, terraform, tf, toData, transplant } from "./terraform-data";
 
 jest.mock("cdktf/lib/util", () => ({
   ...jest.requireActual<object>("cdktf/lib/util"),
@@ -28,13 +27,6 @@ afterAll(cleanupTempDirs);
 const NODE_POOL = "azurerm_kubernetes_cluster_node_pool";
 const ARTICLE_ADDRESS = `${NODE_POOL}.core_pool`;
 const POOL_ID = `${CLUSTER_ID}/agentPools/corepool`;
-
-type Json = Record<string, Record<string, unknown>>;
-interface StackJson {
-  resource: Record<string, Json>;
-  import?: { to: string; id: string; provider?: string }[];
-  moved?: { from: string; to: string }[];
-}
 
 interface Synth {
   readonly lines: string[];
@@ -143,72 +135,7 @@ describe("what the synth writes and says", () => {
 
 // ------------------------------------------------------------------------------------------------ terraform
 
-/** terraform on the PATH, or undefined (the plans below then say so instead of passing silently). */
-function terraformBinary(): string | undefined {
-  const run = spawnSync("terraform", ["version"], { encoding: "utf8" });
-  return run.status === 0 ? "terraform" : undefined;
-}
-
-const terraform = terraformBinary();
 if (!terraform) console.warn("terraform is not on the PATH: the terraform_data plans of node-pool-adoption.test.ts are skipped");
-
-const env = (() => {
-  const e: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
-  delete e.TF_CLI_CONFIG_FILE;
-  return e;
-})();
-
-function tf(dir: string, args: string[]): { status: number | null; output: string } {
-  const run = spawnSync(terraform!, [...args, "-input=false", "-no-color"], { cwd: dir, env, encoding: "utf8", timeout: 60_000 });
-  return { status: run.status, output: `${run.stdout}${run.stderr}` };
-}
-
-const toData = (a: string): string => a.replace(`${NODE_POOL}.`, "terraform_data.");
-
-/**
- * A generated main.tf.json as terraform_data: each pool at `terraform_data.<its name>` with its ForceNew attributes
- * as triggers_replace (`withTriggers`; an imported terraform_data has none, as nothing reads the live pool here) and
- * its prevent_destroy, and the stack's moved and import blocks of pools.
- */
-function transplant(raw: string, withTriggers = true): string {
-  const json = JSON.parse(raw) as StackJson;
-  const forceNew = Object.keys(replacementRulesForStack(json)[NODE_POOL] ?? {});
-  const data: Record<string, unknown> = {};
-  for (const [name, body] of Object.entries(json.resource[NODE_POOL] ?? {})) {
-    const triggers = Object.fromEntries(forceNew.filter((a) => body[a] !== undefined).map((a) => [a, JSON.stringify(body[a])]));
-    const lifecycle = body.lifecycle as { prevent_destroy?: boolean } | undefined;
-    data[name] = {
-      ...(withTriggers ? { triggers_replace: triggers } : {}),
-      lifecycle: { prevent_destroy: lifecycle?.prevent_destroy ?? false },
-    };
-  }
-  const moved = (json.moved ?? []).map((m) => ({ from: toData(m.from), to: toData(m.to) }));
-  const imports = (json.import ?? []).map((i) => ({ to: toData(i.to), id: i.id }));
-  return JSON.stringify({
-    resource: { terraform_data: data },
-    ...(moved.length ? { moved } : {}),
-    ...(imports.length ? { import: imports } : {}),
-  });
-}
-
-interface PlannedChange {
-  readonly address: string;
-  readonly previous_address?: string;
-  readonly change: { readonly actions: string[]; readonly importing?: unknown };
-}
-
-/** Plans `config` against `state`; the plan's resource changes and its summary line. */
-function plan(dir: string, config: string, state: string): { status: number | null; output: string; changes: PlannedChange[] } {
-  fs.writeFileSync(path.join(dir, "main.tf.json"), config);
-  const planned = tf(dir, ["plan", "-lock=false", `-state=${state}`, "-out=plan.bin"]);
-  if (planned.status !== 0) return { ...planned, changes: [] };
-  const shown = spawnSync(terraform!, ["show", "-json", "plan.bin"], { cwd: dir, env, encoding: "utf8" });
-  const changes = (JSON.parse(shown.stdout) as { resource_changes?: PlannedChange[] }).resource_changes ?? [];
-  return { ...planned, changes };
-}
-
-const creates = (c: PlannedChange[]) => c.filter((x) => x.change.actions.includes("create")).map((x) => x.address);
-const deletes = (c: PlannedChange[]) => c.filter((x) => x.change.actions.includes("delete")).map((x) => x.address);
 
 (terraform ? describe : describe.skip)("terraform plans the adoption (terraform_data stand-ins)", () => {
   let dir: string;
@@ -220,13 +147,8 @@ const deletes = (c: PlannedChange[]) => c.filter((x) => x.change.actions.include
     dir = tempDir("gitops-adopt-tf-");
     library = synth(workspace(), { adopt: NodePoolAdoption.fromPreviousAddress(ARTICLE_ADDRESS) });
     const [address] = poolAddresses(library.json);
-    const article = transplant(library.raw)
-      .replace(`"${address.split(".")[1]}":`, '"core_pool":')
-      .replace(/,"moved":\[[^\]]*\]/, "");
-    fs.writeFileSync(path.join(dir, "main.tf.json"), article);
-    expect(tf(dir, ["init"]).status).toBe(0); // terraform_data is built in: nothing is downloaded
     articleState = path.join(dir, "article.tfstate");
-    expect(tf(dir, ["apply", "-auto-approve", "-lock=false", `-state=${articleState}`]).status).toBe(0);
+    expect(applyAt(dir, asArticle(library.raw, address.split(".")[1]), articleState).status).toBe(0); // terraform_data is built in
     const state = JSON.parse(fs.readFileSync(articleState, "utf8")) as { resources: { type: string; name: string }[] };
     expect(state.resources.map((r) => `${r.type}.${r.name}`)).toEqual(["terraform_data.core_pool"]);
   });
@@ -246,7 +168,7 @@ const deletes = (c: PlannedChange[]) => c.filter((x) => x.change.actions.include
 
   test("without the moved block the same switch would destroy the article's pool and create it again", () => {
     const planned = plan(dir, transplant(library.raw).replace(/,"moved":\[[^\]]*\]/, ""), articleState);
-    expect(planned.status).toBe(0); // the article's address has no prevent_destroy, so Terraform plans it
+    expect(planned.status).toBe(0);
     expect(deletes(planned.changes)).toEqual(["terraform_data.core_pool"]);
     expect(creates(planned.changes)).toEqual([toData(poolAddresses(library.json)[0])]);
   });
