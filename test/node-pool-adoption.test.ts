@@ -86,6 +86,17 @@ describe("what the synth writes and says", () => {
     expect(removed.lines.some((l) => l.includes("adopt"))).toBe(false);
   });
 
+  test("importFrom on a pool the committed tree already has: accepted (an addition of a block, no change), and said so", () => {
+    const ws = workspace();
+    const before = synth(ws);
+    const after = synth(ws, { adopt: NodePoolAdoption.importFrom(POOL_ID) });
+    expect(after.json.resource).toEqual(before.json.resource);
+    expect(after.lines.find((l) => l.includes("adopts the existing pool"))).toContain(
+      `the committed tree already has this pool at ${poolAddresses(before.json)[0]}, so once applied it is in that state and ` +
+        "Terraform ignores the import block: remove adopt unless that commit never applied",
+    );
+  });
+
   test("fromPreviousAddress: a moved block from the article's address", () => {
     const { json, lines } = synth(workspace(), { adopt: NodePoolAdoption.fromPreviousAddress(ARTICLE_ADDRESS) });
     const [address] = poolAddresses(json);

@@ -46,8 +46,11 @@ function adoptionNotice(pool: NodePoolAddressing, appliedBy: readonly LocatedTer
         `pool and azurerm's create fails because it exists)`;
   const when = committedBefore
     ? `the ${adoption.kind} block is already committed: once the Terraform object has applied it, remove adopt and synth again`
-    : `once the Terraform object has applied it, remove adopt and synth again (until then it stays: Terraform ignores ` +
-      `the ${adoption.kind} block once the address is in its state)`;
+    : pool.committed
+      ? `the committed tree already has this pool at ${pool.address}, so once applied it is in that state and Terraform ` +
+        `ignores the ${adoption.kind} block: remove adopt unless that commit never applied`
+      : `once the Terraform object has applied it, remove adopt and synth again (until then it stays: Terraform ignores ` +
+        `the ${adoption.kind} block once the address is in its state)`;
   return `[${pool.source}] ${pool.address} in ${pool.folder} ${what}; ${when}`;
 }
 
