@@ -107,6 +107,20 @@ describe("what the synth writes and says", () => {
     );
   });
 
+  test("a previous address inside a module or with an instance key is taken as typed; the pool's own address is refused", () => {
+    const fromModule = 'module.pools.azurerm_kubernetes_cluster_node_pool.core_pool["corepool"]';
+    const { json } = synth(workspace(), { adopt: NodePoolAdoption.fromPreviousAddress(fromModule) });
+    expect(json.moved).toEqual([{ from: fromModule, to: poolAddresses(json)[0] }]);
+
+    const ws = workspace();
+    const [own] = poolAddresses(synth(ws).json);
+    const refused = thrownBy(() => synth(ws, { adopt: NodePoolAdoption.fromPreviousAddress(own) }));
+    expect((refused as GitOpsSynthError).problems).toEqual([
+      `[infra/corepool] adopt (fromPreviousAddress) = "${own}": allowed is an address other than the one the pool is ` +
+        `written at (${own} in infrastructure/infra): nothing moves`,
+    ]);
+  });
+
   test("the adoption lands on the pool's generation address (an adoption after an acknowledged replacement)", () => {
     const ws = workspace();
     synth(ws);
