@@ -47,6 +47,7 @@ import {
   NotificationProvider,
   RunnerIdentity,
   RunnerIdentityProps,
+  NodePoolAdoption,
   RunnerRole,
   NodePoolCluster,
   NodePoolMode,
@@ -127,6 +128,12 @@ const AKS = { subscriptionId: SUBSCRIPTION, clusterName: "aks-dev", resourceGrou
 
 /** What a Terraform object without a runner identity or credential is told (lib/tofu/runner-credentials.ts). */
 const NO_RUNNER_CREDENTIAL = "a way for the runner to authenticate to Azure: a runnerIdentity";
+
+/** What an import id must look like (lib/azure/node-pool-adoption.ts). */
+const ADOPT_ID_RULE =
+  "an agent pool id /subscriptions/<guid>/resourceGroups/<resource group>/providers/Microsoft.ContainerService/" +
+  "managedClusters/<cluster>/agentPools/<name>, the fixed segments cased exactly so";
+const ADOPT_ADDRESS_RULE = "the pool's address in the state it is moved from, azurerm_kubernetes_cluster_node_pool.<name>";
 
 /** `[path] prop = value: allowed is allowed…` as a RegExp; `allowed` is the start of what is allowed. */
 export function problem(constructPath: string, prop: string, shown: string, allowed: string): RegExp {
@@ -1367,6 +1374,135 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     note: "vmSize not in it",
     build: pool({ guardrails: { allowedVmSizes: ["Standard_D2s_v3", "Standard_D8s_v5"] } }),
     expected: problem("infra/pool", "vmSize", '"Standard_D4s_v5"', "one of guardrails.allowedVmSizes: Standard_D2s_v3, Standard_D8s_v5"),
+  },
+  // GuardedNodePool adopt (issue #19): an existing pool taken over by import or from the state it keeps.
+  {
+    construct: "GuardedNodePool",
+    prop: "adopt",
+    value: `{ importFrom: "${CLUSTER_ID}/agentPools/apps" }`,
+    note: "a plain object, not a NodePoolAdoption (JavaScript)",
+    build: pool({ adopt: { importFrom: `${CLUSTER_ID}/agentPools/apps` } as unknown as NodePoolAdoption }),
+    expected: problem("infra/pool", "adopt", `{"importFrom":"${CLUSTER_ID}/agentPools/apps"}`, "NodePoolAdoption.importFrom("),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "adopt",
+    value: 'NodePoolAdoption.importFrom("aks-prod/apps")',
+    note: "not a resource id",
+    build: pool({ adopt: NodePoolAdoption.importFrom("aks-prod/apps") }),
+    expected: problem("infra/pool", "adopt (importFrom)", '"aks-prod/apps"', ADOPT_ID_RULE),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "adopt",
+    value: 'NodePoolAdoption.importFrom(".../resourcegroups/rg-aks/.../agentpools/apps")',
+    note: "segment names in lower case",
+    build: pool({
+      adopt: NodePoolAdoption.importFrom(
+        `${CLUSTER_ID}/agentPools/apps`.replace("resourceGroups", "resourcegroups").replace("agentPools", "agentpools"),
+      ),
+    }),
+    expected: problem(
+      "infra/pool",
+      "adopt (importFrom)",
+      JSON.stringify(`${CLUSTER_ID}/agentPools/apps`.replace("resourceGroups", "resourcegroups").replace("agentPools", "agentpools")),
+      ADOPT_ID_RULE,
+    ),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "adopt",
+    value: 'NodePoolAdoption.importFrom("/subscriptions/my-subscription/.../agentPools/apps")',
+    note: "the subscription is a name",
+    build: pool({ adopt: NodePoolAdoption.importFrom(`${CLUSTER_ID}/agentPools/apps`.replace(SUBSCRIPTION, "my-subscription")) }),
+    expected: problem(
+      "infra/pool",
+      "adopt (importFrom)",
+      JSON.stringify(`${CLUSTER_ID}/agentPools/apps`.replace(SUBSCRIPTION, "my-subscription")),
+      ADOPT_ID_RULE,
+    ),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "adopt",
+    value: 'NodePoolAdoption.importFrom(".../agentPools/corepool")',
+    note: "the id names another pool than name",
+    build: pool({ adopt: NodePoolAdoption.importFrom(`${CLUSTER_ID}/agentPools/corepool`) }),
+    expected: problem(
+      "infra/pool",
+      "adopt (importFrom)",
+      JSON.stringify(`${CLUSTER_ID}/agentPools/corepool`),
+      'the id of the pool named "apps"',
+    ),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "adopt",
+    value: 'NodePoolAdoption.importFrom(".../managedClusters/aks-dev/agentPools/apps")',
+    note: "the id names another cluster than cluster",
+    build: pool({ adopt: NodePoolAdoption.importFrom(`${CLUSTER_ID.replace("aks-prod", "aks-dev")}/agentPools/apps`) }),
+    expected: problem(
+      "infra/pool",
+      "adopt (importFrom)",
+      JSON.stringify(`${CLUSTER_ID.replace("aks-prod", "aks-dev")}/agentPools/apps`),
+      `a pool of the pool's cluster, ${CLUSTER_ID}/agentPools/<name>`,
+    ),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "preventDestroy",
+    value: "false",
+    note: "with adopt",
+    build: pool({ preventDestroy: false, adopt: NodePoolAdoption.importFrom(`${CLUSTER_ID}/agentPools/apps`) }),
+    expected: problem("infra/pool", "preventDestroy", "false", "true (the default) on an adopted pool"),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "adopt",
+    value: 'NodePoolAdoption.fromPreviousAddress("core_pool")',
+    note: "the name without the resource type",
+    build: pool({ adopt: NodePoolAdoption.fromPreviousAddress("core_pool") }),
+    expected: problem("infra/pool", "adopt (fromPreviousAddress)", '"core_pool"', ADOPT_ADDRESS_RULE),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "adopt",
+    value: 'NodePoolAdoption.fromPreviousAddress("azurerm_kubernetes_cluster.core_pool")',
+    note: "another resource type",
+    build: pool({ adopt: NodePoolAdoption.fromPreviousAddress("azurerm_kubernetes_cluster.core_pool") }),
+    expected: problem("infra/pool", "adopt (fromPreviousAddress)", '"azurerm_kubernetes_cluster.core_pool"', ADOPT_ADDRESS_RULE),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "adopt",
+    value: 'NodePoolAdoption.fromPreviousAddress("azurerm_kubernetes_cluster_node_pool.core_pool")',
+    note: "two pools of one stack adopt the same address",
+    build: (app) => {
+      const s = stack(app);
+      addPool(s, "a", { adopt: NodePoolAdoption.fromPreviousAddress("azurerm_kubernetes_cluster_node_pool.core_pool") });
+      addPool(s, "b", { name: "apps2", adopt: NodePoolAdoption.fromPreviousAddress("azurerm_kubernetes_cluster_node_pool.core_pool") });
+    },
+    expected: problem(
+      "infra/b",
+      "adopt (fromPreviousAddress)",
+      '"azurerm_kubernetes_cluster_node_pool.core_pool"',
+      "an address no other pool of infrastructure/infra adopts (infra/a does",
+    ),
+  },
+  {
+    construct: "GuardedNodePool",
+    prop: "adopt",
+    value: 'NodePoolAdoption.importFrom(".../agentPools/apps2")',
+    note: "in the synth that acknowledges the pool's replacement (a ForceNew change of an imported pool)",
+    committed: pool({}),
+    appProps: (dir) => ({ acknowledgedChanges: [acknowledgementAsked(dir, pool({ name: "apps2" }))] }),
+    build: pool({ name: "apps2", adopt: NodePoolAdoption.importFrom(`${CLUSTER_ID}/agentPools/apps2`) }),
+    expected: problem(
+      "infra/pool",
+      "adopt (importFrom)",
+      JSON.stringify(`${CLUSTER_ID}/agentPools/apps2`),
+      "no adoption in the synth that acknowledges the pool's replacement",
+    ),
   },
   {
     construct: "FluxKustomization",

@@ -5,6 +5,7 @@ import { GitOpsSynthError } from "../core/validation";
 import { GuardedNodePool } from "./guarded-node-pool";
 import { addressAtGeneration, NODE_POOL_TYPE, poolKeyOf, RecordedNodePool } from "./guarded-node-pool-address";
 import { InfrastructureStack } from "./infrastructure-stack";
+import { adoptionProblems, WrittenAdoption, writeAdoption } from "./node-pool-adoption";
 
 export * from "./guarded-node-pool-address";
 
@@ -22,6 +23,8 @@ export interface NodePoolAddressing {
   readonly guarded: boolean;
   /** The entry of the committed record, if it had one. */
   readonly committed?: RecordedNodePool;
+  /** The import or moved block that takes over an existing pool, if the pool adopts one. */
+  readonly adoption?: WrittenAdoption;
 }
 
 /** The logical id each pool had before a generation was added (a second synth in one process must start from it). */
@@ -56,8 +59,10 @@ export function assignPoolGenerations(
       if (problem) problems.push(problem);
     }
     const address = addressAtGeneration(firstAddress, generation);
-    return { source: pool.node.path, folder, firstAddress, generation, address, guarded: pool.preventDestroy, committed: entry };
+    const adoption = pool.adopt && writeAdoption(pool.resource, pool.adopt);
+    return { source: pool.node.path, folder, firstAddress, generation, address, guarded: pool.preventDestroy, committed: entry, adoption };
   });
+  problems.push(...adoptionProblems(result));
   if (problems.length) throw new GitOpsSynthError("Synth refused: invalid input", problems);
   return result;
 }

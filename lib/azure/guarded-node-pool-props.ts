@@ -1,3 +1,4 @@
+import { NodePoolAdoption } from "./node-pool-adoption";
 import { NodePoolCluster } from "./node-pool-cluster";
 import { NodePoolKubeletConfig } from "./node-pool-kubelet-config";
 import { NodePoolLinuxOsConfig } from "./node-pool-linux-os-config";
@@ -313,4 +314,10 @@ export interface GuardedNodePoolProps {
    * @default - IPs from no prefix
    */
   readonly nodePublicIpPrefixId?: string;
+  /**
+   * Take over a pool that already exists instead of creating it: `NodePoolAdoption.importFrom(id)` or
+   * `NodePoolAdoption.fromPreviousAddress(address)` (docs/migrating-from-hand-written.md). Remove it once applied.
+   * @default - the pool is created
+   */
+  readonly adopt?: NodePoolAdoption;
 }

@@ -4,6 +4,7 @@ import { terraformLiteral, terraformLiteralMap } from "../core/terraform-literal
 import { addPropValidation, PropChecks } from "../core/validation";
 import { GuardedNodePoolProps, NodePoolGuardrails, NodePoolMode, NodePoolOsType, SpotEvictionPolicy } from "./guarded-node-pool-props";
 import { InfrastructureStack } from "./infrastructure-stack";
+import { NodePoolAdoption, validateAdoption } from "./node-pool-adoption";
 import { BoundCluster, NodePoolCluster } from "./node-pool-cluster";
 import { poolHostSettingsToWrite } from "./node-pool-host-settings";
 import { kubeletConfigToWrite, validateKubeletConfig } from "./node-pool-kubelet-config";
@@ -16,6 +17,7 @@ import { KubernetesClusterNodePool } from "./provider/kubernetes-cluster-node-po
 export * from "./guarded-node-pool-props";
 export * from "./node-pool-kubelet-config";
 export * from "./node-pool-linux-os-config";
+export { NodePoolAdoption, NodePoolAdoptionKind } from "./node-pool-adoption";
 
 /** The Terraform address the pool's resource gets inside its stack. */
 const RESOURCE_ID = "pool";
@@ -49,6 +51,8 @@ export class GuardedNodePool extends Construct {
    * needs `Microsoft.Network/virtualNetworks/subnets/join/action` on. Empty on the cluster's managed VNet.
    */
   readonly subnetIds: readonly string[];
+  /** How the pool takes over an existing one, if it does (written once its address is fixed, before cdktf's synth). */
+  readonly adopt?: NodePoolAdoption;
 
   constructor(scope: Construct, id: string, givenProps: GuardedNodePoolProps) {
     super(scope, id);
@@ -108,6 +112,7 @@ export class GuardedNodePool extends Construct {
 
     this.temporaryNameForRotation = temporaryName;
     this.subnetIds = subnetIdsOf(props);
+    this.adopt = props.adopt instanceof NodePoolAdoption ? props.adopt : undefined;
     POOLS.add(appOf(this), poolKey(this), this);
 
     addPropValidation(this, (c) =>
@@ -118,6 +123,12 @@ export class GuardedNodePool extends Construct {
       validateKubeletConfig(c, props.kubeletConfig);
       validateLinuxOsConfig(c, props.linuxOsConfig, { osType, hasKubeletConfig: props.kubeletConfig !== undefined });
     });
+    addPropValidation(this, (c) =>
+      validateAdoption(c, props.adopt, {
+        ...{ name: props.name, preventDestroy, stackSubscriptionId: InfrastructureStack.of(this).subscriptionId },
+        cluster: props.cluster instanceof NodePoolCluster ? props.cluster._locate() : undefined,
+      }),
+    );
   }
 
   /**

@@ -1,5 +1,6 @@
 import { checkCrdSchemas } from "./crd-schemas";
 import { checkFluxVersions } from "./flux-version";
+import { checkNodePoolAdoptions } from "./node-pool-adoptions";
 import { checkPoolRotations } from "./pool-rotations";
 import { checkNoSecrets } from "./secret-scan";
 import { checkStateSafety } from "./state-safety";
@@ -14,4 +15,5 @@ export const defaultChecks: readonly TreeCheck[] = [
   checkStateSafety,
   checkStickyPoolSettings,
   checkPoolRotations,
+  checkNodePoolAdoptions,
 ];

@@ -30,7 +30,8 @@ export function movesByFolder(files: readonly RenderedFile[]): Map<string, Map<s
 export function movedBlockAdvice(oldAddress: string, newAddress: string): string {
   return (
     `; it looks renamed to ${newAddress}: keep the state with a moved block instead, which needs no acknowledgement: call ` +
-    `moveFromId("${oldAddress}") on the resource now at ${newAddress} (GuardedNodePool: pool.resource.moveFromId(...)). ` +
+    `moveFromId("${oldAddress}") on the resource now at ${newAddress} (a GuardedNodePool: its prop ` +
+    `adopt: NodePoolAdoption.fromPreviousAddress("${oldAddress}"), written at the pool's own address). ` +
     `cdktf then runs "terraform version" during synth (moves need Terraform ≥ 1.5); ` +
     `where only OpenTofu is installed, synth with TERRAFORM_BINARY_NAME=tofu`
   );

@@ -85,8 +85,8 @@ export interface TerraformObjectOptions {
    */
   readonly suspend?: boolean;
   /**
-   * Suffix of the state Secret `tfstate-<workspace>-<suffix>`; stable, independent of the object name, so renaming
-   * the object does not start from an empty state. Changing it does.
+   * Suffix of the state Secret `tfstate-<workspace>-<suffix>`; stable, independent of the object name. Changing it
+   * starts from an empty state; a hand-written object's state is kept with its name (docs/migrating-from-hand-written.md).
    * @default - the stack's folder name
    */
   readonly secretSuffix?: string;
