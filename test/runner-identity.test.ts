@@ -263,7 +263,10 @@ describe("the runner side", () => {
 
   test("the Terraform object: that ServiceAccount, the workload identity label, the OIDC env; user env and labels kept", () => {
     const f = fixture();
-    f.tf("pools", { runnerIdentity: f.identity(), runnerPod: { labels: { team: "platform" }, env: [{ name: "TF_REGISTRY_CLIENT_TIMEOUT", value: "30" }] } });
+    f.tf("pools", {
+      runnerIdentity: f.identity(),
+      runnerPod: { labels: { team: "platform" }, env: [{ name: "TF_REGISTRY_CLIENT_TIMEOUT", value: "30" }] },
+    });
     const cr = render(f.app).get("clusters/aks-prod/terraform/pools.yaml")[0];
     expect(validateManifest(cr)).toEqual([]);
     expect(cr.spec.serviceAccountName).toBe("tf-runner-azure");

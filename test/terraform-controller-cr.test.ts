@@ -147,7 +147,7 @@ describe("the Terraform object it writes", () => {
           { name: "ARM_TENANT_ID", valueFrom: { configMapKeyRef: { name: "azure", key: "tenantId" } } },
           { name: "POD_NS", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
         ],
-        envFrom: [{ configMapName: "azure-env" }, { secretName: "azure-creds", prefix: "TF_VAR_", optional: true }],
+        envFrom: [{ configMapName: "azure-env" }, { secretName: "azure-creds", prefix: "APP_", optional: true }],
         resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "2Gi" } },
         nodeSelector: { "kubernetes.io/os": "linux" },
         tolerations: [
@@ -189,7 +189,7 @@ describe("the Terraform object it writes", () => {
             { name: "ARM_TENANT_ID", valueFrom: { configMapKeyRef: { name: "azure", key: "tenantId" } } },
             { name: "POD_NS", valueFrom: { fieldRef: { fieldPath: "metadata.namespace" } } },
           ],
-          envFrom: [{ configMapRef: { name: "azure-env" } }, { prefix: "TF_VAR_", secretRef: { name: "azure-creds", optional: true } }],
+          envFrom: [{ configMapRef: { name: "azure-env" } }, { prefix: "APP_", secretRef: { name: "azure-creds", optional: true } }],
           resources: { requests: { cpu: "250m", memory: "512Mi" }, limits: { memory: "2Gi" } },
           nodeSelector: { "kubernetes.io/os": "linux" },
           tolerations: [
