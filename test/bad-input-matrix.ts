@@ -409,6 +409,14 @@ const AKS_SETTINGS_ROWS: readonly BadInputRow[] = [
     "a key no typed setting covers (set helmController.enabled instead",
   ],
   [
+    'additionalSettings["autoUpgradeMinorVersion"]',
+    '"false"',
+    "an extension property, not a setting",
+    { additionalSettings: { autoUpgradeMinorVersion: "false" } },
+    '"false"',
+    "a key the extension takes as a setting (autoUpgradeMinorVersion is not a setting: azurerm sends autoUpgradeMinorVersion",
+  ],
+  [
     'additionalSettings["proxy.password"]',
     '"…"',
     "a key that names a secret",

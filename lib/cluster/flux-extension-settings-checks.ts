@@ -83,6 +83,19 @@ const TYPED_KEYS: ReadonlyMap<string, string> = new Map<string, string>([
   ]),
 ]);
 
+const AUTO_UPGRADE =
+  "not a setting: azurerm sends autoUpgradeMinorVersion = true exactly when version is empty " +
+  "(kubernetes_cluster_extension_resource.go:245@v4.55.0); pin extensionVersion to turn it off";
+
+/** Properties of the extension resource that people pass as settings by mistake, and where they belong. */
+const NOT_SETTINGS: ReadonlyMap<string, string> = new Map([
+  ["autoUpgradeMinorVersion", AUTO_UPGRADE],
+  ["auto-upgrade-minor-version", AUTO_UPGRADE],
+  ["releaseTrain", "not a setting: the release_train attribute (settings.releaseTrain)"],
+  ["release-train", "not a setting: the release_train attribute (settings.releaseTrain)"],
+  ["version", "not a setting: the version attribute (extensionVersion)"],
+]);
+
 /** A setting key: what `az k8s-extension --config` takes (letters, digits, '.', '-', '_', '/'). */
 const SETTING_KEY = /^[A-Za-z0-9]([-A-Za-z0-9_./]{0,251}[A-Za-z0-9])?$/;
 /** A key that names a secret: never a plain configuration setting. */
@@ -219,6 +232,11 @@ function validateAdditional(c: PropChecks, prop: string, extra: Record<string, s
   if (!c.record(prop, extra, "an object of setting names to string values") || extra === undefined || !c.literal(prop, extra)) return;
   for (const [k, v] of Object.entries(extra)) {
     const at = `${prop}[${JSON.stringify(k)}]`;
+    const property = NOT_SETTINGS.get(k);
+    if (property) {
+      c.fail(at, v, `a key the extension takes as a setting (${k} is ${property})`);
+      continue;
+    }
     const typed = TYPED_KEYS.get(k);
     if (typed) {
       c.fail(at, v, `a key no typed setting covers (set ${typed} instead: one place per setting)`);
