@@ -449,6 +449,14 @@ const AKS_SETTINGS_ROWS: readonly BadInputRow[] = [
     "a setting name: letters, digits",
   ],
   [
+    "protectedSettings",
+    '"…"',
+    "the value itself instead of a map (JavaScript)",
+    { protectedSettings: "hunter2-not-real" },
+    "<redacted>",
+    "an object of setting names to FluxExtensionSecret.fromVariable(…)",
+  ],
+  [
     'protectedSettings["example.token"]',
     '"…"',
     "the value itself (JavaScript)",

@@ -218,6 +218,34 @@ describe("refusals that depend on the cluster", () => {
     ).toEqual([]);
   });
 
+  test("a JavaScript caller's garbage in every field is reported, one message each, never a TypeError", () => {
+    const garbage = {
+      releaseTrain: 3,
+      multiTenancy: "no",
+      workloadIdentity: 5,
+      sourceController: "off",
+      kustomizeController: { resources: "2Gi" },
+      helmController: { outOfMemoryWatch: 70 },
+      imageAutomationController: { enabled: true, sshHostKeyAlgorithms: "rsa-sha2-512" },
+      imageReflectorController: { enabled: true },
+      additionalSettings: ["a=b"],
+      protectedSettings: "hunter2-not-real",
+    };
+    const found = problems((a) => cluster(a, garbage as unknown as FluxExtensionSettings));
+    expect(found.map((p) => /^\[flux\] install\.settings\.([^ ]+) =/.exec(p)?.[1])).toEqual([
+      "releaseTrain",
+      "multiTenancy",
+      "workloadIdentity",
+      "sourceController",
+      "kustomizeController.resources",
+      "helmController.outOfMemoryWatch",
+      "imageAutomationController.sshHostKeyAlgorithms",
+      "additionalSettings",
+      "protectedSettings",
+    ]);
+    expect(found.join("\n")).not.toContain("hunter2");
+  });
+
   test("all problems at once, nothing rendered: three mistakes, three messages", () => {
     const found = problems((a) =>
       cluster(a, {

@@ -265,7 +265,12 @@ function validateAdditional(c: PropChecks, prop: string, extra: Record<string, s
 
 function validateProtected(c: PropChecks, prop: string, s: FluxExtensionSettings, written: Set<string>): void {
   const secrets = s.protectedSettings;
-  if (!c.record(prop, secrets, "an object of setting names to FluxExtensionSecret.fromVariable(…)") || secrets === undefined) return;
+  if (secrets === undefined) return;
+  // Whatever is there instead of a map may be the secret itself: never printed.
+  if (secrets === null || typeof secrets !== "object" || Array.isArray(secrets)) {
+    c.fail(prop, "<redacted>", "an object of setting names to FluxExtensionSecret.fromVariable(…)");
+    return;
+  }
   for (const [k, v] of Object.entries(secrets)) {
     const at = `${prop}[${JSON.stringify(k)}]`;
     if (!(v instanceof FluxExtensionSecret)) {
