@@ -26,6 +26,9 @@ import {
   FluxInstall,
   FluxInstallMode,
   FluxVersion,
+  FluxControllerLogLevel,
+  FluxExtensionReleaseTrain,
+  FluxExtensionSecret,
   GitOpsApp,
   GitOpsAppProps,
   GitOpsChecks,
@@ -271,6 +274,288 @@ const PREFIX_ID = `${NET_GROUP}/Microsoft.Network/publicIPPrefixes/nodes`;
 const PPG_ID = `${NET_GROUP}/Microsoft.Compute/proximityPlacementGroups/ppg1`;
 
 // ------------------------------------------------------------------------------------------------ the rows
+
+/** A FluxBootstrap `flux` with FluxInstall.aksExtension and these extension settings (issue #18 item 4). */
+function aksSettings(settings: unknown, options: Record<string, unknown> = {}): (app: GitOpsApp) => FluxBootstrap {
+  return (app) => flux(app, { install: FluxInstall.aksExtension({ ...AKS, ...options, settings: settings as never }) });
+}
+
+const S = "install.settings";
+const WI_CLIENT = "11111111-2222-3333-4444-555555555555";
+
+/** One mistake each in the typed microsoft.flux settings (lib/cluster/flux-extension-settings-checks.ts). */
+const AKS_SETTINGS_ROWS: readonly BadInputRow[] = [
+  [
+    "settings",
+    '"multiTenancy.enforce=false"',
+    "JavaScript",
+    "multiTenancy.enforce=false",
+    '"multiTenancy.enforce=false"',
+    "an object of microsoft.flux settings",
+  ],
+  [
+    "releaseTrain",
+    '"Stable"',
+    "JavaScript",
+    { releaseTrain: "Stable" },
+    '"Stable"',
+    "FluxExtensionReleaseTrain.STABLE, .PREVIEW or .of(…)",
+  ],
+  [
+    "releaseTrain",
+    'FluxExtensionReleaseTrain.of("stable train")',
+    undefined,
+    { releaseTrain: FluxExtensionReleaseTrain.of("stable train") },
+    '"stable train"',
+    "a release train name such as Stable or Preview",
+  ],
+  ["multiTenancy", '"false"', "JavaScript", { multiTenancy: "false" }, '"false"', "true or false"],
+  [
+    "workloadIdentity.clientId",
+    '"flux-identity"',
+    undefined,
+    { workloadIdentity: { clientId: "flux-identity" } },
+    '"flux-identity"',
+    "the client id (a GUID) of a user-assigned identity",
+  ],
+  [
+    "useKubeletIdentity",
+    "true",
+    "with workloadIdentity",
+    { useKubeletIdentity: true, workloadIdentity: { clientId: WI_CLIENT } },
+    "true",
+    "unset or false with workloadIdentity (one identity for the Flux controllers)",
+  ],
+  [
+    "sourceController.enabled",
+    "false",
+    undefined,
+    { sourceController: { enabled: false } },
+    "false",
+    "true or unset: the flux configuration's GitRepository and the tofu-controller HelmRepository",
+  ],
+  [
+    "kustomizeController.enabled",
+    "false",
+    undefined,
+    { kustomizeController: { enabled: false } },
+    "false",
+    "true or unset: the flux configuration's Kustomization applies clusters/aks-dev",
+  ],
+  [
+    "helmController.enabled",
+    "false",
+    undefined,
+    { helmController: { enabled: false } },
+    "false",
+    "true or unset: tofu-controller is installed by the HelmRelease in clusters/aks-dev/tofu-controller/helm-release.yaml",
+  ],
+  [
+    "imageAutomationController.enabled",
+    "true",
+    "image-reflector-controller off",
+    { imageAutomationController: { enabled: true } },
+    "true",
+    "true only with imageReflectorController.enabled true",
+  ],
+  [
+    "imageReflectorController.logLevel",
+    "FluxControllerLogLevel.DEBUG",
+    "the controller off by default",
+    { imageReflectorController: { logLevel: FluxControllerLogLevel.DEBUG } },
+    "<set>",
+    "unset while image-reflector-controller is off",
+  ],
+  [
+    "kustomizeController.logLevel",
+    '"verbose"',
+    "JavaScript",
+    { kustomizeController: { logLevel: "verbose" } },
+    '"verbose"',
+    'one of "debug", "info", "error"',
+  ],
+  [
+    "fluxConfigAgentLogLevel",
+    '"debug"',
+    "JavaScript; the agents take info and error",
+    { fluxConfigAgentLogLevel: "debug" },
+    '"debug"',
+    'one of "info", "error"',
+  ],
+  [
+    "sourceController.resources.limits.memory",
+    '"2GB"',
+    undefined,
+    { sourceController: { resources: { limits: { memory: "2GB" } } } },
+    '"2GB"',
+    "a Kubernetes quantity such as 500m, 2, 300Mi or 2Gi",
+  ],
+  ["kustomizeController.concurrent", "0", undefined, { kustomizeController: { concurrent: 0 } }, "0", "a whole number from 1 to 100"],
+  [
+    "kustomizeController.requeueDependency",
+    '"50s"',
+    "JavaScript",
+    { kustomizeController: { requeueDependency: "50s" } },
+    '"50s"',
+    "a Duration object",
+  ],
+  [
+    "helmController.outOfMemoryWatch.memoryThresholdPercent",
+    "150",
+    undefined,
+    { helmController: { outOfMemoryWatch: { memoryThresholdPercent: 150 } } },
+    "150",
+    "a whole number from 1 to 100",
+  ],
+  [
+    "sourceController.sshHostKeyAlgorithms[0]",
+    '"rsa sha2"',
+    "JavaScript",
+    { sourceController: { sshHostKeyAlgorithms: ["rsa sha2"] } },
+    '"rsa sha2"',
+    'one of "ssh-ed25519", "ecdsa-sha2-nistp256"',
+  ],
+  [
+    "sourceController.enable",
+    "false",
+    "JavaScript, a misspelt setting",
+    { sourceController: { enable: false } },
+    "false",
+    "one of the typed source-controller settings: enabled, logLevel, resources, sshHostKeyAlgorithms",
+  ],
+  [
+    'additionalSettings["helm-controller.enabled"]',
+    '"false"',
+    "a key a typed setting covers",
+    { additionalSettings: { "helm-controller.enabled": "false" } },
+    '"false"',
+    "a key no typed setting covers (set helmController.enabled instead",
+  ],
+  [
+    'additionalSettings["autoUpgradeMinorVersion"]',
+    '"false"',
+    "an extension property, not a setting",
+    { additionalSettings: { autoUpgradeMinorVersion: "false" } },
+    '"false"',
+    "a key the extension takes as a setting (autoUpgradeMinorVersion is not a setting: azurerm sends autoUpgradeMinorVersion",
+  ],
+  [
+    'additionalSettings["proxy.password"]',
+    '"…"',
+    "a key that names a secret",
+    { additionalSettings: { "proxy.password": "hunter2-not-real" } },
+    "<redacted>",
+    "a key that names no secret",
+  ],
+  [
+    'additionalSettings["HTTPS_PROXY"]',
+    '"http://user:…@proxy.example.com:3128"',
+    undefined,
+    { additionalSettings: { HTTPS_PROXY: "http://user:notreal@proxy.example.com:3128" } },
+    "<redacted>",
+    "a value without credentials",
+  ],
+  [
+    'additionalSettings["example.setting"]',
+    '""',
+    undefined,
+    { additionalSettings: { "example.setting": "" } },
+    '""',
+    "a non-empty string (azurerm refuses empty values)",
+  ],
+  [
+    'additionalSettings["example setting"]',
+    '"on"',
+    undefined,
+    { additionalSettings: { "example setting": "on" } },
+    '"on"',
+    "a setting name: letters, digits",
+  ],
+  [
+    "protectedSettings",
+    '"…"',
+    "the value itself instead of a map (JavaScript)",
+    { protectedSettings: "hunter2-not-real" },
+    "<redacted>",
+    "an object of setting names to FluxExtensionSecret.fromVariable(…)",
+  ],
+  [
+    'protectedSettings["example.token"]',
+    '"…"',
+    "the value itself (JavaScript)",
+    { protectedSettings: { "example.token": "hunter2-not-real" } },
+    "<redacted>",
+    "FluxExtensionSecret.fromVariable(…): a reference, never the value itself",
+  ],
+  [
+    'protectedSettings["multiTenancy.enforce"]',
+    'FluxExtensionSecret.fromVariable("mt")',
+    "a plain setting's key",
+    { protectedSettings: { "multiTenancy.enforce": FluxExtensionSecret.fromVariable("mt") } },
+    '"multiTenancy.enforce"',
+    "a key that is not also a plain setting",
+  ],
+  [
+    'protectedSettings["example.token"].variableName',
+    '"1token"',
+    undefined,
+    { protectedSettings: { "example.token": FluxExtensionSecret.fromVariable("1token") } },
+    '"1token"',
+    "a Terraform variable name",
+  ],
+].map(([prop, value, note, settings, shown, allowed]) => ({
+  construct: "FluxBootstrap",
+  prop: prop === "settings" ? S : `${S}.${prop as string}`,
+  value: value as string,
+  note: note as string | undefined,
+  build: (app: GitOpsApp) => void aksSettings(settings)(app),
+  expected: problem("flux", prop === "settings" ? S : `${S}.${prop as string}`, shown as string, allowed as string),
+}));
+
+/** The AKS-settings rows that need more than the settings: the cluster's alerts, a pinned version, a team Kustomization. */
+const AKS_SETTINGS_CONTEXT_ROWS: readonly BadInputRow[] = [
+  {
+    construct: "FluxBootstrap",
+    prop: `${S}.releaseTrain`,
+    value: "FluxExtensionReleaseTrain.STABLE",
+    note: "with a pinned extensionVersion",
+    build: (app) => void aksSettings({ releaseTrain: FluxExtensionReleaseTrain.STABLE }, { extensionVersion: "1.24.1" })(app),
+    expected: problem(
+      "flux",
+      `${S}.releaseTrain`,
+      '"Stable"',
+      "unset with a pinned extensionVersion (1.24.1): azurerm refuses release_train",
+    ),
+  },
+  {
+    construct: "FluxBootstrap",
+    prop: `${S}.notificationController.enabled`,
+    value: "false",
+    note: "the cluster has alerts",
+    build: (app) =>
+      void aksSettings({ notificationController: { enabled: false } })(app).addAlerts("alerts", {
+        provider: NotificationProvider.msteams({ secretName: "teams-webhook" }),
+      }),
+    expected: problem("flux", `${S}.notificationController.enabled`, "false", "true or unset: the alerts flux/alerts"),
+  },
+  {
+    construct: "FluxKustomization",
+    prop: "source",
+    value: "a GitRepositorySource in namespace apps",
+    note: "AKS extension, multi-tenancy enforced",
+    build: (app) => {
+      const f = aksSettings(undefined)(app);
+      const apps = new GitRepositorySource(app, "apps", { cluster: f, namespace: "apps", ref: GitRef.branch("main") });
+      f.addKustomization("apps", { name: "apps", path: "./apps/dev", source: apps });
+    },
+    expected: problem(
+      "flux/apps",
+      "source",
+      '"apps/apps"',
+      "a source in the cluster's namespace flux-system: the microsoft.flux extension enforces",
+    ),
+  },
+];
 
 export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
   // ---------------------------------------------------------------------------------------------- GitOpsApp
@@ -3273,6 +3558,8 @@ export const BAD_INPUT_ROWS: readonly BadInputRow[] = [
     build: bootstrap({ install: FluxInstall.aksExtension({ ...AKS, fluxVersion: FluxVersion.V2_8 }) }),
     expected: problem("flux", "install.fluxVersion", '"2.8"', '"2.7", the Flux of the microsoft.flux versions the library knows'),
   },
+  ...AKS_SETTINGS_ROWS,
+  ...AKS_SETTINGS_CONTEXT_ROWS,
   {
     construct: "FluxBootstrap",
     prop: "install.fluxVersion",

@@ -63,6 +63,8 @@ test("near misses pass: pointers to secrets, settings about them, words that onl
       scp: "git@github.com:org/repo.git",
       digestHash: "b758204b4213128fdc6fb5dd8acfdb90e7746307a37c6815734d88002b810302",
       id: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks",
+      // The Flux extension's setting: known algorithm names only (lib/core/ssh-host-key-algorithms.ts).
+      "source-controller.ssh-host-key-args": "--ssh-hostkey-algos=rsa-sha2-512,rsa-sha2-256",
       publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGcI2Q5Rk2yJ0sX0m1bq3nVZqZ0e2fYzG9i8fJYpH0Qb ci@example",
     },
   };

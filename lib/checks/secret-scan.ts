@@ -1,3 +1,4 @@
+import { isSshHostKeyAlgosFlag } from "../core/ssh-host-key-algorithms";
 import { RenderedFile } from "../synth/render";
 import { RepoView } from "../synth/repo-view";
 import { BASE64_RUN, isDerPrivateKey, looksRandom, SECRET_SHAPES, secretKeyKind } from "./secret-rules";
@@ -80,7 +81,8 @@ function walk(value: unknown, path: string, report: (path: string, what: string)
 function credentialKind(name: string, value: string): "secret" | "maybe" | undefined {
   if (value === "" || REFERENCE.test(value)) return undefined;
   const kind = secretKeyKind(name);
-  return kind === "secret" || (kind === "maybe" && looksRandom(value)) ? kind : undefined;
+  // `ssh-host-key-args` of the Flux extension: a flag listing known algorithm names holds no secret.
+  return kind === "secret" || (kind === "maybe" && looksRandom(value) && !isSshHostKeyAlgosFlag(value)) ? kind : undefined;
 }
 
 function lineOf(text: string, index: number): number {

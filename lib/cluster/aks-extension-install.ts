@@ -14,6 +14,8 @@ import {
   knownExtensionVersions,
 } from "../schema/flux-target";
 import { ClusterBootstrapStack } from "./cluster-bootstrap-stack";
+import type { FluxExtensionSettings } from "./flux-extension-settings";
+import { multiTenancyEnforced, renderFluxExtensionSettings, validateFluxExtensionSettings } from "./flux-extension-settings-checks";
 import { BootstrapStateBackend, checkBootstrapStateBackend, FluxExtensionStack } from "./flux-extension-stack";
 import { FluxInstallContext, FluxInstallMode, IBoundFluxInstall, IFluxInstall, markFluxInstall } from "./flux-install";
 import { validateFluxVersion } from "./flux-version-prop";
@@ -98,6 +100,13 @@ export interface AksFluxExtensionOptions {
    * @default ResourceProviderRegistrations.NONE
    */
   readonly resourceProviderRegistrations?: ResourceProviderRegistrations;
+  /**
+   * The extension's settings (`configuration_settings`, `release_train`), typed: multi-tenancy, controllers and their
+   * tuning, identity (docs/aks-extension.md). Changing a setting updates the extension in place; changing the
+   * release train replaces it.
+   * @default - none: the extension's defaults (multi-tenancy enforced; image controllers off; Stable train)
+   */
+  readonly settings?: FluxExtensionSettings;
 }
 
 /**
@@ -228,6 +237,18 @@ class BoundAksExtensionInstall implements IBoundFluxInstall {
     c.oneOf(prop("resourceProviderRegistrations"), a.resourceProviderRegistrations, Object.values(ResourceProviderRegistrations));
     if (a.stateBackend) checkBootstrapStateBackend(c, prop("stateBackend"), a.stateBackend);
     this.validateKustomizations(c, a.additionalKustomizations ?? []);
+    validateFluxExtensionSettings(c, prop("settings"), a.settings, {
+      clusterFolder: this.context.folder,
+      alerts: this.context.alertPaths(),
+      extensionVersion: typeof a.extensionVersion === "string" ? a.extensionVersion : undefined,
+    });
+  }
+
+  /** Enforced multi-tenancy (the extension's default) refuses a Kustomization's sourceRef to another namespace. */
+  get crossNamespaceSourceRefsDenied(): string | undefined {
+    return multiTenancyEnforced(this.options?.settings)
+      ? "the microsoft.flux extension enforces multi-tenancy, which refuses cross-namespace sourceRefs (settings.multiTenancy)"
+      : undefined;
   }
 
   /** The pinned extension version and the declared Flux version: the extension decides the Flux, the setting must agree. */
@@ -320,6 +341,8 @@ class BoundAksExtensionInstall implements IBoundFluxInstall {
       sourceTimeoutSeconds: ctx.sourceTimeout.toWholeSeconds(),
       kustomizations: this.kustomizations(a),
       stateBackend: a.stateBackend,
+      // A bad settings object is reported by validation; until then nothing of it is written.
+      settings: a.settings !== null && typeof a.settings === "object" ? renderFluxExtensionSettings(a.settings) : {},
     });
   }
 

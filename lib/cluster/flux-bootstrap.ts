@@ -136,6 +136,7 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
       retryInterval: this.retryInterval,
       timeout: this.timeout,
       controllerTimeout: this.tofuController.timeout,
+      alertPaths: () => FluxAlerts.of(this).map((a) => a.node.path),
     });
     this.source = new BootstrapGitSource(this, this.install.sourceName);
     this.extensionStack = this.install.extensionStack;
@@ -228,6 +229,11 @@ export class FluxBootstrap extends Construct implements ITerraformCluster, IGitO
   /** @internal Subscription of the bootstrap stack's provider, once there is one. */
   get _bootstrapSubscriptionId(): string | undefined {
     return this.install.bootstrapSubscriptionId;
+  }
+
+  /** @internal Why a Kustomization's sourceRef to another namespace is refused (enforced AKS multi-tenancy), if it is. */
+  get _crossNamespaceSourceRefsDenied(): string | undefined {
+    return this.install.crossNamespaceSourceRefsDenied;
   }
 
   /** @internal The AKS cluster of the extension (AKS extension mode), else undefined. */

@@ -3,10 +3,11 @@ import { DataAzurermKubernetesCluster } from "../azure/provider/data-azurerm-kub
 import { KubernetesClusterExtension } from "../azure/provider/kubernetes-cluster-extension";
 import { KubernetesFluxConfiguration, KubernetesFluxConfigurationKustomizations } from "../azure/provider/kubernetes-flux-configuration";
 import { RepoTerraformStack } from "../azure/repo-terraform-stack";
-import { AzurermBackend } from "../core/framework";
+import { AzurermBackend, TerraformVariable } from "../core/framework";
 import { GUID, RESOURCE_GROUP } from "../core/patterns";
-import { terraformLiteral } from "../core/terraform-literal";
+import { terraformLiteral, terraformLiteralMap } from "../core/terraform-literal";
 import { PropChecks } from "../core/validation";
+import type { RenderedFluxExtensionSettings } from "./flux-extension-settings-checks";
 
 /** Remote state of the bootstrap stack in an Azure storage account, with Entra ID auth (no keys in Git). */
 export interface BootstrapStateBackend {
@@ -58,6 +59,8 @@ export interface FluxExtensionStackProps {
   readonly sourceTimeoutSeconds: number;
   readonly kustomizations: KubernetesFluxConfigurationKustomizations[];
   readonly stateBackend?: BootstrapStateBackend;
+  /** The extension's settings, rendered (lib/cluster/flux-extension-settings-checks.ts). */
+  readonly settings?: RenderedFluxExtensionSettings;
 }
 
 /**
@@ -89,11 +92,16 @@ export class FluxExtensionStack extends RepoTerraformStack {
       resourceGroupName: props.resourceGroupName,
     });
 
+    const settings = props.settings ?? {};
     this.extension = new KubernetesClusterExtension(this, "flux-extension", {
       name: props.extensionName,
       clusterId: cluster.id,
       extensionType: "microsoft.flux",
       version: props.extensionVersion,
+      // Sorted keys, string values, `${` escaped: the setting reads back exactly.
+      configurationSettings: terraformLiteralMap(settings.configurationSettings),
+      configurationProtectedSettings: this.protectedSettings(settings.protectedSettings),
+      releaseTrain: settings.releaseTrain,
     });
 
     this.fluxConfiguration = new KubernetesFluxConfiguration(this, "flux-configuration", {
@@ -116,5 +124,30 @@ export class FluxExtensionStack extends RepoTerraformStack {
       // The configuration fails until the extension (and its CRDs) exist.
       dependsOn: [this.extension],
     });
+  }
+
+  /**
+   * Protected settings by reference only: each names a sensitive variable of this stack, set when applying it
+   * (`TF_VAR_<name>`); azurerm keeps the configured values in state and never reads them back (EXT:371@v4.55.0).
+   */
+  private protectedSettings(byKey: Record<string, string> | undefined): Record<string, string> | undefined {
+    if (!byKey) return undefined;
+    const variables = new Map<string, TerraformVariable>();
+    const out: Record<string, string> = {};
+    for (const [key, name] of Object.entries(byKey)) {
+      let v = variables.get(name);
+      if (!v) {
+        v = new TerraformVariable(this, `protected-setting-${name}`, {
+          type: "string",
+          sensitive: true,
+          nullable: false,
+          description: `A configuration_protected_settings value of the microsoft.flux extension (set TF_VAR_${name}; never commit it)`,
+        });
+        v.overrideLogicalId(name);
+        variables.set(name, v);
+      }
+      out[terraformLiteral(key)] = v.stringValue;
+    }
+    return out;
   }
 }

@@ -18,7 +18,8 @@ export enum FluxInstallMode {
   /**
    * The AKS `microsoft.flux` extension plus an `azurerm_kubernetes_flux_configuration`, from Terraform the library
    * writes to `bootstrap/<cluster>/main.tf.json` (applied once from a workstation or pipeline). The configuration's
-   * GitRepository and a Kustomization on `./clusters/<cluster>` then pull the rest. Flux 2.7, multi-tenancy enforced.
+   * GitRepository and a Kustomization on `./clusters/<cluster>` then pull the rest. Flux 2.7, multi-tenancy enforced
+   * unless `settings.multiTenancy` is false (docs/aks-extension.md).
    */
   AKS_EXTENSION = "aks-extension",
 }
@@ -67,6 +68,8 @@ export interface FluxInstallContext {
   readonly timeout: Duration;
   /** Timeout of one tofu-controller Helm action (what applies the cluster folder waits twice as long). */
   readonly controllerTimeout: Duration;
+  /** Construct paths of the cluster's alerts, at validation (they need Flux's notification-controller). */
+  readonly alertPaths: () => readonly string[];
 }
 
 /** @internal An install bound to one bootstrap: everything of the cluster that depends on how Flux was installed. */
@@ -97,6 +100,8 @@ export interface IBoundFluxInstall {
   readonly bootstrapSubscriptionId: string | undefined;
   /** The AKS extension stack, for installs that have one (FluxBootstrap.extensionStack). */
   readonly extensionStack?: FluxExtensionStack;
+  /** Why a Kustomization may not reference a source in another namespace, when the install's Flux refuses that. */
+  readonly crossNamespaceSourceRefsDenied?: string;
   /** The stack that receives the cluster's runner identities (created on first use where the install has none). */
   bootstrapStackFor(subscriptionId: string): RepoTerraformStack;
   /** Checks the install's settings; `c` reports on the bootstrap. */

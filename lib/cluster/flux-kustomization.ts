@@ -27,6 +27,8 @@ export interface IKustomizationCluster {
   readonly source: ITerraformSource;
   /** @internal Names of the Kustomizations the library writes for the cluster (tofu-controller, terraform once it has Terraform objects). */
   readonly _generatedKustomizations: readonly string[];
+  /** @internal Why a sourceRef to another namespace is refused on this cluster, if it is. */
+  readonly _crossNamespaceSourceRefsDenied?: string;
   /** @internal */
   _registerKustomization(k: FluxKustomization): void;
   /** @internal The team Kustomization declared before `k` with the same name, if any. */
@@ -133,6 +135,9 @@ export class FluxKustomization extends Construct implements IFluxKustomizationRe
         );
       });
     }
+    const denied = cluster._crossNamespaceSourceRefsDenied;
+    if (denied && p.source && typeof p.source === "object" && p.source.namespace !== cluster.namespace)
+      c.fail("source", `${p.source.namespace}/${p.source.name}`, `a source in the cluster's namespace ${cluster.namespace}: ${denied}`);
     for (const prop of ["interval", "retryInterval", "timeout"] as const) if (p[prop] !== undefined) Duration._check(c, prop, p[prop]!);
     for (const prop of ["prune", "wait"] as const)
       if (p[prop] !== undefined) c.check(typeof p[prop] === "boolean", prop, p[prop], "true or false");

@@ -4,6 +4,8 @@ export * from "./flux-install";
 export * from "./flux-installs";
 export * from "./flux-cli-install";
 export * from "./aks-extension-install";
+export * from "./flux-extension-settings";
+export { SshHostKeyAlgorithm } from "../core/ssh-host-key-algorithms";
 export * from "./promotion-order";
 export type { BootstrapStateBackend } from "./flux-extension-stack";
 export { FluxVersion } from "../schema/flux-target";

@@ -12,6 +12,7 @@ export {
   TerraformOutput,
   TerraformResource,
   TerraformStack,
+  TerraformVariable,
   Token,
   Tokenization,
 } from "cdktf";
