@@ -254,6 +254,20 @@ describe("the fleet role", () => {
     }
   });
 
+  test("the next step of a member cluster says to apply the owner's bootstrap stack first", () => {
+    const lines: string[] = [];
+    const app = newApp(workspace(), { log: (l) => lines.push(l) });
+    const owner = new FluxBootstrap(app, "platform-flux", { clusterName: "platform", repositoryUrl: REPO });
+    const fleet = new FleetRunnerRole(app, "fleet-role", { owner, subscriptionId: SUBSCRIPTION });
+    cluster(app, "aks-a", { identity: { role: RunnerRole.fleet(fleet), clientId: undefined } });
+    app.synth();
+    expect(lines.filter((l) => l.startsWith("gitops: next step for aks-a"))).toEqual([
+      expect.stringContaining(
+        "commit and push, after bootstrap/platform (it defines the fleet runner role), apply bootstrap/aks-a once with rights",
+      ),
+    ]);
+  });
+
   test("the definition GUID is stable across apps and follows subscription and name", () => {
     const one = fleetApp().fleet;
     const two = fleetApp().fleet;

@@ -21,8 +21,11 @@ export function nextSteps(root: IConstruct, gitopsRoot: string): string[] {
     const bootstrap = flux.bootstrapStack?.repoPath;
     if (missing.length && bootstrap) {
       const ids = missing.map((i) => `runnerClientIds.${i.identityName} = $(${i.clientIdCommand})`).join(", ");
+      // A fleet role's definition is in its owner's bootstrap stack: the assignments here need it applied first.
+      const owners = [...new Set(missing.map((i) => i.role.fleetRole?._stack?.repoPath).filter((p) => p && p !== bootstrap))];
+      const first = owners.length ? `after ${owners.join(" and ")} (it defines the fleet runner role), ` : "";
       lines.push(
-        `gitops: next step for ${flux.clusterName}: commit and push, apply ${bootstrap} once with rights to grant roles on the ` +
+        `gitops: next step for ${flux.clusterName}: commit and push, ${first}apply ${bootstrap} once with rights to grant roles on the ` +
           `cluster: tofu -chdir=${bootstrap} init && tofu -chdir=${bootstrap} apply; then set in cdktf.json's context ${ids}, and synth again`,
       );
     } else if (flux.mode === FluxInstallMode.FLUX_CLI && !bootstrapped(gitopsRoot, flux)) {
