@@ -91,10 +91,7 @@ describe("refused: every run would fail to authenticate", () => {
       'the last of two ARM_USE_OIDC entries ("true", then "false")',
       env({ name: "ARM_USE_OIDC", value: "true" }, { name: "ARM_USE_OIDC", value: "false" }),
     ],
-    [
-      'envFrom with prefix "APP_" (no ARM_* name can come from it)',
-      { envFrom: [{ secretName: "azure-credentials", prefix: "APP_" }] },
-    ],
+    ['envFrom with prefix "APP_" (no ARM_* name can come from it)', { envFrom: [{ secretName: "azure-credentials", prefix: "APP_" }] }],
   ])("%s", (_what, runnerPod) => {
     const problems = problemsWith(runnerPod);
     expect(problems).toEqual([expect.stringMatching(REFUSED)]);
