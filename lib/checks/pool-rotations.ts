@@ -73,11 +73,13 @@ function changed(rules: ReplacementRules[string], old: Body, next: Body): string
     .map(([attr]) => `${attr}: ${JSON.stringify(old[attr])} → ${JSON.stringify(next[attr])}`);
 }
 
-function poolsOf(json: unknown): Record<string, Body> {
+/** The node pools of a Terraform JSON document, by address name. */
+export function poolsOf(json: unknown): Record<string, Body> {
   return (json as { resource?: Record<string, Record<string, Body>> } | undefined)?.resource?.[NODE_POOL] ?? {};
 }
 
-function parseJsonOrNothing(bytes: Buffer): unknown {
+/** A committed file's JSON, or nothing (a file that is no JSON has no pools to compare). */
+export function parseJsonOrNothing(bytes: Buffer): unknown {
   try {
     return JSON.parse(bytes.toString("utf8"));
   } catch {

@@ -1,9 +1,8 @@
 import { RenderedFile } from "../synth/render";
 import { RepoView } from "../synth/repo-view";
+import { parseJsonOrNothing, poolsOf } from "./pool-rotations";
 
 const NODE_POOL = "azurerm_kubernetes_cluster_node_pool";
-
-type Body = Readonly<Record<string, unknown>>;
 
 /**
  * Node pool attributes azurerm cannot take away once they were applied, with what to do instead. Removing
@@ -49,16 +48,4 @@ export function checkStickyPoolSettings(files: readonly RenderedFile[], workingT
     }
   }
   return problems;
-}
-
-function poolsOf(json: unknown): Record<string, Body> {
-  return (json as { resource?: Record<string, Record<string, Body>> } | undefined)?.resource?.[NODE_POOL] ?? {};
-}
-
-function parseJsonOrNothing(bytes: Buffer): unknown {
-  try {
-    return JSON.parse(bytes.toString("utf8"));
-  } catch {
-    return {};
-  }
 }
