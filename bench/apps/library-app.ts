@@ -25,7 +25,8 @@ for (let i = 0; i < args.clusters; i++) {
   }
   const flux = new FluxBootstrap(app, `flux-${name}`, { clusterName: name, repositoryUrl: REPOSITORY_URL });
   // The same name in every cluster, as a fleet would have it (state safety tells them apart by cluster folder).
-  flux.addTerraform("pools", { stack, approval: ApprovalMode.AUTO });
+  // Credentials from a Secret: the runner must be able to authenticate (lib/tofu/runner-credentials.ts).
+  flux.addTerraform("pools", { stack, approval: ApprovalMode.AUTO, runnerPod: { envFrom: [{ secretName: "azure-credentials" }] } });
 }
 const constructedMs = performance.now();
 app.synth();
