@@ -47,6 +47,7 @@ for (let i = 0; i < args.clusters; i++) {
       priority: "Regular",
       temporaryNameForRotation: `${spec.name}tmp`,
       tags: spec.tags,
+      upgradeSettings: { maxSurge: "10%" }, // what GuardedNodePool writes when none is given (docs/steady-state-audit.md)
       lifecycle: { ignoreChanges: ["node_count"], preventDestroy: true },
     });
     resources++;
