@@ -212,14 +212,13 @@ function sortedList(v: unknown): unknown {
  * temporary pool deleted (:993-1056@v4.55.0); every node is drained and recreated. A rule says whether a change of
  * the written value is a change to Terraform: Optional+Computed attributes left out keep their value, an unset bool
  * is false, `os_disk_type` defaults to Managed, `zones` is a set. (`os_sku` rotates only outside the Ubuntu and
- * AzureLinux families, :981-991, where its ForceNewIfChange already replaces the pool.)
+ * AzureLinux families, :981-991, where its ForceNewIfChange already replaces the pool.) `kubelet_config` and
+ * `linux_os_config` are in the list too; their rules depend on the version: nodePoolRotationRulesFor below.
  */
 export const NODE_POOL_ROTATION_RULES: Readonly<Record<string, ReplacementRule>> = {
   fips_enabled: changedWithDefault(false), // :185
   host_encryption_enabled: changedWithDefault(false), // :432
-  kubelet_config: true,
   kubelet_disk_type: changedWhenSet, // :210, Optional+Computed
-  linux_os_config: true,
   max_pods: changedWhenSet, // :226, Optional+Computed
   node_public_ip_enabled: changedWithDefault(false), // :427
   os_disk_size_gb: changedWhenSet, // :284, Optional+Computed
