@@ -13,7 +13,7 @@ import {
   nextAddressOf,
   sameNameProblem,
 } from "./guarded-pools";
-import { blueGreenNotice } from "./pool-rotations";
+import { blueGreenNotice, parseJsonOrNothing } from "./pool-rotations";
 import { foreignMoveAdvice, movedBlockAdvice, movesByFolder } from "./resource-moves";
 import { committedTerraformObjects, folderOfPath, LocatedTerraformObject, renderedTerraformObjects } from "./terraform-objects";
 import { CheckOptions } from "./tree-check";
@@ -310,13 +310,4 @@ function tfResources(filePath: string, json: unknown): TfResource[] {
   return Object.entries(resources).flatMap(([type, byName]) =>
     Object.entries(byName ?? {}).map(([name, body]) => ({ folder, address: `${type}.${name}`, type, body: body ?? {} })),
   );
-}
-
-/** A generated file broken by hand (a merge conflict, a truncated write) tells nothing; the planner restores it. */
-function parseJsonOrNothing(bytes: Buffer): unknown {
-  try {
-    return JSON.parse(bytes.toString("utf8"));
-  } catch {
-    return {};
-  }
 }
